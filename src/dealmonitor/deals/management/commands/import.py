@@ -1,0 +1,50 @@
+import json
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from dealmonitor.deals.importer import ImportFileError, parse_portfolio
+from dealmonitor.deals.services import import_portfolio
+
+
+class Command(BaseCommand):
+    help = (
+        "Import deals from a portfolio JSON file (the format of data/demo/agenda-stad-deals.json). "
+        "All or nothing: a file with any error changes nothing."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("path", help="the JSON file to import")
+        parser.add_argument(
+            "--dry-run", action="store_true", help="check the file and report, write nothing"
+        )
+
+    def handle(self, *args, path, dry_run=False, **options):
+        file = Path(path)
+        try:
+            data = json.loads(file.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            raise CommandError(f"{path}: file not found") from None
+        except UnicodeDecodeError as exc:
+            raise CommandError(f"{path}: not UTF-8 text ({exc})") from None
+        except json.JSONDecodeError as exc:
+            raise CommandError(
+                f"{path}: not valid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}"
+            ) from None
+        try:
+            records = parse_portfolio(data)
+        except ImportFileError as exc:
+            lines = "\n".join(f"  - {e}" for e in exc.errors)
+            raise CommandError(
+                f"{path}: {len(exc.errors)} problem(s), nothing was imported:\n{lines}"
+            ) from None
+        if dry_run:
+            self.stdout.write(f"{path}: {len(records)} deals, no problems found (dry run).")
+            return
+        report = import_portfolio(actor=None, records=records)
+        for line in report.lines():
+            self.stdout.write(f"  {line}")
+        if report.changed:
+            self.stdout.write(self.style.SUCCESS(f"{path}: imported {len(records)} deals."))
+        else:
+            self.stdout.write(f"{path}: no changes; the database already matches the file.")

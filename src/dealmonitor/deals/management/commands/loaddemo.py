@@ -1,0 +1,10 @@
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+
+
+class Command(BaseCommand):
+    help = "Load the demo data (26 real Agenda Stad deals) through the ordinary import path."
+
+    def handle(self, *args, **options):
+        call_command("import", str(settings.DEMO_DATA_FILE), stdout=self.stdout)

@@ -1,0 +1,327 @@
+"""The only code that writes deal data. Each service checks permission, runs in one
+transaction and leaves a history entry (django-simple-history) for every row it changes."""
+
+import datetime as dt
+from collections import Counter
+from dataclasses import dataclass, field
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from dealmonitor.organisations.constants import government_level_for
+from dealmonitor.organisations.models import Organisation, Person
+
+from . import rules as deal_rules
+from .constants import DealStatus, ParticipationKind, Phase, SourcedField
+from .models import (
+    Ambition,
+    Deal,
+    DealFact,
+    Participation,
+    PartnerCount,
+    PhaseChange,
+    Result,
+    Role,
+    Source,
+    Theme,
+)
+
+IMPORT_REASON = "import"
+
+
+@dataclass
+class ImportReport:
+    created: Counter = field(default_factory=Counter)
+    updated: Counter = field(default_factory=Counter)
+    unchanged: Counter = field(default_factory=Counter)
+
+    @property
+    def changed(self):
+        return bool(sum(self.created.values()) or sum(self.updated.values()))
+
+    def count(self, outcome, label):
+        getattr(self, outcome)[label] += 1
+
+    def lines(self):
+        labels = sorted(set(self.created) | set(self.updated) | set(self.unchanged))
+        for label in labels:
+            yield (
+                f"{label}: {self.created[label]} created, {self.updated[label]} updated, "
+                f"{self.unchanged[label]} unchanged"
+            )
+
+
+class _Writer:
+    """Create or update rows so that a second import of the same file writes nothing."""
+
+    def __init__(self, actor, report):
+        self.actor = actor
+        self.report = report
+        self.sources = {s.reference: s for s in Source.objects.all()}
+        self.themes = {t.name: t for t in Theme.objects.all()}
+        self.outcomes = {}
+
+    def save(self, instance, values, label):
+        """Set `values` on `instance`; save (with history) only when something differs."""
+        is_new = instance.pk is None
+        dirty = is_new
+        for name, value in values.items():
+            if getattr(instance, name) != value:
+                setattr(instance, name, value)
+                dirty = True
+        if dirty:
+            instance._history_user = self.actor
+            instance._change_reason = IMPORT_REASON
+            instance.save()
+        outcome = "created" if is_new else "updated" if dirty else "unchanged"
+        self.report.count(outcome, label)
+        self.outcomes[(label, type(instance), instance.pk)] = outcome
+        return dirty
+
+    def sync_m2m(self, manager, wanted, label, owner):
+        """Set a many-to-many relation; an owner saved as unchanged now counts as updated."""
+        wanted_ids = {obj.pk for obj in wanted}
+        current = set(manager.values_list("pk", flat=True))
+        if current == wanted_ids:
+            return False
+        manager.set(wanted_ids)
+        key = (label, type(owner), owner.pk)
+        if self.outcomes.get(key) == "unchanged":
+            self.report.unchanged[label] -= 1
+            self.report.updated[label] += 1
+            self.outcomes[key] = "updated"
+        return True
+
+    def source_objs(self, references):
+        out = []
+        for ref in references:
+            if ref not in self.sources:
+                self.sources[ref] = Source.objects.create(reference=ref)
+                self.report.count("created", "sources")
+            out.append(self.sources[ref])
+        return out
+
+    def theme_objs(self, names):
+        out = []
+        for name in names:
+            if name not in self.themes:
+                self.themes[name] = Theme.objects.create(name=name)
+                self.report.count("created", "themes")
+            out.append(self.themes[name])
+        return out
+
+
+def _organisation_values(records):
+    """One organisation per org_id across the file: its current (canonical) name where any
+    mention gives one, else the name used most; type and subtype of the first mention."""
+    mentions = {}
+    for record in records:
+        for partner in record.partners:
+            mentions.setdefault(partner.org_id, []).append(partner)
+    values = {}
+    for org_id, partners in mentions.items():
+        canonical = next((p.canonical_name for p in partners if p.canonical_name), "")
+        names = Counter(p.name for p in partners)
+        name = canonical or max(names, key=lambda n: (names[n], -list(names).index(n)))
+        first = partners[0]
+        subtype = next((p.subtype for p in partners if p.subtype), "")
+        values[org_id] = {
+            "name": name,
+            "type": first.type,
+            "subtype": subtype,
+            "government_level": government_level_for(first.type, subtype),
+        }
+    return values
+
+
+def import_portfolio(*, actor, records):
+    """Write parsed deal records (see importer.parse_portfolio) in one transaction.
+
+    Rows are matched on stable keys (deal id, org_id, person_id, texts), so the same file
+    imported twice changes nothing the second time. Rows that are not in the file are left
+    alone: the file describes what the sources say, not everything a deal team recorded.
+    """
+    if not deal_rules.can_import_deals(actor):
+        raise PermissionDenied(_("You may not import deals."))
+    report = ImportReport()
+    with transaction.atomic():
+        writer = _Writer(actor, report)
+        orgs = {o.slug: o for o in Organisation.objects.all()}
+        for org_id, values in _organisation_values(records).items():
+            org = orgs.get(org_id) or Organisation(slug=org_id)
+            writer.save(org, values, "organisations")
+            orgs[org_id] = org
+        people = {p.slug: p for p in Person.objects.all()}
+        for record in records:
+            _import_deal(writer, record, orgs, people)
+    return report
+
+
+def _import_deal(writer, record, orgs, people):
+    deal = Deal.objects.filter(slug=record.slug).first() or Deal(slug=record.slug)
+    signing, signing_precision = record.signing_date.value
+    end, end_precision = record.end_date.value
+    status_as_of, status_as_of_precision = record.status.as_of
+    writer.save(
+        deal,
+        {
+            "name": record.name.value,
+            "kind": record.kind,
+            "other_kind": record.other_kind,
+            "aliases": record.aliases,
+            "description": record.description.value,
+            "signing_date": signing,
+            "signing_date_precision": signing_precision,
+            "end_date": end,
+            "end_date_precision": end_precision,
+            "status": record.status.value,
+            "status_as_of": status_as_of,
+            "status_as_of_precision": status_as_of_precision,
+        },
+        "deals",
+    )
+    writer.sync_m2m(deal.themes, writer.theme_objs(record.themes), "deals", deal)
+    writer.sync_m2m(deal.all_sources, writer.source_objs(record.all_sources), "deals", deal)
+
+    if not deal.phase and record.status.value == DealStatus.AFGEROND:
+        # A finished deal is in its last phase; every other phase is for the deal team to set.
+        when = end or status_as_of or timezone.localdate()
+        _record_phase(
+            deal, Phase.AFGEROND, when, writer.actor,
+            note=_("Derived on import from status 'afgerond'."),
+        )
+        writer.report.count("created", "phase changes")
+
+    existing_facts = {f.field: f for f in deal.facts.all()}
+    for fact_field in SourcedField:
+        fact = getattr(record, fact_field.value, None)
+        if fact_field == SourcedField.KIND or fact is None:
+            continue
+        if not (fact.sources or fact.note or fact.as_of[0] or fact.confidence):
+            continue
+        row = existing_facts.get(fact_field.value) or DealFact(deal=deal, field=fact_field.value)
+        writer.save(
+            row,
+            {
+                "note": fact.note,
+                "as_of": fact.as_of[0],
+                "as_of_precision": fact.as_of[1],
+                "confidence": fact.confidence,
+            },
+            "sourced facts",
+        )
+        writer.sync_m2m(row.sources, writer.source_objs(fact.sources), "sourced facts", row)
+
+    existing = {p.organisation.slug: p for p in deal.participations.select_related("organisation")}
+    merged = {}
+    for partner in record.partners:  # one organisation named twice in a deal: merge mentions
+        merged.setdefault(partner.org_id, []).append(partner)
+    for org_id, mentions in merged.items():
+        first = mentions[0]
+        row = existing.get(org_id) or Participation(deal=deal, organisation=orgs[org_id])
+        roles = list(dict.fromkeys(m.role for m in mentions if m.role))
+        writer.save(
+            row,
+            {
+                "kind": (
+                    ParticipationKind.ONDERTEKENAAR
+                    if any(m.kind == ParticipationKind.ONDERTEKENAAR for m in mentions)
+                    else first.kind
+                ),
+                "role_description": "; ".join(roles),
+                "name_in_source": first.name,
+                "joined_on": first.joined[0],
+                "joined_on_precision": first.joined[1],
+                "confidence": first.confidence,
+                "note": "\n".join(dict.fromkeys(m.note for m in mentions if m.note)),
+            },
+            "participations",
+        )
+        refs = list(dict.fromkeys(ref for m in mentions for ref in m.sources))
+        writer.sync_m2m(row.sources, writer.source_objs(refs), "participations", row)
+
+    for item in record.key_roles:
+        person = people.get(item["person_id"])
+        if person is None:
+            person = Person(slug=item["person_id"])
+            writer.save(person, {}, "people")
+            people[person.slug] = person
+        row = (
+            Role.objects.filter(deal=deal, person=person, kind=item["kind"]).first()
+            or Role(deal=deal, person=person, kind=item["kind"])
+        )
+        writer.save(row, {"description": item["description"]}, "roles")
+        writer.sync_m2m(row.sources, writer.source_objs(item["sources"]), "roles", row)
+
+    counts = {(c.count, c.as_of, c.as_of_precision): c for c in deal.partner_counts.all()}
+    for item in record.partner_counts:
+        key = (item["count"], *item["as_of"])
+        row = counts.get(key) or PartnerCount(
+            deal=deal, count=item["count"], as_of=item["as_of"][0], as_of_precision=item["as_of"][1]
+        )
+        writer.save(row, {"breakdown": item["breakdown"], "note": item["note"]}, "partner counts")
+        writer.sync_m2m(row.sources, writer.source_objs(item["sources"]), "partner counts", row)
+
+    results = {r.text: r for r in deal.results.all()}
+    for item in record.results:
+        row = results.get(item["text"]) or Result(deal=deal, text=item["text"])
+        writer.save(
+            row,
+            {
+                "kind": item["kind"],
+                "date": item["date"][0],
+                "date_precision": item["date"][1],
+                "note": item["note"],
+            },
+            "results",
+        )
+        writer.sync_m2m(row.sources, writer.source_objs(item["sources"]), "results", row)
+
+    ambitions = {a.text: a for a in deal.ambitions.all()}
+    for item in record.ambitions:
+        row = ambitions.get(item["text"]) or Ambition(deal=deal, text=item["text"])
+        writer.save(
+            row,
+            {
+                "target_value": item["target_value"],
+                "unit": item["unit"],
+                "target_year": item["target_year"],
+                "scope": item["scope"],
+            },
+            "ambitions",
+        )
+        writer.sync_m2m(row.sources, writer.source_objs(item["sources"]), "ambitions", row)
+
+
+def _record_phase(deal, phase, started_on, actor, note=""):
+    PhaseChange.objects.create(
+        deal=deal, phase=phase, started_on=started_on, note=note, recorded_by=actor
+    )
+    deal.phase = phase
+    deal._history_user = actor
+    deal._change_reason = note or "phase"
+    deal.save(update_fields=["phase", "updated_at"])
+
+
+def change_deal_phase(*, actor, deal, phase, started_on=None, note=""):
+    """Move a deal to a new phase, keeping the old one in its phase history."""
+    if not deal_rules.can_change_deal(actor):
+        raise PermissionDenied(_("You may not change the phase of this deal."))
+    if phase not in Phase.values:
+        raise ValidationError({"phase": _("Unknown phase: %(phase)s") % {"phase": phase}})
+    started_on = started_on or timezone.localdate()
+    if isinstance(started_on, dt.datetime):
+        started_on = started_on.date()
+    last = deal.phase_changes.order_by("-started_on", "-recorded_at").first()
+    if last and started_on < last.started_on:
+        raise ValidationError(
+            {"started_on": _("A new phase cannot start before the current one (%(date)s).")
+             % {"date": last.started_on.isoformat()}}
+        )
+    if deal.phase == phase:
+        raise ValidationError({"phase": _("The deal is already in this phase.")})
+    with transaction.atomic():
+        _record_phase(deal, phase, started_on, actor, note=note)
+    return deal
