@@ -21,6 +21,8 @@ from dealmonitor.utils.partial_dates import parse_partial_date
 from .constants import DEAL_KIND_BY_LABEL, AmbitionScope, DealStatus, ParticipationKind, RoleKind
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+# Organisation ids keep Frisian and other accented letters (provincie-fryslân).
+UNICODE_SLUG = re.compile(r"^[^\W_A-Z]+(?:-[^\W_A-Z]+)*$")
 
 
 class ImportFileError(Exception):
@@ -247,7 +249,7 @@ def parse_portfolio(data):
             if org_type and org_type not in org_types:
                 check.error(f"{path}.type", f"{org_type!r} is not a known organisation type")
             org_id = check.text(raw.get("org_id"), f"{path}.org_id", required=True)
-            if org_id and not SLUG.match(org_id):
+            if org_id and not UNICODE_SLUG.match(org_id):
                 check.error(f"{path}.org_id", f"expected a slug, got {org_id!r}")
             role = check.text(raw.get("role"), f"{path}.role")
             partners.append(

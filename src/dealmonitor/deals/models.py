@@ -139,6 +139,10 @@ class DealFact(models.Model):
     def __str__(self):
         return f"{self.deal.slug}: {self.field}"
 
+    @property
+    def as_of_display(self):
+        return format_partial_date(self.as_of, self.as_of_precision)
+
 
 class PhaseChange(models.Model):
     """The phase history of a deal: one row per phase it entered."""

@@ -29,6 +29,8 @@ from .models import (
 )
 
 IMPORT_REASON = "import"
+# Stored data, in the language of the deal data (Dutch), not a UI text to translate.
+DERIVED_PHASE_NOTE = "Afgeleid bij import uit status 'afgerond'."
 
 
 @dataclass
@@ -190,7 +192,7 @@ def _import_deal(writer, record, orgs, people):
         when = end or status_as_of or timezone.localdate()
         _record_phase(
             deal, Phase.AFGEROND, when, writer.actor,
-            note=_("Derived on import from status 'afgerond'."),
+            note=DERIVED_PHASE_NOTE,
         )
         writer.report.count("created", "phase changes")
 

@@ -9,7 +9,7 @@ from .constants import GovernmentLevel, OrganisationType
 class Organisation(models.Model):
     """One organisation, once, however many deals it takes part in."""
 
-    slug = models.SlugField(_("identifier"), max_length=200, unique=True)
+    slug = models.SlugField(_("identifier"), max_length=200, unique=True, allow_unicode=True)
     name = models.CharField(_("name"), max_length=300)
     type = models.CharField(_("type"), max_length=40, choices=OrganisationType.choices)
     subtype = models.CharField(_("subtype"), max_length=200, blank=True)

@@ -1,0 +1,68 @@
+# Dealmonitor: two commands.
+#   make run   set everything up and serve the demo on http://127.0.0.1:$(PORT) (SQLite under var/)
+#   make test  set everything up and run the whole suite on SQLite and on PostgreSQL
+
+PYTHON ?= python3
+PORT ?= 8000
+VENV := .venv
+BIN := $(VENV)/bin
+# The PostgreSQL the suite runs on as well as SQLite (pytest-django creates test_<name> in it).
+TEST_POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/test
+
+export DJANGO_SETTINGS_MODULE ?= dealmonitor.conf.dev
+
+.PHONY: run test test-sqlite test-postgres test-browser setup messages requirements clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.installed-run: $(BIN)/python requirements/base.txt pyproject.toml
+	$(BIN)/pip install --quiet -r requirements/base.txt
+	$(BIN)/pip install --quiet --no-deps -e .
+	touch $@
+
+$(VENV)/.installed-test: $(VENV)/.installed-run requirements/test.txt
+	$(BIN)/pip install --quiet -r requirements/base.txt -r requirements/test.txt
+	touch $@
+
+setup: $(VENV)/.installed-run
+	mkdir -p var
+	$(BIN)/dealmonitor migrate --no-input -v0
+	$(BIN)/dealmonitor loaddemo
+	$(BIN)/dealmonitor createdemouser
+
+run: setup
+	@echo "Dealmonitor: http://127.0.0.1:$(PORT)/  (English: http://127.0.0.1:$(PORT)/en/)"
+	$(BIN)/dealmonitor runserver 127.0.0.1:$(PORT)
+
+test: $(VENV)/.installed-test
+	bash scripts/ensure-chromium.sh
+	$(MAKE) --no-print-directory test-sqlite
+	$(MAKE) --no-print-directory test-postgres
+
+# Both runs include the browser tests; neither may skip them or the database.
+test-sqlite: $(VENV)/.installed-test
+	@echo "== test suite on SQLite =="
+	env -u DATABASE_URL DJANGO_SETTINGS_MODULE=dealmonitor.conf.ci $(BIN)/pytest
+
+test-postgres: $(VENV)/.installed-test
+	@echo "== test suite on PostgreSQL ($(TEST_POSTGRES_URL)) =="
+	DATABASE_URL=$(TEST_POSTGRES_URL) DJANGO_SETTINGS_MODULE=dealmonitor.conf.ci $(BIN)/pytest
+
+test-browser: $(VENV)/.installed-test
+	env -u DATABASE_URL DJANGO_SETTINGS_MODULE=dealmonitor.conf.ci $(BIN)/pytest -m browser
+
+# Update the Dutch catalogue after changing UI texts; the compiled .mo is committed.
+messages: $(VENV)/.installed-test
+	cd src/dealmonitor && ../../$(BIN)/django-admin makemessages -l nl --no-obsolete \
+	  --ignore "ui/static/*" && ../../$(BIN)/django-admin compilemessages -l nl
+
+# Re-pin dependencies after editing requirements/*.in.
+requirements: $(VENV)/.installed-test
+	cd requirements && ../$(BIN)/pip-compile -q --strip-extras --no-emit-index-url \
+	  --no-emit-find-links base.in -o base.txt && ../$(BIN)/pip-compile -q --strip-extras \
+	  --no-emit-index-url --no-emit-find-links test.in -o test.txt
+
+clean:
+	rm -rf $(VENV) var/static

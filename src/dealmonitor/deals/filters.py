@@ -1,0 +1,35 @@
+import django_filters
+from django.utils.translation import gettext_lazy as _
+
+from .constants import DealKind, DealStatus, Phase
+from .models import Deal, Theme
+from .selectors import search_q
+
+PHASE_UNKNOWN = "onbekend"
+
+
+class PortfolioFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("Search"), method="filter_q")
+    kind = django_filters.ChoiceFilter(label=_("Kind"), choices=DealKind.choices)
+    status = django_filters.ChoiceFilter(label=_("Status"), choices=DealStatus.choices)
+    phase = django_filters.ChoiceFilter(
+        label=_("Phase"),
+        choices=[*Phase.choices, (PHASE_UNKNOWN, _("not yet recorded"))],
+        method="filter_phase",
+    )
+    theme = django_filters.ModelChoiceFilter(
+        label=_("Theme"),
+        queryset=Theme.objects.filter(deals__isnull=False).distinct().order_by("name"),
+        field_name="themes",
+        to_field_name="name",
+    )
+
+    class Meta:
+        model = Deal
+        fields = ["q", "kind", "status", "phase", "theme"]
+
+    def filter_q(self, queryset, name, value):
+        return queryset.filter(search_q(value.strip())) if value.strip() else queryset
+
+    def filter_phase(self, queryset, name, value):
+        return queryset.filter(phase="" if value == PHASE_UNKNOWN else value)

@@ -1,0 +1,13 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .constants import Phase
+
+
+class PhaseChangeForm(forms.Form):
+    phase = forms.ChoiceField(label=_("New phase"), choices=Phase.choices)
+    started_on = forms.DateField(
+        label=_("Since"), widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("The date the deal entered this phase."),
+    )
+    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))

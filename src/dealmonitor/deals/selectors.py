@@ -1,0 +1,153 @@
+"""Reads of deal data, shaped for the pages and already scoped to what the user may see.
+
+All deals are public in this first version; the roles issue narrows `visible_deals`.
+"""
+
+from collections import Counter, OrderedDict
+
+from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
+from django.db.models.functions import Coalesce
+
+from dealmonitor.organisations.constants import OrganisationType
+
+from .constants import DealStatus, Phase
+from .models import Deal, DealFact, Participation, PartnerCount, Role
+
+
+def visible_deals(user):
+    return Deal.objects.all()
+
+
+def _latest_partner_count():
+    return Subquery(
+        PartnerCount.objects.filter(deal=OuterRef("pk"))
+        .order_by("-as_of", "-count")
+        .values("count")[:1]
+    )
+
+
+def portfolio(user, filters=None):
+    """Deals for the portfolio table, each with `listed_partners` (organisations recorded in
+    Dealmonitor), `reported_partners` (the latest size a source gives) and `partner_total`
+    (the reported size where known, else the listed count)."""
+    qs = (
+        visible_deals(user)
+        .annotate(
+            listed_partners=Count("participations", distinct=True),
+            reported_partners=_latest_partner_count(),
+        )
+        .annotate(partner_total=Coalesce("reported_partners", "listed_partners"))
+        .prefetch_related("themes")
+        .order_by("name")
+    )
+    return qs
+
+
+def portfolio_totals(deals):
+    """Totals by status and by phase over a (filtered) queryset, counted in the database."""
+    by_status = dict(
+        deals.order_by().values_list("status").annotate(n=Count("pk", distinct=True))
+    )
+    by_phase = dict(deals.order_by().values_list("phase").annotate(n=Count("pk", distinct=True)))
+    status_rows = [(s.value, s.label, by_status.get(s.value, 0)) for s in DealStatus]
+    phase_rows = [(p.value, p.label, by_phase.get(p.value, 0)) for p in Phase]
+    phase_rows.append(("", None, by_phase.get("", 0)))
+    return {
+        "total": sum(by_status.values()),
+        "by_status": status_rows,
+        "by_phase": phase_rows,
+    }
+
+
+def deal_detail(user, slug):
+    """One deal with everything its page shows, in a fixed number of queries."""
+    participations = Participation.objects.select_related("organisation").prefetch_related(
+        "sources"
+    ).order_by("organisation__name")
+    return (
+        visible_deals(user)
+        .prefetch_related(
+            "themes",
+            "all_sources",
+            "tracks__lead_person",
+            "tracks__lead_organisation",
+            "working_groups",
+            "phase_changes",
+            Prefetch("participations", queryset=participations),
+            Prefetch("facts", queryset=DealFact.objects.prefetch_related("sources")),
+            Prefetch(
+                "roles",
+                queryset=Role.objects.select_related("person").prefetch_related("sources"),
+            ),
+            Prefetch(
+                "partner_counts",
+                queryset=PartnerCount.objects.prefetch_related("sources").order_by(
+                    "as_of", "count"
+                ),
+            ),
+            "results__sources",
+            "ambitions__sources",
+        )
+        .get(slug=slug)
+    )
+
+
+TYPE_LABELS = dict(OrganisationType.choices)
+
+
+def _bars(counter):
+    """Rows (label, count, percent of the largest) for a bar chart, largest first."""
+    if not counter:
+        return []
+    top = max(counter.values()) or 1
+    return [
+        {"key": key, "label": TYPE_LABELS.get(key, key), "count": n, "percent": round(100 * n / top)}
+        for key, n in sorted(counter.items(), key=lambda kv: (-kv[1], str(kv[0])))
+    ]
+
+
+def partnership_composition(deal):
+    """The composition of the partnership by organisation type, two ways:
+
+    - `reported`: the latest breakdown a source gives (large deals list only some partners);
+    - `listed`: the organisations recorded in Dealmonitor, grouped by type.
+    """
+    with_breakdown = [c for c in deal.partner_counts.all() if c.breakdown]
+    reported = None
+    if with_breakdown:
+        latest = max(with_breakdown, key=lambda c: (c.as_of is not None, c.as_of, c.count))
+        reported = {
+            "count": latest,
+            "bars": _bars(Counter({k: v for k, v in latest.breakdown.items()})),
+            "total": sum(latest.breakdown.values()),
+        }
+    listed = Counter(p.organisation.type for p in deal.participations.all())
+    return {"reported": reported, "listed": _bars(listed), "listed_total": sum(listed.values())}
+
+
+def participations_by_type(deal):
+    groups = OrderedDict((t.value, {"label": t.label, "rows": []}) for t in OrganisationType)
+    for p in deal.participations.all():
+        groups.setdefault(p.organisation.type, {"label": p.organisation.type, "rows": []})
+        groups[p.organisation.type]["rows"].append(p)
+    return [(key, g["label"], g["rows"]) for key, g in groups.items() if g["rows"]]
+
+
+def partner_count_history(deal):
+    counts = list(deal.partner_counts.all())
+    top = max((c.count for c in counts), default=0) or 1
+    return [{"row": c, "percent": round(100 * c.count / top)} for c in counts]
+
+
+def facts_by_field(deal):
+    return {f.field: f for f in deal.facts.all()}
+
+
+def theme_choices():
+    from .models import Theme
+
+    return Theme.objects.filter(deals__isnull=False).distinct().order_by("name")
+
+
+def search_q(text):
+    return Q(name__icontains=text) | Q(aliases__icontains=text) | Q(description__icontains=text)

@@ -1,0 +1,221 @@
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+
+from dealmonitor.deals.constants import Phase
+from dealmonitor.deals.models import Deal
+from dealmonitor.deals.tests.factories import (
+    DealFactory,
+    OrganisationFactory,
+    ParticipationFactory,
+    PartnerCountFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def deal_rows(response):
+    return [d.slug for d in response.context["deals"]]
+
+
+def test_portfolio_lists_every_deal_with_totals(client, demo_data):
+    response = client.get(reverse("deals:portfolio"))
+
+    assert response.status_code == 200
+    assert len(deal_rows(response)) == 26
+    totals = response.context["totals"]
+    assert totals["total"] == 26
+    by_status = {value: n for value, label, n in totals["by_status"]}
+    assert by_status == {"lopend": 13, "afgerond": 3, "onbekend": 10}
+    by_phase = {value: n for value, label, n in totals["by_phase"]}
+    assert by_phase[Phase.AFGEROND] == 3 and by_phase[""] == 23
+    html = response.content.decode()
+    assert "City Deal Impact Ondernemen" in html
+    assert 'lang="nl"' in html
+
+
+def test_portfolio_partner_count_is_the_reported_size_with_the_listed_number(client, demo_data):
+    response = client.get(reverse("deals:portfolio"))
+    deal = next(d for d in response.context["deals"] if d.slug == "cd-impact-ondernemen")
+    assert deal.reported_partners == 94  # the latest count a source gives (2023-12)
+    assert deal.partner_total == 94
+    assert deal.listed_partners == Deal.objects.get(slug=deal.slug).participations.count()
+
+
+@pytest.mark.parametrize(
+    "query, expected",
+    [
+        ({"status": "afgerond"}, {"cd-een-slimme-stad", "cd-health-hub", "cd-inclusieve-stad"}),
+        ({"kind": "town_deal"}, {"td-sterke-streken", "td-krachtige-kernen"}),
+        ({"theme": "brede welvaart"}, None),
+        ({"phase": "afgerond"}, {"cd-een-slimme-stad", "cd-health-hub", "cd-inclusieve-stad"}),
+        ({"q": "Slimme"}, {"cd-een-slimme-stad"}),
+        ({"status": "afgerond", "kind": "town_deal"}, set()),
+    ],
+)
+def test_portfolio_filters(client, demo_data, query, expected):
+    response = client.get(reverse("deals:portfolio"), query)
+    found = set(deal_rows(response))
+    if expected is None:  # a theme: every deal found carries it, and it narrows the list
+        assert found and len(found) < 26
+        for deal in Deal.objects.filter(slug__in=found):
+            assert query["theme"] in {t.name for t in deal.themes.all()}
+    else:
+        assert found == expected
+    assert response.context["totals"]["total"] == len(found)
+
+
+def test_unknown_phase_filter_finds_deals_without_a_phase(client, demo_data):
+    response = client.get(reverse("deals:portfolio"), {"phase": "onbekend"})
+    assert len(deal_rows(response)) == 23
+
+
+def test_an_invalid_filter_value_is_ignored_not_an_error(client, demo_data):
+    response = client.get(reverse("deals:portfolio"), {"status": "bestaat-niet"})
+    assert response.status_code == 200
+    assert len(deal_rows(response)) == 26
+
+
+def test_htmx_request_gets_only_the_results(client, demo_data):
+    response = client.get(reverse("deals:portfolio"), {"status": "afgerond"}, HTTP_HX_REQUEST="true")
+    html = response.content.decode()
+    assert "<html" not in html
+    assert 'id="deals-table"' in html and "Health Hub" in html
+
+
+def test_deal_page_shows_the_partnership_composition(client, demo_data):
+    response = client.get(reverse("deals:detail", args=["cd-impact-ondernemen"]))
+
+    assert response.status_code == 200
+    reported = response.context["composition"]["reported"]
+    assert reported["total"] == 94
+    counts = {bar["key"]: bar["count"] for bar in reported["bars"]}
+    assert counts == {"gemeente": 12, "provincie": 3, "ministerie": 4, "zbo": 2, "bedrijf": 25,
+                      "kennisinstelling": 8, "intermediair": 25, "adviesbureau": 7, "financier": 8}
+    html = response.content.decode()
+    assert 'id="composition-reported"' in html and 'id="composition-listed"' in html
+    assert 'id="partner-counts"' in html
+    # partner counts over time, oldest first
+    assert [item["row"].count for item in response.context["count_history"]] == [80, 100, 94]
+
+
+def test_deal_page_shows_where_each_fact_came_from(client, demo_data):
+    html = client.get(reverse("deals:detail", args=["cd-impact-ondernemen"])).content.decode()
+    assert 'id="fact-sources"' in html
+    assert 'href="https://lawinsider.com/nl/contracts/kVc38QZscAo"' in html
+    assert "001_1d0f22ff1fa9d94e.txt" in html  # a seed article, named but not linked
+    assert "Global Goals Meet-Up" in html  # the note on the signing date
+
+
+def test_deal_page_in_english_under_en(client, demo_data):
+    response = client.get("/en" + reverse("deals:detail", args=["cd-health-hub"]))
+    assert response.status_code == 200
+    assert 'lang="en"' in response.content.decode()
+
+
+def test_unknown_deal_is_404(client, db):
+    assert client.get(reverse("deals:detail", args=["cd-bestaat-niet"])).status_code == 404
+
+
+def test_organisation_page_lists_its_deals_and_roles(client, demo_data):
+    response = client.get(
+        reverse("organisations:detail", args=["ministerie-van-economische-zaken-en-klimaat"])
+    )
+    assert response.status_code == 200
+    participations = response.context["organisation"].participations.all()
+    assert len(participations) > 1
+    html = response.content.decode()
+    assert "City Deal Impact Ondernemen" in html
+    assert "lid coördinatieteam" in html
+    assert "Ministerie van Economische Zaken" in html  # the old name, as the source gave it
+
+
+def test_organisation_with_accented_identifier(client, demo_data):
+    response = client.get(reverse("organisations:detail", args=["provincie-fryslân"]))
+    assert response.status_code == 200
+    assert "Ruimte voor Lopen" in response.content.decode()
+
+
+def test_phase_change_needs_a_programme_administrator(client, demo_data, django_user_model):
+    url = reverse("deals:change_phase", args=["cd-impact-ondernemen"])
+    data = {"phase": Phase.BORGEN, "started_on": "2024-03-01", "note": "Fase 2"}
+
+    assert client.post(url, data).status_code == 403  # anonymous
+    member = django_user_model.objects.create_user("lid", password="x-lang-genoeg-123")
+    client.force_login(member)
+    assert client.post(url, data).status_code == 403  # signed in but not staff
+    assert Deal.objects.get(slug="cd-impact-ondernemen").phase == ""
+
+
+def test_phase_change_keeps_history(client, demo_data, staff_user):
+    client.force_login(staff_user)
+    url = reverse("deals:change_phase", args=["cd-impact-ondernemen"])
+
+    client.post(url, {"phase": Phase.AANJAGEN, "started_on": "2021-03-11"})
+    response = client.post(url, {"phase": Phase.BORGEN, "started_on": "2024-03-01", "note": "Fase 2"})
+
+    assert response.status_code == 302
+    deal = Deal.objects.get(slug="cd-impact-ondernemen")
+    assert deal.phase == Phase.BORGEN
+    assert [(c.phase, c.started_on) for c in deal.phase_changes.all()] == [
+        (Phase.AANJAGEN, dt.date(2021, 3, 11)),
+        (Phase.BORGEN, dt.date(2024, 3, 1)),
+    ]
+    assert deal.phase_changes.last().recorded_by == staff_user
+    assert deal.history.first().history_user == staff_user
+
+
+def test_phase_cannot_start_before_the_current_one(client, demo_data, staff_user):
+    client.force_login(staff_user)
+    url = reverse("deals:change_phase", args=["cd-impact-ondernemen"])
+    client.post(url, {"phase": Phase.LEREN, "started_on": "2023-01-01"})
+
+    response = client.post(url, {"phase": Phase.BORGEN, "started_on": "2022-01-01"})
+
+    assert response.status_code == 400
+    assert "2023-01-01" in response.content.decode()
+    assert Deal.objects.get(slug="cd-impact-ondernemen").phase == Phase.LEREN
+
+
+def _add_deals(n):
+    for _ in range(n):
+        deal = DealFactory()
+        PartnerCountFactory(deal=deal, count=12, breakdown={"gemeente": 12})
+        for _ in range(3):
+            ParticipationFactory(deal=deal)
+
+
+def test_portfolio_query_count_does_not_grow_with_the_portfolio(client, db, django_assert_num_queries):
+    _add_deals(2)
+    with django_assert_num_queries(4) as small:
+        client.get(reverse("deals:portfolio"))
+    _add_deals(20)
+    with django_assert_num_queries(len(small.captured_queries)):
+        client.get(reverse("deals:portfolio"))
+
+
+def test_deal_page_query_count_does_not_grow_with_the_partners(client, db, django_assert_num_queries):
+    deal = DealFactory()
+    ParticipationFactory(deal=deal)
+    url = reverse("deals:detail", args=[deal.slug])
+    response = client.get(url)
+    small = len(response.context and [] or [])  # noqa: F841 (warm-up: template loading)
+    with django_assert_num_queries(16) as first:
+        client.get(url)
+    for _ in range(30):
+        ParticipationFactory(deal=deal, organisation=OrganisationFactory(company=True))
+    with django_assert_num_queries(len(first.captured_queries)):
+        client.get(url)
+
+
+def test_organisation_page_query_count_does_not_grow(client, db, django_assert_num_queries):
+    org = OrganisationFactory()
+    ParticipationFactory(organisation=org)
+    url = reverse("organisations:detail", args=[org.slug])
+    with django_assert_num_queries(3) as first:
+        client.get(url)
+    for _ in range(10):
+        ParticipationFactory(organisation=org)
+    with django_assert_num_queries(len(first.captured_queries)):
+        client.get(url)

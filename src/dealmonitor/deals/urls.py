@@ -1,0 +1,11 @@
+from django.urls import path
+
+from . import views
+
+app_name = "deals"
+
+urlpatterns = [
+    path("", views.portfolio, name="portfolio"),
+    path("deals/<slug:slug>/", views.deal_detail, name="detail"),
+    path("deals/<slug:slug>/fase/", views.change_phase, name="change_phase"),
+]

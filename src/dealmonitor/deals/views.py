@@ -1,0 +1,79 @@
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from . import rules as deal_rules
+from . import selectors, services
+from .constants import SourcedField
+from .filters import PortfolioFilter
+from .forms import PhaseChangeForm
+from .models import Deal
+
+
+def portfolio(request):
+    deals = selectors.portfolio(request.user)
+    filterset = PortfolioFilter(request.GET or None, queryset=deals)
+    filtered = filterset.qs if filterset.is_bound and filterset.is_valid() else deals
+    context = {
+        "filter": filterset,
+        "deals": filtered,
+        "totals": selectors.portfolio_totals(filtered),
+        "all_count": deals.count(),
+        "filtered": bool(request.GET and any(request.GET.values())),
+    }
+    template = "deals/partials/portfolio_results.html" if request.htmx else "deals/portfolio.html"
+    return render(request, template, context)
+
+
+def _get_deal(request, slug):
+    try:
+        return selectors.deal_detail(request.user, slug)
+    except Deal.DoesNotExist:
+        raise Http404(_("No deal with this identifier.")) from None
+
+
+def deal_detail(request, slug, phase_form=None):
+    deal = _get_deal(request, slug)
+    facts = selectors.facts_by_field(deal)
+    can_change = deal_rules.can_change_deal(request.user) and request.user.is_authenticated
+    context = {
+        "deal": deal,
+        "facts": facts,
+        "fact_rows": [(f, facts.get(f.value)) for f in SourcedField if f.value in facts],
+        "composition": selectors.partnership_composition(deal),
+        "groups": selectors.participations_by_type(deal),
+        "count_history": selectors.partner_count_history(deal),
+        "can_change_phase": can_change,
+        "phase_form": phase_form
+        or (PhaseChangeForm(initial={"started_on": timezone.localdate()}) if can_change else None),
+    }
+    return render(request, "deals/deal_detail.html", context, status=400 if phase_form else 200)
+
+
+@require_POST
+def change_phase(request, slug):
+    deal = _get_deal(request, slug)
+    if not (request.user.is_authenticated and deal_rules.can_change_deal(request.user)):
+        raise PermissionDenied
+    form = PhaseChangeForm(request.POST)
+    if form.is_valid():
+        try:
+            services.change_deal_phase(
+                actor=request.user,
+                deal=deal,
+                phase=form.cleaned_data["phase"],
+                started_on=form.cleaned_data["started_on"],
+                note=form.cleaned_data["note"],
+            )
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                for error in errors:
+                    form.add_error(field if field in form.fields else None, error)
+        else:
+            messages.success(request, _("The phase has been changed."))
+            return redirect(deal.get_absolute_url() + "#fase")
+    return deal_detail(request, slug, phase_form=form)
