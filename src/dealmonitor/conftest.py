@@ -33,6 +33,17 @@ def pytest_report_header(config):
     return f"database: {db['ENGINE'].rsplit('.', 1)[-1]} {db.get('HOST') or db['NAME']}"
 
 
+@pytest.fixture(autouse=True)
+def default_language():
+    """A request through the test client leaves its language active in the test thread;
+    start and end every test in the default language so `reverse()` gives unprefixed URLs."""
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()
+
+
 @pytest.fixture
 def demo_records():
     """The demo file, parsed: the real data on 26 deals."""

@@ -28,7 +28,11 @@ DATABASES = {
 DATABASES["default"].setdefault("ATOMIC_REQUESTS", False)
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DB_CONN_MAX_AGE", default=0)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
-DEMO_DATA_FILE = BASE_DIR / "data" / "demo" / "agenda-stad-deals.json"
+DEMO_DATA_FILE = Path(
+    env.str("DEMO_DATA_FILE", default=str(BASE_DIR / "data" / "demo" / "agenda-stad-deals.json"))
+)
+# The demo account's password (`dealmonitor createdemouser`); generated once when empty.
+DEMO_PASSWORD = env.str("DEMO_PASSWORD", default="")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -39,6 +43,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.forms",
     "django_htmx",
     "django_filters",
     "simple_history",

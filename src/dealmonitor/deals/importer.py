@@ -87,7 +87,7 @@ class _Checker:
     def error(self, path, message):
         self.errors.append(f"{self.where}, field '{path}': {message}")
 
-    def text(self, value, path, required=False):
+    def text(self, value, path, required=False, max_length=None):
         if value is None or value == "":
             if required:
                 self.error(path, "is required")
@@ -95,9 +95,12 @@ class _Checker:
         if not isinstance(value, str):
             self.error(path, f"expected text, got {type(value).__name__} {value!r}")
             return ""
-        return value.strip()
+        value = value.strip()
+        if max_length and len(value) > max_length:
+            self.error(path, f"is {len(value)} characters long, at most {max_length} fit")
+        return value
 
-    def text_list(self, value, path):
+    def text_list(self, value, path, max_length=1000):
         if value is None:
             return []
         if not isinstance(value, list):
@@ -105,7 +108,7 @@ class _Checker:
             return []
         out = []
         for i, item in enumerate(value):
-            text = self.text(item, f"{path}[{i}]", required=True)
+            text = self.text(item, f"{path}[{i}]", required=True, max_length=max_length)
             if text:
                 out.append(text)
         return out
@@ -119,7 +122,7 @@ class _Checker:
             self.error(path, str(exc))
             return (None, "")
 
-    def fact(self, raw, path, kind="text"):
+    def fact(self, raw, path, kind="text", max_length=None):
         """A scalar fact: `{value, sources, precision?, as_of?, confidence?, note?}` or a bare value."""
         if not isinstance(raw, dict):
             raw = {"value": raw}
@@ -133,7 +136,7 @@ class _Checker:
         if kind == "date":
             fact.value = self.partial_date(value, f"{path}.value", raw.get("precision"))
         else:
-            fact.value = self.text(value, f"{path}.value")
+            fact.value = self.text(value, f"{path}.value", max_length=max_length)
         return fact
 
     def items(self, raw, path):
@@ -220,13 +223,13 @@ def parse_portfolio(data):
         if not isinstance(entry, dict):
             check.error("", f"expected an object, got {type(entry).__name__}")
             continue
-        if not isinstance(slug, str) or not SLUG.match(slug):
+        if not isinstance(slug, str) or not SLUG.match(slug) or len(slug) > 100:
             check.error("id", f"expected a slug such as 'cd-impact-ondernemen', got {slug!r}")
         elif slug in seen:
             check.error("id", f"{slug!r} is used twice (also in entry {seen[slug]})")
         else:
             seen[slug] = index
-        name = check.fact(entry.get("name"), "name")
+        name = check.fact(entry.get("name"), "name", max_length=300)
         if not name.value:
             check.error("name", "is required")
         kind_label = entry.get("kind")
@@ -249,16 +252,20 @@ def parse_portfolio(data):
             if org_type and org_type not in org_types:
                 check.error(f"{path}.type", f"{org_type!r} is not a known organisation type")
             org_id = check.text(raw.get("org_id"), f"{path}.org_id", required=True)
-            if org_id and not UNICODE_SLUG.match(org_id):
+            if len(org_id) > 200:
+                check.error(f"{path}.org_id", "is longer than 200 characters")
+            elif org_id and not UNICODE_SLUG.match(org_id):
                 check.error(f"{path}.org_id", f"expected a slug, got {org_id!r}")
-            role = check.text(raw.get("role"), f"{path}.role")
+            role = check.text(raw.get("role"), f"{path}.role", max_length=500)
             partners.append(
                 PartnerRecord(
                     org_id=org_id,
-                    name=check.text(raw.get("name"), f"{path}.name", required=True),
+                    name=check.text(raw.get("name"), f"{path}.name", required=True, max_length=300),
                     type=org_type,
-                    subtype=check.text(raw.get("subtype"), f"{path}.subtype"),
-                    canonical_name=check.text(raw.get("canonical_name"), f"{path}.canonical_name"),
+                    subtype=check.text(raw.get("subtype"), f"{path}.subtype", max_length=200),
+                    canonical_name=check.text(
+                        raw.get("canonical_name"), f"{path}.canonical_name", max_length=300
+                    ),
                     kind=participation_kind(role),
                     role=role,
                     joined=check.partial_date(raw.get("joined"), f"{path}.joined"),
@@ -270,7 +277,7 @@ def parse_portfolio(data):
         partner_counts = []
         for path, raw in check.items(entry.get("partner_counts"), "partner_counts"):
             count = check.integer(raw.get("count"), f"{path}.count", minimum=0)
-            if count is None and "count" in raw and raw["count"] is None:
+            if raw.get("count") is None:
                 check.error(f"{path}.count", "is required")
             breakdown = raw.get("breakdown") or {}
             if not isinstance(breakdown, dict):
@@ -289,10 +296,12 @@ def parse_portfolio(data):
             )
         key_roles = []
         for path, raw in check.items(entry.get("key_roles"), "key_roles"):
-            person = check.text(raw.get("person_id"), f"{path}.person_id", required=True)
+            person = check.text(
+                raw.get("person_id"), f"{path}.person_id", required=True, max_length=100
+            )
             if person and not SLUG.match(person):
                 check.error(f"{path}.person_id", f"expected a slug, got {person!r}")
-            role = check.text(raw.get("role"), f"{path}.role", required=True)
+            role = check.text(raw.get("role"), f"{path}.role", required=True, max_length=500)
             key_roles.append(
                 {
                     "person_id": person,
@@ -306,7 +315,7 @@ def parse_portfolio(data):
             results.append(
                 {
                     "text": check.text(raw.get("text"), f"{path}.text", required=True),
-                    "kind": check.text(raw.get("kind"), f"{path}.kind"),
+                    "kind": check.text(raw.get("kind"), f"{path}.kind", max_length=50),
                     "date": check.partial_date(raw.get("date"), f"{path}.date"),
                     "note": check.text(raw.get("note"), f"{path}.note"),
                     "sources": check.text_list(raw.get("sources"), f"{path}.sources"),
@@ -323,7 +332,7 @@ def parse_portfolio(data):
                 {
                     "text": check.text(raw.get("text"), f"{path}.text", required=True),
                     "target_value": check.decimal(raw.get("target_value"), f"{path}.target_value"),
-                    "unit": check.text(raw.get("unit"), f"{path}.unit"),
+                    "unit": check.text(raw.get("unit"), f"{path}.unit", max_length=100),
                     "target_year": check.integer(
                         raw.get("target_year"), f"{path}.target_year", minimum=1900
                     ),
@@ -331,13 +340,13 @@ def parse_portfolio(data):
                     "sources": check.text_list(raw.get("sources"), f"{path}.sources"),
                 }
             )
-        themes = check.text_list(entry.get("themes"), "themes")
+        themes = check.text_list(entry.get("themes"), "themes", max_length=100)
         records.append(
             DealRecord(
                 slug=slug,
                 name=name,
                 kind=kind,
-                other_kind=check.text(entry.get("other_kind"), "other_kind"),
+                other_kind=check.text(entry.get("other_kind"), "other_kind", max_length=100),
                 aliases=check.text_list(entry.get("aliases"), "aliases"),
                 themes=list(dict.fromkeys(t.lower() for t in themes)),
                 description=check.fact(entry.get("description"), "description"),

@@ -1,3 +1,5 @@
+from urllib.parse import urlsplit
+
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
@@ -36,6 +38,16 @@ class Source(models.Model):
     @property
     def is_web(self):
         return self.reference.startswith(("http://", "https://"))
+
+    @property
+    def host(self):
+        """The site of a web source, shown instead of the whole address."""
+        return urlsplit(self.reference).hostname or "" if self.is_web else ""
+
+    @property
+    def seed_name(self):
+        """The file name of a seed article (`seed:<file>`), else ''."""
+        return self.reference[5:] if self.reference.startswith("seed:") else ""
 
 
 class Theme(models.Model):
@@ -149,7 +161,7 @@ class PhaseChange(models.Model):
 
     deal = models.ForeignKey(Deal, on_delete=models.CASCADE, related_name="phase_changes")
     phase = models.CharField(_("phase"), max_length=20, choices=Phase.choices)
-    started_on = models.DateField(_("since"))
+    started_on, started_on_precision = partial_date_fields(_("since"))
     note = models.TextField(_("note"), blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
@@ -158,12 +170,16 @@ class PhaseChange(models.Model):
     recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
 
     class Meta:
-        ordering = ["deal", "started_on", "recorded_at"]
+        ordering = ["deal", models.F("started_on").asc(nulls_first=True), "recorded_at"]
         verbose_name = _("phase change")
         verbose_name_plural = _("phase changes")
 
     def __str__(self):
-        return f"{self.deal.slug}: {self.phase} ({self.started_on})"
+        return f"{self.deal.slug}: {self.phase} ({self.started_on_display or '?'})"
+
+    @property
+    def started_on_display(self):
+        return format_partial_date(self.started_on, self.started_on_precision)
 
 
 class Track(models.Model):
@@ -334,7 +350,7 @@ class PartnerCount(models.Model):
     history = HistoricalRecords()
 
     class Meta:
-        ordering = ["deal", "as_of", "count"]
+        ordering = ["deal", models.F("as_of").asc(nulls_first=True), "count"]
         verbose_name = _("partner count")
         verbose_name_plural = _("partner counts")
 

@@ -5,7 +5,7 @@ All deals are public in this first version; the roles issue narrows `visible_dea
 
 from collections import Counter, OrderedDict
 
-from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
+from django.db.models import Count, F, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import Coalesce
 
 from dealmonitor.organisations.constants import OrganisationType
@@ -21,7 +21,7 @@ def visible_deals(user):
 def _latest_partner_count():
     return Subquery(
         PartnerCount.objects.filter(deal=OuterRef("pk"))
-        .order_by("-as_of", "-count")
+        .order_by(F("as_of").desc(nulls_last=True), "-count")
         .values("count")[:1]
     )
 
@@ -82,7 +82,7 @@ def deal_detail(user, slug):
             Prefetch(
                 "partner_counts",
                 queryset=PartnerCount.objects.prefetch_related("sources").order_by(
-                    "as_of", "count"
+                    F("as_of").asc(nulls_first=True), "count"
                 ),
             ),
             "results__sources",

@@ -7,11 +7,13 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dealmonitor.organisations.constants import government_level_for
 from dealmonitor.organisations.models import Organisation, Person
+from dealmonitor.utils.partial_dates import Precision
 
 from . import rules as deal_rules
 from .constants import DealStatus, ParticipationKind, Phase, SourcedField
@@ -189,11 +191,9 @@ def _import_deal(writer, record, orgs, people):
 
     if not deal.phase and record.status.value == DealStatus.AFGEROND:
         # A finished deal is in its last phase; every other phase is for the deal team to set.
-        when = end or status_as_of or timezone.localdate()
-        _record_phase(
-            deal, Phase.AFGEROND, when, writer.actor,
-            note=DERIVED_PHASE_NOTE,
-        )
+        # Its start is known no better than the end date (or the status date) is known.
+        when = (end, end_precision) if end else (status_as_of, status_as_of_precision)
+        _record_phase(deal, Phase.AFGEROND, when, writer.actor, note=DERIVED_PHASE_NOTE)
         writer.report.count("created", "phase changes")
 
     existing_facts = {f.field: f for f in deal.facts.all()}
@@ -298,8 +298,10 @@ def _import_deal(writer, record, orgs, people):
 
 
 def _record_phase(deal, phase, started_on, actor, note=""):
+    """`started_on` is a partial date: (date or None, precision)."""
     PhaseChange.objects.create(
-        deal=deal, phase=phase, started_on=started_on, note=note, recorded_by=actor
+        deal=deal, phase=phase, started_on=started_on[0], started_on_precision=started_on[1],
+        note=note, recorded_by=actor,
     )
     deal.phase = phase
     deal._history_user = actor
@@ -316,8 +318,10 @@ def change_deal_phase(*, actor, deal, phase, started_on=None, note=""):
     started_on = started_on or timezone.localdate()
     if isinstance(started_on, dt.datetime):
         started_on = started_on.date()
-    last = deal.phase_changes.order_by("-started_on", "-recorded_at").first()
-    if last and started_on < last.started_on:
+    last = deal.phase_changes.order_by(
+        F("started_on").desc(nulls_last=True), "-recorded_at"
+    ).first()
+    if last and last.started_on and started_on < last.started_on:
         raise ValidationError(
             {"started_on": _("A new phase cannot start before the current one (%(date)s).")
              % {"date": last.started_on.isoformat()}}
@@ -325,5 +329,5 @@ def change_deal_phase(*, actor, deal, phase, started_on=None, note=""):
     if deal.phase == phase:
         raise ValidationError({"phase": _("The deal is already in this phase.")})
     with transaction.atomic():
-        _record_phase(deal, phase, started_on, actor, note=note)
+        _record_phase(deal, phase, (started_on, Precision.DAY), actor, note=note)
     return deal

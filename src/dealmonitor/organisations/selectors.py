@@ -1,4 +1,4 @@
-from django.db.models import Count, Prefetch
+from django.db.models import Count, Prefetch, Q
 
 from dealmonitor.deals.models import Participation
 from dealmonitor.deals.selectors import visible_deals
@@ -19,6 +19,7 @@ def organisation_detail(user, slug):
 
 
 def organisations_list(user):
+    visible = Q(participations__deal__in=visible_deals(user))
     return Organisation.objects.annotate(
-        deal_count=Count("participations__deal", distinct=True)
+        deal_count=Count("participations__deal", filter=visible, distinct=True)
     ).order_by("-deal_count", "name")

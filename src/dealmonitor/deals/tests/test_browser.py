@@ -47,7 +47,10 @@ def test_deal_page_shows_composition_and_sources(
     expect(table.get_by_role("row", name=re.compile("gemeente.*12", re.I))).to_be_visible()
     expect(table.get_by_role("row", name=re.compile("provincie.*3", re.I))).to_be_visible()
     expect(page.locator("#composition-reported").locator("xpath=preceding::figure[1]")).to_be_visible()
-    expect(page.locator("#fact-sources")).to_contain_text("lawinsider.com")
+    expect(page.locator("#fact-sources")).to_contain_text("agendastad.nl")
+    expect(page.locator("#partners").locator("..").get_by_role("link", name="lawinsider.com").first).to_have_attribute(
+        "href", "https://lawinsider.com/nl/contracts/kVc38QZscAo"
+    )
     axe_check(page)
 
 

@@ -120,7 +120,16 @@ def test_a_finished_deal_enters_its_last_phase_with_history():
     assert finished.exists()
     for deal in finished:
         assert deal.phase == Phase.AFGEROND
-        assert deal.phase_changes.get().phase == Phase.AFGEROND
+        change = deal.phase_changes.get()
+        assert change.phase == Phase.AFGEROND
+        # never more precise than the end date it was derived from
+        assert (change.started_on, change.started_on_precision) == (
+            deal.end_date, deal.end_date_precision
+        ) or (change.started_on, change.started_on_precision) == (
+            deal.status_as_of, deal.status_as_of_precision
+        )
+    slimme_stad = Deal.objects.get(slug="cd-een-slimme-stad").phase_changes.get()
+    assert slimme_stad.started_on_display == "2025"
     assert not Deal.objects.filter(status=DealStatus.LOPEND).exclude(phase="").exists()
 
 
@@ -177,6 +186,10 @@ def test_a_changed_fact_is_updated_with_history(tmp_path):
         (lambda d: d[0]["ambitions"][0].update(scope="droom"),
          "field 'ambitions[0].scope': 'droom' is not one of deal, opvolger, context"),
         (lambda d: d.__setitem__(3, "geen object"), "entry 4, field '': expected an object"),
+        (lambda d: d[0]["partner_counts"][0].pop("count"),
+         "entry 1 (cd-impact-ondernemen), field 'partner_counts[0].count': is required"),
+        (lambda d: d[0]["partners"][0].update(name="x" * 301),
+         "field 'partners[0].name': is 301 characters long, at most 300 fit"),
     ],
 )
 def test_a_malformed_file_changes_nothing_and_names_entry_and_field(tmp_path, breakage, expected):

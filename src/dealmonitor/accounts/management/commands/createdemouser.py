@@ -15,10 +15,8 @@ class Command(BaseCommand):
         parser.add_argument("--username", default="demo")
 
     def handle(self, *args, username, **options):
-        import os
-
         password_file = settings.VAR_DIR / "demo-password.txt"
-        password = os.environ.get("DEMO_PASSWORD")
+        password = settings.DEMO_PASSWORD
         if not password and password_file.exists():
             password = password_file.read_text().strip()
         if not password:
