@@ -6,6 +6,7 @@ from django.views.i18n import set_language
 
 urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
+    path("api/v1/", include(("dealmonitor.api.urls", "api"), namespace="v1")),
 ]
 urlpatterns += i18n_patterns(
     path("admin/", admin.site.urls),

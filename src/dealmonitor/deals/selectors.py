@@ -5,8 +5,8 @@ All deals are public in this first version; the roles issue narrows `visible_dea
 
 from collections import Counter, OrderedDict
 
-from django.db.models import Count, F, OuterRef, Prefetch, Q, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Count, F, OuterRef, Prefetch, Q, Subquery, Value
+from django.db.models.functions import Coalesce, Greatest
 
 from dealmonitor.organisations.constants import OrganisationType
 
@@ -29,14 +29,16 @@ def _latest_partner_count():
 def portfolio(user, filters=None):
     """Deals for the portfolio table, each with `listed_partners` (organisations recorded in
     Dealmonitor), `reported_partners` (the latest size a source gives) and `partner_total`
-    (the reported size where known, else the listed count)."""
+    (the larger of the two: a source's count can be older than the partners listed)."""
     qs = (
         visible_deals(user)
         .annotate(
             listed_partners=Count("participations", distinct=True),
             reported_partners=_latest_partner_count(),
         )
-        .annotate(partner_total=Coalesce("reported_partners", "listed_partners"))
+        .annotate(
+            partner_total=Greatest(Coalesce("reported_partners", Value(0)), "listed_partners")
+        )
         .prefetch_related("themes")
         .order_by("name")
     )
