@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
@@ -12,11 +11,10 @@ urlpatterns += i18n_patterns(
     path("admin/", admin.site.urls),
     path("account/", include("dealmonitor.accounts.urls")),
     path("organisaties/", include("dealmonitor.organisations.urls")),
+    path("impact/", include("dealmonitor.impact.urls")),
     path("", include("dealmonitor.deals.urls")),
     prefix_default_language=False,
 )
 
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# Uploaded files (evidence) are never served as static files: they live outside the web root
+# and go through views that check who may read them.

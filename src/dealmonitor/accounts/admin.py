@@ -1,6 +1,15 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 
-from .models import User
+from .models import DealMembership, User
 
-admin.site.register(User, UserAdmin)
+
+class DealMembershipInline(admin.TabularInline):
+    model = DealMembership
+    extra = 0
+    autocomplete_fields = ["deal", "organisation"]
+
+
+@admin.register(User)
+class DealmonitorUserAdmin(UserAdmin):
+    inlines = [DealMembershipInline]

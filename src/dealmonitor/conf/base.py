@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "dealmonitor.ui",
     "dealmonitor.organisations",
     "dealmonitor.deals",
+    "dealmonitor.impact",
     "dealmonitor.api",
 ]
 

@@ -1,0 +1,89 @@
+"""The performance table as Excel (openpyxl) and CSV, with the same figures as the page."""
+
+import csv
+import io
+
+from openpyxl import Workbook
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+
+from .constants import Level, Status
+
+# Codes, not translated labels, so that analysts' scripts keep working; see CODEBOOK.
+CODEBOOK = {
+    "niveau": "pathway level: " + ", ".join(Level.values) + " (empty: not linked)",
+    "status": "gehaald (met), op_koers (on track), risico (at risk), achter (off track), "
+    "geen_gegevens (no data), geen_doel (no target); empty: no target and no data",
+    "doel / gerealiseerd": "numbers, or a milestone status; empty means no data, never zero",
+    "procent_gehaald": "share of the way from baseline to target, in percent",
+}
+
+
+def _num(value):
+    return float(value) if value is not None else None
+
+
+def performance_rows(table):
+    """Long format: one row per indicator and period, plus a 'totaal' row per indicator."""
+    for row in table.rows:
+        ind = row.indicator
+        base = [
+            row.level, ind["element__title"] or "", ind["name"],
+            ind["unit"], "ja" if ind["is_example"] else "nee",
+        ]
+        for period, cell in zip(table.periods, row.cells):
+            yield base + [
+                period.label, period.start.isoformat(), period.end.isoformat(),
+                _num(cell.target) if cell.target is not None else (cell.target_status or None),
+                _num(cell.actual) if cell.actual is not None else (cell.actual_status or None),
+                round(_num(cell.percent), 1) if cell.percent is not None else None,
+                cell.status, cell.count, cell.evidence,
+            ]
+        t = row.total
+        yield base + [
+            "totaal", "", "",
+            _num(t.target) if t.target is not None else (t.target_status or None),
+            _num(t.actual) if t.actual is not None else (t.actual_status or None),
+            round(_num(t.percent), 1) if t.percent is not None else None,
+            t.status, t.count, t.evidence,
+        ]
+
+
+HEADER = [
+    "niveau", "element", "indicator", "eenheid", "voorbeeld", "periode", "begin", "einde",
+    "doel", "gerealiseerd", "procent_gehaald", "status", "aantal_metingen", "metingen_met_bewijs",
+]
+
+
+def performance_csv(table):
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(HEADER)
+    for row in performance_rows(table):
+        writer.writerow(["" if v is None else v for v in row])
+    return out.getvalue()
+
+
+def performance_xlsx(table, deal):
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Prestatietabel"
+    ws.append([f"Prestatietabel {deal.name}"])
+    ws["A1"].font = Font(bold=True, size=14)
+    ws.append(["Lege cellen betekenen: geen gegevens (niet nul)."])
+    ws.append([])
+    ws.append(HEADER)
+    for cell in ws[4]:
+        cell.font = Font(bold=True)
+    for row in performance_rows(table):
+        ws.append(row)
+    for i, _ in enumerate(HEADER, start=1):
+        ws.column_dimensions[get_column_letter(i)].width = 18
+    ws.freeze_panes = "A5"
+    book = wb.create_sheet("Codeboek")
+    book.append(["kolom", "betekenis"])
+    for key, meaning in CODEBOOK.items():
+        book.append([key, meaning])
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()

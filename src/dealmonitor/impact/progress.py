@@ -1,0 +1,164 @@
+"""The progress rules, in one place. docs/progress-rules.md explains them for users.
+
+Pure functions on plain values (no database), so the performance table, the charts, the
+dashboard, the exports and the reports all compute progress the same way, and property-based
+tests can exercise them.
+
+- Percentage of target respects direction: progress is measured from the baseline towards the
+  target, so a target below the baseline is met by going down.
+- Aggregation decides the actual value of a period: `cumulative` is the running total through
+  the end of the period, `per_period` the sum of the period's measurements (the latest one for
+  percentages), `latest` the last value measured in the period.
+- A period without a measurement has no actual value: it is shown as missing, never as zero.
+- Status per period: met from 100 %, on track from ON_TRACK_FROM, at risk from AT_RISK_FROM,
+  off track below that.
+"""
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from .constants import (
+    AT_RISK_FROM,
+    ON_TRACK_FROM,
+    Aggregation,
+    Direction,
+    IndicatorKind,
+    Status,
+)
+
+HUNDRED = Decimal(100)
+
+
+@dataclass(frozen=True)
+class Obs:
+    """One measurement: date, numeric value or milestone status, and whether it has evidence."""
+
+    date: object
+    value: Decimal | None = None
+    status: str = ""
+    has_evidence: bool = False
+
+
+@dataclass
+class Cell:
+    target: Decimal | None
+    actual: Decimal | None
+    percent: Decimal | None
+    status: str
+    count: int = 0
+    evidence: int = 0
+    target_status: str = ""
+    actual_status: str = ""
+
+
+@dataclass
+class Spec:
+    """What the rules need to know of an indicator."""
+
+    kind: str = IndicatorKind.NUMERIC
+    direction: str = Direction.HIGHER
+    aggregation: str = Aggregation.PER_PERIOD
+    baseline: Decimal | None = None
+    statuses: list = field(default_factory=list)
+
+
+def percent_of_target(actual, target, baseline=None, direction=Direction.HIGHER):
+    """How far `actual` has come from the baseline to the target, in percent (None: unknown).
+
+    Without a baseline, progress is counted from zero when higher is better; when lower is
+    better there is no natural zero, so the target is compared with the actual as a ratio.
+    """
+    if actual is None or target is None:
+        return None
+    actual, target = Decimal(actual), Decimal(target)
+    if baseline is None:
+        if direction == Direction.LOWER:
+            if actual <= 0:
+                return HUNDRED if target >= actual else Decimal(0)
+            return target / actual * HUNDRED
+        baseline = Decimal(0)
+    baseline = Decimal(baseline)
+    span = target - baseline
+    if span == 0:
+        reached = actual >= target if direction == Direction.HIGHER else actual <= target
+        return HUNDRED if reached else Decimal(0)
+    return (actual - baseline) / span * HUNDRED
+
+
+def milestone_percent(actual_status, target_status, statuses):
+    """A milestone's progress: the position of its status against the target status."""
+    if not actual_status or not target_status:
+        return None
+    if actual_status not in statuses or target_status not in statuses:
+        return None
+    goal = statuses.index(target_status)
+    if goal == 0:
+        return HUNDRED
+    return Decimal(statuses.index(actual_status)) / Decimal(goal) * HUNDRED
+
+
+def status_for(percent, has_target=True):
+    if not has_target:
+        return Status.NO_TARGET
+    if percent is None:
+        return Status.NO_DATA
+    share = percent / HUNDRED
+    if share >= 1:
+        return Status.MET
+    if share >= ON_TRACK_FROM:
+        return Status.ON_TRACK
+    if share >= AT_RISK_FROM:
+        return Status.AT_RISK
+    return Status.OFF_TRACK
+
+
+def aggregate(spec, in_period, before=()):
+    """The actual value of one period from its measurements (`in_period`) and, for cumulative
+    indicators, the measurements before it. None when the period has no measurement."""
+    values = [o for o in in_period if o.value is not None]
+    if not values:
+        return None
+    if spec.aggregation == Aggregation.CUMULATIVE:
+        earlier = sum((o.value for o in before if o.value is not None), Decimal(0))
+        return earlier + sum((o.value for o in values), Decimal(0))
+    if spec.aggregation == Aggregation.LATEST or spec.kind == IndicatorKind.PERCENTAGE:
+        return max(values, key=lambda o: o.date).value
+    return sum((o.value for o in values), Decimal(0))
+
+
+def latest_status(observations):
+    with_status = [o for o in observations if o.status]
+    return max(with_status, key=lambda o: o.date).status if with_status else ""
+
+
+def cell(spec, in_period, before=(), target=None, target_status=""):
+    """Target, actual, percentage and status of one indicator in one period."""
+    evidence = sum(1 for o in in_period if o.has_evidence)
+    if spec.kind == IndicatorKind.MILESTONE:
+        actual_status = latest_status(in_period)
+        percent = milestone_percent(actual_status, target_status, spec.statuses)
+        return Cell(
+            target=None, actual=None, percent=percent,
+            status=status_for(percent, has_target=bool(target_status)),
+            count=len(in_period), evidence=evidence,
+            target_status=target_status, actual_status=actual_status,
+        )
+    actual = aggregate(spec, in_period, before)
+    percent = percent_of_target(actual, target, spec.baseline, spec.direction)
+    return Cell(
+        target=target, actual=actual, percent=percent,
+        status=status_for(percent, has_target=target is not None),
+        count=len(in_period), evidence=evidence,
+    )
+
+
+def total(spec, observations, end_target=None, end_status=""):
+    """Progress over the whole deal against the end target."""
+    observations = sorted(observations, key=lambda o: o.date)
+    if spec.kind == IndicatorKind.MILESTONE:
+        return cell(spec, observations, target_status=end_status)
+    if spec.aggregation == Aggregation.CUMULATIVE:
+        return cell(spec, observations, (), end_target)
+    if spec.aggregation == Aggregation.PER_PERIOD and spec.kind != IndicatorKind.PERCENTAGE:
+        return cell(spec, observations, (), end_target)
+    return cell(spec, observations[-1:], (), end_target)

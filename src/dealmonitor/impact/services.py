@@ -1,0 +1,348 @@
+"""The only code that writes pathways, effects, indicators, targets and measurements.
+
+Each service checks permission (impact/rules.py), validates, writes in one transaction and
+leaves a history entry (django-simple-history) with the acting user and an optional reason.
+"""
+
+import datetime as dt
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from dealmonitor.utils.partial_dates import Precision
+
+from . import rules as impact_rules
+from .constants import AssumptionStatus, IndicatorKind
+from .models import (
+    Assumption,
+    AssumptionEvidence,
+    Effect,
+    Element,
+    Indicator,
+    Link,
+    Measurement,
+    Pathway,
+    Target,
+)
+
+
+def _check(predicate, actor, deal, message):
+    if not predicate(actor, deal):
+        raise PermissionDenied(message)
+
+
+def _save(instance, actor, reason="", exclude=()):
+    instance.full_clean(exclude=list(exclude))
+    instance._history_user = actor
+    instance._change_reason = reason
+    instance.save()
+    return instance
+
+
+def _assign(instance, fields, allowed):
+    unknown = set(fields) - set(allowed)
+    if unknown:
+        raise TypeError(f"unknown fields: {', '.join(sorted(unknown))}")
+    for name, value in fields.items():
+        setattr(instance, name, value)
+
+
+# Pathway -----------------------------------------------------------------------------------
+
+PATHWAY_FIELDS = ("summary", "beneficiary_group", "beneficiary_involvement")
+ELEMENT_FIELDS = ("level", "title", "description", "is_active_ingredient", "order", "is_example")
+
+
+def get_or_create_pathway(*, actor, deal):
+    pathway = Pathway.objects.filter(deal=deal).first()
+    if pathway:
+        return pathway
+    _check(impact_rules.can_edit_pathway, actor, deal, _("You may not edit this deal's pathway."))
+    with transaction.atomic():
+        return _save(Pathway(deal=deal), actor)
+
+
+def update_pathway(*, actor, pathway, reason="", **fields):
+    _check(impact_rules.can_edit_pathway, actor, pathway.deal, _("You may not edit this deal's pathway."))
+    _assign(pathway, fields, PATHWAY_FIELDS)
+    with transaction.atomic():
+        return _save(pathway, actor, reason)
+
+
+def add_element(*, actor, pathway, reason="", **fields):
+    _check(impact_rules.can_edit_pathway, actor, pathway.deal, _("You may not edit this deal's pathway."))
+    element = Element(pathway=pathway)
+    _assign(element, fields, ELEMENT_FIELDS)
+    if "order" not in fields:
+        element.order = pathway.elements.count() + 1
+    with transaction.atomic():
+        return _save(element, actor, reason)
+
+
+def update_element(*, actor, element, reason="", **fields):
+    _check(impact_rules.can_edit_pathway, actor, element.pathway.deal, _("You may not edit this deal's pathway."))
+    _assign(element, fields, ELEMENT_FIELDS)
+    with transaction.atomic():
+        return _save(element, actor, reason)
+
+
+def delete_element(*, actor, element, reason=""):
+    _check(impact_rules.can_edit_pathway, actor, element.pathway.deal, _("You may not edit this deal's pathway."))
+    with transaction.atomic():
+        element._history_user = actor
+        element._change_reason = reason
+        element.delete()
+
+
+def add_link(*, actor, cause, effect, reason=""):
+    pathway = cause.pathway
+    _check(impact_rules.can_edit_pathway, actor, pathway.deal, _("You may not edit this deal's pathway."))
+    if effect.pathway_id != pathway.id:
+        raise ValidationError(_("Both elements must belong to the same pathway."))
+    if cause.pk == effect.pk:
+        raise ValidationError(_("An element cannot lead to itself."))
+    if Link.objects.filter(cause=cause, effect=effect).exists():
+        raise ValidationError(_("These elements are already linked."))
+    with transaction.atomic():
+        return _save(Link(pathway=pathway, cause=cause, effect=effect), actor, reason)
+
+
+def delete_link(*, actor, link, reason=""):
+    _check(impact_rules.can_edit_pathway, actor, link.pathway.deal, _("You may not edit this deal's pathway."))
+    with transaction.atomic():
+        link._history_user = actor
+        link._change_reason = reason
+        link.delete()
+
+
+def add_assumption(*, actor, link, text, is_example=False, reason=""):
+    _check(impact_rules.can_edit_pathway, actor, link.pathway.deal, _("You may not edit this deal's pathway."))
+    with transaction.atomic():
+        return _save(Assumption(link=link, text=text, is_example=is_example), actor, reason)
+
+
+def add_assumption_evidence(*, actor, assumption, date, stance, text, url="", new_status=None,
+                            reason=""):
+    """Record evidence for or against an assumption; optionally change its status with it."""
+    deal = assumption.link.pathway.deal
+    _check(impact_rules.can_edit_pathway, actor, deal, _("You may not edit this deal's pathway."))
+    if new_status is not None and new_status not in AssumptionStatus.values:
+        raise ValidationError({"new_status": _("Unknown status.")})
+    with transaction.atomic():
+        evidence = _save(
+            AssumptionEvidence(
+                assumption=assumption, date=date, stance=stance, text=text, url=url,
+                recorded_by=actor,
+            ),
+            actor, reason,
+        )
+        if new_status and new_status != assumption.status:
+            assumption.status = new_status
+            _save(assumption, actor, reason or _("new evidence"))
+    return evidence
+
+
+# Effects -----------------------------------------------------------------------------------
+
+EFFECT_FIELDS = (
+    "element", "description", "valence", "intended", "dimension", "what", "who", "how_much",
+    "contribution", "risk", "is_example",
+)
+
+
+def save_effect(*, actor, deal, effect=None, tags=None, reason="", **fields):
+    _check(impact_rules.can_edit_pathway, actor, deal, _("You may not edit this deal's pathway."))
+    effect = effect or Effect(deal=deal)
+    _assign(effect, fields, EFFECT_FIELDS)
+    with transaction.atomic():
+        _save(effect, actor, reason)
+        if tags is not None:
+            effect.tags.set(tags)
+    return effect
+
+
+# Indicators and targets --------------------------------------------------------------------
+
+INDICATOR_FIELDS = (
+    "element", "ambition", "name", "description", "kind", "unit", "direction", "baseline_value",
+    "baseline_date", "target_value", "target_status", "target_date", "aggregation",
+    "milestone_statuses", "data_source", "frequency", "scope", "is_example",
+)
+
+
+def _validate_indicator(indicator):
+    errors = {}
+    if indicator.element_id and indicator.element.pathway.deal_id != indicator.deal_id:
+        errors["element"] = _("This element belongs to another deal's pathway.")
+    if indicator.kind == IndicatorKind.PERCENTAGE:
+        for name in ("baseline_value", "target_value"):
+            value = getattr(indicator, name)
+            if value is not None and not (0 <= value <= 100):
+                errors[name] = _("A percentage lies between 0 and 100.")
+    if indicator.kind == IndicatorKind.MILESTONE:
+        if indicator.target_status and indicator.target_status not in indicator.statuses:
+            errors["target_status"] = _("Choose one of the milestone's statuses: %(list)s.") % {
+                "list": ", ".join(indicator.statuses)
+            }
+        if len(set(indicator.statuses)) != len(indicator.statuses):
+            errors["milestone_statuses"] = _("Each status may appear only once.")
+    if errors:
+        raise ValidationError(errors)
+
+
+def save_indicator(*, actor, deal, indicator=None, reason="", **fields):
+    _check(impact_rules.can_edit_indicators, actor, deal, _("You may not edit this deal's indicators."))
+    indicator = indicator or Indicator(deal=deal)
+    _assign(indicator, fields, INDICATOR_FIELDS)
+    _validate_indicator(indicator)
+    with transaction.atomic():
+        return _save(indicator, actor, reason)
+
+
+def set_targets(*, actor, indicator, targets, reason=""):
+    """Replace the periodic targets of an indicator.
+
+    `targets`: iterable of dicts with period_start, period_end, label and value (or status for
+    a milestone). Periods may not overlap.
+    """
+    _check(impact_rules.can_edit_indicators, actor, indicator.deal, _("You may not edit this deal's indicators."))
+    rows = sorted(targets, key=lambda t: t["period_start"])
+    for before, after in zip(rows, rows[1:]):
+        if after["period_start"] <= before["period_end"]:
+            raise ValidationError(
+                _("Periods %(a)s and %(b)s overlap.") % {
+                    "a": before.get("label") or before["period_start"],
+                    "b": after.get("label") or after["period_start"],
+                }
+            )
+    for row in rows:
+        if indicator.is_milestone and row.get("status") and row["status"] not in indicator.statuses:
+            raise ValidationError(
+                _("Choose one of the milestone's statuses: %(list)s.") % {"list": ", ".join(indicator.statuses)}
+            )
+        if indicator.kind == IndicatorKind.PERCENTAGE and row.get("value") is not None:
+            if not (0 <= Decimal(row["value"]) <= 100):
+                raise ValidationError(_("A percentage lies between 0 and 100."))
+    with transaction.atomic():
+        existing = {(t.period_start, t.period_end): t for t in indicator.targets.all()}
+        keep = set()
+        for row in rows:
+            key = (row["period_start"], row["period_end"])
+            keep.add(key)
+            target = existing.get(key) or Target(
+                indicator=indicator, period_start=key[0], period_end=key[1]
+            )
+            target.label = row.get("label", "")
+            target.value = row.get("value")
+            target.status = row.get("status", "")
+            _save(target, actor, reason)
+        for key, target in existing.items():
+            if key not in keep:
+                target._history_user = actor
+                target._change_reason = reason
+                target.delete()
+    return list(indicator.targets.all())
+
+
+# Measurements ------------------------------------------------------------------------------
+
+MEASUREMENT_FIELDS = (
+    "date", "period_start", "value", "status", "source", "evidence_file", "evidence_url",
+    "reporting_organisation", "verification", "confidence", "note", "is_example",
+)
+
+
+def deal_window(deal):
+    """The first and last day a measurement of the deal may concern: from the start of the
+    signing period to the end of the (extended) end period. None where unknown."""
+    start = deal.signing_date
+    end_date, precision = (
+        (deal.extended_to, deal.extended_to_precision)
+        if deal.extended_to
+        else (deal.end_date, deal.end_date_precision)
+    )
+    end = None
+    if end_date:
+        if precision == Precision.YEAR:
+            end = dt.date(end_date.year, 12, 31)
+        elif precision == Precision.MONTH:
+            nxt = dt.date(end_date.year + end_date.month // 12, end_date.month % 12 + 1, 1)
+            end = nxt - dt.timedelta(days=1)
+        else:
+            end = end_date
+    return start, end
+
+
+def validate_measurement(indicator, *, date, value=None, status="", period_start=None,
+                         scope_check=True):
+    """Plain-language checks on a measurement; raises ValidationError per field."""
+    errors = {}
+    if indicator.is_milestone:
+        if not status:
+            errors["status"] = _("Choose the milestone's status.")
+        elif status not in indicator.statuses:
+            errors["status"] = _("'%(status)s' is not a status of this milestone; choose one of: %(list)s.") % {
+                "status": status, "list": ", ".join(indicator.statuses)
+            }
+    else:
+        if value in (None, ""):
+            errors["value"] = _("Enter a number.")
+        else:
+            try:
+                value = Decimal(str(value).replace(",", "."))
+            except InvalidOperation:
+                errors["value"] = _("'%(value)s' is not a number.") % {"value": value}
+            else:
+                if indicator.kind == IndicatorKind.PERCENTAGE and not (0 <= value <= 100):
+                    errors["value"] = _("A percentage lies between 0 and 100; %(value)s is outside it.") % {
+                        "value": value
+                    }
+    if date is None:
+        errors["date"] = _("Enter the date measured.")
+    elif scope_check:
+        start, end = deal_window(indicator.deal)
+        if start and date < start:
+            errors["date"] = _("%(date)s lies before the deal started (%(start)s).") % {
+                "date": date.isoformat(), "start": start.isoformat()
+            }
+        elif end and date > end:
+            errors["date"] = _("%(date)s lies after the deal ends (%(end)s).") % {
+                "date": date.isoformat(), "end": end.isoformat()
+            }
+    if period_start and date and period_start > date:
+        errors["period_start"] = _("The period starts after it ends.")
+    if errors:
+        raise ValidationError(errors)
+    return value
+
+
+def record_measurement(*, actor, indicator, reason="", **fields):
+    deal = indicator.deal
+    _check(impact_rules.can_record_measurement, actor, deal, _("You may not enter measurements for this deal."))
+    own = impact_rules.partner_organisations(actor, deal)
+    if not impact_rules.can_edit_indicators(actor, deal):
+        # a partner member reports for their own organisation only
+        org = fields.get("reporting_organisation")
+        if org is None or org.pk not in own:
+            raise PermissionDenied(_("You may only report measurements for your own organisation."))
+    value = validate_measurement(
+        indicator, date=fields.get("date"), value=fields.get("value"),
+        status=fields.get("status", ""), period_start=fields.get("period_start"),
+    )
+    measurement = Measurement(indicator=indicator, reported_by=actor if actor else None)
+    _assign(measurement, fields, MEASUREMENT_FIELDS)
+    if not indicator.is_milestone:
+        measurement.value = value
+    with transaction.atomic():
+        return _save(measurement, actor, reason)
+
+
+def delete_measurement(*, actor, measurement, reason=""):
+    deal = measurement.indicator.deal
+    _check(impact_rules.can_edit_indicators, actor, deal, _("You may not change this deal's measurements."))
+    with transaction.atomic():
+        measurement._history_user = actor
+        measurement._change_reason = reason
+        measurement.delete()

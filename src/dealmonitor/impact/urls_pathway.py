@@ -1,0 +1,7 @@
+from django.urls import path
+
+from . import views_pathway
+
+urlpatterns = [
+    path("veranderpad/", views_pathway.pathway, name="pathway"),
+]

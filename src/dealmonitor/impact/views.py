@@ -1,0 +1,303 @@
+import datetime as dt
+import mimetypes
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+
+from dealmonitor.deals.models import Deal
+from dealmonitor.deals.selectors import visible_deals
+from dealmonitor.organisations.models import Organisation
+
+from . import charts, exports, selectors, services
+from . import rules as impact_rules
+from .constants import IndicatorKind, IndicatorScope, Level, Status
+from .forms import IndicatorForm, MeasurementForm, TargetsForm
+from .models import Indicator, Measurement
+from .periods import calendar_periods
+
+
+def _deal(request, slug):
+    try:
+        return visible_deals(request.user).get(slug=slug)
+    except Deal.DoesNotExist:
+        raise Http404(_("No deal with this identifier.")) from None
+
+
+def _indicator(deal, pk):
+    return get_object_or_404(Indicator.objects.select_related("deal", "element"), deal=deal, pk=pk)
+
+
+def _form_errors(form, exc):
+    if hasattr(exc, "message_dict"):
+        for field, errors in exc.message_dict.items():
+            for error in errors:
+                form.add_error(field if field in form.fields else None, error)
+    else:
+        for error in exc.messages:
+            form.add_error(None, error)
+
+
+def _require(predicate, user, deal):
+    if not user.is_authenticated:
+        return False
+    if not predicate(user, deal):
+        raise PermissionDenied
+    return True
+
+
+def dashboard(request, slug):
+    deal = _deal(request, slug)
+    board = selectors.dashboard(deal)
+    return render(request, "impact/dashboard.html", {
+        "deal": deal,
+        "board": board,
+        "status_rows": [(s.value, s.label, board.status_counts[s.value]) for s in Status],
+        "can_edit": request.user.is_authenticated and impact_rules.can_edit_indicators(request.user, deal),
+    })
+
+
+def indicator_list(request, slug):
+    deal = _deal(request, slug)
+    indicators = (
+        Indicator.objects.filter(deal=deal).select_related("element").order_by("scope", "name")
+    )
+    return render(request, "impact/indicator_list.html", {
+        "deal": deal,
+        "performance": [i for i in indicators if i.scope == IndicatorScope.PERFORMANCE],
+        "population": [i for i in indicators if i.scope == IndicatorScope.POPULATION],
+        "can_edit": request.user.is_authenticated and impact_rules.can_edit_indicators(request.user, deal),
+    })
+
+
+def _indicator_form(request, deal, indicator=None):
+    if not _require(impact_rules.can_edit_indicators, request.user, deal):
+        return redirect(f"{_login_url()}?next={request.path}")
+    form = IndicatorForm(request.POST or None, instance=indicator, deal=deal)
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = services.save_indicator(
+                actor=request.user, deal=deal, indicator=indicator or Indicator(deal=deal),
+                **form.service_fields(),
+            )
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, _("The indicator has been saved."))
+            return redirect(saved.get_absolute_url())
+    status = 400 if request.method == "POST" else 200
+    return render(request, "impact/indicator_form.html",
+                  {"deal": deal, "form": form, "indicator": indicator}, status=status)
+
+
+def _login_url():
+    from django.conf import settings
+    from django.urls import reverse
+
+    return reverse(settings.LOGIN_URL)
+
+
+def indicator_create(request, slug):
+    return _indicator_form(request, _deal(request, slug))
+
+
+def indicator_edit(request, slug, pk):
+    deal = _deal(request, slug)
+    return _indicator_form(request, deal, _indicator(deal, pk))
+
+
+def indicator_detail(request, slug, pk):
+    deal = _deal(request, slug)
+    indicator = _indicator(deal, pk)
+    measurements = list(
+        indicator.measurements.select_related("reporting_organisation", "reported_by").order_by("date", "id")
+    )
+    targets = list(indicator.targets.all())
+    chart = None
+    if indicator.kind != IndicatorKind.MILESTONE:
+        chart = charts.line_chart(
+            [(m.date, m.value) for m in measurements if m.value is not None],
+            [(t.period_end, t.value) for t in targets if t.value is not None],
+            indicator.baseline_value,
+        )
+    table = selectors.performance_table(deal, scope=indicator.scope)
+    row = next((r for r in table.rows if r.indicator["id"] == indicator.pk), None)
+    user = request.user
+    return render(request, "impact/indicator_detail.html", {
+        "deal": deal,
+        "indicator": indicator,
+        "measurements": measurements,
+        "targets": targets,
+        "chart": chart,
+        "row": row,
+        "periods": table.periods,
+        "period_cells": list(zip(table.periods, row.cells)) if row else [],
+        "can_edit": user.is_authenticated and impact_rules.can_edit_indicators(user, deal),
+        "can_record": user.is_authenticated and impact_rules.can_record_measurement(user, deal),
+        "can_see_evidence": user.is_authenticated and impact_rules.can_record_measurement(user, deal),
+    })
+
+
+def indicator_targets(request, slug, pk):
+    deal = _deal(request, slug)
+    indicator = _indicator(deal, pk)
+    if not _require(impact_rules.can_edit_indicators, request.user, deal):
+        return redirect(f"{_login_url()}?next={request.path}")
+    existing = {(t.period_start, t.period_end): t for t in indicator.targets.all()}
+    initial_first = indicator.baseline_date or deal.signing_date or dt.date.today()
+    initial_last = indicator.target_date or services.deal_window(deal)[1] or initial_first
+    form = TargetsForm(request.GET or None, initial={
+        "periodicity": "jaar", "first": initial_first, "last": initial_last,
+    })
+    periods = []
+    if form.is_bound and form.is_valid():
+        periods = calendar_periods(form.cleaned_data["first"], form.cleaned_data["last"],
+                                   form.cleaned_data["periodicity"])
+    elif existing:
+        from .periods import Period
+
+        periods = [Period(t.period_start, t.period_end, t.label) for t in existing.values()]
+    errors = []
+    if request.method == "POST":
+        from .periods import Period
+
+        rows = []
+        count = int(request.POST.get("count", 0))
+        for i in range(count):
+            try:
+                start = dt.date.fromisoformat(request.POST[f"start_{i}"])
+                end = dt.date.fromisoformat(request.POST[f"end_{i}"])
+            except (KeyError, ValueError):
+                errors.append(_("Period %(n)s has no valid dates.") % {"n": i + 1})
+                continue
+            label = request.POST.get(f"label_{i}", "")
+            raw = request.POST.get(f"value_{i}", "").strip()
+            row = {"period_start": start, "period_end": end, "label": label}
+            if indicator.is_milestone:
+                row["status"] = raw
+                if not raw:
+                    continue
+            else:
+                if not raw:
+                    continue  # no target for this period
+                from decimal import Decimal, InvalidOperation
+
+                try:
+                    row["value"] = Decimal(raw.replace(",", "."))
+                except InvalidOperation:
+                    errors.append(_("Target for %(period)s: '%(value)s' is not a number.") % {
+                        "period": label, "value": raw})
+                    continue
+            rows.append(row)
+            periods.append(Period(start, end, label)) if (start, end) not in {(p.start, p.end) for p in periods} else None
+        if not errors:
+            try:
+                services.set_targets(actor=request.user, indicator=indicator, targets=rows)
+            except ValidationError as exc:
+                errors.extend(exc.messages)
+            else:
+                messages.success(request, _("The targets have been saved."))
+                return redirect(indicator.get_absolute_url())
+    periods = sorted(set(periods))
+    values = {
+        (t.period_start, t.period_end): (t.status if indicator.is_milestone else t.value)
+        for t in existing.values()
+    }
+    if request.method == "POST":
+        values.update({
+            (dt.date.fromisoformat(request.POST[f"start_{i}"]), dt.date.fromisoformat(request.POST[f"end_{i}"])):
+            request.POST.get(f"value_{i}", "")
+            for i in range(int(request.POST.get("count", 0)))
+            if request.POST.get(f"start_{i}") and request.POST.get(f"end_{i}")
+        })
+    period_rows = [(i, p, values.get((p.start, p.end))) for i, p in enumerate(periods)]
+    return render(request, "impact/indicator_targets.html", {
+        "deal": deal, "indicator": indicator, "form": form, "period_rows": period_rows,
+        "count": len(periods), "errors": errors,
+    }, status=400 if errors else 200)
+
+
+def measurement_create(request, slug, pk):
+    deal = _deal(request, slug)
+    indicator = _indicator(deal, pk)
+    if not _require(impact_rules.can_record_measurement, request.user, deal):
+        return redirect(f"{_login_url()}?next={request.path}")
+    own = impact_rules.partner_organisations(request.user, deal)
+    if impact_rules.can_edit_indicators(request.user, deal):
+        organisations = Organisation.objects.filter(participations__deal=deal).order_by("name")
+    else:
+        organisations = Organisation.objects.filter(pk__in=own)
+    form = MeasurementForm(
+        request.POST or None, request.FILES or None, indicator=indicator,
+        organisations=organisations,
+    )
+    if request.method == "POST" and form.is_valid():
+        fields = {k: v for k, v in form.cleaned_data.items() if v not in (None, "") or k == "value"}
+        fields.pop("status", None) if not indicator.is_milestone else fields.pop("value", None)
+        if indicator.is_milestone:
+            fields["status"] = form.cleaned_data.get("status", "")
+        try:
+            services.record_measurement(actor=request.user, indicator=indicator, **fields)
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        except PermissionDenied as exc:
+            form.add_error("reporting_organisation", str(exc))
+        else:
+            messages.success(request, _("The measurement has been saved."))
+            return redirect(indicator.get_absolute_url())
+    status = 400 if request.method == "POST" else 200
+    return render(request, "impact/measurement_form.html",
+                  {"deal": deal, "indicator": indicator, "form": form}, status=status)
+
+
+def performance_table(request, slug):
+    deal = _deal(request, slug)
+    level = request.GET.get("niveau") or None
+    period = request.GET.get("periode") or None
+    if level and level not in Level.values:
+        level = None
+    table = selectors.performance_table(deal, level=level, period=period)
+    return render(request, "impact/performance.html", {
+        "deal": deal, "table": table, "level": level, "period": period,
+        "level_choices": Level.choices,
+        "colspan": 3 * len(table.periods) + 4,
+        "query": request.GET.urlencode(),
+    })
+
+
+def performance_export(request, slug, fmt):
+    deal = _deal(request, slug)
+    level = request.GET.get("niveau") or None
+    period = request.GET.get("periode") or None
+    table = selectors.performance_table(deal, level=level if level in Level.values else None,
+                                        period=period)
+    if fmt == "csv":
+        response = HttpResponse(exports.performance_csv(table), content_type="text/csv; charset=utf-8")
+    elif fmt == "xlsx":
+        response = HttpResponse(
+            exports.performance_xlsx(table, deal),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    else:
+        raise Http404
+    response["Content-Disposition"] = f'attachment; filename="prestaties-{deal.slug}.{fmt}"'
+    return response
+
+
+@login_required
+def evidence_download(request, pk):
+    """Evidence files live outside the web root; only users who may enter measurements for
+    the deal (and programme administrators) can download them."""
+    measurement = get_object_or_404(Measurement.objects.select_related("indicator__deal"), pk=pk)
+    deal = measurement.indicator.deal
+    if not impact_rules.can_record_measurement(request.user, deal) or not measurement.evidence_file:
+        raise Http404
+    name = measurement.evidence_file.name.rsplit("/", 1)[-1]
+    content_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
+    response = FileResponse(measurement.evidence_file.open("rb"), as_attachment=True,
+                            filename=name, content_type=content_type)
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
