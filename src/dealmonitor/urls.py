@@ -12,6 +12,8 @@ urlpatterns += i18n_patterns(
     path("account/", include("dealmonitor.accounts.urls")),
     path("organisaties/", include("dealmonitor.organisations.urls")),
     path("impact/", include("dealmonitor.impact.urls")),
+    path("leren/", include("dealmonitor.learning.urls")),
+    path("verbanden/", include("dealmonitor.connections.urls")),
     path("", include("dealmonitor.deals.urls")),
     prefix_default_language=False,
 )

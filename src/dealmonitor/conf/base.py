@@ -57,6 +57,8 @@ INSTALLED_APPS = [
     "dealmonitor.organisations",
     "dealmonitor.deals",
     "dealmonitor.impact",
+    "dealmonitor.learning",
+    "dealmonitor.connections",
     "dealmonitor.api",
 ]
 
