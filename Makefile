@@ -30,6 +30,7 @@ setup: $(VENV)/.installed-run
 	mkdir -p var
 	$(BIN)/dealmonitor migrate --no-input -v0
 	$(BIN)/dealmonitor loaddemo
+	$(BIN)/dealmonitor loadimpactdemo
 	$(BIN)/dealmonitor createdemouser
 
 run: setup
@@ -37,7 +38,7 @@ run: setup
 	$(BIN)/dealmonitor runserver 127.0.0.1:$(PORT)
 
 test: $(VENV)/.installed-test
-	bash scripts/ensure-chromium.sh
+	bash scripts/ensure-system-packages.sh
 	$(MAKE) --no-print-directory test-sqlite
 	$(MAKE) --no-print-directory test-postgres
 

@@ -89,11 +89,13 @@ class MeasurementForm(forms.ModelForm):
     # service rather than the browser's own.
     value = forms.CharField(label=_("Value"), required=False)
     status = forms.ChoiceField(label=_("Status"), required=False)
+    field_order = ["date", "period_start", "value", "status"]
 
     class Meta:
         model = Measurement
+        # value and status are plain form fields: the service checks them and names the problem.
         fields = [
-            "date", "period_start", "value", "status", "source", "evidence_file", "evidence_url",
+            "date", "period_start", "source", "evidence_file", "evidence_url",
             "reporting_organisation", "verification", "confidence", "note",
         ]
         widgets = {
