@@ -209,6 +209,10 @@ def set_targets(*, actor, indicator, targets, reason=""):
     """
     _check(impact_rules.can_edit_indicators, actor, indicator.deal, _("You may not edit this deal's indicators."))
     rows = sorted(targets, key=lambda t: t["period_start"])
+    for row in rows:
+        if row["period_end"] < row["period_start"]:
+            raise ValidationError(_("Period %(n)s ends before it starts.") % {
+                "n": row.get("label") or row["period_start"]})
     for before, after in zip(rows, rows[1:]):
         if after["period_start"] <= before["period_end"]:
             raise ValidationError(

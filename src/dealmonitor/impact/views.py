@@ -141,6 +141,16 @@ def indicator_detail(request, slug, pk):
     })
 
 
+EXTRA_PERIODS = 3  # empty rows on the targets page for custom periods
+
+
+def _iso(text):
+    try:
+        return dt.date.fromisoformat(text.strip())
+    except (AttributeError, ValueError):
+        return None
+
+
 def indicator_targets(request, slug, pk):
     deal = _deal(request, slug)
     indicator = _indicator(deal, pk)
@@ -166,15 +176,20 @@ def indicator_targets(request, slug, pk):
 
         rows = []
         count = int(request.POST.get("count", 0))
-        for i in range(count):
-            try:
-                start = dt.date.fromisoformat(request.POST[f"start_{i}"])
-                end = dt.date.fromisoformat(request.POST[f"end_{i}"])
-            except (KeyError, ValueError):
+        for i in range(count + EXTRA_PERIODS):
+            raw = request.POST.get(f"value_{i}", "").strip()
+            start_raw = request.POST.get(f"start_{i}", "").strip()
+            end_raw = request.POST.get(f"end_{i}", "").strip()
+            if i >= count and not (start_raw or end_raw or raw):
+                continue  # an unused row for a custom period
+            start, end = _iso(start_raw), _iso(end_raw)
+            if start is None or end is None:
                 errors.append(_("Period %(n)s has no valid dates.") % {"n": i + 1})
                 continue
-            label = request.POST.get(f"label_{i}", "")
-            raw = request.POST.get(f"value_{i}", "").strip()
+            if end < start:
+                errors.append(_("Period %(n)s ends before it starts.") % {"n": i + 1})
+                continue
+            label = request.POST.get(f"label_{i}", "").strip() or f"{start.isoformat()} – {end.isoformat()}"
             row = {"period_start": start, "period_end": end, "label": label}
             if indicator.is_milestone:
                 row["status"] = raw
@@ -208,15 +223,17 @@ def indicator_targets(request, slug, pk):
     }
     if request.method == "POST":
         values.update({
-            (dt.date.fromisoformat(request.POST[f"start_{i}"]), dt.date.fromisoformat(request.POST[f"end_{i}"])):
+            (_iso(request.POST.get(f"start_{i}", "")), _iso(request.POST.get(f"end_{i}", ""))):
             request.POST.get(f"value_{i}", "")
             for i in range(int(request.POST.get("count", 0)))
-            if request.POST.get(f"start_{i}") and request.POST.get(f"end_{i}")
         })
     period_rows = [(i, p, values.get((p.start, p.end))) for i, p in enumerate(periods)]
+    extra_rows = [(len(periods) + k, {
+        name: request.POST.get(f"{name}_{len(periods) + k}", "") for name in ("start", "end", "label", "value")
+    }) for k in range(EXTRA_PERIODS)]
     return render(request, "impact/indicator_targets.html", {
         "deal": deal, "indicator": indicator, "form": form, "period_rows": period_rows,
-        "count": len(periods), "errors": errors,
+        "extra_rows": extra_rows, "count": len(periods), "errors": errors,
     }, status=400 if errors else 200)
 
 

@@ -230,3 +230,23 @@ def test_pages_render_for_a_reader(client, deal, numeric, percentage, milestone)
         response = client.get(url(name, deal, **kw))
         assert response.status_code == 200, name
         assert "Woningen verduurzaamd" in response.content.decode() or name in ("effects", "pathway"), name
+
+
+def test_custom_periods_can_be_given_next_to_calendar_periods(client, deal, team_user, numeric):
+    client.force_login(team_user)
+    page = url("indicator_targets", deal, pk=numeric.pk)
+    assert b'id="start_0"' in client.get(page).content  # custom rows even without calendar periods
+    response = client.post(page, {
+        "count": "0",
+        "start_0": "2022-09-01", "end_0": "2023-02-28", "label_0": "Pilotfase", "value_0": "25",
+        "start_1": "2023-03-01", "end_1": "2023-12-31", "label_1": "", "value_1": "60,5",
+        "start_2": "", "end_2": "", "label_2": "", "value_2": "",
+    })
+    assert response.status_code == 302
+    targets = list(numeric.targets.order_by("period_start").values_list("label", "value"))
+    assert targets == [("Pilotfase", Decimal(25)), ("2023-03-01 – 2023-12-31", Decimal("60.5"))]
+
+    response = client.post(page, {"count": "0", "start_0": "2023-05-01", "end_0": "2023-01-01", "value_0": "5"})
+    assert response.status_code == 400
+    assert "eindigt vóór" in response.content.decode() or "ends before" in response.content.decode()
+    assert numeric.targets.count() == 2  # nothing replaced
