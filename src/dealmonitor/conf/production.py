@@ -22,3 +22,9 @@ SECURE_PROXY_SSL_HEADER = (
 STORAGES["staticfiles"] = {  # noqa: F405
     "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
 }
+
+# HSTS preload is a promise that is hard to take back (removal from the browsers' lists takes
+# months); an operator opts in with SECURE_HSTS_PRELOAD=true. Until then the deploy check's
+# reminder about it is silenced on purpose.
+if not SECURE_HSTS_PRELOAD:
+    SILENCED_SYSTEM_CHECKS = ["security.W021"]
