@@ -1,0 +1,177 @@
+"""The learning pages through Django's test client: what they show, who may post, and that
+the list pages need the same number of queries however much data there is."""
+
+import datetime as dt
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+
+from dealmonitor.deals.tests.factories import DealFactory, OrganisationFactory, ParticipationFactory
+from dealmonitor.learning import services
+from dealmonitor.learning.models import Answer, AssessmentRound, Bottleneck, Lesson, Uptake
+from dealmonitor.organisations.constants import OrganisationType
+from dealmonitor.utils.queries import count_queries
+
+pytestmark = pytest.mark.django_db
+
+
+def _fill(n, ministry):
+    """n deals, each with a bottleneck (two statuses), a lesson, uptake, a deliverable with an
+    adopter and a closed round answered by one partner."""
+    for i in range(n):
+        deal = DealFactory()
+        org = ParticipationFactory(deal=deal).organisation
+        b = services.report_bottleneck(actor=None, deal=deal, title=f"Knelpunt {i}", kind="data",
+                                       ministry=ministry, signalled_on=dt.date(2022, 1, 1))
+        services.change_bottleneck_status(actor=None, bottleneck=b, status="geagendeerd", date=dt.date(2022, 2, 1))
+        services.save_lesson(actor=None, deal=deal, title=f"Les {i}", text="Een knelpunt opgelost",
+                             kind="succes", bottlenecks=[b])
+        services.save_uptake(actor=None, deal=deal, kind="standaard", title=f"Norm {i}", bottleneck=b)
+        tool = services.save_deliverable(actor=None, deal=deal, name=f"Tool {i}", kind="instrument")
+        services.add_adoption(actor=None, deliverable=tool, organisation=org)
+        rnd = services.open_round(actor=None, deal=deal, name="Ronde", opened_on=dt.date(2024, 1, 1))
+        statements = list(rnd.template.statements.all())
+        services.save_answers(actor=None, round=rnd, organisation=org,
+                              answers={s.pk: (3, "") for s in statements})
+        services.close_round(actor=None, round=rnd, reflection="Klaar", closed_on=dt.date(2024, 2, 1))
+
+
+@pytest.mark.parametrize("name", [
+    "learning:programme", "learning:bottlenecks", "learning:lessons", "learning:evidence_gaps",
+    "learning:key_persons", "learning:templates",
+])
+def test_programme_pages_need_the_same_queries_for_2_and_12_deals(client, name):
+    ministry = OrganisationFactory(type=OrganisationType.MINISTERIE, name="Ministerie X", slug="min-x")
+    _fill(2, ministry)
+    client.get(reverse(name))
+    with count_queries() as small:
+        assert client.get(reverse(name)).status_code == 200
+    _fill(10, ministry)
+    with count_queries() as large:
+        response = client.get(reverse(name))
+    assert response.status_code == 200
+    assert small.count == large.count
+
+
+def test_deal_and_round_pages_need_the_same_queries_for_more_data(client, staff_user):
+    client.force_login(staff_user)
+    ministry = OrganisationFactory(type=OrganisationType.MINISTERIE, name="Ministerie X", slug="min-x")
+    _fill(1, ministry)
+    deal = AssessmentRound.objects.get().deal
+    rnd = AssessmentRound.objects.get()
+    urls = [reverse("learning:deal", args=[deal.slug]), rnd.get_absolute_url(),
+            Bottleneck.objects.get().get_absolute_url()]
+    before = []
+    for url in urls:
+        with count_queries() as counted:
+            assert client.get(url).status_code == 200
+        before.append(counted.count)
+    org2 = ParticipationFactory(deal=deal).organisation
+    b = Bottleneck.objects.get()
+    for i in range(5):
+        services.report_bottleneck(actor=None, deal=deal, title=f"Extra {i}", kind="markt")
+        services.change_bottleneck_status(actor=None, bottleneck=b, status=["in_behandeling", "geagendeerd"][i % 2],
+                                          date=dt.date(2022, 3, 1 + i))
+        services.save_lesson(actor=None, deal=deal, title=f"Extra {i}", text="x", kind="fout")
+    rnd.closed_on = None  # reopened to take a second organisation's answers
+    rnd.save()
+    services.save_answers(actor=None, round=rnd, organisation=org2,
+                          answers={s.pk: (4, "ok") for s in rnd.template.statements.all()})
+    rnd.closed_on = dt.date(2024, 2, 1)  # closed again, as when the page was first counted
+    rnd.save()
+    after = []
+    for url in urls:
+        with count_queries() as counted:
+            assert client.get(url).status_code == 200
+        after.append(counted.count)
+    assert before == after
+
+
+def test_the_bottleneck_list_shows_days_open_per_ministry(client, deal, ministry):
+    services.report_bottleneck(actor=None, deal=deal, title="Regel knelt", kind="regelgeving",
+                               ministry=ministry, signalled_on=dt.date.today() - dt.timedelta(days=40))
+    page = client.get(reverse("learning:bottlenecks")).content.decode()
+    assert ministry.name in page and "Regel knelt" in page and ">40<" in page
+
+
+def test_anonymous_users_are_sent_to_sign_in_and_outsiders_refused(client, deal, outsider):
+    url = reverse("learning:bottleneck_create", args=[deal.slug])
+    response = client.post(url, {"title": "x", "kind": "data"})
+    assert response.status_code == 302 and reverse("accounts:login") in response["Location"]
+    client.force_login(outsider)
+    assert client.post(url, {"title": "x", "kind": "data"}).status_code == 403
+    assert not Bottleneck.objects.exists()
+
+
+def test_the_team_reports_a_bottleneck_and_resolves_it_through_the_forms(client, deal, team_user, ministry):
+    client.force_login(team_user)
+    response = client.post(reverse("learning:bottleneck_create", args=[deal.slug]), {
+        "title": "ISDE alleen voor bewoners", "kind": "regelgeving", "level": "rijk",
+        "ministry": ministry.pk, "signalled_on": "2021-03-04",
+    })
+    b = Bottleneck.objects.get()
+    assert response.status_code == 302 and response["Location"] == b.get_absolute_url()
+    response = client.post(b.get_absolute_url(), {"status": "opgelost", "date": "2024-01-01"})
+    assert response.status_code == 400
+    assert "Beschrijf hoe het knelpunt is opgelost." in response.content.decode()
+    response = client.post(b.get_absolute_url(), {"status": "opgelost", "date": "2024-01-01",
+                                                  "resolution": "Gemeenten vragen aan"})
+    assert response.status_code == 302
+    b.refresh_from_db()
+    assert b.status == "opgelost" and b.status_changes.count() == 2
+
+
+def test_a_partner_answers_through_the_form_and_cannot_pick_another_organisation(
+        client, deal, rotterdam, tilburg, rotterdam_user):
+    rnd = services.open_round(actor=None, deal=deal, name="Ronde")
+    statements = list(rnd.template.statements.all())
+    client.force_login(rotterdam_user)
+    url = reverse("learning:round_answer", args=[rnd.pk])
+    assert client.get(url).status_code == 200  # one organisation: straight to its form
+    assert client.get(f"{url}?organisation={tilburg.pk}").status_code == 403
+    data = {"organisation": rotterdam.pk, f"score_{statements[0].pk}": "4",
+            f"comment_{statements[1].pk}": "Geen score gegeven"}
+    response = client.post(url, data)
+    assert response.status_code == 400 and not Answer.objects.exists()
+    data[f"score_{statements[1].pk}"] = "2"
+    assert client.post(url, data).status_code == 302
+    assert sorted(Answer.objects.values_list("score", flat=True)) == [2, 4]
+
+
+def test_the_lessons_page_searches_and_filters(client, deal):
+    services.save_lesson(actor=None, deal=deal, title="Agenderen", text="Knelpunten vroeg melden", kind="succes",
+                         visibility="programma", phase="leren")
+    page = client.get(reverse("learning:lessons"), {"q": "knelpunt", "phase": "leren"}).content.decode()
+    assert "Agenderen" in page and "1 les" in page
+    page = client.get(reverse("learning:lessons"), {"q": "knelpunt", "phase": "aanjagen"}).content.decode()
+    assert "Agenderen" not in page
+
+
+def test_the_demo_shows_the_isde_change_as_resolved_bottleneck_and_uptake(demo_data):
+    call_command("loadlearningdemo")
+    counts = (Bottleneck.objects.count(), Lesson.objects.count(), Uptake.objects.count(), Answer.objects.count())
+    call_command("loadlearningdemo")
+    assert counts == (Bottleneck.objects.count(), Lesson.objects.count(), Uptake.objects.count(),
+                      Answer.objects.count())
+    isde = Bottleneck.objects.get(deal__slug="cd-energieke-wijken", rule__contains="ISDE")
+    assert isde.status == "opgelost" and not isde.is_example and isde.closed_on == dt.date(2024, 1, 1)
+    assert Uptake.objects.get(bottleneck=isde).kind == "regelgeving"
+    rounds = AssessmentRound.objects.filter(deal__slug="cd-energieke-wijken")
+    assert rounds.count() == 2 and all(r.is_example for r in rounds)
+    assert Answer.objects.filter(is_example=False).count() == 0
+    assert Bottleneck.objects.filter(is_example=True).exclude(title__startswith="Voorbeeld").count() == 0
+
+
+def test_a_rounds_scores_are_for_the_deal_and_the_programme_only(client, deal, rotterdam, rotterdam_user, outsider):
+    rnd = services.open_round(actor=None, deal=deal, name="Ronde")
+    services.save_answers(actor=None, round=rnd, organisation=rotterdam,
+                          answers={s.pk: (3, "Vertrouwelijk") for s in rnd.template.statements.all()})
+    services.close_round(actor=None, round=rnd, reflection="Klaar", lessons="Alleen voor de deal")
+    assert client.get(rnd.get_absolute_url()).status_code == 302
+    client.force_login(outsider)
+    assert client.get(rnd.get_absolute_url()).status_code == 403
+    assert "Alleen voor de deal" not in client.get(reverse("learning:deal", args=[deal.slug])).content.decode()
+    client.force_login(rotterdam_user)
+    page = client.get(rnd.get_absolute_url()).content.decode()
+    assert "Vertrouwelijk" in page and "Alleen voor de deal" in page

@@ -1,0 +1,512 @@
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from dealmonitor.deals.models import Deal
+from dealmonitor.deals.selectors import visible_deals
+from dealmonitor.organisations.models import Organisation
+
+from . import rules as learning_rules
+from . import selectors, services
+from .constants import BottleneckKind, BottleneckStatus
+from .forms import (
+    AdoptionForm,
+    AnswersForm,
+    BottleneckForm,
+    CloseRoundForm,
+    DeliverableForm,
+    LessonForm,
+    LessonSearchForm,
+    OpenRoundForm,
+    StatusChangeForm,
+    UptakeForm,
+)
+from .models import (
+    AssessmentRound,
+    AssessmentTemplate,
+    Bottleneck,
+    Deliverable,
+    Experiment,
+    Lesson,
+    Milestone,
+    ScalingPlan,
+    StartConversation,
+)
+
+
+def _deal(request, slug):
+    try:
+        return visible_deals(request.user).get(slug=slug)
+    except Deal.DoesNotExist:
+        raise Http404(_("No deal with this identifier.")) from None
+
+
+def _login(request):
+    return redirect(f"{reverse(settings.LOGIN_URL)}?next={request.path}")
+
+
+def _allowed(request, predicate, deal):
+    """False for an anonymous user (who is sent to sign in); PermissionDenied for a signed-in
+    user who may not."""
+    if not request.user.is_authenticated:
+        return False
+    if not predicate(request.user, deal):
+        raise PermissionDenied
+    return True
+
+
+def _form_errors(form, exc):
+    if hasattr(exc, "message_dict"):
+        for name, errors in exc.message_dict.items():
+            for error in errors:
+                form.add_error(name if name in form.fields else None, error)
+    else:
+        for error in exc.messages:
+            form.add_error(None, error)
+
+
+def _can_edit(request, deal):
+    return request.user.is_authenticated and learning_rules.can_edit_learning(request.user, deal)
+
+
+# The programme view -----------------------------------------------------------------------
+
+
+def programme(request):
+    return render(request, "learning/programme.html", {"overview": selectors.programme_overview()})
+
+
+def evidence_gaps(request):
+    return render(request, "learning/evidence_gaps.html", {"gaps": selectors.evidence_gaps()})
+
+
+def key_persons(request):
+    return render(request, "learning/key_persons.html", {"risk": selectors.key_person_risk()})
+
+
+# Bottlenecks ------------------------------------------------------------------------------
+
+
+def bottleneck_list(request):
+    filters = {k: request.GET.get(k, "") for k in ("status", "ministry", "kind")}
+    rows = list(selectors.bottlenecks(filters))
+    matrix, totals = selectors.status_matrix(rows)
+    return render(request, "learning/bottleneck_list.html", {
+        "groups": selectors.bottlenecks_by_ministry(rows),
+        "matrix": matrix,
+        "totals": totals,
+        "statuses": BottleneckStatus.choices,
+        "kinds": BottleneckKind.choices,
+        "ministries": selectors.ministries_with_bottlenecks(),
+        "filters": filters,
+        "count": len(rows),
+    })
+
+
+def bottleneck_detail(request, pk, status_form=None):
+    try:
+        bottleneck = selectors.bottleneck_detail(pk)
+    except Bottleneck.DoesNotExist:
+        raise Http404 from None
+    can_edit = _can_edit(request, bottleneck.deal)
+    if request.method == "POST":
+        if not _allowed(request, learning_rules.can_edit_learning, bottleneck.deal):
+            return _login(request)
+        status_form = StatusChangeForm(request.POST)
+        if status_form.is_valid():
+            data = status_form.cleaned_data
+            try:
+                services.change_bottleneck_status(
+                    actor=request.user, bottleneck=bottleneck, status=data["status"],
+                    date=data["date"], note=data["note"],
+                    resolution=data["resolution"] or None,
+                )
+            except ValidationError as exc:
+                _form_errors(status_form, exc)
+            else:
+                messages.success(request, _("The status has been changed."))
+                return redirect(bottleneck.get_absolute_url())
+    return render(request, "learning/bottleneck_detail.html", {
+        "bottleneck": bottleneck,
+        "deal": bottleneck.deal,
+        "days": bottleneck.days_open(),
+        "can_edit": can_edit,
+        "status_form": status_form or (StatusChangeForm() if can_edit else None),
+        "visible_lessons": [l for l in bottleneck.lessons.all()
+                            if learning_rules.can_read_lesson(request.user, l)],
+    }, status=400 if status_form is not None and status_form.errors else 200)
+
+
+def _bottleneck_form(request, deal, bottleneck=None):
+    if not _allowed(request, learning_rules.can_edit_learning, deal):
+        return _login(request)
+    form = BottleneckForm(request.POST or None, instance=bottleneck)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        try:
+            if bottleneck:
+                saved = services.update_bottleneck(actor=request.user, bottleneck=bottleneck, **data)
+            else:
+                saved = services.report_bottleneck(actor=request.user, deal=deal, **data)
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, _("The bottleneck has been saved."))
+            return redirect(saved.get_absolute_url())
+    return render(request, "learning/form.html", {
+        "deal": deal, "form": form,
+        "title": _("Edit bottleneck") if bottleneck else _("Report a bottleneck"),
+        "button": _("Save bottleneck"),
+        "back": bottleneck.get_absolute_url() if bottleneck else reverse("learning:deal", args=[deal.slug]),
+    }, status=400 if form.errors else 200)
+
+
+def bottleneck_create(request, slug):
+    return _bottleneck_form(request, _deal(request, slug))
+
+
+def bottleneck_edit(request, pk):
+    bottleneck = get_object_or_404(Bottleneck.objects.select_related("deal"), pk=pk)
+    return _bottleneck_form(request, bottleneck.deal, bottleneck)
+
+
+# A deal's learning page -------------------------------------------------------------------
+
+
+def deal_learning(request, slug):
+    deal = _deal(request, slug)
+    context = selectors.deal_learning(request.user, deal)
+    context.update({
+        "deal": deal,
+        "can_edit": _can_edit(request, deal),
+        "can_read_rounds": request.user.is_authenticated
+        and learning_rules.can_read_assessment(request.user, deal),
+        "open_round": next((r for r in context["rounds"] if r.is_open), None),
+    })
+    return render(request, "learning/deal.html", context)
+
+
+# Lessons ----------------------------------------------------------------------------------
+
+
+def lesson_list(request):
+    form = LessonSearchForm(request.GET or None, themes=selectors.lesson_themes())
+    params = {"q": "", "phase": "", "theme": None, "kind": ""}
+    if form.is_bound and form.is_valid():
+        params.update({k: v for k, v in form.cleaned_data.items() if v})
+    lessons = selectors.lesson_library(request.user, **params)
+    return render(request, "learning/lesson_list.html", {
+        "form": form, "lessons": lessons, "query": params["q"],
+        "searched": bool(request.GET and any(request.GET.values())),
+    })
+
+
+def lesson_detail(request, pk):
+    try:
+        lesson = selectors.lesson_detail(request.user, pk)
+    except Lesson.DoesNotExist:
+        raise Http404 from None
+    return render(request, "learning/lesson_detail.html", {
+        "lesson": lesson, "deal": lesson.deal, "can_edit": _can_edit(request, lesson.deal),
+    })
+
+
+def _lesson_form(request, deal, lesson=None):
+    if not _allowed(request, learning_rules.can_edit_learning, deal):
+        return _login(request)
+    form = LessonForm(request.POST or None, instance=lesson, deal=deal)
+    if request.method == "POST" and form.is_valid():
+        data, links = form.service_fields()
+        try:
+            saved = services.save_lesson(actor=request.user, deal=deal, lesson=lesson, **data, **links)
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, _("The lesson has been saved."))
+            return redirect(saved.get_absolute_url())
+    return render(request, "learning/form.html", {
+        "deal": deal, "form": form,
+        "title": _("Edit lesson") if lesson else _("Record a lesson"),
+        "button": _("Save lesson"),
+        "back": lesson.get_absolute_url() if lesson else reverse("learning:deal", args=[deal.slug]),
+    }, status=400 if form.errors else 200)
+
+
+def lesson_create(request, slug):
+    return _lesson_form(request, _deal(request, slug))
+
+
+def lesson_edit(request, pk):
+    lesson = get_object_or_404(Lesson.objects.select_related("deal"), pk=pk)
+    return _lesson_form(request, lesson.deal, lesson)
+
+
+# Self-assessments -------------------------------------------------------------------------
+
+
+def templates(request):
+    rows = AssessmentTemplate.objects.prefetch_related("statements").order_by("name", "-version")
+    return render(request, "learning/templates.html", {"templates": rows})
+
+
+def round_open(request, slug):
+    deal = _deal(request, slug)
+    if not _allowed(request, learning_rules.can_edit_learning, deal):
+        return _login(request)
+    form = OpenRoundForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            created = services.open_round(actor=request.user, deal=deal, **form.cleaned_data)
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, _("The round is open; partners can now answer."))
+            return redirect(created.get_absolute_url())
+    return render(request, "learning/form.html", {
+        "deal": deal, "form": form, "title": _("Open a self-assessment round"),
+        "intro": _("The round uses the programme's current default template. Each partner organisation answers its own part."),
+        "button": _("Open round"), "back": reverse("learning:deal", args=[deal.slug]),
+    }, status=400 if form.errors else 200)
+
+
+def _round(pk):
+    return get_object_or_404(AssessmentRound.objects.select_related("deal", "template"), pk=pk)
+
+
+def round_detail(request, pk):
+    round = _round(pk)
+    if not _allowed(request, learning_rules.can_read_assessment, round.deal):
+        return _login(request)
+    data = selectors.round_results(round)
+    user = request.user
+    return render(request, "learning/round_detail.html", {
+        "round": round, "deal": round.deal,
+        "data": data,
+        "themes": selectors.themes_of(data["results"]),
+        "can_edit": _can_edit(request, round.deal),
+        "answerable": services.answerable_organisations(user, round)
+        if user.is_authenticated and round.is_open else [],
+        "close_form": CloseRoundForm() if round.is_open and _can_edit(request, round.deal) else None,
+        "round_lessons": [l for l in round.lessons.all() if learning_rules.can_read_lesson(user, l)],
+    })
+
+
+def round_answer(request, pk):
+    round = _round(pk)
+    deal = round.deal
+    if not _allowed(request, learning_rules.can_answer_assessment, deal):
+        return _login(request)
+    organisations = services.answerable_organisations(request.user, round)
+    org_id = request.POST.get("organisation") or request.GET.get("organisation")
+    organisation = next((o for o in organisations if str(o.pk) == str(org_id)), None)
+    if organisation is None:
+        if org_id and Organisation.objects.filter(pk=org_id).exists() and deal.participations.filter(organisation_id=org_id).exists():
+            raise PermissionDenied
+        if len(organisations) == 1:
+            organisation = organisations[0]
+        else:
+            return render(request, "learning/round_choose_organisation.html", {
+                "round": round, "deal": deal, "organisations": organisations,
+            })
+    statements = list(round.template.statements.all())
+    existing = {a.statement_id: a for a in round.answers.filter(organisation=organisation)}
+    form = AnswersForm(request.POST or None, statements=statements, existing=existing)
+    if request.method == "POST" and round.is_open and form.is_valid():
+        try:
+            services.save_answers(actor=request.user, round=round, organisation=organisation,
+                                  answers=form.answers())
+        except ValidationError as exc:
+            for key, errors in exc.message_dict.items() if hasattr(exc, "message_dict") else [(None, exc.messages)]:
+                target = key.replace("statement_", "score_") if key else None
+                for error in errors:
+                    form.add_error(target if target in form.fields else None, error)
+        else:
+            messages.success(request, _("The answers of %(name)s have been saved.") % {"name": organisation.name})
+            return redirect(round.get_absolute_url())
+    return render(request, "learning/round_answer.html", {
+        "round": round, "deal": deal, "organisation": organisation, "form": form,
+    }, status=400 if form.errors else 200)
+
+
+def round_close(request, pk):
+    round = _round(pk)
+    deal = round.deal
+    if not _allowed(request, learning_rules.can_edit_learning, deal):
+        return _login(request)
+    form = CloseRoundForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            created = services.close_round(actor=request.user, round=round, **form.cleaned_data)
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, _("The round is closed; %(n)s lessons were recorded.") % {"n": len(created)})
+            return redirect(round.get_absolute_url())
+    return render(request, "learning/form.html", {
+        "deal": deal, "form": form, "title": _("Close the round with a reflection"),
+        "button": _("Close round"), "back": round.get_absolute_url(),
+    }, status=400 if form.errors else 200)
+
+
+# Uptake and deliverables ----------------------------------------------------------------------
+
+
+def _simple_create(request, deal, form, save, title, button, done):
+    if request.method == "POST" and form.is_valid():
+        try:
+            save(dict(form.cleaned_data))
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, done)
+            return redirect(reverse("learning:deal", args=[deal.slug]) + "#doorwerking")
+    return render(request, "learning/form.html", {
+        "deal": deal, "form": form, "title": title, "button": button,
+        "back": reverse("learning:deal", args=[deal.slug]),
+    }, status=400 if form.errors else 200)
+
+
+def uptake_create(request, slug):
+    deal = _deal(request, slug)
+    if not _allowed(request, learning_rules.can_edit_learning, deal):
+        return _login(request)
+    return _simple_create(
+        request, deal, UptakeForm(request.POST or None, deal=deal),
+        lambda data: services.save_uptake(actor=request.user, deal=deal, **data),
+        _("Record uptake"), _("Save uptake"), _("The uptake has been saved."),
+    )
+
+
+def deliverable_create(request, slug):
+    deal = _deal(request, slug)
+    if not _allowed(request, learning_rules.can_edit_learning, deal):
+        return _login(request)
+    return _simple_create(
+        request, deal, DeliverableForm(request.POST or None),
+        lambda data: services.save_deliverable(actor=request.user, deal=deal, **data),
+        _("Add a deliverable"), _("Save deliverable"), _("The deliverable has been saved."),
+    )
+
+
+def adoption_create(request, pk):
+    deliverable = get_object_or_404(Deliverable.objects.select_related("deal"), pk=pk)
+    deal = deliverable.deal
+    if not _allowed(request, learning_rules.can_edit_learning, deal):
+        return _login(request)
+    return _simple_create(
+        request, deal, AdoptionForm(request.POST or None),
+        lambda data: services.add_adoption(actor=request.user, deliverable=deliverable, **data),
+        _("Who adopted %(name)s?") % {"name": deliverable.name}, _("Save adopter"),
+        _("The adopter has been saved."),
+    )
+
+
+# Scaling plan and start conversation ----------------------------------------------------------
+
+
+def _revisit_page(request, slug, *, model, form_class, save, template, done):
+    deal = _deal(request, slug)
+    current = model.objects.filter(deal=deal).first()
+    can_edit = _can_edit(request, deal)
+    form = None
+    if request.method == "POST":
+        if not _allowed(request, learning_rules.can_edit_learning, deal):
+            return _login(request)
+        form = form_class(request.POST, instance=current or model(deal=deal))
+        if form.is_valid():
+            data = {k: v for k, v in form.cleaned_data.items()}
+            try:
+                save(actor=request.user, deal=deal, **data)
+            except ValidationError as exc:
+                _form_errors(form, exc)
+            else:
+                messages.success(request, done)
+                return redirect(request.path)
+    elif can_edit:
+        form = form_class(instance=current)
+    history = list(current.history.order_by("-history_date")[:10]) if current else []
+    return render(request, template, {
+        "deal": deal, "current": current, "form": form, "can_edit": can_edit,
+        "due": current.revisit_due() if current else False,
+        "versions": history,
+        "rows": [_display(current, name) for name in form_class._meta.fields if name != "reviewed_on"]
+        if current else [],
+        "participations": deal.participations.select_related("organisation").filter(
+            Q(kind="opschalingspartner") | Q(stance="weerstand")
+        ) if model is ScalingPlan else [],
+    }, status=400 if form is not None and form.errors else 200)
+
+
+def _display(instance, name):
+    field = instance._meta.get_field(name)
+    value = getattr(instance, f"get_{name}_display")() if field.choices else getattr(instance, name)
+    return {"name": name, "label": field.verbose_name, "value": value}
+
+
+def scaling_plan(request, slug):
+    from .forms import ScalingPlanForm
+
+    return _revisit_page(request, slug, model=ScalingPlan, form_class=ScalingPlanForm,
+                         save=services.save_scaling_plan, template="learning/scaling_plan.html",
+                         done=_("The scaling plan has been saved."))
+
+
+def start_conversation(request, slug):
+    from .forms import StartConversationForm
+
+    return _revisit_page(request, slug, model=StartConversation, form_class=StartConversationForm,
+                         save=services.save_start_conversation, template="learning/start_conversation.html",
+                         done=_("The start conversation has been saved."))
+
+
+# Milestones and experiments -------------------------------------------------------------------
+
+
+def _deal_item_form(request, deal, form, save, title, button, done):
+    if request.method == "POST" and form.is_valid():
+        try:
+            save(dict(form.cleaned_data))
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, done)
+            return redirect(reverse("learning:deal", args=[deal.slug]) + "#experimenten")
+    return render(request, "learning/form.html", {
+        "deal": deal, "form": form, "title": title, "button": button,
+        "back": reverse("learning:deal", args=[deal.slug]),
+    }, status=400 if form.errors else 200)
+
+
+def milestone_form(request, slug=None, pk=None):
+    from .forms import MilestoneForm
+
+    milestone = get_object_or_404(Milestone.objects.select_related("deal"), pk=pk) if pk else None
+    deal = milestone.deal if milestone else _deal(request, slug)
+    if not _allowed(request, learning_rules.can_edit_learning, deal):
+        return _login(request)
+    return _deal_item_form(
+        request, deal, MilestoneForm(request.POST or None, instance=milestone),
+        lambda data: services.save_milestone(actor=request.user, deal=deal, milestone=milestone, **data),
+        _("Edit milestone") if milestone else _("Add a milestone"), _("Save milestone"),
+        _("The milestone has been saved."),
+    )
+
+
+def experiment_form(request, slug=None, pk=None):
+    from .forms import ExperimentForm
+
+    experiment = get_object_or_404(Experiment.objects.select_related("deal"), pk=pk) if pk else None
+    deal = experiment.deal if experiment else _deal(request, slug)
+    if not _allowed(request, learning_rules.can_edit_learning, deal):
+        return _login(request)
+    return _deal_item_form(
+        request, deal, ExperimentForm(request.POST or None, instance=experiment, deal=deal),
+        lambda data: services.save_experiment(actor=request.user, deal=deal, experiment=experiment, **data),
+        _("Edit experiment") if experiment else _("Add an experiment"), _("Save experiment"),
+        _("The experiment has been saved."),
+    )
