@@ -1,4 +1,10 @@
+from drf_spectacular.utils import extend_schema
 from rest_framework import viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from dealmonitor.connections import selectors as connection_selectors
+from dealmonitor.connections.serializers import RelatedDealSerializer
 
 from dealmonitor.deals.selectors import visible_deals
 from dealmonitor.organisations.models import Organisation
@@ -22,6 +28,13 @@ class DealViewSet(viewsets.ReadOnlyModelViewSet):
         if self.action == "retrieve":
             return serializers.DealDetailSerializer
         return serializers.DealSerializer
+
+    @extend_schema(responses=RelatedDealSerializer(many=True), filters=False)
+    @action(detail=True, pagination_class=None, filterset_fields=[])
+    def related(self, request, slug=None):
+        """Related deals, best first, with the reasons (connections app)."""
+        items = connection_selectors.related_for_deal(request.user, self.get_object())["items"]
+        return Response(connection_selectors.related_as_data(items))
 
 
 class OrganisationViewSet(viewsets.ReadOnlyModelViewSet):

@@ -1,0 +1,62 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from dealmonitor.deals.models import Deal
+
+from .constants import LinkKind
+
+
+class ConfirmForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind of connection"), choices=LinkKind.choices)
+    note = forms.CharField(
+        label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Optional: what the deals can do together."),
+    )
+
+
+class DismissForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why are these deals not related?"), widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class EventForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=200)
+    date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    place = forms.CharField(label=_("Place"), max_length=200, required=False)
+    deals = forms.ModelMultipleChoiceField(
+        label=_("Deals taking part"), queryset=Deal.objects.order_by("name"), required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+
+class LessonForm(forms.Form):
+    deal = forms.ModelChoiceField(
+        label=_("Deal"), queryset=Deal.objects.none(), required=False,
+        empty_label=_("All deals at the event"),
+    )
+    text = forms.CharField(label=_("Lesson"), widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, event, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["deal"].queryset = event.deals.order_by("name")
+
+
+class EventConnectionForm(forms.Form):
+    deal = forms.ModelChoiceField(label=_("Deal"), queryset=Deal.objects.none())
+    other = forms.ModelChoiceField(label=_("Connected to"), queryset=Deal.objects.none())
+    kind = forms.ChoiceField(label=_("Kind of connection"), choices=LinkKind.choices)
+    note = forms.CharField(label=_("Note"), required=False,
+                           widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, event, **kwargs):
+        super().__init__(*args, **kwargs)
+        deals = event.deals.order_by("name")
+        self.fields["deal"].queryset = deals
+        self.fields["other"].queryset = deals
+
+    def clean(self):
+        data = super().clean()
+        if data.get("deal") and data.get("deal") == data.get("other"):
+            self.add_error("other", _("Choose two different deals."))
+        return data

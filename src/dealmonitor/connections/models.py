@@ -1,0 +1,152 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from .constants import DecisionStatus, LinkKind
+
+
+class RelatedSuggestion(models.Model):
+    """A precomputed related deal: one row per (deal, other deal) in the deal's top list.
+
+    Derived data: written only by the rebuild and the incremental update in `related.py`
+    (a cache of the engine's output, so it keeps no history; the people's decisions on
+    suggestions are `Connection` rows, which do). One deal's list is one indexed query.
+    """
+
+    deal = models.ForeignKey(
+        "deals.Deal", on_delete=models.CASCADE, related_name="related_suggestions"
+    )
+    other = models.ForeignKey("deals.Deal", on_delete=models.CASCADE, related_name="+")
+    rank = models.PositiveSmallIntegerField(_("rank"))
+    score = models.FloatField(_("score"))
+    reasons = models.JSONField(_("reasons"), default=list)
+    computed_at = models.DateTimeField(_("computed at"), auto_now=True)
+
+    class Meta:
+        ordering = ["deal", "rank"]
+        constraints = [
+            models.UniqueConstraint(fields=["deal", "other"], name="unique_suggestion_per_pair")
+        ]
+        indexes = [models.Index(fields=["deal", "rank"], name="suggestion_deal_rank")]
+        verbose_name = _("related-deal suggestion")
+        verbose_name_plural = _("related-deal suggestions")
+
+    def __str__(self):
+        return f"{self.deal_id} → {self.other_id} ({self.score:.2f})"
+
+
+class Connection(models.Model):
+    """A person's decision about two deals: a confirmed connection (with its kind) or a
+    dismissed suggestion (with the reason). Stored once per pair, the lower id first."""
+
+    deal_a = models.ForeignKey("deals.Deal", on_delete=models.CASCADE, related_name="+")
+    deal_b = models.ForeignKey("deals.Deal", on_delete=models.CASCADE, related_name="+")
+    status = models.CharField(_("decision"), max_length=20, choices=DecisionStatus.choices)
+    kind = models.CharField(
+        _("kind of connection"), max_length=30, choices=LinkKind.choices, blank=True
+    )
+    note = models.TextField(
+        _("note"), blank=True, help_text=_("For a dismissal: why the deals are not related.")
+    )
+    event = models.ForeignKey(
+        "connections.CommunityEvent", null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="connections", verbose_name=_("recorded at event"),
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+", verbose_name=_("decided by"),
+    )
+    decided_at = models.DateTimeField(_("decided at"), auto_now=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-decided_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["deal_a", "deal_b"], name="unique_connection_pair"),
+            models.CheckConstraint(
+                condition=Q(deal_a__lt=models.F("deal_b")), name="connection_pair_ordered"
+            ),
+        ]
+        verbose_name = _("connection")
+        verbose_name_plural = _("connections")
+
+    def __str__(self):
+        return f"{self.deal_a_id} – {self.deal_b_id}: {self.status}"
+
+    def other_than(self, deal):
+        return self.deal_b if deal.pk == self.deal_a_id else self.deal_a
+
+
+class CommunityEvent(models.Model):
+    """A meeting of the Community of Practice (bijeenkomst) with the deals taking part."""
+
+    title = models.CharField(_("title"), max_length=200)
+    date = models.DateField(_("date"))
+    place = models.CharField(_("place"), max_length=200, blank=True)
+    deals = models.ManyToManyField(
+        "deals.Deal", verbose_name=_("deals taking part"), blank=True, related_name="cop_events"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    history = HistoricalRecords(m2m_fields=[deals])
+
+    class Meta:
+        ordering = ["-date", "title"]
+        verbose_name = _("Community of Practice event")
+        verbose_name_plural = _("Community of Practice events")
+
+    def __str__(self):
+        return f"{self.title} ({self.date:%Y-%m-%d})"
+
+
+class EventTable(models.Model):
+    """One table of an event's seating plan."""
+
+    event = models.ForeignKey(CommunityEvent, on_delete=models.CASCADE, related_name="tables")
+    number = models.PositiveSmallIntegerField(_("table"))
+    deals = models.ManyToManyField("deals.Deal", verbose_name=_("deals"), related_name="+")
+
+    history = HistoricalRecords(m2m_fields=[deals])
+
+    class Meta:
+        ordering = ["event", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["event", "number"], name="unique_table_number")
+        ]
+        verbose_name = _("table")
+        verbose_name_plural = _("tables")
+
+    def __str__(self):
+        return f"{self.event}: {self.number}"
+
+
+class EventLesson(models.Model):
+    """A lesson or insight noted at an event, for one deal or for the whole group."""
+
+    event = models.ForeignKey(CommunityEvent, on_delete=models.CASCADE, related_name="lessons")
+    deal = models.ForeignKey(
+        "deals.Deal", null=True, blank=True, on_delete=models.CASCADE, related_name="+",
+        verbose_name=_("deal"),
+    )
+    text = models.TextField(_("lesson"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["event", "recorded_at"]
+        verbose_name = _("lesson from an event")
+        verbose_name_plural = _("lessons from events")
+
+    def __str__(self):
+        return self.text[:80]

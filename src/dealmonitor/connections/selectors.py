@@ -1,0 +1,100 @@
+"""Reads for the connections pages and the API, already scoped to what the user may see."""
+
+from dataclasses import dataclass, field
+
+from django.db.models import Q
+
+from dealmonitor.deals.selectors import visible_deals
+
+from . import reasons as reason_text
+from . import rules as connection_rules
+from .constants import DecisionStatus
+from .models import CommunityEvent, Connection, RelatedSuggestion
+
+
+@dataclass
+class RelatedItem:
+    other: object
+    score: float | None
+    rank: int | None
+    reasons: list = field(default_factory=list)  # the stored evidence
+    decision: Connection | None = None
+
+    @property
+    def reason_texts(self):
+        return reason_text.describe_all(self.reasons)
+
+    @property
+    def confirmed(self):
+        return bool(self.decision and self.decision.status == DecisionStatus.CONFIRMED)
+
+    @property
+    def dismissed(self):
+        return bool(self.decision and self.decision.status == DecisionStatus.DISMISSED)
+
+
+def get_deal(user, slug):
+    return visible_deals(user).get(slug=slug)
+
+
+def decisions_for(deal):
+    return {
+        c.other_than(deal).pk: c
+        for c in Connection.objects.filter(Q(deal_a=deal) | Q(deal_b=deal)).select_related(
+            "deal_a", "deal_b", "decided_by", "event"
+        )
+    }
+
+
+def related_for_deal(user, deal, limit=10):
+    """A deal's related deals, as people decided them: confirmed connections first, then the
+    engine's suggestions in rank order; dismissed ones apart. Two queries, whatever the size
+    of the portfolio. Returns {"items": [...], "dismissed": [...]}."""
+    visible = visible_deals(user)
+    decisions = decisions_for(deal)
+    suggestions = list(
+        RelatedSuggestion.objects.filter(deal=deal, other__in=visible)
+        .select_related("other")
+        .order_by("rank")
+    )
+    seen = set()
+    confirmed, open_items, dismissed = [], [], []
+    for s in suggestions:
+        item = RelatedItem(s.other, s.score, s.rank, s.reasons, decisions.get(s.other_id))
+        seen.add(s.other_id)
+        (dismissed if item.dismissed else confirmed if item.confirmed else open_items).append(item)
+    for other_pk, decision in decisions.items():
+        if other_pk in seen:
+            continue
+        item = RelatedItem(decision.other_than(deal), None, None, [], decision)
+        (confirmed if item.confirmed else dismissed).append(item)
+    confirmed.sort(key=lambda i: (i.rank is None, i.rank or 0, i.other.name))
+    items = confirmed + open_items[: max(0, limit - len(confirmed))]
+    return {"items": items, "dismissed": dismissed}
+
+
+def related_as_data(items):
+    """The list as plain data, for the API and the command line."""
+    return [
+        {
+            "deal": item.other.slug,
+            "name": item.other.name,
+            "score": round(item.score, 3) if item.score is not None else None,
+            "rank": item.rank,
+            "decision": item.decision.status if item.decision else None,
+            "kind": (item.decision.kind or None) if item.decision else None,
+            "reasons": item.reason_texts,
+            "evidence": item.reasons,
+        }
+        for item in items
+    ]
+
+
+def can_decide(user, deal, other=None):
+    return bool(user and user.is_authenticated) and connection_rules.can_decide_connection(
+        user, (deal, other or deal)
+    )
+
+
+def events():
+    return CommunityEvent.objects.prefetch_related("deals").order_by("-date")

@@ -1,0 +1,236 @@
+"""The related-deals engine on the real demo data, and the choices people make about it."""
+
+import datetime as dt
+import json
+from io import StringIO
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.management import call_command
+
+from dealmonitor.connections import related, selectors, services
+from dealmonitor.connections.constants import DecisionStatus, LinkKind
+from dealmonitor.connections.models import Connection, RelatedSuggestion
+from dealmonitor.deals.models import Deal, Participation
+from dealmonitor.deals.tests.factories import DealFactory, OrganisationFactory, ParticipationFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def deal(slug):
+    return Deal.objects.get(slug=slug)
+
+
+def ranked_slugs(slug, limit=10):
+    items = selectors.related_for_deal(None, deal(slug), limit=limit)["items"]
+    return [item.other.slug for item in items]
+
+
+def related_json(slug):
+    out = StringIO()
+    call_command("related", slug, "--json", stdout=out)
+    return json.loads(out.getvalue())
+
+
+def test_slim_maatwerk_is_in_the_first_three_for_een_slimme_stad(related_data):
+    data = related_json("cd-een-slimme-stad")
+    top = [row["deal"] for row in data["related"][:3]]
+    assert "cd-slim-maatwerk" in top
+    row = next(r for r in data["related"] if r["deal"] == "cd-slim-maatwerk")
+    text = " ".join(row["reasons"])
+    assert "Dezelfde persoon heeft een rol in beide deals" in text
+    assert "projectleider" in text
+    assert "kwam voort uit" in text  # the grew-out-of sentence, in Dutch
+    assert row["score"] > 0
+
+
+def test_health_hub_utrecht_is_first_for_the_health_hub_city_deal(related_data):
+    data = related_json("cd-health-hub")
+    assert data["related"][0]["deal"] == "ot-health-hub-utrecht"
+    assert "voortkwam uit de City Deal Health Hub" in " ".join(data["related"][0]["reasons"])
+
+
+def test_the_command_builds_a_missing_list_itself(demo_data):
+    assert not RelatedSuggestion.objects.exists()
+    data = related_json("cd-health-hub")
+    assert data["related"][0]["deal"] == "ot-health-hub-utrecht"
+
+
+def test_scores_are_symmetric_and_ranked(related_data):
+    portfolio = related.Portfolio.load()
+    a, b = deal("cd-een-slimme-stad").pk, deal("cd-slim-maatwerk").pk
+    score_ab = portfolio.total(portfolio.components_for(a)[b])
+    score_ba = portfolio.total(portfolio.components_for(b)[a])
+    assert score_ab == pytest.approx(score_ba)
+    scores = list(
+        RelatedSuggestion.objects.filter(deal=deal("cd-kennis-maken")).values_list("score",
+                                                                                  flat=True)
+    )
+    assert scores == sorted(scores, reverse=True)
+
+
+def test_a_rare_shared_organisation_weighs_more_than_a_common_one(db):
+    ministry = OrganisationFactory(name="Ministerie", slug="ministerie")
+    foundation = OrganisationFactory(name="Stichting Klein", slug="stichting-klein")
+    deals = [DealFactory(description="") for _ in range(6)]
+    for d in deals:
+        ParticipationFactory(deal=d, organisation=ministry)
+    ParticipationFactory(deal=deals[0], organisation=foundation)
+    ParticipationFactory(deal=deals[1], organisation=foundation)
+    portfolio = related.Portfolio.load()
+    ranked = portfolio.ranked(deals[0].pk)
+    assert ranked[0][0] == deals[1].pk
+    assert ranked[0][1] > 2 * ranked[1][1]
+    reason = portfolio.reasons(deals[0].pk, deals[1].pk, ranked[0][2])
+    orgs = next(r for r in reason if r["kind"] == "organisations")
+    assert orgs["items"][0]["name"] == "Stichting Klein"  # the rare one is named first
+
+
+def test_a_stated_link_is_found_in_any_deal_text_without_a_list_of_pairs(db):
+    old = DealFactory(name="City Deal Groene Daken", slug="cd-groene-daken", description="")
+    new = DealFactory(
+        name="Nationaal Programma Daken", slug="ot-daken",
+        description="Het programma kwam voort uit de City Deal Groene Daken.",
+    )
+    DealFactory.create_batch(3, description="Iets heel anders over mobiliteit.")
+    portfolio = related.Portfolio.load()
+    top = portfolio.ranked(old.pk)[0]
+    assert top[0] == new.pk
+    reason = portfolio.reasons(old.pk, new.pk, top[2])[0]
+    assert reason["kind"] == "stated" and reason["follow_up"]
+
+
+def test_confirm_puts_a_suggestion_first_and_is_kept(related_data, staff_user):
+    slugs = ranked_slugs("cd-health-hub")
+    low = slugs[-1]
+    services.confirm_connection(actor=staff_user, deal=deal("cd-health-hub"), other=deal(low),
+                                kind=LinkKind.KNOWLEDGE_EXCHANGE, note="Samen een sessie.")
+    items = selectors.related_for_deal(None, deal("cd-health-hub"))["items"]
+    assert items[0].other.slug == low and items[0].confirmed
+    # Kept for the other deal too, and across a rebuild of the suggestions.
+    services.rebuild_suggestions(actor=None)
+    other_items = selectors.related_for_deal(None, deal(low))["items"]
+    assert other_items[0].other.slug == "cd-health-hub"
+    row = Connection.objects.get()
+    assert row.kind == LinkKind.KNOWLEDGE_EXCHANGE and row.decided_by == staff_user
+    assert row.history.first().history_user == staff_user
+
+
+def test_dismiss_takes_a_suggestion_out_and_keeps_the_reason(related_data, staff_user):
+    second = ranked_slugs("cd-een-slimme-stad")[1]
+    services.dismiss_connection(actor=staff_user, deal=deal("cd-een-slimme-stad"),
+                                other=deal(second), reason="Alleen hetzelfde thema.")
+    services.rebuild_suggestions(actor=None)
+    result = selectors.related_for_deal(None, deal("cd-een-slimme-stad"))
+    assert second not in [i.other.slug for i in result["items"]]
+    assert [i.other.slug for i in result["dismissed"]] == [second]
+    assert result["dismissed"][0].decision.note == "Alleen hetzelfde thema."
+    # Withdrawing brings it back; the history keeps both steps.
+    services.withdraw_decision(actor=staff_user, deal=deal("cd-een-slimme-stad"),
+                               other=deal(second))
+    assert second in ranked_slugs("cd-een-slimme-stad")
+    assert Connection.history.count() == 2
+
+
+def test_a_decision_needs_a_kind_or_a_reason(related_data, staff_user):
+    with pytest.raises(ValidationError):
+        services.confirm_connection(actor=staff_user, deal=deal("cd-health-hub"),
+                                    other=deal("ot-health-hub-utrecht"), kind="")
+    with pytest.raises(ValidationError):
+        services.dismiss_connection(actor=staff_user, deal=deal("cd-health-hub"),
+                                    other=deal("ot-health-hub-utrecht"), reason="  ")
+    with pytest.raises(ValidationError):
+        services.dismiss_connection(actor=staff_user, deal=deal("cd-health-hub"),
+                                    other=deal("cd-health-hub"), reason="zelf")
+    assert not Connection.objects.exists()
+
+
+def test_only_the_programme_or_the_team_of_either_deal_decides(
+    related_data, django_user_model, team_member
+):
+    stranger = django_user_model.objects.create_user(username="iemand", password="x" * 20)
+    health_team = team_member("cd-health-hub")
+    hub, utrecht, lopen = deal("cd-health-hub"), deal("ot-health-hub-utrecht"), deal(
+        "cd-ruimte-voor-lopen")
+    from django.contrib.auth.models import AnonymousUser
+
+    for user in (AnonymousUser(), stranger):
+        with pytest.raises(PermissionDenied):
+            services.confirm_connection(actor=user, deal=hub, other=utrecht,
+                                        kind=LinkKind.FOLLOW_UP)
+    with pytest.raises(PermissionDenied):  # the team of neither deal
+        services.dismiss_connection(actor=health_team, deal=lopen,
+                                    other=deal("cd-fietsen-voor-iedereen"), reason="nee")
+    services.confirm_connection(actor=health_team, deal=utrecht, other=hub,
+                                kind=LinkKind.FOLLOW_UP)
+    assert Connection.objects.get().status == DecisionStatus.CONFIRMED
+    with pytest.raises(PermissionDenied):
+        services.rebuild_suggestions(actor=stranger)
+
+
+def test_one_deal_is_updated_without_a_full_rebuild(related_data):
+    kennis, woning = deal("cd-kennis-maken"), deal("cd-woningabonnement")
+    untouched = deal("cd-klimaatadaptatie")
+    before = {s.pk for s in RelatedSuggestion.objects.filter(deal=untouched)}
+    assert woning.slug not in ranked_slugs("cd-kennis-maken", limit=20)[:3]
+    rare = [OrganisationFactory(name=f"Stichting Zeldzaam {i}") for i in range(3)]
+    for org in rare:
+        Participation.objects.create(deal=kennis, organisation=org)
+        Participation.objects.create(deal=woning, organisation=org)
+    lists = related.update_for_deal(kennis.pk)
+    assert woning.slug in ranked_slugs("cd-kennis-maken")[:3]
+    assert kennis.slug in ranked_slugs("cd-woningabonnement")[:3]
+    assert 2 <= lists < Deal.objects.count()
+    after = {s.pk for s in RelatedSuggestion.objects.filter(deal=untouched)}
+    if untouched.pk not in set(
+        RelatedSuggestion.objects.filter(other=kennis).values_list("deal_id", flat=True)
+    ):
+        assert after == before  # a list the change does not touch is left as it was
+
+
+def test_a_saved_change_updates_the_lists_after_commit(
+    related_data, django_capture_on_commit_callbacks
+):
+    kennis, woning = deal("cd-kennis-maken"), deal("cd-woningabonnement")
+    with django_capture_on_commit_callbacks(execute=True):
+        for i in range(3):
+            org = OrganisationFactory(name=f"Stichting Gedeeld {i}")
+            Participation.objects.create(deal=kennis, organisation=org)
+            Participation.objects.create(deal=woning, organisation=org)
+    assert woning.slug in ranked_slugs("cd-kennis-maken")[:3]
+
+
+def test_evaluation_prints_precision_and_recall_at_5(related_data):
+    out = StringIO()
+    call_command("related-eval", stdout=out)
+    text = out.getvalue()
+    assert "precision@5" in text and "recall@5" in text
+    from dealmonitor.connections.evaluation import evaluate
+
+    precision, recall, rows = evaluate()
+    assert recall >= 0.8  # stated links rank high: most of them in the first five
+    assert len(rows) >= 10
+
+
+def test_bottlenecks_and_programme_lessons_count_but_private_lessons_do_not(db):
+    from django.apps import apps
+
+    try:
+        bottleneck = apps.get_model("learning", "Bottleneck")
+        lesson = apps.get_model("learning", "Lesson")
+    except LookupError:
+        pytest.skip("the learning app records no bottlenecks or lessons yet")
+    a, b, c = (DealFactory(description="") for _ in range(3))
+    for d in (a, b):
+        bottleneck.objects.create(deal=d, title="Subsidie", kind="regelgeving",
+                                  rule="ISDE-regeling", signalled_on=dt.date(2023, 5, 1))
+    lesson.objects.create(deal=a, title="Warmtepompen", text="Warmtepompen zomerstilte.",
+                          kind="succes", visibility="deal")
+    lesson.objects.create(deal=c, title="Warmtepompen", text="Warmtepompen zomerstilte.",
+                          kind="succes", visibility="deal")
+    portfolio = related.Portfolio.load()
+    top = portfolio.ranked(a.pk)
+    assert top[0][0] == b.pk
+    kinds = {r["kind"]: r for r in portfolio.reasons(a.pk, b.pk, top[0][2])}
+    assert kinds["regulation"]["items"] == ["ISDE-regeling"]
+    assert c.pk not in [other for other, _s, _v in top]  # a deal-only lesson is not read

@@ -1,0 +1,173 @@
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from dealmonitor.deals.models import Deal
+from dealmonitor.deals.selectors import visible_deals
+
+from . import cop, network as partner_network, selectors, services
+from . import rules as connection_rules
+from .constants import DecisionStatus
+from .forms import ConfirmForm, DismissForm, EventConnectionForm, EventForm, LessonForm
+from .models import CommunityEvent, Connection
+
+
+def _deal(request, slug):
+    try:
+        return selectors.get_deal(request.user, slug)
+    except Deal.DoesNotExist:
+        raise Http404(_("No deal with this identifier.")) from None
+
+
+def overview(request):
+    confirmed = (
+        Connection.objects.filter(status=DecisionStatus.CONFIRMED)
+        .select_related("deal_a", "deal_b", "event")
+        .order_by("-decided_at")[:50]
+    )
+    return render(request, "connections/overview.html", {
+        "confirmed": confirmed,
+        "deals": visible_deals(request.user).order_by("name").only("slug", "name"),
+    })
+
+
+def deal_related(request, slug, forms_for=None, status=200):
+    deal = _deal(request, slug)
+    related = selectors.related_for_deal(request.user, deal)
+    can_decide = selectors.can_decide(request.user, deal)
+    forms_for = forms_for or {}
+    for item in related["items"]:
+        prefix = item.other.slug
+        item.confirm_form, item.dismiss_form = forms_for.get(
+            item.other.pk, (ConfirmForm(prefix=prefix), DismissForm(prefix=prefix))
+        )
+    return render(request, "connections/deal_related.html", {
+        "deal": deal, "items": related["items"], "dismissed": related["dismissed"],
+        "can_decide": can_decide,
+    }, status=status)
+
+
+@require_POST
+def decide(request, slug, other):
+    deal = _deal(request, slug)
+    other_deal = _deal(request, other)
+    if not selectors.can_decide(request.user, deal, other_deal):
+        raise PermissionDenied
+    action = request.POST.get("action")
+    try:
+        if action == "withdraw":
+            services.withdraw_decision(actor=request.user, deal=deal, other=other_deal)
+            messages.success(request, _("The decision has been withdrawn."))
+            return redirect("connections:deal", slug=deal.slug)
+        if action == "confirm":
+            form = ConfirmForm(request.POST, prefix=other_deal.slug)
+            if form.is_valid():
+                services.confirm_connection(
+                    actor=request.user, deal=deal, other=other_deal,
+                    kind=form.cleaned_data["kind"], note=form.cleaned_data["note"],
+                )
+                messages.success(request, _("The connection has been confirmed."))
+                return redirect("connections:deal", slug=deal.slug)
+            forms = {other_deal.pk: (form, DismissForm(prefix=other_deal.slug))}
+        elif action == "dismiss":
+            form = DismissForm(request.POST, prefix=other_deal.slug)
+            if form.is_valid():
+                services.dismiss_connection(
+                    actor=request.user, deal=deal, other=other_deal,
+                    reason=form.cleaned_data["reason"],
+                )
+                messages.success(request, _("The suggestion has been dismissed."))
+                return redirect("connections:deal", slug=deal.slug)
+            forms = {other_deal.pk: (ConfirmForm(prefix=other_deal.slug), form)}
+        else:
+            raise Http404
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("connections:deal", slug=deal.slug)
+    return deal_related(request, slug, forms_for=forms, status=400)
+
+
+def network(request):
+    data = partner_network.build(visible_deals(request.user))
+    deals = sorted(data.deals.items(), key=lambda kv: (kv[1]["community"], kv[1]["name"]))
+    return render(request, "connections/network.html", {
+        "network": data,
+        "deal_rows": [dict(row, pk=pk) for pk, row in deals],
+        "edges": [
+            {"a": data.deals[a], "b": data.deals[b], "weight": w, "count": c,
+             "width": min(1 + w / 2, 6)}
+            for a, b, w, c in data.edges
+        ],
+        "bridging": data.organisations[:15],
+        "communities": [[data.deals[pk]["name"] for pk in c] for c in data.communities],
+        "size": partner_network.SVG_SIZE,
+    })
+
+
+def events(request):
+    can_manage = request.user.is_authenticated and connection_rules.can_manage_events(
+        request.user
+    )
+    form = None
+    if can_manage:
+        form = EventForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            event = services.create_event(actor=request.user, **form.cleaned_data)
+            messages.success(request, _("The event has been created."))
+            return redirect("connections:event", pk=event.pk)
+    elif request.method == "POST":
+        raise PermissionDenied
+    return render(request, "connections/events.html", {
+        "events": selectors.events(), "form": form, "can_manage": can_manage,
+    }, status=400 if form is not None and form.is_bound else 200)
+
+
+def event_detail(request, pk):
+    event = get_object_or_404(CommunityEvent.objects.prefetch_related("deals__themes"), pk=pk)
+    deals = list(event.deals.all())
+    can_manage = request.user.is_authenticated and connection_rules.can_manage_events(
+        request.user
+    )
+    lesson_form = LessonForm(event=event) if can_manage else None
+    connection_form = EventConnectionForm(event=event) if can_manage else None
+    status = 200
+    if request.method == "POST":
+        if not can_manage:
+            raise PermissionDenied
+        action = request.POST.get("action")
+        if action == "seating":
+            services.save_seating(actor=request.user, event=event,
+                                  tables=cop.propose_seating(deals))
+            messages.success(request, _("The seating plan has been saved."))
+            return redirect("connections:event", pk=event.pk)
+        if action == "lesson":
+            lesson_form = LessonForm(request.POST, event=event)
+            if lesson_form.is_valid():
+                services.record_event_lesson(actor=request.user, event=event,
+                                             **lesson_form.cleaned_data)
+                messages.success(request, _("The lesson has been recorded."))
+                return redirect("connections:event", pk=event.pk)
+        elif action == "connection":
+            connection_form = EventConnectionForm(request.POST, event=event)
+            if connection_form.is_valid():
+                services.record_event_connection(actor=request.user, event=event,
+                                                 **connection_form.cleaned_data)
+                messages.success(request, _("The connection has been recorded."))
+                return redirect("connections:event", pk=event.pk)
+        status = 400
+    saved_tables = list(event.tables.prefetch_related("deals"))
+    return render(request, "connections/event_detail.html", {
+        "event": event,
+        "groups": cop.group_by_phase(deals, today=event.date),
+        "proposed": cop.propose_seating(deals),
+        "saved_tables": saved_tables,
+        "buddies": cop.propose_buddies(deals, today=event.date),
+        "lessons": event.lessons.select_related("deal"),
+        "connections": event.connections.select_related("deal_a", "deal_b"),
+        "can_manage": can_manage,
+        "lesson_form": lesson_form,
+        "connection_form": connection_form,
+    }, status=status)
