@@ -31,6 +31,8 @@ setup: $(VENV)/.installed-run
 	$(BIN)/dealmonitor migrate --no-input -v0
 	$(BIN)/dealmonitor loaddemo
 	$(BIN)/dealmonitor loadimpactdemo
+	$(BIN)/dealmonitor loadlearningdemo
+	$(BIN)/dealmonitor related --rebuild
 	$(BIN)/dealmonitor createdemouser
 
 run: setup
