@@ -14,6 +14,8 @@ urlpatterns += i18n_patterns(
     path("impact/", include("dealmonitor.impact.urls")),
     path("leren/", include("dealmonitor.learning.urls")),
     path("verbanden/", include("dealmonitor.connections.urls")),
+    path("importeren/", include("dealmonitor.imports.urls")),
+    path("rapporten/", include("dealmonitor.reports.urls")),
     path("", include("dealmonitor.deals.urls")),
     prefix_default_language=False,
 )

@@ -61,6 +61,8 @@ INSTALLED_APPS = [
     "dealmonitor.impact",
     "dealmonitor.learning",
     "dealmonitor.connections",
+    "dealmonitor.imports",
+    "dealmonitor.reports",
     "dealmonitor.api",
 ]
 
@@ -165,6 +167,10 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "SCHEMA_PATH_PREFIX": "/api/v1",
 }
+
+# Spreadsheet imports are checked and written in a background thread of the web process
+# (docs/decisions/0004); off, they run inside the request (tests of the views use this).
+IMPORTS_IN_BACKGROUND = env.bool("IMPORTS_IN_BACKGROUND", default=True)
 
 LOGGING = {
     "version": 1,

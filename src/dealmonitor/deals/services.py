@@ -331,3 +331,73 @@ def change_deal_phase(*, actor, deal, phase, started_on=None, note=""):
     with transaction.atomic():
         _record_phase(deal, phase, (started_on, Precision.DAY), actor, note=note)
     return deal
+
+
+# Single rows, for spreadsheet imports and the API ------------------------------------------
+
+DEAL_FIELDS = (
+    "name", "kind", "other_kind", "description", "status", "signing_date",
+    "signing_date_precision", "end_date", "end_date_precision", "extended_to",
+    "extended_to_precision",
+)
+PARTICIPATION_FIELDS = (
+    "kind", "role_description", "name_in_source", "stance", "joined_on", "joined_on_precision",
+    "left_on", "left_on_precision", "commitment_money", "commitment_fte", "commitment_in_kind",
+    "delivered_money", "delivered_fte", "confidence", "note",
+)
+
+
+def _write(instance, fields, allowed, actor, reason):
+    """Set `fields` on `instance` and save it with history when anything differs.
+    Returns True when the row was written."""
+    unknown = set(fields) - set(allowed)
+    if unknown:
+        raise TypeError(f"unknown fields: {', '.join(sorted(unknown))}")
+    dirty = instance.pk is None
+    for name, value in fields.items():
+        if getattr(instance, name) != value:
+            setattr(instance, name, value)
+            dirty = True
+    if dirty:
+        instance.full_clean()
+        instance._history_user = actor
+        instance._change_reason = reason
+        instance.save()
+    return dirty
+
+
+def save_deal(*, actor, slug, themes=None, phase=None, reason="", **fields):
+    """Create a deal (programme administrators) or change one (who may edit its data).
+    Only what differs is written; a new phase goes through the phase history."""
+    deal = Deal.objects.filter(slug=slug).first()
+    if deal is None:
+        if not deal_rules.can_import_deals(actor):
+            raise PermissionDenied(_("Only the programme administrator may add a deal."))
+        deal = Deal(slug=slug)
+    elif not deal_rules.can_edit_deal_data(actor, deal):
+        raise PermissionDenied(_("You may not change this deal."))
+    with transaction.atomic():
+        _write(deal, fields, DEAL_FIELDS, actor, reason)
+        if themes is not None:
+            wanted = [Theme.objects.get_or_create(name=name)[0] for name in themes]
+            if {t.pk for t in wanted} != set(deal.themes.values_list("pk", flat=True)):
+                deal.themes.set(wanted)
+        if phase and phase != deal.phase:
+            if not deal_rules.can_change_deal(actor):
+                raise PermissionDenied(_("You may not change the phase of this deal."))
+            _record_phase(deal, phase, (timezone.localdate(), Precision.DAY), actor,
+                          note=reason or "")
+    return deal
+
+
+def save_participation(*, actor, deal, organisation, reason="", **fields):
+    """Add an organisation to a deal or change its participation (who may edit the deal)."""
+    if not deal_rules.can_edit_deal_data(actor, deal):
+        raise PermissionDenied(_("You may not change the partners of this deal."))
+    row = (
+        Participation.objects.filter(deal=deal, organisation=organisation).first()
+        or Participation(deal=deal, organisation=organisation)
+    )
+    with transaction.atomic():
+        _write(row, fields, PARTICIPATION_FIELDS, actor, reason)
+    return row

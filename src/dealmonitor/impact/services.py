@@ -10,7 +10,7 @@ from decimal import Decimal, InvalidOperation
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
-
+from dealmonitor.utils.bulk import insert_with_history
 from dealmonitor.utils.partial_dates import Precision
 
 from . import rules as impact_rules
@@ -350,3 +350,44 @@ def delete_measurement(*, actor, measurement, reason=""):
         measurement._history_user = actor
         measurement._change_reason = reason
         measurement.delete()
+
+
+def measurement_permission_error(actor, indicator, reporting_organisation):
+    """Why `actor` may not record this measurement, or None when they may: the same rules as
+    `record_measurement`, for checking many rows before writing any."""
+    deal = indicator.deal
+    if not impact_rules.can_record_measurement(actor, deal):
+        return _("You may not enter measurements for this deal.")
+    if not impact_rules.can_edit_indicators(actor, deal):
+        own = impact_rules.partner_organisations(actor, deal)
+        if reporting_organisation is None or reporting_organisation.pk not in own:
+            return _("You may only report measurements for your own organisation.")
+    return None
+
+
+IMPORT_BATCH = 5000
+
+
+def import_measurements(*, actor, measurements, reason="import", progress=None):
+    """Write many measurements at once (spreadsheet imports): every one is checked as
+    `record_measurement` checks it, then all are written in bulk, each with its history row,
+    in one transaction. `measurements`: unsaved Measurement objects. `progress(done)` is called
+    after each batch. Returns the number written."""
+    checked = {}
+    for m in measurements:
+        key = (m.indicator_id, m.reporting_organisation_id)
+        if key not in checked:
+            checked[key] = measurement_permission_error(actor, m.indicator, m.reporting_organisation)
+        if checked[key]:
+            raise PermissionDenied(checked[key])
+        if m.indicator.is_milestone:
+            validate_measurement(m.indicator, date=m.date, status=m.status,
+                                 period_start=m.period_start)
+        else:
+            m.value = validate_measurement(m.indicator, date=m.date, value=m.value,
+                                           period_start=m.period_start)
+        m.reported_by = actor
+    with transaction.atomic():
+        insert_with_history(measurements, user=actor, reason=reason, batch_size=IMPORT_BATCH,
+                            progress=progress)
+    return len(measurements)

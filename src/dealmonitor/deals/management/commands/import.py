@@ -9,17 +9,30 @@ from dealmonitor.deals.services import import_portfolio
 
 class Command(BaseCommand):
     help = (
-        "Import deals from a portfolio JSON file (the format of data/demo/agenda-stad-deals.json). "
-        "All or nothing: a file with any error changes nothing."
+        "Import deals from a portfolio JSON file (the format of data/demo/agenda-stad-deals.json), "
+        "or a spreadsheet (.xlsx or .csv) in the format of the import templates: deals, "
+        "partners, indicators with targets, measurements. All or nothing: a file with any "
+        "error changes nothing."
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("path", help="the JSON file to import")
+        parser.add_argument("path", help="the JSON, .xlsx or .csv file to import")
         parser.add_argument(
             "--dry-run", action="store_true", help="check the file and report, write nothing"
         )
+        parser.add_argument(
+            "--kind", choices=["deals", "partners", "indicators", "measurements"],
+            help="what a spreadsheet holds, when its tabs are not named like the templates' "
+            "(Deal, Partners, Indicatoren, Metingen)",
+        )
+        parser.add_argument("--deal", help="the deal of every row, for a sheet without deal_id")
 
-    def handle(self, *args, path, dry_run=False, **options):
+    def handle(self, *args, path, dry_run=False, kind=None, deal=None, **options):
+        if path.lower().endswith((".xlsx", ".csv")):
+            from dealmonitor.imports.commandline import import_spreadsheet
+
+            import_spreadsheet(path, stdout=self.stdout, kind=kind, deal=deal, dry_run=dry_run)
+            return
         file = Path(path)
         try:
             data = json.loads(file.read_text(encoding="utf-8"))

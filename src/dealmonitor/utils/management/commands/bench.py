@@ -11,14 +11,16 @@ from dealmonitor.utils import bench
 
 def _benchmarks():
     from dealmonitor.impact import bench as impact_bench
+    from dealmonitor.imports import bench as import_bench
 
     return {
         "iptt": (impact_bench, ["--indicators", "--measurements", "--repeat"]),
+        "import": (import_bench, ["--rows"]),
     }
 
 
 class Command(BaseCommand):
-    help = "Run a benchmark (iptt) on SQLite and PostgreSQL and print median times and query counts."
+    help = "Run a benchmark (iptt, import) on SQLite and PostgreSQL and print median times and query counts."
 
     def add_arguments(self, parser):
         parser.add_argument("benchmark", choices=sorted(_benchmarks()))
@@ -29,6 +31,8 @@ class Command(BaseCommand):
         parser.add_argument("--indicators", type=int, default=200)
         parser.add_argument("--measurements", type=int, default=1500)
         parser.add_argument("--repeat", type=int, default=30)
+        parser.add_argument("--rows", type=int, default=100_000,
+                            help="import: measurement rows in the spreadsheet (default 100,000).")
         parser.add_argument("--worker", action="store_true", help="(internal) run in this process and print JSON.")
 
     def handle(self, *args, **options):

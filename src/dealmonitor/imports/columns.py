@@ -1,0 +1,182 @@
+"""The spreadsheet formats Dealmonitor reads and writes: one sheet kind per part of the domain,
+each a list of columns with the header of the template, other headers that mean the same, and
+what a cell must hold. The templates, the column mapping, the checks, the exports and the
+codebook are all built from these lists, so they cannot drift apart.
+
+Headers are fixed Dutch codes (like the CSV codebook's), whatever the interface language, so
+a file made in one language imports in the other.
+"""
+
+from dataclasses import dataclass, field
+
+from django.utils.translation import gettext_lazy as _
+
+from dealmonitor.deals.constants import DealKind, DealStatus, ParticipationKind, Phase, Stance
+from dealmonitor.impact.constants import (
+    Aggregation,
+    Confidence,
+    Direction,
+    Frequency,
+    IndicatorKind,
+    IndicatorScope,
+    Level,
+    Verification,
+)
+from dealmonitor.organisations.constants import OrganisationType
+
+# What a cell holds; checking.py parses each.
+TEXT, SLUG, CHOICE, DECIMAL, DATE, PARTIAL_DATE, BOOLEAN, LIST = (
+    "text", "slug", "choice", "decimal", "date", "partial_date", "boolean", "list",
+)
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str  # the template's header, also the key of a parsed record
+    label: object  # what it means, for people (translated)
+    type: str = TEXT
+    required: bool = False
+    choices: object = None  # a TextChoices class for CHOICE
+    aliases: tuple = ()  # other headers that mean the same (lower case)
+    internal: bool = False  # never in open data nor for readers without internal access
+    max_length: int | None = None
+
+    def expected(self):
+        """What a cell must hold, in words (for the template's explanation and the errors)."""
+        from .checking import expected_text
+
+        return expected_text(self)
+
+
+@dataclass(frozen=True)
+class SheetKind:
+    key: str
+    sheet: str  # the tab's name in templates and exports
+    label: object
+    columns: list = field(default_factory=list)
+
+    @property
+    def by_key(self):
+        return {c.key: c for c in self.columns}
+
+    @property
+    def required(self):
+        return [c for c in self.columns if c.required]
+
+
+DEAL_ID = Column("deal_id", _("identifier of the deal (as in its address)"), SLUG, True,
+                 aliases=("deal", "deal id", "dealid", "slug", "deal-id"))
+
+DEALS = SheetKind("deals", "Deal", _("Deals"), [
+    DEAL_ID,
+    Column("naam", _("name of the deal"), TEXT, True, aliases=("name", "deal naam", "dealnaam"),
+           max_length=300),
+    Column("soort", _("kind of deal"), CHOICE, True, choices=DealKind, aliases=("kind", "type")),
+    Column("status", _("status"), CHOICE, choices=DealStatus),
+    Column("fase", _("phase"), CHOICE, choices=Phase, aliases=("phase",)),
+    Column("getekend", _("signed on (year, year-month or date)"), PARTIAL_DATE,
+           aliases=("signed", "signing date", "ondertekend", "datum ondertekening")),
+    Column("einde", _("ends on (year, year-month or date)"), PARTIAL_DATE,
+           aliases=("end", "end date", "einddatum")),
+    Column("verlengd_tot", _("extended to (year, year-month or date)"), PARTIAL_DATE,
+           aliases=("extended to", "verlengd tot")),
+    Column("themas", _("themes, separated by semicolons"), LIST, aliases=("themes", "thema's")),
+    Column("omschrijving", _("description"), TEXT, aliases=("description",)),
+])
+
+PARTNERS = SheetKind("partners", "Partners", _("Organisations and participations"), [
+    DEAL_ID,
+    Column("organisatie_id", _("identifier of the organisation"), SLUG, True,
+           aliases=("organisation id", "org_id", "organisatie id", "organisation_id")),
+    Column("organisatie_naam", _("name of the organisation"), TEXT, True,
+           aliases=("organisatie", "organisation", "naam", "name", "organisation name"),
+           max_length=300),
+    Column("organisatie_type", _("type of organisation"), CHOICE, True, choices=OrganisationType,
+           aliases=("type", "organisation type", "soort organisatie")),
+    Column("cbs_code", _("CBS municipality code (e.g. GM0363)"), TEXT,
+           aliases=("cbs", "gemeentecode", "cbs code"), max_length=6),
+    Column("soort_deelname", _("kind of participation"), CHOICE, choices=ParticipationKind,
+           aliases=("participation", "deelname", "kind", "soort")),
+    Column("rol", _("role in the deal, in words"), TEXT, aliases=("role",), max_length=500),
+    Column("toegetreden", _("joined on (year, year-month or date)"), PARTIAL_DATE,
+           aliases=("joined", "joined on", "lid sinds")),
+    Column("vertrokken", _("left on (year, year-month or date)"), PARTIAL_DATE,
+           aliases=("left", "left on")),
+    Column("houding", _("stance"), CHOICE, choices=Stance, aliases=("stance",), internal=True),
+    Column("toezegging_euro", _("commitment in euros"), DECIMAL,
+           aliases=("commitment", "commitment euro", "toezegging"), internal=True),
+    Column("toezegging_fte", _("commitment in FTE"), DECIMAL, aliases=("commitment fte",),
+           internal=True),
+    Column("toezegging_in_natura", _("commitment in kind"), TEXT,
+           aliases=("in kind", "in natura"), internal=True),
+    Column("geleverd_euro", _("delivered in euros"), DECIMAL, aliases=("delivered",),
+           internal=True),
+    Column("geleverd_fte", _("delivered in FTE"), DECIMAL, aliases=("delivered fte",),
+           internal=True),
+])
+
+INDICATORS = SheetKind("indicators", "Indicatoren", _("Indicators and targets"), [
+    DEAL_ID,
+    Column("indicator", _("name of the indicator"), TEXT, True,
+           aliases=("naam", "name", "indicator naam", "indicatornaam"), max_length=300),
+    Column("niveau", _("level of the pathway element"), CHOICE, choices=Level, aliases=("level",)),
+    Column("element", _("title of the pathway element"), TEXT,
+           aliases=("pathway element", "element van het veranderpad"), max_length=300),
+    Column("soort", _("kind of indicator"), CHOICE, choices=IndicatorKind, aliases=("kind",)),
+    Column("eenheid", _("unit"), TEXT, aliases=("unit",), max_length=100),
+    Column("richting", _("direction"), CHOICE, choices=Direction, aliases=("direction",)),
+    Column("aggregatie", _("aggregation"), CHOICE, choices=Aggregation,
+           aliases=("aggregation", "optelling")),
+    Column("basiswaarde", _("baseline"), DECIMAL, aliases=("baseline", "nulmeting")),
+    Column("basisdatum", _("baseline date"), DATE, aliases=("baseline date",)),
+    Column("einddoel", _("end target"), DECIMAL, aliases=("target", "end target", "streefwaarde")),
+    Column("einddoel_status", _("end target of a milestone (status)"), TEXT,
+           aliases=("end target status",), max_length=100),
+    Column("einddoel_datum", _("end target date"), DATE, aliases=("target date",)),
+    Column("mijlpaalstatussen", _("statuses of a milestone, in order, separated by semicolons"),
+           LIST, aliases=("milestone statuses", "statussen")),
+    Column("gegevensbron", _("data source"), TEXT, aliases=("data source", "bron"),
+           max_length=300),
+    Column("frequentie", _("frequency"), CHOICE, choices=Frequency, aliases=("frequency",)),
+    Column("bereik", _("scope"), CHOICE, choices=IndicatorScope, aliases=("scope",)),
+    Column("omschrijving", _("description"), TEXT, aliases=("description",)),
+    Column("voorbeeld", _("invented for the demo (yes or no)"), BOOLEAN, aliases=("example",)),
+    Column("doel_periode", _("name of the target period (e.g. 2024)"), TEXT,
+           aliases=("period", "periode", "target period"), max_length=50),
+    Column("doel_begin", _("first day of the target period"), DATE,
+           aliases=("period start", "periode begin", "begin")),
+    Column("doel_einde", _("last day of the target period"), DATE,
+           aliases=("period end", "periode einde", "einde")),
+    Column("doel_waarde", _("target in this period"), DECIMAL,
+           aliases=("doel", "target value", "periodedoel")),
+    Column("doel_status", _("target status of a milestone in this period"), TEXT,
+           aliases=("target status",), max_length=100),
+])
+
+MEASUREMENTS = SheetKind("measurements", "Metingen", _("Measurements"), [
+    DEAL_ID,
+    Column("indicator", _("name of the indicator"), TEXT, True,
+           aliases=("naam", "name", "indicator naam"), max_length=300),
+    Column("datum", _("date measured, or the last day of the period measured"), DATE, True,
+           aliases=("date", "meetdatum", "peildatum")),
+    Column("periode_begin", _("first day of the period measured"), DATE,
+           aliases=("period start", "begin")),
+    Column("waarde", _("value (a number)"), DECIMAL, aliases=("value", "meting", "gerealiseerd")),
+    Column("status", _("status of a milestone"), TEXT, aliases=("milestone status",),
+           max_length=100),
+    Column("bron", _("source"), TEXT, aliases=("source",), max_length=300),
+    Column("bewijs_url", _("address of the evidence"), TEXT,
+           aliases=("evidence", "evidence url", "bewijs"), max_length=1000),
+    Column("organisatie_id", _("identifier of the reporting organisation"), SLUG,
+           aliases=("organisation", "organisatie", "reporting organisation")),
+    Column("verificatie", _("verification"), CHOICE, choices=Verification,
+           aliases=("verification",)),
+    Column("betrouwbaarheid", _("confidence"), CHOICE, choices=Confidence,
+           aliases=("confidence",)),
+    Column("toelichting", _("note"), TEXT, aliases=("note", "opmerking")),
+    Column("voorbeeld", _("invented for the demo (yes or no)"), BOOLEAN, aliases=("example",)),
+])
+
+# In the order a workbook is written: later sheets refer to rows of earlier ones.
+KINDS = {k.key: k for k in (DEALS, PARTNERS, INDICATORS, MEASUREMENTS)}
+KIND_BY_SHEET = {k.sheet.lower(): k for k in KINDS.values()}

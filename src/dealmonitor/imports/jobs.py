@@ -1,0 +1,188 @@
+"""Running a check or an import in the background, and following it.
+
+A job runs in a thread of the web process (so `make run` needs no extra service). The import
+itself is one database transaction, and SQLite lets only one connection write at a time, so
+the progress cannot be written to the database while the import runs: it is written to a
+small file beside the upload instead, which any request (after a page reload, or in another
+server process) can read. The job row records the outcome. See docs/decisions/0004.
+"""
+
+import json
+import logging
+import os
+import threading
+import time
+from pathlib import Path
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import close_old_connections, connection, transaction
+from django.utils.translation import gettext as _
+
+from . import columns as C
+from .checking import check_parts, guess_mapping
+from .models import ImportJob
+from .reading import UnreadableFile, read_spreadsheet
+from .services import import_checked
+
+log = logging.getLogger(__name__)
+
+# A running job whose progress has not moved for this long was interrupted (the server
+# stopped): its transaction was rolled back, so nothing of it was written.
+STALE_AFTER = 15 * 60
+PREVIEW_PAGE = 100
+
+
+def job_dir(job):
+    path = Path(settings.MEDIA_ROOT) / "imports" / str(job.uuid)
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def _write_json(path, data):
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps(data, default=str), encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def write_progress(job, phase, done, total):
+    _write_json(job_dir(job) / "progress.json",
+                {"phase": phase, "done": done, "total": total, "at": time.time()})
+
+
+def read_progress(job):
+    """{'phase', 'done', 'total', 'percent', 'stale'} of a job."""
+    path = job_dir(job) / "progress.json"
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (FileNotFoundError, ValueError):
+        data = {"phase": job.status, "done": 0, "total": job.rows, "at": time.time()}
+    total = data.get("total") or 0
+    data["percent"] = min(100, round(100 * data["done"] / total)) if total else 0
+    data["stale"] = job.is_running and time.time() - data.get("at", 0) > STALE_AFTER
+    return data
+
+
+def read_results(job):
+    path = job_dir(job) / "results.json"
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (FileNotFoundError, ValueError):
+        return {"problems": [], "previews": []}
+
+
+def sheets_of(job):
+    with job.file.open("rb") as fh:
+        return read_spreadsheet(fh.read(), job.filename)
+
+
+def parts_for(job, sheets=None):
+    """The checking.Part of a job: its sheet, kind, mapping and defaults."""
+    from .checking import Part
+
+    sheets = sheets if sheets is not None else sheets_of(job)
+    sheet = next((s for s in sheets if s.name == job.sheet), sheets[0])
+    kind = C.KINDS[job.kind]
+    mapping = {k: (int(v) if v not in (None, "") else None) for k, v in job.mapping.items()}
+    for column in kind.columns:
+        mapping.setdefault(column.key, None)
+    return [Part(kind, sheet, mapping, dict(job.defaults))]
+
+
+def workbook_parts(sheets):
+    """Parts for a workbook with tabs named like ours (Deal, Partners, Indicatoren, Metingen),
+    each mapped by its headers; a single sheet of another name is recognised by its headers."""
+    from .checking import Part, guess_kind
+
+    parts = []
+    for sheet in sheets:
+        kind = C.KIND_BY_SHEET.get(sheet.name.strip().lower())
+        if kind is None and len(sheets) == 1:
+            kind = guess_kind(sheet.headers)
+        if kind is not None:
+            parts.append(Part(kind, sheet, guess_mapping(kind, sheet.headers)))
+    return parts
+
+
+# The two phases -----------------------------------------------------------------------------
+
+
+def _fail(job, message):
+    job.status = ImportJob.Status.FAILED
+    job.error = message
+    job.save(update_fields=["status", "error", "updated_at"])
+
+
+def run_check(job_id):
+    job = ImportJob.objects.get(pk=job_id)
+    try:
+        parts = parts_for(job)
+        result = check_parts(job.user, parts,
+                             progress=lambda d, t: write_progress(job, "checking", d, t))
+    except UnreadableFile as exc:
+        return _fail(job, str(exc))
+    _write_json(job_dir(job) / "results.json", {
+        "problems": [p.as_dict() for p in result.problems],
+        "previews": result.previews,
+        "counts": result.plan.counts,
+        "skipped": result.plan.skipped,
+    })
+    job.rows = result.rows
+    job.problem_count = len(result.problems)
+    job.summary = {"planned": result.plan.counts, "skipped": result.plan.skipped}
+    job.status = ImportJob.Status.CHECKED
+    job.save(update_fields=["rows", "problem_count", "summary", "status", "updated_at"])
+
+
+def run_import(job_id):
+    """Check again (the data may have changed since the preview), then write all or nothing."""
+    job = ImportJob.objects.get(pk=job_id)
+    try:
+        parts = parts_for(job)
+        result = check_parts(job.user, parts, previews=False,
+                             progress=lambda d, t: write_progress(job, "checking", d, t))
+        if result.problems:
+            job.problem_count = len(result.problems)
+            job.save(update_fields=["problem_count", "updated_at"])
+            return _fail(job, _("The file no longer passes the check (%(n)s problems); nothing was imported.")
+                         % {"n": len(result.problems)})
+        written = import_checked(actor=job.user, result=result,
+                              progress=lambda d, t: write_progress(job, "importing", d, t))
+    except (UnreadableFile, ValidationError, PermissionDenied) as exc:
+        messages = getattr(exc, "messages", None) or [str(exc)]
+        return _fail(job, _("Nothing was imported: %(error)s") % {"error": " ".join(messages)})
+    job.status = ImportJob.Status.DONE
+    job.summary = {**job.summary, "written": written.counts, "skipped": written.skipped}
+    job.save(update_fields=["status", "summary", "updated_at"])
+
+
+def _in_thread(fn, job_id):
+    def target():
+        close_old_connections()
+        try:
+            fn(job_id)
+        except Exception:  # the job row must not stay 'running' after a crash
+            log.exception("import job %s failed", job_id)
+            ImportJob.objects.filter(pk=job_id).update(
+                status=ImportJob.Status.FAILED,
+                error=_("An unexpected error stopped the import; nothing was imported."))
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=target, name=f"import-{job_id}", daemon=True)
+    thread.start()
+    return thread
+
+
+def start(job, phase):
+    """Start checking (`phase='check'`) or importing (`'import'`) a job, in the background
+    unless IMPORTS_IN_BACKGROUND is off (then in this request)."""
+    fn = run_check if phase == "check" else run_import
+    job.status = ImportJob.Status.CHECKING if phase == "check" else ImportJob.Status.IMPORTING
+    job.error = ""
+    job.save(update_fields=["status", "error", "updated_at"])
+    write_progress(job, job.status, 0, job.rows or sum(s.row_count for s in sheets_of(job)))
+    if getattr(settings, "IMPORTS_IN_BACKGROUND", True):
+        transaction.on_commit(lambda: _in_thread(fn, job.pk))
+    else:
+        fn(job.pk)
