@@ -505,6 +505,8 @@ class Checker:
             org_fields = {"name": values["organisatie_naam"], "type": values["organisatie_type"]}
             if values["cbs_code"]:
                 org_fields["cbs_code"] = values["cbs_code"]
+            if part.mapping.get("overheidslaag") is not None:  # else it follows from the type
+                org_fields["government_level"] = values["overheidslaag"] or ""
             planned = self.plan.organisations.get(org_id)
             if planned and (planned["name"], planned["type"]) != (org_fields["name"], org_fields["type"]):
                 self.problem(part, number, "organisatie_naam",

@@ -22,7 +22,7 @@ from dealmonitor.impact.constants import (
     Level,
     Verification,
 )
-from dealmonitor.organisations.constants import OrganisationType
+from dealmonitor.organisations.constants import GovernmentLevel, OrganisationType
 
 # What a cell holds; checking.py parses each.
 TEXT, SLUG, CHOICE, DECIMAL, DATE, PARTIAL_DATE, BOOLEAN, LIST = (
@@ -93,6 +93,8 @@ PARTNERS = SheetKind("partners", "Partners", _("Organisations and participations
            max_length=300),
     Column("organisatie_type", _("type of organisation"), CHOICE, True, choices=OrganisationType,
            aliases=("type", "organisation type", "soort organisatie")),
+    Column("overheidslaag", _("government level (empty: follows from the type)"), CHOICE,
+           choices=GovernmentLevel, aliases=("government level", "bestuurslaag")),
     Column("cbs_code", _("CBS municipality code (e.g. GM0363)"), TEXT,
            aliases=("cbs", "gemeentecode", "cbs code"), max_length=6),
     Column("soort_deelname", _("kind of participation"), CHOICE, choices=ParticipationKind,

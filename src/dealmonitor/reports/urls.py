@@ -1,5 +1,18 @@
 from django.urls import path
 
+from . import views
+
 app_name = "reports"
 
-urlpatterns = []
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("portfolio.xlsx", views.portfolio_workbook, name="portfolio_workbook"),
+    path("metingen.csv", views.long_csv, name="long_csv"),
+    path("codeboek.csv", views.codebook_csv, name="codebook_csv"),
+    path("open-data/deals.json", views.open_data, name="open_data"),
+    path("portfolio/", views.portfolio_report, name="portfolio_report"),
+    path("portfolio.pdf", views.portfolio_report, {"fmt": "pdf"}, name="portfolio_report_pdf"),
+    path("deals/<slug:slug>/werkmap.xlsx", views.deal_workbook, name="deal_workbook"),
+    path("deals/<slug:slug>/jaarverslag/", views.deal_report, name="deal_report"),
+    path("deals/<slug:slug>/jaarverslag.pdf", views.deal_report, {"fmt": "pdf"}, name="deal_report_pdf"),
+]

@@ -1,0 +1,191 @@
+"""The deal's annual report and the programme's portfolio report: the context they are
+written from, and their rendering as HTML or as PDF (WeasyPrint). Both are written as a
+document to send: title page, contents, numbered sections, sources."""
+
+import datetime as dt
+from collections import Counter, OrderedDict
+
+from django.db.models import Max, Q
+from django.http import HttpResponse
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from dealmonitor.deals import selectors as deal_selectors
+from dealmonitor.impact import charts
+from dealmonitor.impact import selectors as impact_selectors
+from dealmonitor.impact.constants import AssumptionStatus, IndicatorKind, IndicatorScope, Level, Status
+from dealmonitor.impact.models import Assumption, Element, Indicator, Measurement
+from dealmonitor.learning import selectors as learning_selectors
+from dealmonitor.learning.constants import CLOSED_STATUSES, BottleneckStatus, Visibility
+from dealmonitor.learning.models import Bottleneck, Lesson, Uptake
+
+from .access import internal_deal_ids, readable_deals
+
+
+def report_years(today=None):
+    this = (today or timezone.localdate()).year
+    return list(range(this, this - 6, -1))
+
+
+def year_from(request, deal=None):
+    """The year asked for (?jaar=), else the last year the deal measured anything, else this
+    year."""
+    try:
+        year = int(request.GET.get("jaar", ""))
+    except ValueError:
+        last = None
+        if deal is not None:
+            last = Measurement.objects.filter(indicator__deal=deal).aggregate(last=Max("date"))["last"]
+        year = last.year if last else timezone.localdate().year
+    return min(max(year, 2000), timezone.localdate().year)
+
+
+def respond(request, template, context, fmt, filename):
+    context = {**context, "pdf": fmt == "pdf"}
+    html = render_to_string(template, context, request=request)
+    if fmt != "pdf":
+        return HttpResponse(html)
+    from weasyprint import HTML
+
+    pdf = HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    return response
+
+
+def _status_rows(rows):
+    counts = Counter(r.total.status for r in rows)
+    return [(s.value, s.label, counts.get(s.value, 0)) for s in Status if counts.get(s.value)]
+
+
+def _charts(table):
+    """A line chart per numeric indicator with measurements (targets at their period ends)."""
+    out = []
+    for row in table.rows:
+        ind = row.indicator
+        if ind["kind"] == IndicatorKind.MILESTONE:
+            continue
+        points = [(o.date, o.value) for o in row.observations if o.value is not None]
+        if not points:
+            continue
+        targets = [(p.end, c.target) for p, c in zip(table.periods, row.cells) if c.target is not None]
+        chart = charts.line_chart(points, targets, ind["baseline_value"])
+        if chart:
+            out.append({"indicator": ind, "chart": chart, "row": row})
+    return out
+
+
+def deal_report(user, deal, *, year):
+    """Everything the annual report of `deal` for `year` says."""
+    internal = deal.pk in internal_deal_ids(user, [deal])
+    year_start, year_end = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    deal = deal_selectors.deal_detail(user, deal.slug)
+    table = impact_selectors.performance_table(deal)
+    board = impact_selectors.dashboard(deal)
+    population = impact_selectors.performance_table(deal, scope=IndicatorScope.POPULATION)
+    measured_in_year = Measurement.objects.filter(
+        indicator__deal=deal, date__range=(year_start, year_end)).count()
+
+    elements = list(Element.objects.filter(pathway__deal=deal).order_by("order", "id"))
+    by_level = [(lv, [e for e in elements if e.level == lv.value]) for lv in Level]
+    assumptions = list(
+        Assumption.objects.filter(link__pathway__deal=deal)
+        .select_related("link__cause", "link__effect").order_by("id")
+    )
+    bottlenecks = Bottleneck.objects.filter(deal=deal).select_related("ministry").order_by("signalled_on", "id")
+    if not internal:
+        bottlenecks = bottlenecks.filter(status__in=CLOSED_STATUSES)
+    lessons = Lesson.objects.filter(deal=deal, learned_on__range=(year_start, year_end))
+    if not internal:
+        lessons = lessons.filter(visibility=Visibility.PROGRAMMA)
+    uptakes = Uptake.objects.filter(deal=deal).select_related("deliverable").order_by("date", "id")
+
+    stale = [
+        i for i in Indicator.objects.filter(deal=deal, scope=IndicatorScope.PERFORMANCE)
+        .annotate(last=Max("measurements__date")).order_by("name")
+        if i.last is None or i.last < year_end - dt.timedelta(days=365)
+    ]
+    untested = [a for a in assumptions if a.status == AssumptionStatus.ONGETOETST]
+    sources = OrderedDict()
+    for s in deal.all_sources.all():
+        sources[s.reference] = s
+    data_sources = sorted(set(
+        Indicator.objects.filter(deal=deal).exclude(data_source="").values_list("data_source", flat=True)))
+    measurement_sources = sorted(set(
+        Measurement.objects.filter(indicator__deal=deal).exclude(source="")
+        .values_list("source", flat=True).distinct()[:50]))
+    return {
+        "deal": deal,
+        "year": year,
+        "years": report_years(),
+        "internal": internal,
+        "generated": timezone.localdate(),
+        "table": table,
+        "status_rows": _status_rows(table.rows),
+        "charts": _charts(table),
+        "population": population,
+        "measured_in_year": measured_in_year,
+        "evidence": board.evidence,
+        "stale": stale,
+        "untested": untested,
+        "by_level": [(lv, items) for lv, items in by_level if items],
+        "assumptions": assumptions,
+        "groups": deal_selectors.participations_by_type(deal),
+        "bottlenecks": list(bottlenecks),
+        "open_bottlenecks": [b for b in bottlenecks if b.is_open],
+        "lessons": list(lessons.order_by("learned_on", "id")),
+        "uptakes": list(uptakes),
+        "sources": list(sources.values()),
+        "data_sources": data_sources,
+        "measurement_sources": measurement_sources,
+    }
+
+
+def portfolio_report(user, *, year):
+    """The programme's portfolio: composition, results per deal, bottlenecks by ministry,
+    uptake, evidence gaps."""
+    deals = list(
+        deal_selectors.portfolio(user).filter(pk__in=readable_deals(user).values("pk"))
+    )
+    internal = internal_deal_ids(user, deals)
+    totals = deal_selectors.portfolio_totals(readable_deals(user))
+    overview = learning_selectors.programme_overview()
+    results = []
+    for d in deals:
+        table = impact_selectors.performance_table(d)
+        if table.rows:
+            counts = Counter(r.total.status for r in table.rows)
+            results.append({"deal": d, "indicators": len(table.rows),
+                            "counts": [counts.get(s.value, 0) for s in Status]})
+    visible_ids = [d.pk for d in deals]
+    rows = Bottleneck.objects.filter(deal__in=visible_ids).select_related("deal", "ministry")
+    if len(internal) < len(visible_ids):
+        rows = rows.filter(Q(deal__in=internal) | Q(status__in=CLOSED_STATUSES))
+    matrix, matrix_totals = learning_selectors.status_matrix(list(rows))
+    gaps = learning_selectors.evidence_gaps()
+    gaps_by_deal = Counter()
+    for key in ("stale_indicators",):
+        for i in gaps[key]:
+            gaps_by_deal[i.deal.name] += 1
+    unevidenced = Counter(e.pathway.deal.name for e in gaps["unevidenced_elements"])
+    uptakes = list(Uptake.objects.filter(deal__in=visible_ids).select_related("deal").order_by("-date", "id")[:40])
+    return {
+        "year": year,
+        "generated": timezone.localdate(),
+        "deals": deals,
+        "totals": totals,
+        "overview": overview,
+        "results": results,
+        "statuses": list(Status),
+        "matrix": matrix,
+        "matrix_totals": matrix_totals,
+        "bottleneck_statuses": list(BottleneckStatus),
+        "gaps": gaps,
+        "stale_by_deal": sorted(gaps_by_deal.items()),
+        "unevidenced_by_deal": sorted(unevidenced.items()),
+        "uptakes": uptakes,
+        "measurements": Measurement.objects.filter(indicator__deal__in=visible_ids).count(),
+        "measured_in_year": Measurement.objects.filter(
+            indicator__deal__in=visible_ids, date__year=year).count(),
+    }

@@ -1,0 +1,63 @@
+"""The annual report of a deal and the portfolio report, as HTML and as PDF: documents with a
+title page, contents and sources, that pdftotext can read."""
+
+import shutil
+import subprocess
+
+import pytest
+from django.urls import reverse
+
+from .test_exports import filled  # noqa: F401 (fixture)
+
+pytestmark = pytest.mark.django_db
+
+
+def pdf_text(content, tmp_path):
+    pdftotext = shutil.which("pdftotext")
+    assert pdftotext, "pdftotext is missing: `make test` installs poppler-utils"
+    path = tmp_path / "report.pdf"
+    path.write_bytes(content)
+    return subprocess.run([pdftotext, "-layout", str(path), "-"], check=True, capture_output=True,
+                          text=True, timeout=60).stdout
+
+
+def test_the_deal_report_pdf_names_the_deal_and_its_indicators(client, filled, staff_user, tmp_path):
+    client.force_login(staff_user)
+    response = client.get(reverse("reports:deal_report_pdf", kwargs={"slug": "cd-proef"}) + "?jaar=2023")
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    text = pdf_text(response.content, tmp_path)
+    assert "City Deal Proef" in text
+    assert "Woningen verduurzaamd" in text and "Handreiking" in text
+    for heading in ("Inhoud", "Samenvatting", "Resultaten ten opzichte van de doelen", "Knelpunten",
+                    "Doorwerking en borging", "Bewijs en lacunes", "Bronnen en werkwijze"):
+        assert heading in text, heading
+    assert "Jaarverslag 2023" in text
+    assert "Subsidieregel knelt" in text  # an open bottleneck, shown to the programme
+
+
+def test_the_public_report_leaves_internal_bottlenecks_out(client, filled):
+    html = client.get(reverse("reports:deal_report", kwargs={"slug": "cd-proef"})).content.decode()
+    assert "Datadeling geregeld" in html and "Subsidieregel knelt" not in html
+
+
+def test_the_deal_report_html_is_a_document(client, filled):
+    response = client.get(reverse("reports:deal_report", kwargs={"slug": "cd-proef"}) + "?jaar=2023")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert '<section class="title-page"' in html and 'class="toc"' in html
+    assert html.count("<h2 ") >= 10  # contents + nine sections
+    assert "<svg" in html  # a chart of the numeric indicator
+    assert 'id="report-performance"' in html and "Woningen verduurzaamd" in html
+
+
+def test_the_portfolio_report_pdf(client, filled, tmp_path):
+    response = client.get(reverse("reports:portfolio_report_pdf"))
+    assert response.status_code == 200
+    text = pdf_text(response.content, tmp_path)
+    assert "City Deal Proef" in text
+    for heading in ("City Deals en Town Deals in", "Inhoud", "Knelpunten per ministerie", "Bewijs en lacunes"):
+        assert heading in text, heading
+
+
+def test_a_deal_that_does_not_exist_has_no_report(client, db):
+    assert client.get(reverse("reports:deal_report", kwargs={"slug": "cd-geen"})).status_code == 404

@@ -1,0 +1,73 @@
+"""Downloads (workbooks, CSV, open data) and reports (HTML and PDF). Thin: the shaping is in
+exports.py and documents.py, the scoping in access.py."""
+
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from dealmonitor.deals.models import Deal
+
+from . import documents, exports
+from .access import readable_deals
+
+
+def _deal(request, slug):
+    try:
+        return readable_deals(request.user).get(slug=slug)
+    except Deal.DoesNotExist:
+        raise Http404(_("No deal with this identifier.")) from None
+
+
+def _download(content, content_type, filename):
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def index(request):
+    return render(request, "reports/index.html", {
+        "deals": readable_deals(request.user).order_by("name").only("slug", "name"),
+        "years": documents.report_years(),
+    })
+
+
+def deal_workbook(request, slug):
+    deal = _deal(request, slug)
+    return _download(exports.deal_workbook(request.user, deal), exports.XLSX,
+                     f"{deal.slug}-{exports.stamp()}.xlsx")
+
+
+def portfolio_workbook(request):
+    return _download(exports.portfolio_workbook(request.user), exports.XLSX,
+                     f"portfolio-{exports.stamp()}.xlsx")
+
+
+def long_csv(request):
+    deal = _deal(request, request.GET["deal"]) if request.GET.get("deal") else None
+    name = f"metingen-{deal.slug if deal else 'portfolio'}-{exports.stamp()}.csv"
+    return _download(exports.long_csv(request.user, deal), "text/csv; charset=utf-8", name)
+
+
+def codebook_csv(request):
+    return _download(exports.codebook_csv(), "text/csv; charset=utf-8", "codeboek-metingen.csv")
+
+
+def open_data(request):
+    response = HttpResponse(exports.open_data(), content_type="application/json; charset=utf-8")
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+def deal_report(request, slug, fmt="html"):
+    deal = _deal(request, slug)
+    context = documents.deal_report(request.user, deal, year=documents.year_from(request, deal))
+    return documents.respond(request, "reports/deal_report.html", context, fmt,
+                             f"jaarverslag-{deal.slug}-{context['year']}.pdf")
+
+
+def portfolio_report(request, fmt="html"):
+    context = documents.portfolio_report(request.user, year=documents.year_from(request))
+    context["open_data_url"] = request.build_absolute_uri(reverse("reports:open_data"))
+    return documents.respond(request, "reports/portfolio_report.html", context, fmt,
+                             f"portfoliorapportage-{context['year']}.pdf")
