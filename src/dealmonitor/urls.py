@@ -22,3 +22,5 @@ urlpatterns += i18n_patterns(
 
 # Uploaded files (evidence) are never served as static files: they live outside the web root
 # and go through views that check who may read them.
+
+handler404 = "dealmonitor.api.views.not_found"

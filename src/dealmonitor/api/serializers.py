@@ -1,3 +1,4 @@
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from dealmonitor.deals.models import Deal, Participation
@@ -5,6 +6,8 @@ from dealmonitor.organisations.models import Organisation
 from dealmonitor.utils.partial_dates import to_iso
 
 
+@extend_schema_field({"type": "string", "nullable": True, "pattern": r"^\d{4}(-\d{2}(-\d{2})?)?$",
+                      "example": "2016-03"})
 class PartialDateField(serializers.Field):
     """A date with reduced precision as ISO 8601 text: `2016`, `2016-03` or `2016-03-09`."""
 

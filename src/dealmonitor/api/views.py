@@ -1,4 +1,4 @@
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -12,10 +12,17 @@ from dealmonitor.organisations.models import Organisation
 from . import serializers
 
 
+SLUG_PATTERN = "[-a-zA-Z0-9_]+"
+SLUG = OpenApiParameter("slug", str, OpenApiParameter.PATH, pattern=f"^{SLUG_PATTERN}$",
+                        description="The deal's stable identifier, e.g. cd-health-hub.")
+
+
+@extend_schema_view(retrieve=extend_schema(parameters=[SLUG]), related=extend_schema(parameters=[SLUG]))
 class DealViewSet(viewsets.ReadOnlyModelViewSet):
     """Deals, by their stable identifier (the data file's id)."""
 
     lookup_field = "slug"
+    lookup_value_regex = SLUG_PATTERN
     filterset_fields = ["kind", "status", "phase"]
 
     def get_queryset(self):
@@ -43,3 +50,13 @@ class OrganisationViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = serializers.OrganisationSerializer
     filterset_fields = ["type", "government_level"]
     queryset = Organisation.objects.order_by("name")
+
+
+def not_found(request, exception=None):
+    """Django's 404 for every address; under /api/ as JSON, as the OpenAPI document says."""
+    from django.http import JsonResponse
+    from django.views.defaults import page_not_found
+
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": "Not found."}, status=404)
+    return page_not_found(request, exception)

@@ -166,6 +166,14 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SCHEMA_PATH_PREFIX": "/api/v1",
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "dealmonitor.api.schema.add_error_responses",
+    ],
+    "ENUM_NAME_OVERRIDES": {
+        "DealKindEnum": "dealmonitor.deals.constants.DealKind",
+        "ParticipationKindEnum": "dealmonitor.deals.constants.ParticipationKind",
+    },
 }
 
 # Spreadsheet imports are checked and written in a background thread of the web process

@@ -101,3 +101,4 @@ def test_a_file_that_is_not_a_spreadsheet_is_refused(client, team_user):
     assert response.status_code == 400
     assert "geen leesbare Excel-werkmap" in response.content.decode()
     assert upload(client, b"hallo", name="brief.docx").status_code == 400
+

@@ -61,3 +61,14 @@ def test_the_portfolio_report_pdf(client, filled, tmp_path):
 
 def test_a_deal_that_does_not_exist_has_no_report(client, db):
     assert client.get(reverse("reports:deal_report", kwargs={"slug": "cd-geen"})).status_code == 404
+
+
+def test_the_reports_page_needs_the_same_queries_for_more_deals(client, db, django_assert_num_queries):
+    from dealmonitor.deals.tests.factories import DealFactory
+
+    DealFactory.create_batch(2)
+    with django_assert_num_queries(1) as few:
+        assert client.get(reverse("reports:index")).status_code == 200
+    DealFactory.create_batch(8)
+    with django_assert_num_queries(len(few.captured_queries)):
+        client.get(reverse("reports:index"))
