@@ -7,6 +7,7 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import CommandError, call_command
+from django.utils.translation import gettext as _
 
 from dealmonitor.accounts import services
 from dealmonitor.accounts.models import DealMembership
@@ -132,7 +133,9 @@ def test_a_partner_member_needs_a_partner_organisation_of_the_deal(world):
     with pytest.raises(ValidationError) as not_a_partner:
         services.grant_deal_role(actor=admin, user=user, deal=own, role="partner",
                                  organisation=world.organisations["other"])
-    assert "not a partner" in str(not_a_partner.value)
+    assert not_a_partner.value.message_dict["organisation"] == [
+        _("This organisation is not a partner of the deal.")
+    ]
     granted = services.grant_deal_role(actor=admin, user=user, deal=own, role="partner",
                                        organisation=world.organisations["own"], reason="nieuw lid")
     record = granted.history.get()
