@@ -411,7 +411,7 @@ def adoption_create(request, pk):
     if not _allowed(request, learning_rules.can_edit_learning, deal):
         return _login(request)
     return _simple_create(
-        request, deal, AdoptionForm(request.POST or None),
+        request, deal, AdoptionForm(request.POST or None, user=request.user),
         lambda data: services.add_adoption(actor=request.user, deliverable=deliverable, **data),
         _("Who adopted %(name)s?") % {"name": deliverable.name}, _("Save adopter"),
         _("The adopter has been saved."),

@@ -68,16 +68,6 @@ POLICIES = {
         evaluator   ok
         admin       ok
     """),
-    # The same, for an address that names a deal's thing but is public in itself.
-    "anyone per deal": grid("""
-        public      ok  ok  ok
-        signed_in   ok  ok  ok
-        partner     ok  ok  ok
-        team        ok  ok  ok
-        dealmaker   ok  ok  ok
-        evaluator   ok  ok  ok
-        admin       ok  ok  ok
-    """),
     # Reading a deal (and its public data): members read their own deal, everyone reads a
     # published deal, an unpublished deal of others does not exist.
     "read deal": grid("""
@@ -291,9 +281,9 @@ MATRIX = {
     "deals:detail": Case(of_deal("deals:detail"), read="read deal"),
     "deals:change_phase": Case(of_deal("deals:change_phase"), read="no such method per deal",
                                write="edit deal"),
-    # organisations: public in themselves; the deals they take part in follow visible_deals
+    # organisations: readable with a deal they take part in (each deal has its own here)
     "organisations:list": Case(page("organisations:list"), read="anyone"),
-    "organisations:detail": Case(of_organisation("organisations:detail"), read="anyone per deal"),
+    "organisations:detail": Case(of_organisation("organisations:detail"), read="read deal"),
     # impact
     "impact:pathway": Case(of_deal("impact:pathway"), read="read deal", write="edit deal"),
     "impact:effects": Case(of_deal("impact:effects"), read="read deal", write="edit deal"),
@@ -398,7 +388,7 @@ MATRIX = {
     "v1:organisation-list": Case(page("v1:organisation-list"), read="anyone",
                                  write="api no write"),
     "v1:organisation-detail": Case(of_organisation("v1:organisation-detail"),
-                                   read="anyone per deal", write="api no write per deal"),
+                                   read="read deal", write="api no write per deal"),
     # the admin: every admin address goes through the same staff check (AdminSite.admin_view);
     # these stand for all of them (PREFIX_RULES).
     "admin:index": Case(page("admin:index"), read="admin site"),
@@ -491,7 +481,7 @@ def forbidden_texts(world, role):
     texts = set()
     for key, knows in zip(DEALS, KNOWS[role]):
         if knows == "-":
-            texts.add(world.deals[key].name)
+            texts |= {world.deals[key].name, world.organisations[key].name}
         if knows != "internal":
             texts |= internal_canaries(key)
     return texts
