@@ -470,15 +470,22 @@ class Checker:
                 self.problem(part, number, "deal_id",
                              _("You may not change the deal %(name)s.") % {"name": existing.name})
                 continue
-            if values["fase"] and not deal_rules.can_change_deal(self.actor) and (
-                existing is None or existing.phase != values["fase"]
+            if values["fase"] and existing is not None and existing.phase != values["fase"] and (
+                not self.may(deal_rules.can_edit_deal_data, existing)
             ):
-                self.problem(part, number, "fase",
-                             _("Only the programme administrator may change a deal's phase."))
+                self.problem(part, number, "fase", _("You may not change the phase of this deal."))
+            publish = values["gepubliceerd"]
+            if publish is not None and (existing is None or existing.is_published != publish) and (
+                not deal_rules.can_import_deals(self.actor)
+            ):
+                self.problem(part, number, "gepubliceerd",
+                             _("Only the programme administrator may publish a deal or withdraw it."))
             if len(self.problems) > before:
                 continue
             fields = {"name": values["naam"], "kind": values["soort"],
                       "description": values["omschrijving"] or ""}
+            if publish is not None:
+                fields["is_published"] = publish
             if values["status"]:
                 fields["status"] = values["status"]
             for key, name in (("getekend", "signing_date"), ("einde", "end_date"),

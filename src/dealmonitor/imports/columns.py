@@ -74,6 +74,8 @@ DEALS = SheetKind("deals", "Deal", _("Deals"), [
     Column("soort", _("kind of deal"), CHOICE, True, choices=DealKind, aliases=("kind", "type")),
     Column("status", _("status"), CHOICE, choices=DealStatus),
     Column("fase", _("phase"), CHOICE, choices=Phase, aliases=("phase",)),
+    Column("gepubliceerd", _("published: readable without signing in (yes or no)"), BOOLEAN,
+           aliases=("published", "openbaar")),
     Column("getekend", _("signed on (year, year-month or date)"), PARTIAL_DATE,
            aliases=("signed", "signing date", "ondertekend", "datum ondertekening")),
     Column("einde", _("ends on (year, year-month or date)"), PARTIAL_DATE,

@@ -38,7 +38,8 @@ def spreadsheet_parts(path, kind=None, deal=None):
     return parts
 
 
-def import_spreadsheet(path, *, stdout, kind=None, deal=None, dry_run=False, actor=None):
+def import_spreadsheet(path, *, stdout, kind=None, deal=None, dry_run=False, actor=None,
+                       publish=False):
     parts = spreadsheet_parts(path, kind, deal)
     result = check_parts(actor, parts, previews=False)
     if result.problems:
@@ -50,7 +51,7 @@ def import_spreadsheet(path, *, stdout, kind=None, deal=None, dry_run=False, act
     if dry_run:
         stdout.write(f"{path}: {names}; no problems found (dry run).")
         return result
-    written = import_checked(actor=actor, result=result)
+    written = import_checked(actor=actor, result=result, publish=publish)
     for line in written.lines():
         stdout.write(f"  {line}")
     stdout.write(f"{path}: imported {names}.")

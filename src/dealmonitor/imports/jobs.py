@@ -4,7 +4,7 @@ A job runs in a thread of the web process (so `make run` needs no extra service)
 itself is one database transaction, and SQLite lets only one connection write at a time, so
 the progress cannot be written to the database while the import runs: it is written to a
 small file beside the upload instead, which any request (after a page reload, or in another
-server process) can read. The job row records the outcome. See docs/decisions/0004.
+server process) can read. The job row records the outcome. See docs/decisions/0005.
 """
 
 import json

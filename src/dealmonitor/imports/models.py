@@ -14,7 +14,7 @@ class ImportJob(models.Model):
 
     The file lives under MEDIA_ROOT (not served). Checking and importing run in the
     background (jobs.py); while they run, their progress is kept beside the file, so a page
-    reload (or another server process) can follow it. See docs/decisions/0004.
+    reload (or another server process) can follow it. See docs/decisions/0005.
     """
 
     class Status(models.TextChoices):

@@ -48,9 +48,10 @@ class ImportRefused(Exception):
     """A file with problems is never written, not even in part."""
 
 
-def import_checked(*, actor, result, progress=None):
+def import_checked(*, actor, result, progress=None, publish=False):
     """Write a checked file (`checking.Result`): refused unless the check found no problem.
-    `progress(done, total)` is called as rows are written."""
+    `progress(done, total)` is called as rows are written. With `publish` (the command line's
+    --publish) every deal of the file is published."""
     if result.problems:
         raise ImportRefused(f"{len(result.problems)} problem(s): nothing is imported")
     plan = result.plan
@@ -68,7 +69,7 @@ def import_checked(*, actor, result, progress=None):
         deals = {}
         for slug, (fields, themes, phase) in plan.deals.items():
             deals[slug] = save_deal(actor=actor, slug=slug, themes=themes, phase=phase,
-                                    reason=REASON, **fields)
+                                    publish=publish, reason=REASON, **fields)
             step()
 
         def deal(slug):

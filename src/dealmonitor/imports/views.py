@@ -136,8 +136,8 @@ def progress(request, uuid):
                   {"job": job, "progress": jobs.read_progress(job)})
 
 
-@login_required
 @require_POST
+@login_required
 def run(request, uuid):
     job = _job(request, uuid)
     if job.status != ImportJob.Status.CHECKED or job.problem_count:

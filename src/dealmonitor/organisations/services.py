@@ -14,8 +14,11 @@ from .models import Organisation
 ORGANISATION_FIELDS = ("name", "type", "subtype", "government_level", "cbs_code")
 
 
+can_change_organisation = deal_rules.is_system | deal_rules.is_programme_admin
+
+
 def may_change_organisation(actor, organisation):
-    return organisation.pk is None or deal_rules.can_change_deal(actor)
+    return organisation.pk is None or can_change_organisation(actor)
 
 
 def save_organisation(*, actor, slug, reason="", **fields):

@@ -1,7 +1,8 @@
-"""Who sees what in exports and reports: the deals a user may read (`visible_deals`), and
-whether the internal fields of a deal (participation commitments and stances, unresolved
-bottlenecks, self-assessment answers) may be shown. One place, so every export, report and
-the open data apply the same rule."""
+"""Who sees what in exports and reports, on the predicates of deals/rules.py: the deals a
+user may read (`visible_deals`), and the deals whose internal data (deals/internal.py) the user
+may see. One place, so every export, report and the open data apply the same rule."""
+
+from django.contrib.auth.models import AnonymousUser
 
 from dealmonitor.deals import rules as deal_rules
 from dealmonitor.deals.selectors import visible_deals
@@ -11,11 +12,11 @@ def readable_deals(user):
     return visible_deals(user)
 
 
+def public_deals():
+    """The published deals: what the public reads, and all the open data holds."""
+    return visible_deals(AnonymousUser())
+
+
 def internal_deal_ids(user, deals):
-    """The ids among `deals` whose internal fields `user` may see."""
-    if user is None or deal_rules.is_programme_admin(user):
-        return {d.pk for d in deals}
-    if not (user and user.is_authenticated):
-        return set()
-    own = set(user.deal_memberships.filter(role="team").values_list("deal_id", flat=True))
-    return {d.pk for d in deals if d.pk in own}
+    """The ids among `deals` whose internal fields `user` may see (`can_view_internal`)."""
+    return {d.pk for d in deals if deal_rules.can_view_internal(user, d)}

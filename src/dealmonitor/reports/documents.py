@@ -17,8 +17,9 @@ from dealmonitor.impact import selectors as impact_selectors
 from dealmonitor.impact.constants import AssumptionStatus, IndicatorKind, IndicatorScope, Level, Status
 from dealmonitor.impact.models import Assumption, Element, Indicator, Measurement
 from dealmonitor.learning import selectors as learning_selectors
-from dealmonitor.learning.constants import CLOSED_STATUSES, BottleneckStatus, Visibility
-from dealmonitor.learning.models import Bottleneck, Lesson, Uptake
+from dealmonitor.learning.constants import BottleneckStatus
+from dealmonitor.learning.models import Uptake
+from dealmonitor.learning.selectors import visible_bottlenecks, visible_lessons
 
 from .access import internal_deal_ids, readable_deals
 
@@ -93,12 +94,9 @@ def deal_report(user, deal, *, year):
         Assumption.objects.filter(link__pathway__deal=deal)
         .select_related("link__cause", "link__effect").order_by("id")
     )
-    bottlenecks = Bottleneck.objects.filter(deal=deal).select_related("ministry").order_by("signalled_on", "id")
-    if not internal:
-        bottlenecks = bottlenecks.filter(status__in=CLOSED_STATUSES)
-    lessons = Lesson.objects.filter(deal=deal, learned_on__range=(year_start, year_end))
-    if not internal:
-        lessons = lessons.filter(visibility=Visibility.PROGRAMMA)
+    bottlenecks = visible_bottlenecks(user).filter(deal=deal).select_related("ministry").order_by(
+        "signalled_on", "id")
+    lessons = visible_lessons(user).filter(deal=deal, learned_on__range=(year_start, year_end))
     uptakes = Uptake.objects.filter(deal=deal).select_related("deliverable").order_by("date", "id")
 
     stale = [
@@ -148,9 +146,8 @@ def portfolio_report(user, *, year):
     deals = list(
         deal_selectors.portfolio(user).filter(pk__in=readable_deals(user).values("pk"))
     )
-    internal = internal_deal_ids(user, deals)
     totals = deal_selectors.portfolio_totals(readable_deals(user))
-    overview = learning_selectors.programme_overview()
+    overview = learning_selectors.programme_overview(user)
     results = []
     for d in deals:
         table = impact_selectors.performance_table(d)
@@ -159,11 +156,9 @@ def portfolio_report(user, *, year):
             results.append({"deal": d, "indicators": len(table.rows),
                             "counts": [counts.get(s.value, 0) for s in Status]})
     visible_ids = [d.pk for d in deals]
-    rows = Bottleneck.objects.filter(deal__in=visible_ids).select_related("deal", "ministry")
-    if len(internal) < len(visible_ids):
-        rows = rows.filter(Q(deal__in=internal) | Q(status__in=CLOSED_STATUSES))
+    rows = visible_bottlenecks(user).select_related("deal", "ministry")
     matrix, matrix_totals = learning_selectors.status_matrix(list(rows))
-    gaps = learning_selectors.evidence_gaps()
+    gaps = learning_selectors.evidence_gaps(user)
     gaps_by_deal = Counter()
     for key in ("stale_indicators",):
         for i in gaps[key]:

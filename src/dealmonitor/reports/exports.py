@@ -15,22 +15,23 @@ import json
 from collections import defaultdict
 
 from django.conf import settings
-from django.contrib.auth.models import AnonymousUser
 from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from dealmonitor.deals.internal import public_bottlenecks_q, strip_internal
 from dealmonitor.deals.models import Participation
 from dealmonitor.impact import exports as impact_exports
 from dealmonitor.impact import selectors as impact_selectors
 from dealmonitor.impact.models import Element, Indicator, Link, Measurement, Target
 from dealmonitor.imports import columns as C
 from dealmonitor.imports.workbooks import write_header
-from dealmonitor.learning.constants import CLOSED_STATUSES, Visibility
+from dealmonitor.learning.constants import Visibility
 from dealmonitor.learning.models import Bottleneck, Lesson, Uptake
+from dealmonitor.learning.selectors import visible_bottlenecks, visible_lessons
 from dealmonitor.utils.partial_dates import to_iso
 
-from .access import internal_deal_ids, readable_deals
+from .access import internal_deal_ids, public_deals, readable_deals
 
 BOLD = Font(bold=True)
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -53,7 +54,7 @@ def deal_rows(deals):
     for d in deals:
         yield {
             "deal_id": d.slug, "naam": d.name, "soort": d.kind, "status": d.status,
-            "fase": d.phase, "getekend": to_iso(d.signing_date, d.signing_date_precision),
+            "fase": d.phase, "gepubliceerd": _yes(d.is_published), "getekend": to_iso(d.signing_date, d.signing_date_precision),
             "einde": to_iso(d.end_date, d.end_date_precision),
             "verlengd_tot": to_iso(d.extended_to, d.extended_to_precision),
             "themas": "; ".join(t.name for t in d.themes.all()), "omschrijving": d.description,
@@ -73,13 +74,22 @@ def partner_rows(deals, internal_ids):
             "rol": p.role_description, "toegetreden": to_iso(p.joined_on, p.joined_on_precision),
             "vertrokken": to_iso(p.left_on, p.left_on_precision),
         }
-        if p.deal_id in internal_ids:
-            row.update({
-                "houding": p.stance, "toezegging_euro": _num(p.commitment_money),
-                "toezegging_fte": _num(p.commitment_fte), "toezegging_in_natura": p.commitment_in_kind,
-                "geleverd_euro": _num(p.delivered_money), "geleverd_fte": _num(p.delivered_fte),
-            })
+        extra = {
+            "stance": p.stance, "commitment_money": _num(p.commitment_money),
+            "commitment_fte": _num(p.commitment_fte), "commitment_in_kind": p.commitment_in_kind,
+            "delivered_money": _num(p.delivered_money), "delivered_fte": _num(p.delivered_fte),
+        }
+        if p.deal_id not in internal_ids:  # the registry says which of these are internal
+            extra = strip_internal(Participation, extra)
+        row.update({PARTNER_COLUMNS[name]: value for name, value in extra.items()})
         yield row
+
+
+PARTNER_COLUMNS = {
+    "stance": "houding", "commitment_money": "toezegging_euro", "commitment_fte": "toezegging_fte",
+    "commitment_in_kind": "toezegging_in_natura", "delivered_money": "geleverd_euro",
+    "delivered_fte": "geleverd_fte",
+}
 
 
 def indicator_rows(deals):
@@ -208,17 +218,14 @@ def deal_workbook(user, deal):
     _table(wb, "Prestatietabel", impact_exports.HEADER, impact_exports.performance_rows(table),
            widths=[16] * len(impact_exports.HEADER))
 
-    lessons = Lesson.objects.filter(deal=deal).order_by("-learned_on", "id")
-    if deal.pk not in internal:
-        lessons = lessons.filter(visibility=Visibility.PROGRAMMA)
+    lessons = visible_lessons(user).filter(deal=deal).order_by("-learned_on", "id")
     _table(wb, "Leerervaringen", ["datum", "titel", "soort", "fase", "les", "tags"], (
         [lesson.learned_on, lesson.title, lesson.kind, lesson.phase, lesson.text, lesson.tags]
         for lesson in lessons
     ), widths=(12, 40, 12, 12, 80, 30))
 
-    bottlenecks = Bottleneck.objects.filter(deal=deal).select_related("ministry").order_by("signalled_on", "id")
-    if deal.pk not in internal:
-        bottlenecks = bottlenecks.filter(status__in=CLOSED_STATUSES)
+    bottlenecks = visible_bottlenecks(user).filter(deal=deal).select_related("ministry").order_by(
+        "signalled_on", "id")
     _table(wb, "Knelpunten", ["titel", "soort", "regel", "niveau", "ministerie", "status",
                               "gesignaleerd", "gesloten", "oplossing"], (
         [b.title, b.kind, b.rule, b.level, b.ministry.name if b.ministry else "", b.status,
@@ -243,7 +250,7 @@ def portfolio_workbook(user):
     overview = deals.annotate(
         n_partners=Count("participations", distinct=True),
         n_indicators=Count("indicators", distinct=True),
-        n_open=Count("bottlenecks", filter=~Q(bottlenecks__status__in=CLOSED_STATUSES), distinct=True),
+        n_open=Count("bottlenecks", filter=~public_bottlenecks_q("bottlenecks__"), distinct=True),
     )
     measurements = dict(
         Measurement.objects.filter(indicator__deal__in=deals).values_list("indicator__deal")
@@ -332,8 +339,7 @@ def open_data():
     """The published deals as open data: what the public may read, never an internal field
     (no commitments, stances, unresolved bottlenecks, self-assessment answers, evidence
     files or who reported what)."""
-    public = AnonymousUser()
-    deals = list(readable_deals(public).prefetch_related("themes", "all_sources").order_by("slug"))
+    deals = list(public_deals().prefetch_related("themes", "all_sources").order_by("slug"))
     ids = [d.pk for d in deals]
     partners = defaultdict(list)
     for p in Participation.objects.filter(deal__in=ids).select_related("organisation").order_by("organisation__slug"):
@@ -379,7 +385,7 @@ def open_data():
             "targets": targets[ind.pk], "measurements": measurements[ind.pk],
         })
     bottlenecks = defaultdict(list)
-    for b in Bottleneck.objects.filter(deal__in=ids, status__in=CLOSED_STATUSES).select_related("ministry"):
+    for b in Bottleneck.objects.filter(public_bottlenecks_q(), deal__in=ids).select_related("ministry"):
         bottlenecks[b.deal_id].append({
             "title": b.title, "kind": b.kind, "rule": b.rule, "status": b.status,
             "ministry": b.ministry.name if b.ministry else None,
@@ -409,7 +415,7 @@ def open_data():
                 "partners": partners[d.pk],
                 "pathway": {"elements": elements[d.pk], "links": links[d.pk]},
                 "indicators": indicators[d.pk],
-                "bottlenecks_resolved_or_closed": bottlenecks[d.pk],
+                "bottlenecks_resolved": bottlenecks[d.pk],
                 "uptake": uptake[d.pk],
                 "lessons": lessons[d.pk],
                 "sources": [s.reference for s in d.all_sources.all()],

@@ -1,11 +1,14 @@
 """Downloads (workbooks, CSV, open data) and reports (HTML and PDF). Thin: the shaping is in
 exports.py and documents.py, the scoping in access.py."""
 
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from dealmonitor.deals import rules as deal_rules
 from dealmonitor.deals.models import Deal
 
 from . import documents, exports
@@ -19,6 +22,16 @@ def _deal(request, slug):
         raise Http404(_("No deal with this identifier.")) from None
 
 
+def _may_export(request):
+    """Portfolio-wide exports and the codebook are for the programme and evaluators
+    (`can_export`); None when allowed, else the response that refuses."""
+    if deal_rules.can_export(request.user):
+        return None
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    raise PermissionDenied
+
+
 def _download(content, content_type, filename):
     response = HttpResponse(content, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
@@ -28,6 +41,7 @@ def _download(content, content_type, filename):
 def index(request):
     return render(request, "reports/index.html", {
         "deals": readable_deals(request.user).order_by("name").only("slug", "name"),
+        "can_export": deal_rules.can_export(request.user),
         "years": documents.report_years(),
     })
 
@@ -39,17 +53,24 @@ def deal_workbook(request, slug):
 
 
 def portfolio_workbook(request):
+    if refused := _may_export(request):
+        return refused
     return _download(exports.portfolio_workbook(request.user), exports.XLSX,
                      f"portfolio-{exports.stamp()}.xlsx")
 
 
 def long_csv(request):
+    """One deal's measurements for whoever may read the deal; all of them for exporters."""
     deal = _deal(request, request.GET["deal"]) if request.GET.get("deal") else None
+    if deal is None and (refused := _may_export(request)):
+        return refused
     name = f"metingen-{deal.slug if deal else 'portfolio'}-{exports.stamp()}.csv"
     return _download(exports.long_csv(request.user, deal), "text/csv; charset=utf-8", name)
 
 
 def codebook_csv(request):
+    if refused := _may_export(request):
+        return refused
     return _download(exports.codebook_csv(), "text/csv; charset=utf-8", "codeboek-metingen.csv")
 
 

@@ -90,19 +90,28 @@ def test_internal_fields_only_for_those_who_may_see_them(filled, staff_user, out
 
 
 def test_open_data_holds_published_results_but_no_internal_field(filled, client):
+    from dealmonitor.deals.tests.factories import DealFactory
+
+    DealFactory(unpublished=True, name="City Deal Nog Geheim")
     response = client.get(reverse("reports:open_data"))
     assert response["Content-Type"].startswith("application/json")
     data = json.loads(response.content)
     deal = next(d for d in data["deals"] if d["id"] == "cd-proef")
     numeric = next(i for i in deal["indicators"] if i["name"] == "Woningen verduurzaamd")
     assert [m["value"] for m in numeric["measurements"]] == ["12.5", "30"]
-    assert [b["title"] for b in deal["bottlenecks_resolved_or_closed"]] == ["Datadeling geregeld"]
+    assert [b["title"] for b in deal["bottlenecks_resolved"]] == ["Datadeling geregeld"]
     text = response.content.decode()
-    for internal in ("12500", "enthousiast", "Subsidieregel knelt", "commitment", "stance", "example.org/verslag"):
+    for internal in ("12500", "enthousiast", "Subsidieregel knelt", "commitment", "stance", "example.org/verslag",
+                     "City Deal Nog Geheim"):
         assert internal not in text
 
 
-def test_long_csv_and_its_codebook(filled, client):
+def test_long_csv_and_its_codebook(filled, client, staff_user):
+    # the whole portfolio is for exporters; one published deal for anyone who may read it
+    assert client.get(reverse("reports:long_csv")).status_code == 302
+    one = client.get(reverse("reports:long_csv") + "?deal=cd-proef")
+    assert one.status_code == 200 and len(one.content.decode().splitlines()) == 4
+    client.force_login(staff_user)
     rows = list(csv.DictReader(io.StringIO(client.get(reverse("reports:long_csv")).content.decode())))
     assert len(rows) == 3
     first = rows[0]

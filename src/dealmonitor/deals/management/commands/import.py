@@ -21,17 +21,23 @@ class Command(BaseCommand):
             "--dry-run", action="store_true", help="check the file and report, write nothing"
         )
         parser.add_argument(
+            "--publish", action="store_true",
+            help="publish every deal in the file (readable without signing in); without it, "
+            "new deals stay unpublished and existing deals keep their publication",
+        )
+        parser.add_argument(
             "--kind", choices=["deals", "partners", "indicators", "measurements"],
             help="what a spreadsheet holds, when its tabs are not named like the templates' "
             "(Deal, Partners, Indicatoren, Metingen)",
         )
         parser.add_argument("--deal", help="the deal of every row, for a sheet without deal_id")
 
-    def handle(self, *args, path, dry_run=False, kind=None, deal=None, **options):
+    def handle(self, *args, path, dry_run=False, publish=False, kind=None, deal=None, **options):
         if path.lower().endswith((".xlsx", ".csv")):
             from dealmonitor.imports.commandline import import_spreadsheet
 
-            import_spreadsheet(path, stdout=self.stdout, kind=kind, deal=deal, dry_run=dry_run)
+            import_spreadsheet(path, stdout=self.stdout, kind=kind, deal=deal, dry_run=dry_run,
+                               publish=publish)
             return
         file = Path(path)
         try:
@@ -54,7 +60,7 @@ class Command(BaseCommand):
         if dry_run:
             self.stdout.write(f"{path}: {len(records)} deals, no problems found (dry run).")
             return
-        report = import_portfolio(actor=None, records=records)
+        report = import_portfolio(actor=None, records=records, publish=publish)
         for line in report.lines():
             self.stdout.write(f"  {line}")
         if report.changed:
