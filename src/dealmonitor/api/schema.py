@@ -11,13 +11,19 @@ ERRORS = {
     "400": "The request is not valid, e.g. an unknown filter value.",
     "404": "Not found, or not visible to you (also: a page number past the last page).",
 }
+WRITE_ERRORS = {
+    "401": "Not signed in: send a session cookie or `Authorization: Token <key>`.",
+    "403": "Signed in, but not allowed (the same rules as the pages).",
+}
+WRITES = {"post", "put", "patch", "delete"}
 
 
 def add_error_responses(result, generator, request, public):
     for path in result.get("paths", {}).values():
-        for operation in path.values():
+        for method, operation in path.items():
             responses = operation.setdefault("responses", {})
-            for code, text in ERRORS.items():
+            errors = {**ERRORS, **WRITE_ERRORS} if method in WRITES else ERRORS
+            for code, text in errors.items():
                 responses.setdefault(code, {
                     "description": text,
                     "content": {"application/json": {"schema": ERROR}},

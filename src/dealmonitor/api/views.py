@@ -1,5 +1,6 @@
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import viewsets
+from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
@@ -62,3 +63,10 @@ def not_found(request, exception=None):
     if request.path.startswith("/api/"):
         return JsonResponse({"detail": "Not found."}, status=404)
     return page_not_found(request, exception)
+
+
+class TokenView(ObtainAuthToken):
+    """Exchange a username and password for the API token of that user (`Authorization: Token
+    <key>`). Sign-in attempts are limited as on the sign-in page (django-axes)."""
+
+    throttle_classes = ()

@@ -156,7 +156,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "DEFAULT_PAGINATION_CLASS": "dealmonitor.api.pagination.Pagination",
     "PAGE_SIZE": env.int("API_PAGE_SIZE", default=50),
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_VERSIONING_CLASS": "rest_framework.versioning.NamespaceVersioning",
@@ -175,6 +175,13 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "DealKindEnum": "dealmonitor.deals.constants.DealKind",
         "ParticipationKindEnum": "dealmonitor.deals.constants.ParticipationKind",
+        "PrecisionEnum": "dealmonitor.utils.partial_dates.Precision",
+        "DealStatusEnum": "dealmonitor.deals.constants.DealStatus",
+        "AssumptionStatusEnum": "dealmonitor.impact.constants.AssumptionStatus",
+        "BottleneckStatusEnum": "dealmonitor.learning.constants.BottleneckStatus",
+        "DecisionStatusEnum": "dealmonitor.connections.constants.DecisionStatus",
+        "SourceConfidenceEnum": "dealmonitor.deals.constants.Confidence",
+        "MeasurementConfidenceEnum": "dealmonitor.impact.constants.Confidence",
     },
 }
 

@@ -175,6 +175,18 @@ POLICIES = {
         evaluator   ok
         admin       ok
     """),
+    # Creating through the API: the public may not; for a signed-in user the request reaches
+    # the serializer and the service (an empty body: 400), which apply the rules per deal
+    # (tested in api/tests/test_resources.py).
+    "api create": grid("""
+        public      no
+        signed_in   ok
+        partner     ok
+        team        ok
+        dealmaker   ok
+        evaluator   ok
+        admin       ok
+    """),
     # The Django admin: the programme administrator only.
     "admin site": grid("""
         public      no
@@ -471,6 +483,115 @@ MATRIX = {
     "admin:deals_deal_change": Case(admin_deal, read="admin site per deal",
                                     write="admin site per deal"),
 }
+
+# The API's entities (api/resources.py): a list (GET: what the role may read; POST: create)
+# and a detail (GET one row of each deal) per resource.
+
+
+def _sample(world, key, resource):
+    """A row of `resource` in the deal `key`: the world's own, or one made for the matrix."""
+    import datetime as dt
+
+    from dealmonitor.connections.models import Connection
+    from dealmonitor.deals import models as d
+    from dealmonitor.impact import models as i
+    from dealmonitor.learning import models as learning
+    from dealmonitor.organisations.models import Person
+
+    deal, objects = world.deals[key], world.objects[key]
+    cache = world.__dict__.setdefault("api_samples", {})
+    if (resource, key) in cache:
+        return cache[(resource, key)]
+    link = i.Link.objects.filter(pathway__deal=deal).first()
+    resolved = objects["resolved_bottleneck"]
+    make = {
+        "participations": lambda: d.Participation.objects.filter(deal=deal).first(),
+        "roles": lambda: d.Role.objects.create(
+            deal=deal, person=Person.objects.create(slug=f"persoon-{key}"), kind="projectleider"),
+        "phase-changes": lambda: d.PhaseChange.objects.create(deal=deal, phase="verkennen"),
+        "tracks": lambda: d.Track.objects.create(deal=deal, name=f"Spoor {key}"),
+        "working-groups": lambda: d.WorkingGroup.objects.create(deal=deal, name=f"Werkgroep {key}"),
+        "partner-counts": lambda: d.PartnerCount.objects.create(deal=deal, count=7),
+        "results": lambda: d.Result.objects.create(deal=deal, text=f"Resultaat {key}"),
+        "ambitions": lambda: d.Ambition.objects.create(deal=deal, text=f"Ambitie {key}"),
+        "pathways": lambda: i.Pathway.objects.get(deal=deal),
+        "elements": lambda: i.Element.objects.filter(pathway__deal=deal).first(),
+        "links": lambda: link,
+        "assumptions": lambda: i.Assumption.objects.create(link=link, text=f"Aanname {key}"),
+        "assumption-evidence": lambda: i.AssumptionEvidence.objects.create(
+            assumption=_sample(world, key, "assumptions"), date=dt.date(2024, 1, 1), stance="voor",
+            text="Gezien."),
+        "effects": lambda: i.Effect.objects.create(deal=deal, description=f"Effect {key}",
+                                                   valence="positief", dimension="sociaal"),
+        "indicators": lambda: objects["indicator"],
+        "targets": lambda: i.Target.objects.create(
+            indicator=objects["indicator"], period_start=dt.date(2024, 1, 1),
+            period_end=dt.date(2024, 12, 31), value=5),
+        "measurements": lambda: objects["measurement"],
+        "bottlenecks": lambda: resolved,
+        "bottleneck-status-changes": lambda: learning.BottleneckStatusChange.objects.create(
+            bottleneck=resolved, status="opgelost", date=dt.date(2024, 1, 1)),
+        "lessons": lambda: objects["lesson"],
+        "assessment-rounds": lambda: objects["round"],
+        "answers": lambda: objects["round"].answers.first(),
+        "deliverables": lambda: objects["deliverable"],
+        "adoptions": lambda: learning.Adoption.objects.create(deliverable=objects["deliverable"],
+                                                               adopter="Gemeente Elders"),
+        "uptake": lambda: learning.Uptake.objects.create(deal=deal, kind="adoptie", title=f"Opgepakt {key}"),
+        "scaling-plans": lambda: learning.ScalingPlan.objects.get(deal=deal),
+        "start-conversations": lambda: learning.StartConversation.objects.get(deal=deal),
+        "milestones": lambda: objects["milestone"],
+        "experiments": lambda: objects["experiment"],
+        "connections": lambda: Connection.objects.create(
+            deal_a=deal, deal_b=world.deals["spare"], status="confirmed", kind="follow_up"),
+    }
+    cache[(resource, key)] = make[resource]()
+    return cache[(resource, key)]
+
+
+def _api_detail(resource, pick=None):
+    from dealmonitor.api.resources import RESOURCES
+
+    spec = next(r for r in RESOURCES if r.name == resource)
+    name = f"v1:{resource.rstrip('s')}-detail"
+    if spec.deal_path is None:
+        return lambda world, key: reverse(name, kwargs={"pk": spec.model._default_manager.order_by("pk").first().pk})
+    return lambda world, key: reverse(
+        name, kwargs={"pk": (pick(world, key) if pick else _sample(world, key, resource)).pk})
+
+
+def _api_rows():
+    from dealmonitor.api.resources import RESOURCES
+
+    rows = {}
+    internal_rows = {
+        "bottlenecks": lambda world, key: world.objects[key]["bottleneck"],
+        "lessons": lambda world, key: world.objects[key]["internal_lesson"],
+    }
+    for spec in RESOURCES:
+        base = spec.name.rstrip("s")
+        rows[f"v1:{base}-list"] = Case(page(f"v1:{base}-list"), read="anyone",
+                                       write="api create" if spec.create else "api no write")
+        if spec.deal_path is None:
+            rows[f"v1:{base}-detail"] = Case(_api_detail(spec.name), read="anyone",
+                                             write="api no write")
+            continue
+        read = "read internal row" if spec.name == "answers" else "read deal"
+        detail = Case(_api_detail(spec.name), read=read, write="api no write per deal")
+        if spec.name in internal_rows:
+            rows[f"v1:{base}-detail"] = [
+                Case(_api_detail(spec.name), label="public row", read="read deal",
+                     write="api no write per deal"),
+                Case(_api_detail(spec.name, internal_rows[spec.name]), label="internal row",
+                     read="read internal row", write="api no write per deal"),
+            ]
+        else:
+            rows[f"v1:{base}-detail"] = detail
+    return rows
+
+
+MATRIX.update(_api_rows())
+MATRIX["v1:token"] = Case(page("v1:token"), read="no such method", write="anyone")
 
 # URL names and routes covered as a group: (prefix, why).
 PREFIX_RULES = [

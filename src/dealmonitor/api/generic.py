@@ -1,0 +1,141 @@
+"""Viewsets and serializers built from the resources (resources.py): reads scoped to the
+deals the user may read and the rows they may see, internal fields null for readers without
+`can_view_internal`, writes through the services (their PermissionDenied and ValidationError
+become 403 and 400)."""
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import transaction
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import exceptions, serializers, viewsets
+
+from dealmonitor.deals import rules as deal_rules
+from dealmonitor.deals.internal import internal_fields
+from dealmonitor.deals.models import Deal
+from dealmonitor.deals.selectors import visible_deals
+
+
+def _attr_path(path):
+    return path.replace("__", ".")
+
+
+def _deal_of_row(row, resource):
+    obj = row
+    for part in resource.deal_path.split("__"):
+        obj = getattr(obj, part)
+    return obj
+
+
+class VisibleDealField(serializers.SlugRelatedField):
+    """A deal by its identifier; on writes only a deal the user may read is found."""
+
+    def __init__(self, **kwargs):
+        super().__init__(slug_field="slug", queryset=Deal.objects.all(), **kwargs)
+
+    def get_queryset(self):
+        request = self.context.get("request")
+        return visible_deals(request.user if request else None)
+
+
+def serializer_for(resource):
+    hidden = set(internal_fields(resource.model))
+    attrs = {}
+    names = list(resource.fields)
+    if "deal" in names:
+        if resource.deal_path == "deal":
+            attrs["deal"] = VisibleDealField(help_text="The deal's identifier, e.g. cd-health-hub.")
+        else:
+            attrs["deal"] = serializers.SlugRelatedField(
+                slug_field="slug", read_only=True, source=_attr_path(resource.deal_path),
+                help_text="The deal's identifier.")
+    if "has_evidence" in names:
+        attrs["has_evidence"] = serializers.BooleanField(read_only=True)
+    extra = {name: {"read_only": True} for name in resource.read_only if name not in attrs}
+    for name in hidden & set(names):
+        extra.setdefault(name, {})["allow_null"] = True
+    if not resource.writable:
+        for name in names:
+            if name not in attrs:
+                extra.setdefault(name, {})["read_only"] = True
+
+    def to_representation(self, instance):
+        data = serializers.ModelSerializer.to_representation(self, instance)
+        if hidden and resource.deal_path:
+            request = self.context.get("request")
+            user = request.user if request else None
+            if not deal_rules.can_view_internal(user, _deal_of_row(instance, resource)):
+                for name in hidden & set(data):
+                    data[name] = None
+        return data
+
+    meta = type("Meta", (), {"model": resource.model, "fields": names, "extra_kwargs": extra})
+    name = "".join(p.capitalize() for p in resource.name.split("-")) + "Serializer"
+    return type(name, (serializers.ModelSerializer,),
+                {**attrs, "Meta": meta, "to_representation": to_representation})
+
+
+def _service_errors(fn):
+    try:
+        with transaction.atomic():
+            return fn()
+    except DjangoPermissionDenied as exc:
+        raise exceptions.PermissionDenied(str(exc) or None) from None
+    except DjangoValidationError as exc:
+        detail = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
+        raise exceptions.ValidationError(detail) from None
+
+
+def viewset_for(resource):
+    serializer_class = serializer_for(resource)
+    methods = ["get", "head", "options"]
+    if resource.create:
+        methods.append("post")
+    if resource.update:
+        methods += ["put", "patch"]
+    if resource.delete:
+        methods.append("delete")
+    filters = list(resource.filters)
+    if resource.deal_path:
+        filters.append("deal")
+
+    class ViewSet(viewsets.ModelViewSet):
+        __doc__ = resource.doc or f"The {resource.name.replace('-', ' ')} of the deals you may read."
+        http_method_names = methods
+        filterset_fields = resource.filters
+
+        def get_serializer_class(self):
+            return serializer_class
+
+        def get_queryset(self):
+            user = self.request.user
+            qs = resource.model._default_manager.all()
+            if resource.deal_path:
+                qs = qs.filter(**{f"{resource.deal_path}__in": visible_deals(user)})
+                slug = self.request.query_params.get("deal")
+                if slug:
+                    qs = qs.filter(**{f"{resource.deal_path}__slug": slug})
+                qs = qs.select_related(resource.deal_path)
+            if resource.rows:
+                qs = qs.filter(resource.rows(user))
+            return qs.order_by("pk")
+
+        def perform_create(self, serializer):
+            data = dict(serializer.validated_data)
+            serializer.instance = _service_errors(lambda: resource.create(self.request.user, data))
+
+        def perform_update(self, serializer):
+            data = dict(serializer.validated_data)
+            row = serializer.instance
+            serializer.instance = _service_errors(lambda: resource.update(self.request.user, row, data))
+
+        def perform_destroy(self, instance):
+            _service_errors(lambda: resource.delete(self.request.user, instance))
+
+    ViewSet.__name__ = serializer_class.__name__.replace("Serializer", "ViewSet")
+    ViewSet.__qualname__ = ViewSet.__name__
+    if resource.deal_path:
+        from drf_spectacular.utils import OpenApiParameter
+
+        deal_param = OpenApiParameter("deal", str, description="Only rows of this deal (its identifier).")
+        ViewSet = extend_schema_view(list=extend_schema(parameters=[deal_param]))(ViewSet)
+    return ViewSet

@@ -1,0 +1,341 @@
+"""The API's entities: one `Resource` per part of the domain, read through `visible_deals`
+(and the internal registry, deals/internal.py), written through the services of each app.
+
+A resource names its model, the path from a row to its deal, the fields it shows, the filters
+it takes, and the services that create, change and delete a row. `views.viewset_for` turns
+it into a DRF viewset; `urls.py` registers them all.
+"""
+
+from dataclasses import dataclass, field
+from typing import Callable
+
+from django.db.models import Q
+
+from dealmonitor.connections.models import CommunityEvent, Connection
+from dealmonitor.deals import models as deal_models
+from dealmonitor.deals import services as deal_services
+from dealmonitor.deals.internal import public_bottlenecks_q
+from dealmonitor.deals.selectors import internal_deals_q
+from dealmonitor.impact import models as impact_models
+from dealmonitor.impact import services as impact_services
+from dealmonitor.learning import models as learning_models
+from dealmonitor.learning import services as learning_services
+from dealmonitor.learning.constants import Visibility
+
+
+@dataclass
+class Resource:
+    name: str  # the address: /api/v1/<name>/
+    model: type
+    deal_path: str | None  # from a row to its deal ("deal", "indicator__deal"); None: global
+    fields: list
+    filters: list = field(default_factory=list)
+    read_only: tuple = ()
+    rows: Callable | None = None  # user -> Q on rows beyond the deal's visibility
+    create: Callable | None = None  # (actor, data) -> instance
+    update: Callable | None = None  # (actor, instance, data) -> instance
+    delete: Callable | None = None  # (actor, instance) -> None
+    doc: str = ""
+
+    @property
+    def writable(self):
+        return self.create is not None or self.update is not None
+
+
+def _deal_of(data):
+    return data.pop("deal")
+
+
+# Writers: thin adapters from validated API data to the services --------------------------
+
+
+def _participation_create(actor, data):
+    deal, organisation = data.pop("deal"), data.pop("organisation")
+    return deal_services.save_participation(actor=actor, deal=deal, organisation=organisation, **data)
+
+
+def _participation_update(actor, row, data):
+    data.pop("deal", None)
+    data.pop("organisation", None)
+    return deal_services.save_participation(actor=actor, deal=row.deal, organisation=row.organisation,
+                                            **data)
+
+
+def _indicator_create(actor, data):
+    return impact_services.save_indicator(actor=actor, deal=_deal_of(data), **data)
+
+
+def _indicator_update(actor, row, data):
+    data.pop("deal", None)
+    return impact_services.save_indicator(actor=actor, deal=row.deal, indicator=row, **data)
+
+
+def _targets_of(indicator):
+    return [
+        {"period_start": t.period_start, "period_end": t.period_end, "label": t.label,
+         "value": t.value, "status": t.status}
+        for t in indicator.targets.all()
+    ]
+
+
+def _target_create(actor, data):
+    indicator = data.pop("indicator")
+    rows = _targets_of(indicator) + [data]
+    impact_services.set_targets(actor=actor, indicator=indicator, targets=rows)
+    return indicator.targets.get(period_start=data["period_start"], period_end=data["period_end"])
+
+
+def _target_update(actor, row, data):
+    data.pop("indicator", None)
+    indicator = row.indicator
+    rows = [r for r in _targets_of(indicator)
+            if (r["period_start"], r["period_end"]) != (row.period_start, row.period_end)]
+    merged = {"period_start": row.period_start, "period_end": row.period_end, "label": row.label,
+              "value": row.value, "status": row.status, **data}
+    impact_services.set_targets(actor=actor, indicator=indicator, targets=rows + [merged])
+    return indicator.targets.get(period_start=merged["period_start"], period_end=merged["period_end"])
+
+
+def _target_delete(actor, row):
+    indicator = row.indicator
+    rows = [r for r in _targets_of(indicator) if (r["period_start"], r["period_end"]) != (row.period_start, row.period_end)]
+    impact_services.set_targets(actor=actor, indicator=indicator, targets=rows)
+
+
+def _measurement_create(actor, data):
+    return impact_services.record_measurement(actor=actor, indicator=data.pop("indicator"), **data)
+
+
+def _element_create(actor, data):
+    pathway = impact_services.get_or_create_pathway(actor=actor, deal=data.pop("deal"))
+    return impact_services.add_element(actor=actor, pathway=pathway, **data)
+
+
+def _element_update(actor, row, data):
+    data.pop("deal", None)
+    return impact_services.update_element(actor=actor, element=row, **data)
+
+
+def _link_create(actor, data):
+    return impact_services.add_link(actor=actor, cause=data["cause"], effect=data["effect"])
+
+
+def _assumption_create(actor, data):
+    return impact_services.add_assumption(actor=actor, link=data["link"], text=data["text"],
+                                          is_example=data.get("is_example", False))
+
+
+def _effect_create(actor, data):
+    tags = data.pop("tags", None)
+    return impact_services.save_effect(actor=actor, deal=_deal_of(data), tags=tags, **data)
+
+
+def _effect_update(actor, row, data):
+    data.pop("deal", None)
+    tags = data.pop("tags", None)
+    return impact_services.save_effect(actor=actor, deal=row.deal, effect=row, tags=tags, **data)
+
+
+def _bottleneck_create(actor, data):
+    return learning_services.report_bottleneck(actor=actor, deal=_deal_of(data), **data)
+
+
+def _bottleneck_update(actor, row, data):
+    data.pop("deal", None)
+    data.pop("signalled_on", None)
+    return learning_services.update_bottleneck(actor=actor, bottleneck=row, **data)
+
+
+def _lesson_create(actor, data):
+    m2m = {k: data.pop(k) for k in ("themes", "indicators", "bottlenecks") if k in data}
+    return learning_services.save_lesson(actor=actor, deal=_deal_of(data), **m2m, **data)
+
+
+def _lesson_update(actor, row, data):
+    data.pop("deal", None)
+    m2m = {k: data.pop(k) for k in ("themes", "indicators", "bottlenecks") if k in data}
+    return learning_services.save_lesson(actor=actor, deal=row.deal, lesson=row, **m2m, **data)
+
+
+def _saver(service, keyword):
+    """create/update adapters for the `save_<thing>(actor, deal, <keyword>=row, **fields)` services."""
+    def create(actor, data):
+        return service(actor=actor, deal=_deal_of(data), **data)
+
+    def update(actor, row, data):
+        data.pop("deal", None)
+        return service(actor=actor, deal=row.deal, **{keyword: row}, **data)
+
+    return create, update
+
+
+def _adoption_create(actor, data):
+    return learning_services.add_adoption(actor=actor, deliverable=data.pop("deliverable"), **data)
+
+
+def _revisited(service):
+    def create(actor, data):
+        return service(actor=actor, deal=_deal_of(data), **data)
+
+    def update(actor, row, data):
+        data.pop("deal", None)
+        return service(actor=actor, deal=row.deal, **data)
+
+    return create, update
+
+
+_uptake = _saver(learning_services.save_uptake, "uptake")
+_deliverable = _saver(learning_services.save_deliverable, "deliverable")
+_milestone = _saver(learning_services.save_milestone, "milestone")
+_experiment = _saver(learning_services.save_experiment, "experiment")
+_scaling = _revisited(learning_services.save_scaling_plan)
+_start = _revisited(learning_services.save_start_conversation)
+
+
+def _lesson_rows(user):
+    return Q(visibility=Visibility.PROGRAMMA) | internal_deals_q(user)
+
+
+def _bottleneck_rows(user):
+    return public_bottlenecks_q() | internal_deals_q(user)
+
+
+def _status_change_rows(user):
+    return public_bottlenecks_q("bottleneck__") | internal_deals_q(user, "bottleneck__deal")
+
+
+RESOURCES = [
+    # deals and their partnership
+    Resource("participations", deal_models.Participation, "deal",
+             ["id", "deal", "organisation", "kind", "role_description", "name_in_source", "stance",
+              "joined_on", "joined_on_precision", "left_on", "left_on_precision", "commitment_money",
+              "commitment_fte", "commitment_in_kind", "delivered_money", "delivered_fte",
+              "confidence", "note"],
+             filters=["kind"], read_only=("name_in_source",),
+             create=_participation_create, update=_participation_update,
+             doc="Organisations in deals. Commitments, delivery and stance are internal: null for "
+                 "readers who may not see the deal's internals."),
+    Resource("roles", deal_models.Role, "deal",
+             ["id", "deal", "person", "kind", "description", "start", "start_precision", "end",
+              "end_precision"], filters=["kind"], doc="People's roles in deals (people are anonymous)."),
+    Resource("phase-changes", deal_models.PhaseChange, "deal",
+             ["id", "deal", "phase", "started_on", "started_on_precision", "note", "recorded_at"],
+             filters=["phase"], doc="The phase history of each deal."),
+    Resource("tracks", deal_models.Track, "deal",
+             ["id", "deal", "name", "description", "lead_person", "lead_organisation"]),
+    Resource("working-groups", deal_models.WorkingGroup, "deal",
+             ["id", "deal", "track", "name", "description", "lead_person", "lead_organisation"]),
+    Resource("partner-counts", deal_models.PartnerCount, "deal",
+             ["id", "deal", "count", "as_of", "as_of_precision", "breakdown", "note"]),
+    Resource("results", deal_models.Result, "deal",
+             ["id", "deal", "text", "kind", "date", "date_precision", "note"]),
+    Resource("ambitions", deal_models.Ambition, "deal",
+             ["id", "deal", "text", "target_value", "unit", "target_year", "scope"], filters=["scope"]),
+    # the impact pathway
+    Resource("pathways", impact_models.Pathway, "deal",
+             ["id", "deal", "summary", "beneficiary_group", "beneficiary_involvement"]),
+    Resource("elements", impact_models.Element, "pathway__deal",
+             ["id", "deal", "level", "title", "description", "is_active_ingredient", "order",
+              "is_example"], filters=["level", "is_active_ingredient"],
+             create=_element_create, update=_element_update,
+             delete=lambda actor, row: impact_services.delete_element(actor=actor, element=row)),
+    Resource("links", impact_models.Link, "pathway__deal", ["id", "deal", "cause", "effect"],
+             create=_link_create,
+             delete=lambda actor, row: impact_services.delete_link(actor=actor, link=row)),
+    Resource("assumptions", impact_models.Assumption, "link__pathway__deal",
+             ["id", "deal", "link", "text", "status", "is_example"], filters=["status"],
+             read_only=("status",), create=_assumption_create),
+    Resource("assumption-evidence", impact_models.AssumptionEvidence, "assumption__link__pathway__deal",
+             ["id", "deal", "assumption", "date", "stance", "text", "url"]),
+    Resource("effects", impact_models.Effect, "deal",
+             ["id", "deal", "element", "description", "valence", "intended", "dimension", "what",
+              "who", "how_much", "contribution", "risk", "tags", "is_example"],
+             filters=["valence", "dimension"], create=_effect_create, update=_effect_update),
+    Resource("reference-items", impact_models.ReferenceItem, None,
+             ["id", "reference_set", "code", "name", "description"],
+             doc="The CBS Monitor Brede Welvaart themes and the UN SDGs, shipped with the product."),
+    # indicators, targets and measurements
+    Resource("indicators", impact_models.Indicator, "deal",
+             ["id", "deal", "element", "ambition", "name", "description", "kind", "unit",
+              "direction", "baseline_value", "baseline_date", "target_value", "target_status",
+              "target_date", "aggregation", "milestone_statuses", "data_source", "frequency",
+              "scope", "is_example"],
+             filters=["kind", "scope", "element"], create=_indicator_create, update=_indicator_update),
+    Resource("targets", impact_models.Target, "indicator__deal",
+             ["id", "deal", "indicator", "period_start", "period_end", "label", "value", "status"],
+             filters=["indicator"], create=_target_create, update=_target_update,
+             delete=_target_delete),
+    Resource("measurements", impact_models.Measurement, "indicator__deal",
+             ["id", "deal", "indicator", "date", "period_start", "value", "status", "source",
+              "evidence_url", "has_evidence", "reporting_organisation", "verification",
+              "confidence", "note", "is_example"],
+             filters=["indicator", "verification"], read_only=("has_evidence",),
+             create=_measurement_create,
+             delete=lambda actor, row: impact_services.delete_measurement(actor=actor, measurement=row),
+             doc="Measurements; the evidence file is internal (download it in the app); "
+                 "has_evidence tells whether there is evidence."),
+    # learning and steering
+    Resource("bottlenecks", learning_models.Bottleneck, "deal",
+             ["id", "deal", "title", "description", "kind", "rule", "level", "ministry", "status",
+              "signalled_on", "closed_on", "resolution", "is_example"],
+             filters=["status", "kind", "ministry"], read_only=("status", "closed_on"),
+             rows=_bottleneck_rows, create=_bottleneck_create, update=_bottleneck_update,
+             doc="Bottlenecks; one that is not resolved is internal to its deal."),
+    Resource("bottleneck-status-changes", learning_models.BottleneckStatusChange, "bottleneck__deal",
+             ["id", "deal", "bottleneck", "status", "date", "note"], rows=_status_change_rows),
+    Resource("lessons", learning_models.Lesson, "deal",
+             ["id", "deal", "title", "text", "kind", "phase", "themes", "tags", "visibility",
+              "indicators", "bottlenecks", "learned_on", "is_example"],
+             filters=["kind", "phase", "visibility"], rows=_lesson_rows,
+             create=_lesson_create, update=_lesson_update,
+             doc="Lessons; those for the deal only are internal to the deal."),
+    Resource("assessment-templates", learning_models.AssessmentTemplate, None,
+             ["id", "name", "version", "description", "is_default"]),
+    Resource("statements", learning_models.Statement, None,
+             ["id", "template", "code", "theme", "text", "order"], filters=["template"]),
+    Resource("assessment-rounds", learning_models.AssessmentRound, "deal",
+             ["id", "deal", "template", "name", "opened_on", "closed_on", "reflection", "is_example"],
+             doc="Self-assessment rounds; the reflection is internal."),
+    Resource("answers", learning_models.Answer, "round__deal",
+             ["id", "deal", "round", "statement", "organisation", "score", "comment"],
+             filters=["round"], rows=lambda user: internal_deals_q(user, "round__deal"),
+             doc="Self-assessment answers: internal, for who may see the deal's internals."),
+    Resource("deliverables", learning_models.Deliverable, "deal",
+             ["id", "deal", "name", "kind", "description", "url", "is_example"], filters=["kind"],
+             create=_deliverable[0], update=_deliverable[1]),
+    Resource("adoptions", learning_models.Adoption, "deliverable__deal",
+             ["id", "deal", "deliverable", "organisation", "adopter", "date", "note", "is_example"],
+             create=_adoption_create),
+    Resource("uptake", learning_models.Uptake, "deal",
+             ["id", "deal", "kind", "title", "description", "date", "evidence_url", "bottleneck",
+              "deliverable", "is_example"], filters=["kind"], create=_uptake[0], update=_uptake[1]),
+    Resource("scaling-plans", learning_models.ScalingPlan, "deal",
+             ["id", "deal", "route", "route_explanation", "diversity_settings",
+              "diversity_target_groups", "diversity_interests", "diversity_environments",
+              "scaling_partners", "resistant_parties", "owner_after", "reviewed_on", "is_example"],
+             create=_scaling[0], update=_scaling[1],
+             doc="One scaling plan per deal; who resists is internal."),
+    Resource("start-conversations", learning_models.StartConversation, "deal",
+             ["id", "deal", "participants", "client", "internal_anchoring", "way_of_working",
+              "escalation", "joint_strategy", "picture_of_success", "expected_end_result",
+              "reviewed_on", "is_example"], create=_start[0], update=_start[1]),
+    Resource("milestones", learning_models.Milestone, "deal",
+             ["id", "deal", "title", "due_on", "reached_on", "note", "is_example"],
+             create=_milestone[0], update=_milestone[1]),
+    Resource("experiments", learning_models.Experiment, "deal",
+             ["id", "deal", "title", "hypothesis", "setting", "started_on", "ended_on", "result",
+              "lesson", "is_example"], create=_experiment[0], update=_experiment[1]),
+    # connections between deals
+    Resource("connections", Connection, "deal_a",
+             ["id", "deal", "deal_b", "status", "kind", "note", "event"],
+             rows=lambda user: Q(deal_b__in=_visible(user)),
+             doc="Confirmed or dismissed links between two deals (both must be readable)."),
+    Resource("events", CommunityEvent, None, ["id", "title", "date", "place"],
+             doc="Community of Practice events."),
+]
+
+
+def _visible(user):
+    from dealmonitor.deals.selectors import visible_deals
+
+    return visible_deals(user)
