@@ -23,8 +23,10 @@ def _deal(request, slug):
 
 
 def overview(request):
+    visible = visible_deals(request.user)
     confirmed = (
         Connection.objects.filter(status=DecisionStatus.CONFIRMED)
+        .filter(deal_a__in=visible, deal_b__in=visible)
         .select_related("deal_a", "deal_b", "event")
         .order_by("-decided_at")[:50]
     )
@@ -126,8 +128,10 @@ def events(request):
 
 
 def event_detail(request, pk):
-    event = get_object_or_404(CommunityEvent.objects.prefetch_related("deals__themes"), pk=pk)
-    deals = list(event.deals.all())
+    event = get_object_or_404(CommunityEvent, pk=pk)
+    deals = list(
+        event.deals.filter(pk__in=visible_deals(request.user)).prefetch_related("themes")
+    )
     can_manage = request.user.is_authenticated and connection_rules.can_manage_events(
         request.user
     )
@@ -161,6 +165,7 @@ def event_detail(request, pk):
     saved_tables = list(event.tables.prefetch_related("deals"))
     return render(request, "connections/event_detail.html", {
         "event": event,
+        "deals": deals,
         "groups": cop.group_by_phase(deals, today=event.date),
         "proposed": cop.propose_seating(deals),
         "saved_tables": saved_tables,

@@ -11,6 +11,7 @@ from django.utils import timezone
 from dealmonitor.deals.constants import DealStatus, Phase, RoleKind
 from dealmonitor.deals.models import Ambition, Deal, Participation, Role, Theme
 from dealmonitor.deals.rules import is_programme_admin
+from dealmonitor.deals.selectors import visible_deals
 from dealmonitor.impact.constants import AssumptionStatus, IndicatorScope, Level
 from dealmonitor.impact.models import Assumption, Element, Indicator, Measurement
 from dealmonitor.organisations.constants import OrganisationType
@@ -31,9 +32,15 @@ from .models import (
 # Bottlenecks ------------------------------------------------------------------------------
 
 
-def bottlenecks(filters=None):
+def of_visible_deals(qs, user, field="deal"):
+    """Rows of the deals `user` may read: everything here hangs off a deal, and
+    `visible_deals` is the one gateway that says which deals those are."""
+    return qs.filter(**{f"{field}__in": visible_deals(user)})
+
+
+def bottlenecks(user, filters=None):
     filters = filters or {}
-    qs = Bottleneck.objects.select_related("deal", "ministry").order_by(
+    qs = of_visible_deals(Bottleneck.objects, user).select_related("deal", "ministry").order_by(
         "ministry__name", "status", "signalled_on", "id"
     )
     if filters.get("status"):
@@ -82,17 +89,18 @@ def status_matrix(rows):
     return out, totals
 
 
-def ministries_with_bottlenecks():
+def ministries_with_bottlenecks(user):
     from dealmonitor.organisations.models import Organisation
 
     return Organisation.objects.filter(
-        type=OrganisationType.MINISTERIE, pk__in=Bottleneck.objects.values("ministry")
+        type=OrganisationType.MINISTERIE,
+        pk__in=of_visible_deals(Bottleneck.objects, user).values("ministry"),
     ).order_by("name")
 
 
-def bottleneck_detail(pk):
+def bottleneck_detail(user, pk):
     return (
-        Bottleneck.objects.select_related("deal", "ministry")
+        of_visible_deals(Bottleneck.objects, user).select_related("deal", "ministry")
         .prefetch_related("status_changes__recorded_by", "uptakes", "lessons")
         .get(pk=pk)
     )
@@ -102,7 +110,7 @@ def bottleneck_detail(pk):
 
 
 def visible_lessons(user):
-    qs = Lesson.objects.select_related("deal").prefetch_related("themes")
+    qs = of_visible_deals(Lesson.objects, user).select_related("deal").prefetch_related("themes")
     if is_programme_admin(user):
         return qs
     condition = Q(visibility=Visibility.PROGRAMMA)
@@ -252,13 +260,15 @@ def deal_learning(user, deal):
     }
 
 
-def revisits_due(today=None):
+def revisits_due(user, today=None):
     """Scaling plans and start conversations not revisited for a year, oldest first."""
     today = today or timezone.localdate()
     limit = today - dt.timedelta(days=REVISIT_AFTER_DAYS)
-    rows = [("scaling", p) for p in ScalingPlan.objects.filter(reviewed_on__lte=limit)
+    rows = [("scaling", p) for p in of_visible_deals(ScalingPlan.objects, user)
+            .filter(reviewed_on__lte=limit)
             .exclude(deal__status=DealStatus.AFGEROND).select_related("deal")]
-    rows += [("start", c) for c in StartConversation.objects.filter(reviewed_on__lte=limit)
+    rows += [("start", c) for c in of_visible_deals(StartConversation.objects, user)
+             .filter(reviewed_on__lte=limit)
              .exclude(deal__status=DealStatus.AFGEROND).select_related("deal")]
     return sorted(rows, key=lambda r: (r[1].reviewed_on, r[1].deal.name))
 
@@ -283,7 +293,7 @@ def _is_current(role, today):
     return role.end is None or role.end >= today
 
 
-def key_person_risk(today=None):
+def key_person_risk(user, today=None):
     """Three lists from the deals' roles:
 
     - `vacant`: a core role (dealmaker, project leader, secretary) in a deal that is not
@@ -296,7 +306,10 @@ def key_person_risk(today=None):
     and `unrecorded`: deals that are not finished and have no core role recorded at all.
     """
     today = today or timezone.localdate()
-    roles = list(Role.objects.select_related("deal", "person").filter(kind__in=KEY_ROLES))
+    roles = list(
+        of_visible_deals(Role.objects, user).select_related("deal", "person")
+        .filter(kind__in=KEY_ROLES)
+    )
     by_deal_kind = defaultdict(list)
     by_person = defaultdict(list)
     for r in roles:
@@ -325,7 +338,8 @@ def key_person_risk(today=None):
     stretched.sort(key=lambda s: (-s["running"], -s["deals"], s["person"].slug))
     with_core = {deal_id for (deal_id, kind) in by_deal_kind if kind in CORE_ROLES}
     unrecorded = list(
-        Deal.objects.exclude(status=DealStatus.AFGEROND).exclude(pk__in=with_core).order_by("name")
+        visible_deals(user).exclude(status=DealStatus.AFGEROND).exclude(pk__in=with_core)
+        .order_by("name")
     )
     return {"vacant": vacant, "stretched": stretched, "no_deputy": no_deputy, "unrecorded": unrecorded}
 
@@ -333,7 +347,7 @@ def key_person_risk(today=None):
 # Evidence gaps ----------------------------------------------------------------------------
 
 
-def evidence_gaps(today=None):
+def evidence_gaps(user, today=None):
     """What an auditor would ask about, each list with its deal:
 
     - ambitions (the deal's own targets, and ambition elements of pathways) without indicator;
@@ -345,15 +359,16 @@ def evidence_gaps(today=None):
     today = today or timezone.localdate()
     year_ago = today - dt.timedelta(days=365)
     ambitions = list(
-        Ambition.objects.filter(scope="deal", indicators__isnull=True).select_related("deal")
-        .order_by("deal__name", "id")
+        of_visible_deals(Ambition.objects, user).filter(scope="deal", indicators__isnull=True)
+        .select_related("deal").order_by("deal__name", "id")
     )
+    elements = of_visible_deals(Element.objects, user, "pathway__deal")
     ambition_elements = list(
-        Element.objects.filter(level=Level.AMBITIE, indicators__isnull=True)
+        elements.filter(level=Level.AMBITIE, indicators__isnull=True)
         .select_related("pathway__deal").order_by("pathway__deal__name", "order", "id")
     )
     stale = list(
-        Indicator.objects.filter(scope=IndicatorScope.PERFORMANCE)
+        of_visible_deals(Indicator.objects, user).filter(scope=IndicatorScope.PERFORMANCE)
         .annotate(last_measured=Max("measurements__date"))
         .filter(Q(last_measured__isnull=True) | Q(last_measured__lt=year_ago))
         .select_related("deal").order_by("deal__name", "name")
@@ -362,19 +377,21 @@ def evidence_gaps(today=None):
         indicator__element=OuterRef("pk")
     ).filter(~Q(evidence_url="") | ~Q(evidence_file=""))
     unevidenced = list(
-        Element.objects.filter(level__in=[Level.OUTPUT, Level.OUTCOME])
+        elements.filter(level__in=[Level.OUTPUT, Level.OUTCOME])
         .annotate(has_evidence=Exists(with_evidence), n_indicators=Count("indicators"))
         .filter(has_evidence=False)
         .select_related("pathway__deal").order_by("pathway__deal__name", "order", "id")
     )
     untested = list(
-        Assumption.objects.filter(status=AssumptionStatus.ONGETOETST, evidence__isnull=True)
+        of_visible_deals(Assumption.objects, user, "link__pathway__deal")
+        .filter(status=AssumptionStatus.ONGETOETST, evidence__isnull=True)
         .select_related("link__pathway__deal", "link__cause", "link__effect")
         .order_by("link__pathway__deal__name", "id")
     )
     return {
         "ambitions": ambitions,
         "ambition_elements": ambition_elements,
+        "ambition_count": len(ambitions) + len(ambition_elements),
         "stale_indicators": stale,
         "unevidenced_elements": unevidenced,
         "untested_assumptions": untested,
@@ -391,33 +408,40 @@ def _bars(pairs):
     return [{"label": label, "count": n, "percent": round(100 * n / top)} for label, n in pairs]
 
 
-def programme_overview(today=None):
+def programme_overview(user, today=None):
     today = today or timezone.localdate()
-    deals = Deal.objects.all()
+    deals = visible_deals(user)
     by_phase = dict(deals.order_by().values_list("phase").annotate(n=Count("pk")))
     phase_rows = [(p.label, by_phase.get(p.value, 0)) for p in Phase]
     if by_phase.get(""):
         phase_rows.append((None, by_phase[""]))
     themes = (
-        Theme.objects.annotate(n=Count("deals", distinct=True)).filter(n__gt=0).order_by("-n", "name")
+        Theme.objects.filter(deals__in=deals).annotate(n=Count("deals", distinct=True))
+        .order_by("-n", "name")
     )
     type_labels = dict(OrganisationType.choices)
     by_type = (
-        Participation.objects.order_by().values_list("organisation__type")
+        of_visible_deals(Participation.objects, user).order_by().values_list("organisation__type")
         .annotate(n=Count("organisation", distinct=True), d=Count("deal", distinct=True))
     )
     partner_types = sorted(
         ({"label": type_labels.get(t, t), "organisations": n, "deals": d} for t, n, d in by_type),
         key=lambda r: (-r["organisations"], r["label"]),
     )
-    b_status = dict(Bottleneck.objects.order_by().values_list("status").annotate(n=Count("pk")))
+    b_status = dict(
+        of_visible_deals(Bottleneck.objects, user).order_by().values_list("status")
+        .annotate(n=Count("pk"))
+    )
     open_count = sum(n for s, n in b_status.items() if s not in CLOSED_STATUSES)
     uptake_labels = dict(UptakeKind.choices)
-    uptake = Uptake.objects.order_by().values_list("kind").annotate(n=Count("pk"))
+    uptake = list(
+        of_visible_deals(Uptake.objects, user).order_by().values_list("kind").annotate(n=Count("pk"))
+    )
     running = list(deals.filter(status=DealStatus.LOPEND).order_by("name"))
     year_ago = today - dt.timedelta(days=365)
     assessed = set(
-        AssessmentRound.objects.filter(opened_on__gte=year_ago).values_list("deal_id", flat=True)
+        of_visible_deals(AssessmentRound.objects, user).filter(opened_on__gte=year_ago)
+        .values_list("deal_id", flat=True)
     )
     return {
         "deal_count": deals.count(),
@@ -432,7 +456,8 @@ def programme_overview(today=None):
         "running": running,
         "assessed": [d for d in running if d.pk in assessed],
         "not_assessed": [d for d in running if d.pk not in assessed],
-        "lesson_count": Lesson.objects.filter(visibility=Visibility.PROGRAMMA).count(),
-        "deliverable_count": Deliverable.objects.count(),
-        "revisits_due": revisits_due(today),
+        "lesson_count": of_visible_deals(Lesson.objects, user)
+        .filter(visibility=Visibility.PROGRAMMA).count(),
+        "deliverable_count": of_visible_deals(Deliverable.objects, user).count(),
+        "revisits_due": revisits_due(user, today),
     }

@@ -46,6 +46,12 @@ def _deal(request, slug):
         raise Http404(_("No deal with this identifier.")) from None
 
 
+def _visible(request, model, pk, *related):
+    """One record of a deal the user may read, or 404."""
+    qs = selectors.of_visible_deals(model.objects, request.user).select_related("deal", *related)
+    return get_object_or_404(qs, pk=pk)
+
+
 def _login(request):
     return redirect(f"{reverse(settings.LOGIN_URL)}?next={request.path}")
 
@@ -78,15 +84,15 @@ def _can_edit(request, deal):
 
 
 def programme(request):
-    return render(request, "learning/programme.html", {"overview": selectors.programme_overview()})
+    return render(request, "learning/programme.html", {"overview": selectors.programme_overview(request.user)})
 
 
 def evidence_gaps(request):
-    return render(request, "learning/evidence_gaps.html", {"gaps": selectors.evidence_gaps()})
+    return render(request, "learning/evidence_gaps.html", {"gaps": selectors.evidence_gaps(request.user)})
 
 
 def key_persons(request):
-    return render(request, "learning/key_persons.html", {"risk": selectors.key_person_risk()})
+    return render(request, "learning/key_persons.html", {"risk": selectors.key_person_risk(request.user)})
 
 
 # Bottlenecks ------------------------------------------------------------------------------
@@ -94,7 +100,7 @@ def key_persons(request):
 
 def bottleneck_list(request):
     filters = {k: request.GET.get(k, "") for k in ("status", "ministry", "kind")}
-    rows = list(selectors.bottlenecks(filters))
+    rows = list(selectors.bottlenecks(request.user, filters))
     matrix, totals = selectors.status_matrix(rows)
     return render(request, "learning/bottleneck_list.html", {
         "groups": selectors.bottlenecks_by_ministry(rows),
@@ -102,7 +108,7 @@ def bottleneck_list(request):
         "totals": totals,
         "statuses": BottleneckStatus.choices,
         "kinds": BottleneckKind.choices,
-        "ministries": selectors.ministries_with_bottlenecks(),
+        "ministries": selectors.ministries_with_bottlenecks(request.user),
         "filters": filters,
         "count": len(rows),
     })
@@ -110,7 +116,7 @@ def bottleneck_list(request):
 
 def bottleneck_detail(request, pk, status_form=None):
     try:
-        bottleneck = selectors.bottleneck_detail(pk)
+        bottleneck = selectors.bottleneck_detail(request.user, pk)
     except Bottleneck.DoesNotExist:
         raise Http404 from None
     can_edit = _can_edit(request, bottleneck.deal)
@@ -171,7 +177,7 @@ def bottleneck_create(request, slug):
 
 
 def bottleneck_edit(request, pk):
-    bottleneck = get_object_or_404(Bottleneck.objects.select_related("deal"), pk=pk)
+    bottleneck = _visible(request, Bottleneck, pk)
     return _bottleneck_form(request, bottleneck.deal, bottleneck)
 
 
@@ -242,7 +248,7 @@ def lesson_create(request, slug):
 
 
 def lesson_edit(request, pk):
-    lesson = get_object_or_404(Lesson.objects.select_related("deal"), pk=pk)
+    lesson = _visible(request, Lesson, pk)
     return _lesson_form(request, lesson.deal, lesson)
 
 
@@ -274,12 +280,12 @@ def round_open(request, slug):
     }, status=400 if form.errors else 200)
 
 
-def _round(pk):
-    return get_object_or_404(AssessmentRound.objects.select_related("deal", "template"), pk=pk)
+def _round(request, pk):
+    return _visible(request, AssessmentRound, pk, "template")
 
 
 def round_detail(request, pk):
-    round = _round(pk)
+    round = _round(request, pk)
     if not _allowed(request, learning_rules.can_read_assessment, round.deal):
         return _login(request)
     data = selectors.round_results(round)
@@ -297,7 +303,7 @@ def round_detail(request, pk):
 
 
 def round_answer(request, pk):
-    round = _round(pk)
+    round = _round(request, pk)
     deal = round.deal
     if not _allowed(request, learning_rules.can_answer_assessment, deal):
         return _login(request)
@@ -334,7 +340,7 @@ def round_answer(request, pk):
 
 
 def round_close(request, pk):
-    round = _round(pk)
+    round = _round(request, pk)
     deal = round.deal
     if not _allowed(request, learning_rules.can_edit_learning, deal):
         return _login(request)
@@ -394,7 +400,7 @@ def deliverable_create(request, slug):
 
 
 def adoption_create(request, pk):
-    deliverable = get_object_or_404(Deliverable.objects.select_related("deal"), pk=pk)
+    deliverable = _visible(request, Deliverable, pk)
     deal = deliverable.deal
     if not _allowed(request, learning_rules.can_edit_learning, deal):
         return _login(request)
@@ -485,7 +491,7 @@ def _deal_item_form(request, deal, form, save, title, button, done):
 def milestone_form(request, slug=None, pk=None):
     from .forms import MilestoneForm
 
-    milestone = get_object_or_404(Milestone.objects.select_related("deal"), pk=pk) if pk else None
+    milestone = _visible(request, Milestone, pk) if pk else None
     deal = milestone.deal if milestone else _deal(request, slug)
     if not _allowed(request, learning_rules.can_edit_learning, deal):
         return _login(request)
@@ -500,7 +506,7 @@ def milestone_form(request, slug=None, pk=None):
 def experiment_form(request, slug=None, pk=None):
     from .forms import ExperimentForm
 
-    experiment = get_object_or_404(Experiment.objects.select_related("deal"), pk=pk) if pk else None
+    experiment = _visible(request, Experiment, pk) if pk else None
     deal = experiment.deal if experiment else _deal(request, slug)
     if not _allowed(request, learning_rules.can_edit_learning, deal):
         return _login(request)

@@ -175,3 +175,41 @@ def test_a_rounds_scores_are_for_the_deal_and_the_programme_only(client, deal, r
     client.force_login(rotterdam_user)
     page = client.get(rnd.get_absolute_url()).content.decode()
     assert "Vertrouwelijk" in page and "Alleen voor de deal" in page
+
+
+def test_a_deal_hidden_by_the_gateway_leaves_no_trace(client, monkeypatch, deal, other_deal, ministry):
+    """Every learning page reads deals through `visible_deals`: a deal it hides (for
+    instance one not published yet) shows nowhere, and its records give 404."""
+    from dealmonitor.deals.models import Deal, Role
+    from dealmonitor.organisations.models import Person
+
+    hidden = services.report_bottleneck(actor=None, deal=other_deal, title="Geheim knelpunt",
+                                        kind="data", ministry=ministry)
+    lesson = services.save_lesson(actor=None, deal=other_deal, title="Geheime les", text="knelpunt",
+                                  kind="inzicht")
+    services.save_uptake(actor=None, deal=other_deal, kind="standaard", title="Geheime norm")
+    Role.objects.create(deal=other_deal, person=Person.objects.create(slug="p-geheim"),
+                        kind="projectleider")
+    services.report_bottleneck(actor=None, deal=deal, title="Open knelpunt", kind="data")
+    monkeypatch.setattr("dealmonitor.learning.selectors.visible_deals",
+                        lambda user: Deal.objects.exclude(pk=other_deal.pk))
+    monkeypatch.setattr("dealmonitor.learning.views.visible_deals",
+                        lambda user: Deal.objects.exclude(pk=other_deal.pk))
+    for name in ("learning:programme", "learning:bottlenecks", "learning:key_persons",
+                 "learning:evidence_gaps"):
+        page = client.get(reverse(name)).content.decode()
+        assert other_deal.name not in page and "Geheim" not in page, name
+    assert "Open knelpunt" in client.get(reverse("learning:bottlenecks")).content.decode()
+    assert "Geheime les" not in client.get(reverse("learning:lessons") + "?q=knelpunt").content.decode()
+    assert client.get(hidden.get_absolute_url()).status_code == 404
+    assert client.get(lesson.get_absolute_url()).status_code == 404
+    assert client.get(reverse("learning:deal", args=[other_deal.slug])).status_code == 404
+
+
+def test_the_evidence_gap_headings_count_what_they_list(client, deal):
+    from dealmonitor.deals.models import Ambition
+
+    Ambition.objects.create(deal=deal, text="1000 woningen verduurzaamd")
+    Ambition.objects.create(deal=deal, text="Alle wijken aardgasvrij")
+    page = client.get(reverse("learning:evidence_gaps")).content.decode()
+    assert "Ambities zonder indicator (2)" in page
