@@ -213,3 +213,61 @@ def test_the_evidence_gap_headings_count_what_they_list(client, deal):
     Ambition.objects.create(deal=deal, text="Alle wijken aardgasvrij")
     page = client.get(reverse("learning:evidence_gaps")).content.decode()
     assert "Ambities zonder indicator (2)" in page
+
+
+def _statement_post(statements, extra=(), description="Scoor eerlijk."):
+    """The form data of the new-version page: kept statements (with order and removal) and
+    new ones in the blank rows."""
+    rows = list(statements) + list(extra)
+    data = {"statements-TOTAL_FORMS": str(len(rows)),
+            "statements-INITIAL_FORMS": str(len(statements)),
+            "statements-MIN_NUM_FORMS": "0", "statements-MAX_NUM_FORMS": "1000",
+            "description": description}
+    for i, row in enumerate(rows):
+        for key, value in row.items():
+            data[f"statements-{i}-{key}"] = value
+    return data
+
+
+def test_the_programme_publishes_a_new_template_version_in_the_browser_form(client, staff_user, team_user, default_template):
+    url = reverse("learning:template_version", args=[default_template.pk])
+    client.force_login(team_user)
+    assert client.get(url).status_code == 403  # a deal team does not configure templates
+    client.force_login(staff_user)
+    page = client.get(url).content.decode()
+    assert "Stelling 1" in page and "Nieuwe stelling" in page
+    old = list(default_template.statements.all())
+    rows = [{"code": s.code, "theme": s.theme, "text": s.text, "ORDER": str(i)}
+            for i, s in enumerate(old, start=1)]
+    rows[0]["text"] = "De doelen van de deal zijn meetbaar."  # reworded, same code
+    rows[1]["DELETE"] = "on"  # removed
+    rows[2]["ORDER"] = "99"  # moved to the end
+    new_row = {"code": "data", "theme": "Data", "text": "We delen onze data met andere deals.",
+               "ORDER": "50"}
+    response = client.post(url, _statement_post(rows, [new_row, {}]))
+    assert response.status_code == 302
+    from dealmonitor.learning.models import AssessmentTemplate
+
+    new = AssessmentTemplate.objects.get(name=default_template.name, version=default_template.version + 1)
+    codes = list(new.statements.values_list("code", flat=True))
+    assert codes == [rows[0]["code"], *[r["code"] for r in rows[3:]], "data", rows[2]["code"]]
+    assert new.statements.get(code=rows[0]["code"]).text == "De doelen van de deal zijn meetbaar."
+    assert new.is_default and new.description == "Scoor eerlijk."
+    default_template.refresh_from_db()
+    assert not default_template.is_default
+    assert default_template.statements.get(code=rows[0]["code"]).text == old[0].text  # kept as it was
+    assert new.history.first().history_user == staff_user
+
+
+def test_a_new_version_with_two_statements_of_one_code_is_refused(client, staff_user, default_template):
+    client.force_login(staff_user)
+    url = reverse("learning:template_version", args=[default_template.pk])
+    rows = [{"code": s.code, "theme": s.theme, "text": s.text, "ORDER": str(i)}
+            for i, s in enumerate(default_template.statements.all(), start=1)]
+    rows.append({"code": rows[0]["code"], "theme": "Dubbel", "text": "Nog een", "ORDER": "40"})
+    response = client.post(url, _statement_post(rows[:-1], rows[-1:]))
+    assert response.status_code == 400
+    assert "eigen code" in response.content.decode()
+    from dealmonitor.learning.models import AssessmentTemplate
+
+    assert AssessmentTemplate.objects.filter(name=default_template.name).count() == 1
