@@ -130,7 +130,8 @@ def events(request):
 def event_detail(request, pk):
     event = get_object_or_404(CommunityEvent, pk=pk)
     deals = list(
-        event.deals.filter(pk__in=visible_deals(request.user)).prefetch_related("themes")
+        event.deals.filter(pk__in=visible_deals(request.user))
+        .prefetch_related("themes", "phase_changes")
     )
     can_manage = request.user.is_authenticated and connection_rules.can_manage_events(
         request.user

@@ -7,6 +7,7 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
+from dealmonitor.deals.models import PhaseChange
 from dealmonitor.deals.tests.factories import DealFactory, OrganisationFactory, ParticipationFactory
 from dealmonitor.learning import services
 from dealmonitor.learning.models import Answer, AssessmentRound, Bottleneck, Lesson, Uptake
@@ -151,7 +152,9 @@ def test_the_lessons_page_searches_and_filters(client, deal):
 def test_the_demo_shows_the_isde_change_as_resolved_bottleneck_and_uptake(demo_data):
     call_command("loadlearningdemo")
     counts = (Bottleneck.objects.count(), Lesson.objects.count(), Uptake.objects.count(), Answer.objects.count())
+    phases = PhaseChange.objects.count()
     call_command("loadlearningdemo")
+    assert PhaseChange.objects.count() == phases
     assert counts == (Bottleneck.objects.count(), Lesson.objects.count(), Uptake.objects.count(),
                       Answer.objects.count())
     isde = Bottleneck.objects.get(deal__slug="cd-energieke-wijken", rule__contains="ISDE")
@@ -161,6 +164,20 @@ def test_the_demo_shows_the_isde_change_as_resolved_bottleneck_and_uptake(demo_d
     assert rounds.count() == 2 and all(r.is_example for r in rounds)
     assert Answer.objects.filter(is_example=False).count() == 0
     assert Bottleneck.objects.filter(is_example=True).exclude(title__startswith="Voorbeeld").count() == 0
+    # every part on real deals: phase transitions with history, deliverables with adopters,
+    # milestones, experiments, scaling plans
+    from dealmonitor.deals.models import Deal
+    from dealmonitor.learning.models import Adoption, Experiment, Milestone, ScalingPlan
+
+    impact = Deal.objects.get(slug="cd-impact-ondernemen")
+    assert impact.phase == "borgen"
+    assert list(impact.phase_changes.values_list("phase", "started_on")) == [
+        ("aanjagen", dt.date(2021, 3, 11)), ("borgen", dt.date(2024, 3, 15))]
+    assert Adoption.objects.filter(deliverable__name="Crowd Safety Manager").count() == 2
+    assert Milestone.objects.filter(deal__slug="cd-ruimte-voor-lopen").count() == 2
+    assert Experiment.objects.filter(deal__slug="cd-inclusieve-stad").exists()
+    assert ScalingPlan.objects.filter(deal__slug="cd-lokale-weerbaarheid-cybercrime").exists()
+    assert Deal.objects.get(slug="td-krachtige-kernen").phase == "verkennen"
 
 
 def test_a_rounds_scores_are_for_the_deal_and_the_programme_only(client, deal, rotterdam, rotterdam_user, outsider):
