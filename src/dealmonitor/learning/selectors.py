@@ -457,7 +457,10 @@ def programme_overview(user, today=None):
     uptake = list(
         of_visible_deals(Uptake.objects, user).order_by().values_list("kind").annotate(n=Count("pk"))
     )
-    running = list(deals.filter(status=DealStatus.LOPEND).order_by("name"))
+    running = list(
+        deals.filter(status=DealStatus.LOPEND)
+        .annotate(last_round=Max("assessment_rounds__opened_on")).order_by("name")
+    )
     year_ago = today - dt.timedelta(days=365)
     assessed = set(
         of_visible_deals(AssessmentRound.objects, user).filter(opened_on__gte=year_ago)

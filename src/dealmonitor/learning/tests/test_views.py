@@ -288,3 +288,11 @@ def test_a_new_version_with_two_statements_of_one_code_is_refused(client, staff_
     from dealmonitor.learning.models import AssessmentTemplate
 
     assert AssessmentTemplate.objects.filter(name=default_template.name).count() == 1
+
+
+def test_coverage_names_when_each_running_deal_last_held_a_round(client, deal, other_deal):
+    services.open_round(actor=None, deal=deal, name="Tussenmeting", opened_on=dt.date(2023, 3, 1))
+    page = client.get(reverse("learning:programme")).content.decode()
+    assert "0 van de 2 lopende deals" in page
+    assert f"{deal.name}</a> – laatste ronde geopend in maart 2023" in page
+    assert f"{other_deal.name}</a> – nog nooit een ronde gehouden" in page
