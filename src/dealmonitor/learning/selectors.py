@@ -10,8 +10,8 @@ from django.utils import timezone
 
 from dealmonitor.deals.constants import DealStatus, Phase, RoleKind
 from dealmonitor.deals.models import Ambition, Deal, Participation, Role, Theme
-from dealmonitor.deals.rules import is_programme_admin
-from dealmonitor.deals.selectors import visible_deals
+from dealmonitor.deals.internal import public_bottlenecks_q
+from dealmonitor.deals.selectors import internal_deals_q, visible_deals
 from dealmonitor.impact.constants import AssumptionStatus, IndicatorScope, Level
 from dealmonitor.impact.models import Assumption, Element, Indicator, Measurement
 from dealmonitor.organisations.constants import OrganisationType
@@ -32,15 +32,17 @@ from .models import (
 # Bottlenecks ------------------------------------------------------------------------------
 
 
-def of_visible_deals(qs, user, field="deal"):
-    """Rows of the deals `user` may read: everything here hangs off a deal, and
-    `visible_deals` is the one gateway that says which deals those are."""
-    return qs.filter(**{f"{field}__in": visible_deals(user)})
+def visible_bottlenecks(user):
+    """Bottlenecks of the deals `user` may read; one that is not resolved is internal to its
+    deal (deals/internal.py) and shown only to those who may see the deal's internals."""
+    return Bottleneck.objects.filter(deal__in=visible_deals(user)).filter(
+        public_bottlenecks_q() | internal_deals_q(user)
+    )
 
 
 def bottlenecks(user, filters=None):
     filters = filters or {}
-    qs = of_visible_deals(Bottleneck.objects, user).select_related("deal", "ministry").order_by(
+    qs = visible_bottlenecks(user).select_related("deal", "ministry").order_by(
         "ministry__name", "status", "signalled_on", "id"
     )
     if filters.get("status"):
@@ -93,14 +95,13 @@ def ministries_with_bottlenecks(user):
     from dealmonitor.organisations.models import Organisation
 
     return Organisation.objects.filter(
-        type=OrganisationType.MINISTERIE,
-        pk__in=of_visible_deals(Bottleneck.objects, user).values("ministry"),
+        type=OrganisationType.MINISTERIE, pk__in=visible_bottlenecks(user).values("ministry")
     ).order_by("name")
 
 
 def bottleneck_detail(user, pk):
     return (
-        of_visible_deals(Bottleneck.objects, user).select_related("deal", "ministry")
+        visible_bottlenecks(user).select_related("deal", "ministry")
         .prefetch_related("status_changes__recorded_by", "uptakes", "lessons")
         .get(pk=pk)
     )
@@ -110,13 +111,13 @@ def bottleneck_detail(user, pk):
 
 
 def visible_lessons(user):
-    qs = of_visible_deals(Lesson.objects, user).select_related("deal").prefetch_related("themes")
-    if is_programme_admin(user):
-        return qs
-    condition = Q(visibility=Visibility.PROGRAMMA)
-    if user and user.is_authenticated:
-        condition |= Q(deal__in=user.deal_memberships.values("deal"))
-    return qs.filter(condition)
+    """Lessons of the deals `user` may read: those for the whole programme, and those for the
+    deal only where the user may see the deal's internals."""
+    return (
+        Lesson.objects.select_related("deal").prefetch_related("themes")
+        .filter(deal__in=visible_deals(user))
+        .filter(Q(visibility=Visibility.PROGRAMMA) | internal_deals_q(user))
+    )
 
 
 def lesson_library(user, *, q="", phase="", theme=None, kind="", deal=None):
@@ -259,7 +260,10 @@ def themes_of(results):
 
 def deal_learning(user, deal):
     return {
-        "bottlenecks": list(deal.bottlenecks.select_related("ministry").order_by("-signalled_on", "id")),
+        "bottlenecks": list(
+            visible_bottlenecks(user).filter(deal=deal).select_related("ministry")
+            .order_by("-signalled_on", "id")
+        ),
         "lessons": list(visible_lessons(user).filter(deal=deal).order_by("-learned_on", "id")),
         "rounds": list(
             deal.assessment_rounds.select_related("template")
@@ -284,11 +288,10 @@ def revisits_due(user, today=None):
     """Scaling plans and start conversations not revisited for a year, oldest first."""
     today = today or timezone.localdate()
     limit = today - dt.timedelta(days=REVISIT_AFTER_DAYS)
-    rows = [("scaling", p) for p in of_visible_deals(ScalingPlan.objects, user)
-            .filter(reviewed_on__lte=limit)
+    deals = visible_deals(user)
+    rows = [("scaling", p) for p in ScalingPlan.objects.filter(reviewed_on__lte=limit, deal__in=deals)
             .exclude(deal__status=DealStatus.AFGEROND).select_related("deal")]
-    rows += [("start", c) for c in of_visible_deals(StartConversation.objects, user)
-             .filter(reviewed_on__lte=limit)
+    rows += [("start", c) for c in StartConversation.objects.filter(reviewed_on__lte=limit, deal__in=deals)
              .exclude(deal__status=DealStatus.AFGEROND).select_related("deal")]
     return sorted(rows, key=lambda r: (r[1].reviewed_on, r[1].deal.name))
 
@@ -326,9 +329,9 @@ def key_person_risk(user, today=None):
     and `unrecorded`: deals that are not finished and have no core role recorded at all.
     """
     today = today or timezone.localdate()
+    readable = visible_deals(user)
     roles = list(
-        of_visible_deals(Role.objects, user).select_related("deal", "person")
-        .filter(kind__in=KEY_ROLES)
+        Role.objects.select_related("deal", "person").filter(kind__in=KEY_ROLES, deal__in=readable)
     )
     by_deal_kind = defaultdict(list)
     by_person = defaultdict(list)
@@ -358,8 +361,7 @@ def key_person_risk(user, today=None):
     stretched.sort(key=lambda s: (-s["running"], -s["deals"], s["person"].slug))
     with_core = {deal_id for (deal_id, kind) in by_deal_kind if kind in CORE_ROLES}
     unrecorded = list(
-        visible_deals(user).exclude(status=DealStatus.AFGEROND).exclude(pk__in=with_core)
-        .order_by("name")
+        readable.exclude(status=DealStatus.AFGEROND).exclude(pk__in=with_core).order_by("name")
     )
     return {"vacant": vacant, "stretched": stretched, "no_deputy": no_deputy, "unrecorded": unrecorded}
 
@@ -378,17 +380,19 @@ def evidence_gaps(user, today=None):
     """
     today = today or timezone.localdate()
     year_ago = today - dt.timedelta(days=365)
+    deals = visible_deals(user)
     ambitions = list(
-        of_visible_deals(Ambition.objects, user).filter(scope="deal", indicators__isnull=True)
-        .select_related("deal").order_by("deal__name", "id")
+        Ambition.objects.filter(scope="deal", indicators__isnull=True, deal__in=deals)
+        .select_related("deal")
+        .order_by("deal__name", "id")
     )
-    elements = of_visible_deals(Element.objects, user, "pathway__deal")
     ambition_elements = list(
-        elements.filter(level=Level.AMBITIE, indicators__isnull=True)
+        Element.objects.filter(level=Level.AMBITIE, indicators__isnull=True,
+                               pathway__deal__in=deals)
         .select_related("pathway__deal").order_by("pathway__deal__name", "order", "id")
     )
     stale = list(
-        of_visible_deals(Indicator.objects, user).filter(scope=IndicatorScope.PERFORMANCE)
+        Indicator.objects.filter(scope=IndicatorScope.PERFORMANCE, deal__in=deals)
         .annotate(last_measured=Max("measurements__date"))
         .filter(Q(last_measured__isnull=True) | Q(last_measured__lt=year_ago))
         .select_related("deal").order_by("deal__name", "name")
@@ -397,14 +401,14 @@ def evidence_gaps(user, today=None):
         indicator__element=OuterRef("pk")
     ).filter(~Q(evidence_url="") | ~Q(evidence_file=""))
     unevidenced = list(
-        elements.filter(level__in=[Level.OUTPUT, Level.OUTCOME])
+        Element.objects.filter(level__in=[Level.OUTPUT, Level.OUTCOME], pathway__deal__in=deals)
         .annotate(has_evidence=Exists(with_evidence), n_indicators=Count("indicators"))
         .filter(has_evidence=False)
         .select_related("pathway__deal").order_by("pathway__deal__name", "order", "id")
     )
     untested = list(
-        of_visible_deals(Assumption.objects, user, "link__pathway__deal")
-        .filter(status=AssumptionStatus.ONGETOETST, evidence__isnull=True)
+        Assumption.objects.filter(status=AssumptionStatus.ONGETOETST, evidence__isnull=True,
+                                  link__pathway__deal__in=deals)
         .select_related("link__pathway__deal", "link__cause", "link__effect")
         .order_by("link__pathway__deal__name", "id")
     )
@@ -436,12 +440,12 @@ def programme_overview(user, today=None):
     if by_phase.get(""):
         phase_rows.append((None, by_phase[""]))
     themes = (
-        Theme.objects.filter(deals__in=deals).annotate(n=Count("deals", distinct=True))
-        .order_by("-n", "name")
+        Theme.objects.annotate(n=Count("deals", filter=Q(deals__in=deals), distinct=True))
+        .filter(n__gt=0).order_by("-n", "name")
     )
     type_labels = dict(OrganisationType.choices)
     by_type = (
-        of_visible_deals(Participation.objects, user).order_by().values_list("organisation__type")
+        Participation.objects.filter(deal__in=deals).order_by().values_list("organisation__type")
         .annotate(n=Count("organisation", distinct=True), d=Count("deal", distinct=True))
     )
     partner_types = sorted(
@@ -449,21 +453,18 @@ def programme_overview(user, today=None):
         key=lambda r: (-r["organisations"], r["label"]),
     )
     b_status = dict(
-        of_visible_deals(Bottleneck.objects, user).order_by().values_list("status")
-        .annotate(n=Count("pk"))
+        visible_bottlenecks(user).order_by().values_list("status").annotate(n=Count("pk"))
     )
     open_count = sum(n for s, n in b_status.items() if s not in CLOSED_STATUSES)
     uptake_labels = dict(UptakeKind.choices)
-    uptake = list(
-        of_visible_deals(Uptake.objects, user).order_by().values_list("kind").annotate(n=Count("pk"))
-    )
+    uptake = Uptake.objects.filter(deal__in=deals).order_by().values_list("kind").annotate(n=Count("pk"))
     running = list(
         deals.filter(status=DealStatus.LOPEND)
         .annotate(last_round=Max("assessment_rounds__opened_on")).order_by("name")
     )
     year_ago = today - dt.timedelta(days=365)
     assessed = set(
-        of_visible_deals(AssessmentRound.objects, user).filter(opened_on__gte=year_ago)
+        AssessmentRound.objects.filter(opened_on__gte=year_ago, deal__in=deals)
         .values_list("deal_id", flat=True)
     )
     return {
@@ -479,8 +480,7 @@ def programme_overview(user, today=None):
         "running": running,
         "assessed": [d for d in running if d.pk in assessed],
         "not_assessed": [d for d in running if d.pk not in assessed],
-        "lesson_count": of_visible_deals(Lesson.objects, user)
-        .filter(visibility=Visibility.PROGRAMMA).count(),
-        "deliverable_count": of_visible_deals(Deliverable.objects, user).count(),
+        "lesson_count": visible_lessons(user).count(),
+        "deliverable_count": Deliverable.objects.filter(deal__in=deals).count(),
         "revisits_due": revisits_due(user, today),
     }

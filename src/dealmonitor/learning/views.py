@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from dealmonitor.deals.internal import public_fields
 from dealmonitor.deals.models import Deal
 from dealmonitor.deals.selectors import visible_deals
 from dealmonitor.organisations.models import Organisation
@@ -48,10 +49,9 @@ def _deal(request, slug):
         raise Http404(_("No deal with this identifier.")) from None
 
 
-def _visible(request, model, pk, *related):
-    """One record of a deal the user may read, or 404."""
-    qs = selectors.of_visible_deals(model.objects, request.user).select_related("deal", *related)
-    return get_object_or_404(qs, pk=pk)
+def _of_visible_deals(request, model):
+    """Rows of `model` that belong to a deal the user may read (others: 404)."""
+    return model.objects.filter(deal__in=visible_deals(request.user))
 
 
 def _login(request):
@@ -179,7 +179,9 @@ def bottleneck_create(request, slug):
 
 
 def bottleneck_edit(request, pk):
-    bottleneck = _visible(request, Bottleneck, pk)
+    bottleneck = get_object_or_404(
+        selectors.visible_bottlenecks(request.user).select_related("deal"), pk=pk
+    )
     return _bottleneck_form(request, bottleneck.deal, bottleneck)
 
 
@@ -250,7 +252,7 @@ def lesson_create(request, slug):
 
 
 def lesson_edit(request, pk):
-    lesson = _visible(request, Lesson, pk)
+    lesson = get_object_or_404(selectors.visible_lessons(request.user), pk=pk)
     return _lesson_form(request, lesson.deal, lesson)
 
 
@@ -316,7 +318,9 @@ def round_open(request, slug):
 
 
 def _round(request, pk):
-    return _visible(request, AssessmentRound, pk, "template")
+    return get_object_or_404(
+        _of_visible_deals(request, AssessmentRound).select_related("deal", "template"), pk=pk
+    )
 
 
 def round_detail(request, pk):
@@ -435,12 +439,14 @@ def deliverable_create(request, slug):
 
 
 def adoption_create(request, pk):
-    deliverable = _visible(request, Deliverable, pk)
+    deliverable = get_object_or_404(
+        _of_visible_deals(request, Deliverable).select_related("deal"), pk=pk
+    )
     deal = deliverable.deal
     if not _allowed(request, learning_rules.can_edit_learning, deal):
         return _login(request)
     return _simple_create(
-        request, deal, AdoptionForm(request.POST or None),
+        request, deal, AdoptionForm(request.POST or None, user=request.user),
         lambda data: services.add_adoption(actor=request.user, deliverable=deliverable, **data),
         _("Who adopted %(name)s?") % {"name": deliverable.name}, _("Save adopter"),
         _("The adopter has been saved."),
@@ -471,15 +477,19 @@ def _revisit_page(request, slug, *, model, form_class, save, template, done):
     elif can_edit:
         form = form_class(instance=current)
     history = list(current.history.order_by("-history_date")[:10]) if current else []
+    internal = request.user.is_authenticated and learning_rules.can_view_internal(request.user, deal)
+    shown = [name for name in form_class._meta.fields if name != "reviewed_on"]
+    if not internal:
+        shown = public_fields(model, shown)
     return render(request, template, {
         "deal": deal, "current": current, "form": form, "can_edit": can_edit,
         "due": current.revisit_due() if current else False,
         "versions": history,
-        "rows": [_display(current, name) for name in form_class._meta.fields if name != "reviewed_on"]
-        if current else [],
+        "rows": [_display(current, name) for name in shown] if current else [],
+        # Stances are internal (deals/internal.py): the hints only for those who may see them.
         "participations": deal.participations.select_related("organisation").filter(
             Q(kind="opschalingspartner") | Q(stance="weerstand")
-        ) if model is ScalingPlan else [],
+        ) if model is ScalingPlan and internal else [],
     }, status=400 if form is not None and form.errors else 200)
 
 
@@ -526,7 +536,10 @@ def _deal_item_form(request, deal, form, save, title, button, done):
 def milestone_form(request, slug=None, pk=None):
     from .forms import MilestoneForm
 
-    milestone = _visible(request, Milestone, pk) if pk else None
+    milestone = (
+        get_object_or_404(_of_visible_deals(request, Milestone).select_related("deal"), pk=pk)
+        if pk else None
+    )
     deal = milestone.deal if milestone else _deal(request, slug)
     if not _allowed(request, learning_rules.can_edit_learning, deal):
         return _login(request)
@@ -541,7 +554,10 @@ def milestone_form(request, slug=None, pk=None):
 def experiment_form(request, slug=None, pk=None):
     from .forms import ExperimentForm
 
-    experiment = _visible(request, Experiment, pk) if pk else None
+    experiment = (
+        get_object_or_404(_of_visible_deals(request, Experiment).select_related("deal"), pk=pk)
+        if pk else None
+    )
     deal = experiment.deal if experiment else _deal(request, slug)
     if not _allowed(request, learning_rules.can_edit_learning, deal):
         return _login(request)

@@ -89,9 +89,12 @@ def test_deal_and_round_pages_need_the_same_queries_for_more_data(client, staff_
     assert before == after
 
 
-def test_the_bottleneck_list_shows_days_open_per_ministry(client, deal, ministry):
+def test_the_bottleneck_list_shows_days_open_per_ministry(client, deal, ministry, team_user):
     services.report_bottleneck(actor=None, deal=deal, title="Regel knelt", kind="regelgeving",
                                ministry=ministry, signalled_on=dt.date.today() - dt.timedelta(days=40))
+    # An unresolved bottleneck is internal to its deal: not for the public...
+    assert "Regel knelt" not in client.get(reverse("learning:bottlenecks")).content.decode()
+    client.force_login(team_user)  # ...but for the deal's team
     page = client.get(reverse("learning:bottlenecks")).content.decode()
     assert ministry.name in page and "Regel knelt" in page and ">40<" in page
 
@@ -194,7 +197,8 @@ def test_a_rounds_scores_are_for_the_deal_and_the_programme_only(client, deal, r
     assert "Vertrouwelijk" in page and "Alleen voor de deal" in page
 
 
-def test_a_deal_hidden_by_the_gateway_leaves_no_trace(client, monkeypatch, deal, other_deal, ministry):
+def test_a_deal_hidden_by_the_gateway_leaves_no_trace(client, monkeypatch, deal, other_deal, ministry,
+                                                      staff_user):
     """Every learning page reads deals through `visible_deals`: a deal it hides (for
     instance one not published yet) shows nowhere, and its records give 404."""
     from dealmonitor.deals.models import Deal, Role
@@ -212,6 +216,7 @@ def test_a_deal_hidden_by_the_gateway_leaves_no_trace(client, monkeypatch, deal,
                         lambda user: Deal.objects.exclude(pk=other_deal.pk))
     monkeypatch.setattr("dealmonitor.learning.views.visible_deals",
                         lambda user: Deal.objects.exclude(pk=other_deal.pk))
+    client.force_login(staff_user)  # sees every internal record of the deals it may read
     for name in ("learning:programme", "learning:bottlenecks", "learning:key_persons",
                  "learning:evidence_gaps"):
         page = client.get(reverse(name)).content.decode()
