@@ -1,6 +1,7 @@
 """The annual report of a deal and the portfolio report, as HTML and as PDF: documents with a
 title page, contents and sources, that pdftotext can read."""
 
+import re
 import shutil
 import subprocess
 
@@ -47,6 +48,8 @@ def test_the_deal_report_html_is_a_document(client, filled):
     assert '<section class="title-page"' in html and 'class="toc"' in html
     assert html.count("<h2 ") >= 10  # contents + nine sections
     assert "<svg" in html  # a chart of the numeric indicator
+    # its coordinates are numbers, not Dutch-formatted decimals ("12,5" breaks the drawing)
+    assert not re.search(r'\b(x|y|cx|cy|x1|y1|x2|y2)="-?\d+,\d', html)
     assert 'id="report-performance"' in html and "Woningen verduurzaamd" in html
 
 
