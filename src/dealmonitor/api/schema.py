@@ -18,7 +18,31 @@ WRITE_ERRORS = {
 WRITES = {"post", "put", "patch", "delete"}
 
 
+INT32_MAX = 2147483647
+INT64_MAX = 9223372036854775807
+
+
+def _same_integers_everywhere(node):
+    """Django takes the bounds of an integer field from the database (64 bits on SQLite, 32 on
+    PostgreSQL); the document states the bounds that hold on both, so it does not depend on
+    the database it was generated on."""
+    if isinstance(node, dict):
+        if node.get("type") == "integer":
+            if node.get("maximum") == INT64_MAX:
+                node["maximum"] = INT32_MAX
+                if node.get("format") == "int64":
+                    del node["format"]
+            if node.get("minimum") == -INT64_MAX - 1:
+                node["minimum"] = -INT32_MAX - 1
+        for value in node.values():
+            _same_integers_everywhere(value)
+    elif isinstance(node, list):
+        for value in node:
+            _same_integers_everywhere(value)
+
+
 def add_error_responses(result, generator, request, public):
+    _same_integers_everywhere(result.get("components", {}))
     for path in result.get("paths", {}).values():
         for method, operation in path.items():
             responses = operation.setdefault("responses", {})
