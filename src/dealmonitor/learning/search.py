@@ -30,6 +30,12 @@ def query_stems(text):
 
 def search(queryset, text):
     """The lessons of `queryset` that match `text`, best first, each with `.rank`."""
+    return list(search_lazily(queryset, text))
+
+
+def search_lazily(queryset, text):
+    """As `search`, but on PostgreSQL a queryset, so that a page of results is fetched with
+    LIMIT and counted with COUNT in the database rather than all read into memory."""
     if not query_stems(text):
         return []
     if connection.vendor == "postgresql":
@@ -58,7 +64,7 @@ def _search_postgres(queryset, text):
         )
         .order_by("-rank", "-learned_on", "id")
     )
-    return list(rows)
+    return rows
 
 
 def _search_stems(queryset, text):
