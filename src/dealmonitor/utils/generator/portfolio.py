@@ -10,7 +10,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from dealmonitor.utils import bulk
+from dealmonitor.utils import bulk, cache
 
 from . import words as W
 
@@ -636,6 +636,7 @@ def generate(spec, *, seed=1, related=True, namespace="", log=lambda message: No
         builder.impact()
         builder.learning()
     builder.finish()
+    cache.bump()  # COPY sends no signals: cached whole-portfolio figures are out of date
     timings = {"rows_s": round(time.perf_counter() - started, 1)}
     if related:
         from dealmonitor.connections import related as related_engine
