@@ -114,3 +114,19 @@ def test_generate_fills_a_database_named_on_the_command_line(tmp_path, capsys):
     out = capsys.readouterr().out
     assert "impact.Measurement" in out and "15,000" in out
     assert Path(target).stat().st_size > 1_000_000
+
+
+def test_the_lessons_library_shows_25_lessons_a_page_and_counts_them_all(client):
+    generate(Spec(deals=12, organisations=150, indicators=220, measurements=500), related=False)
+    total = Lesson.objects.filter(visibility="programma").count()
+    assert total > 30
+
+    first = client.get(reverse("learning:lessons"))
+    second = client.get(reverse("learning:lessons") + "?page=2")
+
+    assert len(first.context["lessons"]) == 25
+    assert first.context["page"].paginator.count == total
+    shown = {lesson.pk for lesson in first.context["lessons"]} | {
+        lesson.pk for lesson in second.context["lessons"]}
+    assert len(shown) == 25 + len(second.context["lessons"])  # no lesson on both pages
+    assert "Volgende pagina" in first.content.decode()
