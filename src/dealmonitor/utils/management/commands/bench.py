@@ -84,6 +84,7 @@ class Command(BaseCommand):
         vendors = [v for v in options["databases"].split(",") if v]
         results = []
         started = time.perf_counter()
+        load_at_start = bench.machine()["load_average"]
         for scale in scales:
             for vendor in vendors:
                 url = self._url(vendor, scale, options)
@@ -110,9 +111,11 @@ class Command(BaseCommand):
                 results.append(result)
         elapsed = round(time.perf_counter() - started)
         report(results, self.stdout.write)
-        self.stdout.write(f"whole run: {elapsed} s")
-        path = bench.write_results("pages", results, {"elapsed_s": elapsed,
-                                                      "repeat": options["repeat"]})
+        self.stdout.write(f"whole run: {elapsed} s; load average at the start {load_at_start}, "
+                          f"at the end {bench.machine()['load_average']} "
+                          f"({bench.machine()['cpus']} cores)")
+        path = bench.write_results("pages", results, {
+            "elapsed_s": elapsed, "repeat": options["repeat"], "load_average_at_start": load_at_start})
         self.stdout.write(f"figures written to {path}")
 
 
