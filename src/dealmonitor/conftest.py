@@ -56,10 +56,11 @@ def demo_records():
 
 @pytest.fixture
 def demo_data(db, demo_records):
-    """The demo data loaded through the ordinary import service."""
+    """The demo data loaded through the ordinary import service, published (as `loaddemo`
+    does: the demo deals are public data)."""
     from dealmonitor.deals.services import import_portfolio
 
-    return import_portfolio(actor=None, records=demo_records)
+    return import_portfolio(actor=None, records=demo_records, publish=True)
 
 
 @pytest.fixture

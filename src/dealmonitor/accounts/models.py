@@ -1,38 +1,90 @@
 from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 
 class User(AbstractUser):
-    """The project's own user model, so that roles and organisations can be added later
-    without a painful swap (Django's advice for every new project)."""
+    """The project's own user model.
+
+    Two global roles live on the user: the programme administrator (`is_staff`, Django's own
+    flag, which also opens the admin) and the evaluator (`is_evaluator`: reads every deal,
+    internals included, and exports). Roles in one deal are `DealMembership` rows.
+    See docs/decisions/0004-roles.md.
+    """
+
+    is_evaluator = models.BooleanField(
+        _("evaluator"), default=False,
+        help_text=_("Reads every deal, internal fields included, and may export; changes nothing."),
+    )
 
     class Meta:
         db_table = "accounts_user"
 
 
 class DealMembership(models.Model):
-    """A user's place in a deal: in its team (project leader, secretary) or as a member of a
-    partner organisation. The roles issue builds the full role model on this."""
+    """A user's role in one deal.
+
+    - dealmaker: the ministry's liaison for the deal; reads its internals and edits it;
+    - team: project leader or secretary; edits the deal;
+    - partner: a member of one partner organisation (`organisation`, required); enters that
+      organisation's measurements and self-assessment answers and reads the rest of the deal.
+    """
 
     class Role(models.TextChoices):
+        DEALMAKER = "dealmaker", _("dealmaker")
         TEAM = "team", _("deal team")
         PARTNER = "partner", _("partner member")
 
-    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="deal_memberships")
-    deal = models.ForeignKey("deals.Deal", on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="deal_memberships", verbose_name=_("user")
+    )
+    deal = models.ForeignKey(
+        "deals.Deal", on_delete=models.CASCADE, related_name="memberships", verbose_name=_("deal")
+    )
     role = models.CharField(_("role"), max_length=20, choices=Role.choices)
     organisation = models.ForeignKey(
         "organisations.Organisation", null=True, blank=True, on_delete=models.CASCADE,
         related_name="+", verbose_name=_("organisation"),
+        help_text=_("For a partner member: the organisation they enter data for."),
     )
+    history = HistoricalRecords()
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["user", "deal", "role"], name="unique_deal_membership")
+            models.UniqueConstraint(
+                fields=["user", "deal", "role"], condition=~models.Q(role="partner"),
+                name="unique_deal_membership",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "deal", "organisation"], condition=models.Q(role="partner"),
+                name="unique_partner_membership",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(role="partner") | models.Q(organisation__isnull=False),
+                name="partner_membership_has_organisation",
+            ),
         ]
-        verbose_name = _("deal membership")
-        verbose_name_plural = _("deal memberships")
+        verbose_name = _("deal role")
+        verbose_name_plural = _("deal roles")
 
     def __str__(self):
-        return f"{self.user} – {self.deal} ({self.role})"
+        label = self.get_role_display()
+        if self.organisation_id:
+            label = f"{label}, {self.organisation}"
+        return f"{self.user} – {self.deal} ({label})"
+
+    def clean(self):
+        errors = {}
+        if self.role == self.Role.PARTNER:
+            if not self.organisation_id:
+                errors["organisation"] = _("A partner member belongs to a partner organisation.")
+            elif self.deal_id and not self.deal.participations.filter(
+                organisation_id=self.organisation_id
+            ).exists():
+                errors["organisation"] = _("This organisation is not a partner of the deal.")
+        elif self.organisation_id:
+            errors["organisation"] = _("Only a partner member has an organisation.")
+        if errors:
+            raise ValidationError(errors)

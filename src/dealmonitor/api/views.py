@@ -7,7 +7,7 @@ from dealmonitor.connections import selectors as connection_selectors
 from dealmonitor.connections.serializers import RelatedDealSerializer
 
 from dealmonitor.deals.selectors import visible_deals
-from dealmonitor.organisations.models import Organisation
+from dealmonitor.organisations.selectors import visible_organisations
 
 from . import serializers
 
@@ -42,4 +42,6 @@ class OrganisationViewSet(viewsets.ReadOnlyModelViewSet):
     lookup_value_regex = "[^/]+"
     serializer_class = serializers.OrganisationSerializer
     filterset_fields = ["type", "government_level"]
-    queryset = Organisation.objects.order_by("name")
+
+    def get_queryset(self):
+        return visible_organisations(self.request.user).order_by("name")

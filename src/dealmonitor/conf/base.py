@@ -87,6 +87,8 @@ AUTHENTICATION_BACKENDS = [
     # First: refuses sign-in attempts for a locked-out username and address (django-axes).
     "axes.backends.AxesStandaloneBackend",
     "rules.permissions.ObjectPermissionBackend",
+    # The programme administrator (staff) holds every permission, the admin's included.
+    "dealmonitor.accounts.backends.ProgrammeAdminBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 AUTH_USER_MODEL = "accounts.User"

@@ -2,13 +2,14 @@
 
 from dataclasses import dataclass, field
 
-from django.db.models import Q
+from django.db.models import Prefetch, Q
 
+from dealmonitor.deals.rules import sees_everything
 from dealmonitor.deals.selectors import visible_deals
 
 from . import reasons as reason_text
 from . import rules as connection_rules
-from .constants import DecisionStatus
+from .constants import DecisionStatus, ReasonKind
 from .models import CommunityEvent, Connection, RelatedSuggestion
 
 
@@ -48,10 +49,13 @@ def decisions_for(deal):
 
 def related_for_deal(user, deal, limit=10):
     """A deal's related deals, as people decided them: confirmed connections first, then the
-    engine's suggestions in rank order; dismissed ones apart. Two queries, whatever the size
+    engine's suggestions in rank order; dismissed ones apart. Three queries, whatever the size
     of the portfolio. Returns {"items": [...], "dismissed": [...]}."""
     visible = visible_deals(user)
     decisions = decisions_for(deal)
+    if decisions and not sees_everything(user):
+        readable = set(visible.filter(pk__in=list(decisions)).values_list("pk", flat=True))
+        decisions = {pk: c for pk, c in decisions.items() if pk in readable}
     suggestions = list(
         RelatedSuggestion.objects.filter(deal=deal, other__in=visible)
         .select_related("other")
@@ -60,7 +64,8 @@ def related_for_deal(user, deal, limit=10):
     seen = set()
     confirmed, open_items, dismissed = [], [], []
     for s in suggestions:
-        item = RelatedItem(s.other, s.score, s.rank, s.reasons, decisions.get(s.other_id))
+        item = RelatedItem(s.other, s.score, s.rank, _readable_reasons(user, deal, s.other, s.reasons),
+                           decisions.get(s.other_id))
         seen.add(s.other_id)
         (dismissed if item.dismissed else confirmed if item.confirmed else open_items).append(item)
     for other_pk, decision in decisions.items():
@@ -71,6 +76,25 @@ def related_for_deal(user, deal, limit=10):
     confirmed.sort(key=lambda i: (i.rank is None, i.rank or 0, i.other.name))
     items = confirmed + open_items[: max(0, limit - len(confirmed))]
     return {"items": items, "dismissed": dismissed}
+
+
+def _readable_reasons(user, deal, other, reasons):
+    """A shared regulation comes from the deals' bottlenecks, which are internal until they
+    are resolved: that reason is shown only to who may see the internals of both deals."""
+    if connection_rules.sees_internals_of_both(user, (deal, other)):
+        return reasons
+    return [r for r in reasons if r.get("kind") != ReasonKind.REGULATION]
+
+
+def confirmed_connections(user, limit=50):
+    """Confirmed connections between deals the user may both read, latest first."""
+    visible = visible_deals(user)
+    return (
+        Connection.objects.filter(status=DecisionStatus.CONFIRMED, deal_a__in=visible,
+                                  deal_b__in=visible)
+        .select_related("deal_a", "deal_b", "event")
+        .order_by("-decided_at")[:limit]
+    )
 
 
 def related_as_data(items):
@@ -96,5 +120,25 @@ def can_decide(user, deal, other=None):
     )
 
 
-def events():
-    return CommunityEvent.objects.prefetch_related("deals").order_by("-date")
+def events(user):
+    return CommunityEvent.objects.prefetch_related(
+        Prefetch("deals", queryset=visible_deals(user))
+    ).order_by("-date")
+
+
+def event_detail(user, pk):
+    """An event with only the deals the user may read: the deals taking part, the saved
+    tables, and the lessons and connections noted there."""
+    visible = visible_deals(user)
+    event = CommunityEvent.objects.prefetch_related(
+        Prefetch("deals", queryset=visible.prefetch_related("themes"))
+    ).get(pk=pk)
+    return {
+        "event": event,
+        "deals": list(event.deals.all()),
+        "tables": list(event.tables.prefetch_related(Prefetch("deals", queryset=visible))),
+        "lessons": event.lessons.filter(Q(deal__isnull=True) | Q(deal__in=visible))
+        .select_related("deal"),
+        "connections": event.connections.filter(deal_a__in=visible, deal_b__in=visible)
+        .select_related("deal_a", "deal_b"),
+    }

@@ -1,7 +1,7 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -10,9 +10,8 @@ from dealmonitor.deals.selectors import visible_deals
 
 from . import cop, network as partner_network, selectors, services
 from . import rules as connection_rules
-from .constants import DecisionStatus
 from .forms import ConfirmForm, DismissForm, EventConnectionForm, EventForm, LessonForm
-from .models import CommunityEvent, Connection
+from .models import CommunityEvent
 
 
 def _deal(request, slug):
@@ -23,13 +22,8 @@ def _deal(request, slug):
 
 
 def overview(request):
-    confirmed = (
-        Connection.objects.filter(status=DecisionStatus.CONFIRMED)
-        .select_related("deal_a", "deal_b", "event")
-        .order_by("-decided_at")[:50]
-    )
     return render(request, "connections/overview.html", {
-        "confirmed": confirmed,
+        "confirmed": selectors.confirmed_connections(request.user),
         "deals": visible_deals(request.user).order_by("name").only("slug", "name"),
     })
 
@@ -121,13 +115,16 @@ def events(request):
     elif request.method == "POST":
         raise PermissionDenied
     return render(request, "connections/events.html", {
-        "events": selectors.events(), "form": form, "can_manage": can_manage,
+        "events": selectors.events(request.user), "form": form, "can_manage": can_manage,
     }, status=400 if form is not None and form.is_bound else 200)
 
 
 def event_detail(request, pk):
-    event = get_object_or_404(CommunityEvent.objects.prefetch_related("deals__themes"), pk=pk)
-    deals = list(event.deals.all())
+    try:
+        detail = selectors.event_detail(request.user, pk)
+    except CommunityEvent.DoesNotExist:
+        raise Http404 from None
+    event, deals = detail["event"], detail["deals"]
     can_manage = request.user.is_authenticated and connection_rules.can_manage_events(
         request.user
     )
@@ -158,15 +155,14 @@ def event_detail(request, pk):
                 messages.success(request, _("The connection has been recorded."))
                 return redirect("connections:event", pk=event.pk)
         status = 400
-    saved_tables = list(event.tables.prefetch_related("deals"))
     return render(request, "connections/event_detail.html", {
         "event": event,
         "groups": cop.group_by_phase(deals, today=event.date),
         "proposed": cop.propose_seating(deals),
-        "saved_tables": saved_tables,
+        "saved_tables": detail["tables"],
         "buddies": cop.propose_buddies(deals, today=event.date),
-        "lessons": event.lessons.select_related("deal"),
-        "connections": event.connections.select_related("deal_a", "deal_b"),
+        "lessons": detail["lessons"],
+        "connections": detail["connections"],
         "can_manage": can_manage,
         "lesson_form": lesson_form,
         "connection_form": connection_form,

@@ -36,8 +36,8 @@ class PhaseChangeInline(admin.TabularInline):
 
 @admin.register(Deal)
 class DealAdmin(SimpleHistoryAdmin):
-    list_display = ["name", "kind", "status", "phase", "signing_date"]
-    list_filter = ["kind", "status", "phase", "themes"]
+    list_display = ["name", "kind", "status", "phase", "signing_date", "is_published"]
+    list_filter = ["is_published", "kind", "status", "phase", "themes"]
     search_fields = ["name", "slug", "description"]
     readonly_fields = ["phase"]
     filter_horizontal = ["themes"]

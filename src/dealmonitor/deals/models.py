@@ -84,6 +84,13 @@ class Deal(models.Model):
         _("phase"), max_length=20, choices=Phase.choices, blank=True,
         help_text=_("The current phase; changed only through a phase change, which keeps history."),
     )
+    is_published = models.BooleanField(
+        _("published"), default=False,
+        help_text=_(
+            "A published deal is readable by everyone, without signing in (its internal fields "
+            "excepted); an unpublished deal only by its members, evaluators and the programme."
+        ),
+    )
     all_sources = models.ManyToManyField(
         Source, verbose_name=_("all sources"), blank=True, related_name="+"
     )

@@ -1,6 +1,7 @@
 """Reads of deal data, shaped for the pages and already scoped to what the user may see.
 
-All deals are public in this first version; the roles issue narrows `visible_deals`.
+`visible_deals(user)` is the gateway: every page, API endpoint, export and report that lists
+or looks up deals reads through it (docs/decisions/0004-roles.md).
 """
 
 from collections import Counter, OrderedDict
@@ -10,12 +11,29 @@ from django.db.models.functions import Coalesce, Greatest
 
 from dealmonitor.organisations.constants import OrganisationType
 
+from . import rules as deal_rules
 from .constants import DealStatus, Phase
 from .models import Deal, DealFact, Participation, PartnerCount, Role
 
 
 def visible_deals(user):
-    return Deal.objects.all()
+    """The deals `user` may read: all of them for the system (None), programme administrators
+    and evaluators; the published ones plus the deals they have a role in for everyone else
+    (the public: published deals only)."""
+    qs = Deal.objects.all()
+    if deal_rules.sees_everything(user):
+        return qs
+    return qs.filter(Q(is_published=True) | Q(pk__in=list(deal_rules.memberships(user))))
+
+
+def internal_deals_q(user, field="deal"):
+    """A filter on rows that belong to a deal (through `field`, '' for deals themselves): the
+    rows of deals whose internal data `user` may see (deals/internal.py)."""
+    if deal_rules.sees_everything(user):
+        # Always true, yet (unlike an empty Q) it survives being OR-ed with another filter.
+        return Q(**{f"{field}__isnull" if field else "pk__isnull": False})
+    lookup = f"{field}__in" if field else "pk__in"
+    return Q(**{lookup: list(deal_rules.memberships(user))})
 
 
 def _latest_partner_count():
@@ -155,10 +173,10 @@ def facts_by_field(deal):
     return {f.field: f for f in deal.facts.all()}
 
 
-def theme_choices():
+def theme_choices(user):
     from .models import Theme
 
-    return Theme.objects.filter(deals__isnull=False).distinct().order_by("name")
+    return Theme.objects.filter(deals__in=visible_deals(user)).distinct().order_by("name")
 
 
 def search_q(text):

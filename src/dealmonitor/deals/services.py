@@ -60,8 +60,9 @@ class ImportReport:
 class _Writer:
     """Create or update rows so that a second import of the same file writes nothing."""
 
-    def __init__(self, actor, report):
+    def __init__(self, actor, report, publish=False):
         self.actor = actor
+        self.publish = publish
         self.report = report
         self.sources = {s.reference: s for s in Source.objects.all()}
         self.themes = {t.name: t for t in Theme.objects.all()}
@@ -140,8 +141,11 @@ def _organisation_values(records):
     return values
 
 
-def import_portfolio(*, actor, records):
+def import_portfolio(*, actor, records, publish=False):
     """Write parsed deal records (see importer.parse_portfolio) in one transaction.
+
+    With `publish`, every deal in the file is published (readable by the public); without,
+    new deals stay unpublished and existing deals keep their publication.
 
     Rows are matched on stable keys (deal id, org_id, person_id, texts), so the same file
     imported twice changes nothing the second time. Rows that are not in the file are left
@@ -151,7 +155,7 @@ def import_portfolio(*, actor, records):
         raise PermissionDenied(_("You may not import deals."))
     report = ImportReport()
     with transaction.atomic():
-        writer = _Writer(actor, report)
+        writer = _Writer(actor, report, publish=publish)
         orgs = {o.slug: o for o in Organisation.objects.all()}
         for org_id, values in _organisation_values(records).items():
             org = orgs.get(org_id) or Organisation(slug=org_id)
@@ -168,9 +172,11 @@ def _import_deal(writer, record, orgs, people):
     signing, signing_precision = record.signing_date.value
     end, end_precision = record.end_date.value
     status_as_of, status_as_of_precision = record.status.as_of
+    published = {"is_published": True} if writer.publish else {}
     writer.save(
         deal,
         {
+            **published,
             "name": record.name.value,
             "kind": record.kind,
             "other_kind": record.other_kind,
@@ -311,7 +317,7 @@ def _record_phase(deal, phase, started_on, actor, note=""):
 
 def change_deal_phase(*, actor, deal, phase, started_on=None, note=""):
     """Move a deal to a new phase, keeping the old one in its phase history."""
-    if not deal_rules.can_change_deal(actor):
+    if not deal_rules.can_edit_deal_data(actor, deal):
         raise PermissionDenied(_("You may not change the phase of this deal."))
     if phase not in Phase.values:
         raise ValidationError({"phase": _("Unknown phase: %(phase)s") % {"phase": phase}})

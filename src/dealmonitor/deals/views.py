@@ -1,4 +1,5 @@
 from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -21,7 +22,7 @@ PAGE_SIZE = 50
 
 def portfolio(request):
     deals = selectors.portfolio(request.user)
-    filterset = PortfolioFilter(request.GET or None, queryset=deals)
+    filterset = PortfolioFilter(request.GET or None, queryset=deals, request=request)
     filtered = filterset.qs if filterset.is_bound and filterset.is_valid() else deals
     totals = selectors.portfolio_totals(filtered)
     page = paginate(request, filtered, per_page=PAGE_SIZE, count=totals["total"])
@@ -47,7 +48,7 @@ def _get_deal(request, slug):
 def deal_detail(request, slug, phase_form=None):
     deal = _get_deal(request, slug)
     facts = selectors.facts_by_field(deal)
-    can_change = deal_rules.can_change_deal(request.user) and request.user.is_authenticated
+    can_change = request.user.is_authenticated and deal_rules.can_edit_deal_data(request.user, deal)
     context = {
         "deal": deal,
         "facts": facts,
@@ -65,7 +66,9 @@ def deal_detail(request, slug, phase_form=None):
 @require_POST
 def change_phase(request, slug):
     deal = _get_deal(request, slug)
-    if not (request.user.is_authenticated and deal_rules.can_change_deal(request.user)):
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    if not deal_rules.can_edit_deal_data(request.user, deal):
         raise PermissionDenied
     form = PhaseChangeForm(request.POST)
     if form.is_valid():

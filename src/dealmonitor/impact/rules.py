@@ -1,33 +1,26 @@
-"""Who may change a deal's pathway, indicators and measurements."""
+"""Who may change a deal's pathway, indicators and measurements.
+
+The predicates live in deals/rules.py (one place for every app); these names say what they
+guard here.
+"""
 
 import rules
 
-from dealmonitor.deals.rules import can_edit_deal_data
-
-
-@rules.predicate
-def is_partner_member(user, deal):
-    if not (user and user.is_authenticated and deal is not None):
-        return False
-    return user.deal_memberships.filter(deal=deal, role="partner").exists()
-
+from dealmonitor.deals.rules import (  # noqa: F401  (re-exported for the impact app)
+    can_edit_deal_data,
+    can_record_measurement,
+    can_view_internal,
+    is_partner_member,
+    partner_organisations,
+)
 
 can_edit_pathway = can_edit_deal_data
 can_edit_indicators = can_edit_deal_data
-# Partner members enter measurements for their own organisation (checked in the service).
-can_record_measurement = can_edit_deal_data | is_partner_member
+# Evidence files are internal (deals/internal.py): the deal's members, evaluators and the
+# programme may download them.
+can_read_evidence = can_view_internal
 
 rules.add_perm("impact.edit_pathway", can_edit_pathway)
 rules.add_perm("impact.edit_indicators", can_edit_indicators)
 rules.add_perm("impact.record_measurement", can_record_measurement)
-
-
-def partner_organisations(user, deal):
-    """The organisations a partner member may report for in this deal."""
-    if not (user and user.is_authenticated):
-        return []
-    return [
-        m.organisation_id
-        for m in user.deal_memberships.filter(deal=deal, role="partner")
-        if m.organisation_id
-    ]
+rules.add_perm("impact.read_evidence", can_read_evidence)

@@ -2,7 +2,7 @@ import datetime as dt
 import mimetypes
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -137,7 +137,7 @@ def indicator_detail(request, slug, pk):
         "period_cells": list(zip(table.periods, row.cells)) if row else [],
         "can_edit": user.is_authenticated and impact_rules.can_edit_indicators(user, deal),
         "can_record": user.is_authenticated and impact_rules.can_record_measurement(user, deal),
-        "can_see_evidence": user.is_authenticated and impact_rules.can_record_measurement(user, deal),
+        "can_see_evidence": user.is_authenticated and impact_rules.can_read_evidence(user, deal),
     })
 
 
@@ -304,14 +304,23 @@ def performance_export(request, slug, fmt):
     return response
 
 
-@login_required
 def evidence_download(request, pk):
-    """Evidence files live outside the web root; only users who may enter measurements for
-    the deal (and programme administrators) can download them."""
-    measurement = get_object_or_404(Measurement.objects.select_related("indicator__deal"), pk=pk)
+    """Evidence files live outside the web root and are internal (deals/internal.py): only
+    users who may see the deal's internals download them. A measurement of a deal the user
+    may not read does not exist for them (404)."""
+    measurement = get_object_or_404(
+        Measurement.objects.select_related("indicator__deal").filter(
+            indicator__deal__in=visible_deals(request.user)
+        ),
+        pk=pk,
+    )
     deal = measurement.indicator.deal
-    if not impact_rules.can_record_measurement(request.user, deal) or not measurement.evidence_file:
+    if not measurement.evidence_file:
         raise Http404
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    if not impact_rules.can_read_evidence(request.user, deal):
+        raise PermissionDenied
     name = measurement.evidence_file.name.rsplit("/", 1)[-1]
     content_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
     response = FileResponse(measurement.evidence_file.open("rb"), as_attachment=True,

@@ -7,6 +7,7 @@ from dealmonitor.deals.models import Theme
 from dealmonitor.impact.models import Assumption, Indicator
 from dealmonitor.organisations.constants import OrganisationType
 from dealmonitor.organisations.models import Organisation
+from dealmonitor.organisations.selectors import visible_organisations
 
 from .constants import BottleneckStatus, LessonKind
 from .models import (
@@ -174,9 +175,10 @@ class AdoptionForm(forms.ModelForm):
         fields = ["organisation", "adopter", "date", "note"]
         widgets = {"date": DATE, "note": forms.Textarea(attrs={"rows": 2})}
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["organisation"].queryset = Organisation.objects.order_by("name")
+        # The register as far as the user may read it (see organisations.selectors).
+        self.fields["organisation"].queryset = visible_organisations(user).order_by("name")
 
 
 class ScalingPlanForm(forms.ModelForm):

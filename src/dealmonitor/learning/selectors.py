@@ -1,6 +1,7 @@
 """Reads of learning data, shaped for the pages and scoped to what the user may see."""
 
 import datetime as dt
+import hashlib
 import statistics
 from collections import Counter, OrderedDict, defaultdict
 from dataclasses import dataclass, field
@@ -9,8 +10,10 @@ from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q
 from django.utils import timezone
 
 from dealmonitor.deals.constants import DealStatus, Phase, RoleKind
+from dealmonitor.deals import rules as deal_rules
 from dealmonitor.deals.models import Ambition, Deal, Participation, Role, Theme
-from dealmonitor.deals.rules import is_programme_admin
+from dealmonitor.deals.internal import public_bottlenecks_q
+from dealmonitor.deals.selectors import internal_deals_q, visible_deals
 from dealmonitor.impact.constants import AssumptionStatus, IndicatorScope, Level
 from dealmonitor.impact.models import Assumption, Element, Indicator, Measurement
 from dealmonitor.organisations.constants import OrganisationType
@@ -32,9 +35,17 @@ from .models import (
 # Bottlenecks ------------------------------------------------------------------------------
 
 
-def bottlenecks(filters=None):
+def visible_bottlenecks(user):
+    """Bottlenecks of the deals `user` may read; one that is not resolved is internal to its
+    deal (deals/internal.py) and shown only to those who may see the deal's internals."""
+    return Bottleneck.objects.filter(deal__in=visible_deals(user)).filter(
+        public_bottlenecks_q() | internal_deals_q(user)
+    )
+
+
+def bottlenecks(user, filters=None):
     filters = filters or {}
-    qs = Bottleneck.objects.select_related("deal", "ministry").order_by(
+    qs = visible_bottlenecks(user).select_related("deal", "ministry").order_by(
         "ministry__name", "status", "signalled_on", "id"
     )
     if filters.get("status"):
@@ -83,17 +94,17 @@ def status_matrix(rows):
     return out, totals
 
 
-def ministries_with_bottlenecks():
+def ministries_with_bottlenecks(user):
     from dealmonitor.organisations.models import Organisation
 
     return Organisation.objects.filter(
-        type=OrganisationType.MINISTERIE, pk__in=Bottleneck.objects.values("ministry")
+        type=OrganisationType.MINISTERIE, pk__in=visible_bottlenecks(user).values("ministry")
     ).order_by("name")
 
 
-def bottleneck_detail(pk):
+def bottleneck_detail(user, pk):
     return (
-        Bottleneck.objects.select_related("deal", "ministry")
+        visible_bottlenecks(user).select_related("deal", "ministry")
         .prefetch_related("status_changes__recorded_by", "uptakes", "lessons")
         .get(pk=pk)
     )
@@ -103,15 +114,15 @@ def bottleneck_detail(pk):
 
 
 def visible_lessons(user):
+    """Lessons of the deals `user` may read: those for the whole programme, and those for the
+    deal only where the user may see the deal's internals."""
     # The search columns are for the database to match on, not for the pages to read.
-    qs = (Lesson.objects.select_related("deal").prefetch_related("themes")
-          .defer("search_stems", "search_document"))
-    if is_programme_admin(user):
-        return qs
-    condition = Q(visibility=Visibility.PROGRAMMA)
-    if user and user.is_authenticated:
-        condition |= Q(deal__in=user.deal_memberships.values("deal"))
-    return qs.filter(condition)
+    return (
+        Lesson.objects.select_related("deal").prefetch_related("themes")
+        .defer("search_stems", "search_document")
+        .filter(deal__in=visible_deals(user))
+        .filter(Q(visibility=Visibility.PROGRAMMA) | internal_deals_q(user))
+    )
 
 
 def lesson_library(user, **params):
@@ -244,7 +255,10 @@ def themes_of(results):
 
 def deal_learning(user, deal):
     return {
-        "bottlenecks": list(deal.bottlenecks.select_related("ministry").order_by("-signalled_on", "id")),
+        "bottlenecks": list(
+            visible_bottlenecks(user).filter(deal=deal).select_related("ministry")
+            .order_by("-signalled_on", "id")
+        ),
         "lessons": list(visible_lessons(user).filter(deal=deal).order_by("-learned_on", "id")),
         "rounds": list(
             deal.assessment_rounds.select_related("template")
@@ -265,13 +279,14 @@ def deal_learning(user, deal):
     }
 
 
-def revisits_due(today=None):
+def revisits_due(user, today=None):
     """Scaling plans and start conversations not revisited for a year, oldest first."""
     today = today or timezone.localdate()
     limit = today - dt.timedelta(days=REVISIT_AFTER_DAYS)
-    rows = [("scaling", p) for p in ScalingPlan.objects.filter(reviewed_on__lte=limit)
+    deals = visible_deals(user)
+    rows = [("scaling", p) for p in ScalingPlan.objects.filter(reviewed_on__lte=limit, deal__in=deals)
             .exclude(deal__status=DealStatus.AFGEROND).select_related("deal")]
-    rows += [("start", c) for c in StartConversation.objects.filter(reviewed_on__lte=limit)
+    rows += [("start", c) for c in StartConversation.objects.filter(reviewed_on__lte=limit, deal__in=deals)
              .exclude(deal__status=DealStatus.AFGEROND).select_related("deal")]
     return sorted(rows, key=lambda r: (r[1].reviewed_on, r[1].deal.name))
 
@@ -296,7 +311,7 @@ def _is_current(role, today):
     return role.end is None or role.end >= today
 
 
-def key_person_risk(today=None):
+def key_person_risk(user, today=None):
     """Three lists from the deals' roles:
 
     - `vacant`: a core role (dealmaker, project leader, secretary) in a deal that is not
@@ -309,7 +324,10 @@ def key_person_risk(today=None):
     and `unrecorded`: deals that are not finished and have no core role recorded at all.
     """
     today = today or timezone.localdate()
-    roles = list(Role.objects.select_related("deal", "person").filter(kind__in=KEY_ROLES))
+    readable = visible_deals(user)
+    roles = list(
+        Role.objects.select_related("deal", "person").filter(kind__in=KEY_ROLES, deal__in=readable)
+    )
     by_deal_kind = defaultdict(list)
     by_person = defaultdict(list)
     for r in roles:
@@ -338,7 +356,7 @@ def key_person_risk(today=None):
     stretched.sort(key=lambda s: (-s["running"], -s["deals"], s["person"].slug))
     with_core = {deal_id for (deal_id, kind) in by_deal_kind if kind in CORE_ROLES}
     unrecorded = list(
-        Deal.objects.exclude(status=DealStatus.AFGEROND).exclude(pk__in=with_core).order_by("name")
+        readable.exclude(status=DealStatus.AFGEROND).exclude(pk__in=with_core).order_by("name")
     )
     return {"vacant": vacant, "stretched": stretched, "no_deputy": no_deputy, "unrecorded": unrecorded}
 
@@ -346,7 +364,7 @@ def key_person_risk(today=None):
 # Evidence gaps ----------------------------------------------------------------------------
 
 
-def evidence_gaps(today=None):
+def evidence_gaps(user, today=None):
     """What an auditor would ask about, each list with its deal:
 
     - ambitions (the deal's own targets, and ambition elements of pathways) without indicator;
@@ -357,16 +375,19 @@ def evidence_gaps(today=None):
     """
     today = today or timezone.localdate()
     year_ago = today - dt.timedelta(days=365)
+    deals = visible_deals(user)
     ambitions = list(
-        Ambition.objects.filter(scope="deal", indicators__isnull=True).select_related("deal")
+        Ambition.objects.filter(scope="deal", indicators__isnull=True, deal__in=deals)
+        .select_related("deal")
         .order_by("deal__name", "id")
     )
     ambition_elements = list(
-        Element.objects.filter(level=Level.AMBITIE, indicators__isnull=True)
+        Element.objects.filter(level=Level.AMBITIE, indicators__isnull=True,
+                               pathway__deal__in=deals)
         .select_related("pathway__deal").order_by("pathway__deal__name", "order", "id")
     )
     stale = list(
-        Indicator.objects.filter(scope=IndicatorScope.PERFORMANCE)
+        Indicator.objects.filter(scope=IndicatorScope.PERFORMANCE, deal__in=deals)
         .annotate(last_measured=Max("measurements__date"))
         .filter(Q(last_measured__isnull=True) | Q(last_measured__lt=year_ago))
         .select_related("deal").order_by("deal__name", "name")
@@ -375,13 +396,14 @@ def evidence_gaps(today=None):
         indicator__element=OuterRef("pk")
     ).filter(~Q(evidence_url="") | ~Q(evidence_file=""))
     unevidenced = list(
-        Element.objects.filter(level__in=[Level.OUTPUT, Level.OUTCOME])
+        Element.objects.filter(level__in=[Level.OUTPUT, Level.OUTCOME], pathway__deal__in=deals)
         .annotate(has_evidence=Exists(with_evidence), n_indicators=Count("indicators"))
         .filter(has_evidence=False)
         .select_related("pathway__deal").order_by("pathway__deal__name", "order", "id")
     )
     untested = list(
-        Assumption.objects.filter(status=AssumptionStatus.ONGETOETST, evidence__isnull=True)
+        Assumption.objects.filter(status=AssumptionStatus.ONGETOETST, evidence__isnull=True,
+                                  link__pathway__deal__in=deals)
         .select_related("link__pathway__deal", "link__cause", "link__effect")
         .order_by("link__pathway__deal__name", "id")
     )
@@ -407,37 +429,46 @@ def _bars(pairs):
 NOT_ASSESSED_SHOWN = 50
 
 
-def programme_overview(today=None):
-    """The whole portfolio in figures, each counted in the database: the page costs the same
-    number of queries at 30 deals and at 10,000. Kept in the cache until the data changes
-    (utils/cache.py): at 10,000 deals the counts take half a second of SQL."""
+def programme_overview(user, today=None):
+    """The whole portfolio in figures as `user` may see it, each counted in the database: the
+    page costs the same number of queries at 30 deals and at 10,000. Kept in the cache until
+    the data changes (utils/cache.py): at 10,000 deals the counts take half a second of SQL.
+    Users who see the same deals share the figures (the key names what they may see)."""
     today = today or timezone.localdate()
-    return cache.cached(f"programme-overview:{today.isoformat()}",
-                        lambda: _programme_overview(today))
+    if deal_rules.sees_everything(user):
+        scope = "all"
+    else:
+        member_of = sorted(deal_rules.memberships(user))
+        scope = "deals-" + hashlib.sha256(repr(member_of).encode()).hexdigest()[:16]
+    return cache.cached(f"programme-overview:{scope}:{today.isoformat()}",
+                        lambda: _programme_overview(user, today))
 
 
-def _programme_overview(today):
-    deals = Deal.objects.all()
+def _programme_overview(user, today):
+    deals = visible_deals(user)
     by_phase = dict(deals.order_by().values_list("phase").annotate(n=Count("pk")))
     phase_rows = [(p.label, by_phase.get(p.value, 0)) for p in Phase]
     if by_phase.get(""):
         phase_rows.append((None, by_phase[""]))
     themes = (
-        Theme.objects.annotate(n=Count("deals", distinct=True)).filter(n__gt=0).order_by("-n", "name")
+        Theme.objects.annotate(n=Count("deals", filter=Q(deals__in=deals), distinct=True))
+        .filter(n__gt=0).order_by("-n", "name")
     )
     type_labels = dict(OrganisationType.choices)
     by_type = (
-        Participation.objects.order_by().values_list("organisation__type")
+        Participation.objects.filter(deal__in=deals).order_by().values_list("organisation__type")
         .annotate(n=Count("organisation", distinct=True), d=Count("deal", distinct=True))
     )
     partner_types = sorted(
         ({"label": type_labels.get(t, t), "organisations": n, "deals": d} for t, n, d in by_type),
         key=lambda r: (-r["organisations"], r["label"]),
     )
-    b_status = dict(Bottleneck.objects.order_by().values_list("status").annotate(n=Count("pk")))
+    b_status = dict(
+        visible_bottlenecks(user).order_by().values_list("status").annotate(n=Count("pk"))
+    )
     open_count = sum(n for s, n in b_status.items() if s not in CLOSED_STATUSES)
     uptake_labels = dict(UptakeKind.choices)
-    uptake = Uptake.objects.order_by().values_list("kind").annotate(n=Count("pk"))
+    uptake = Uptake.objects.filter(deal__in=deals).order_by().values_list("kind").annotate(n=Count("pk"))
     running = deals.filter(status=DealStatus.LOPEND)
     year_ago = today - dt.timedelta(days=365)
     recent = Exists(AssessmentRound.objects.filter(opened_on__gte=year_ago, deal=OuterRef("pk")))
@@ -459,7 +490,7 @@ def _programme_overview(today):
             running.filter(~recent).order_by("name").only("slug", "name")[:NOT_ASSESSED_SHOWN]
         ),
         "not_assessed_count": coverage["running"] - coverage["assessed"],
-        "lesson_count": Lesson.objects.filter(visibility=Visibility.PROGRAMMA).count(),
-        "deliverable_count": Deliverable.objects.count(),
-        "revisits_due": revisits_due(today),
+        "lesson_count": visible_lessons(user).count(),
+        "deliverable_count": Deliverable.objects.filter(deal__in=deals).count(),
+        "revisits_due": revisits_due(user, today),
     }

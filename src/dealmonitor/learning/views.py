@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from dealmonitor.deals.internal import public_fields
 from dealmonitor.deals.models import Deal
 from dealmonitor.deals.selectors import visible_deals
 from dealmonitor.organisations.models import Organisation
@@ -47,6 +48,11 @@ def _deal(request, slug):
         raise Http404(_("No deal with this identifier.")) from None
 
 
+def _of_visible_deals(request, model):
+    """Rows of `model` that belong to a deal the user may read (others: 404)."""
+    return model.objects.filter(deal__in=visible_deals(request.user))
+
+
 def _login(request):
     return redirect(f"{reverse(settings.LOGIN_URL)}?next={request.path}")
 
@@ -79,15 +85,15 @@ def _can_edit(request, deal):
 
 
 def programme(request):
-    return render(request, "learning/programme.html", {"overview": selectors.programme_overview()})
+    return render(request, "learning/programme.html", {"overview": selectors.programme_overview(request.user)})
 
 
 def evidence_gaps(request):
-    return render(request, "learning/evidence_gaps.html", {"gaps": selectors.evidence_gaps()})
+    return render(request, "learning/evidence_gaps.html", {"gaps": selectors.evidence_gaps(request.user)})
 
 
 def key_persons(request):
-    return render(request, "learning/key_persons.html", {"risk": selectors.key_person_risk()})
+    return render(request, "learning/key_persons.html", {"risk": selectors.key_person_risk(request.user)})
 
 
 # Bottlenecks ------------------------------------------------------------------------------
@@ -95,7 +101,7 @@ def key_persons(request):
 
 def bottleneck_list(request):
     filters = {k: request.GET.get(k, "") for k in ("status", "ministry", "kind")}
-    rows = list(selectors.bottlenecks(filters))
+    rows = list(selectors.bottlenecks(request.user, filters))
     matrix, totals = selectors.status_matrix(rows)
     return render(request, "learning/bottleneck_list.html", {
         "groups": selectors.bottlenecks_by_ministry(rows),
@@ -103,7 +109,7 @@ def bottleneck_list(request):
         "totals": totals,
         "statuses": BottleneckStatus.choices,
         "kinds": BottleneckKind.choices,
-        "ministries": selectors.ministries_with_bottlenecks(),
+        "ministries": selectors.ministries_with_bottlenecks(request.user),
         "filters": filters,
         "count": len(rows),
     })
@@ -111,7 +117,7 @@ def bottleneck_list(request):
 
 def bottleneck_detail(request, pk, status_form=None):
     try:
-        bottleneck = selectors.bottleneck_detail(pk)
+        bottleneck = selectors.bottleneck_detail(request.user, pk)
     except Bottleneck.DoesNotExist:
         raise Http404 from None
     can_edit = _can_edit(request, bottleneck.deal)
@@ -172,7 +178,9 @@ def bottleneck_create(request, slug):
 
 
 def bottleneck_edit(request, pk):
-    bottleneck = get_object_or_404(Bottleneck.objects.select_related("deal"), pk=pk)
+    bottleneck = get_object_or_404(
+        selectors.visible_bottlenecks(request.user).select_related("deal"), pk=pk
+    )
     return _bottleneck_form(request, bottleneck.deal, bottleneck)
 
 
@@ -247,7 +255,7 @@ def lesson_create(request, slug):
 
 
 def lesson_edit(request, pk):
-    lesson = get_object_or_404(Lesson.objects.select_related("deal"), pk=pk)
+    lesson = get_object_or_404(selectors.visible_lessons(request.user), pk=pk)
     return _lesson_form(request, lesson.deal, lesson)
 
 
@@ -279,12 +287,14 @@ def round_open(request, slug):
     }, status=400 if form.errors else 200)
 
 
-def _round(pk):
-    return get_object_or_404(AssessmentRound.objects.select_related("deal", "template"), pk=pk)
+def _round(request, pk):
+    return get_object_or_404(
+        _of_visible_deals(request, AssessmentRound).select_related("deal", "template"), pk=pk
+    )
 
 
 def round_detail(request, pk):
-    round = _round(pk)
+    round = _round(request, pk)
     if not _allowed(request, learning_rules.can_read_assessment, round.deal):
         return _login(request)
     data = selectors.round_results(round)
@@ -302,7 +312,7 @@ def round_detail(request, pk):
 
 
 def round_answer(request, pk):
-    round = _round(pk)
+    round = _round(request, pk)
     deal = round.deal
     if not _allowed(request, learning_rules.can_answer_assessment, deal):
         return _login(request)
@@ -339,7 +349,7 @@ def round_answer(request, pk):
 
 
 def round_close(request, pk):
-    round = _round(pk)
+    round = _round(request, pk)
     deal = round.deal
     if not _allowed(request, learning_rules.can_edit_learning, deal):
         return _login(request)
@@ -399,12 +409,14 @@ def deliverable_create(request, slug):
 
 
 def adoption_create(request, pk):
-    deliverable = get_object_or_404(Deliverable.objects.select_related("deal"), pk=pk)
+    deliverable = get_object_or_404(
+        _of_visible_deals(request, Deliverable).select_related("deal"), pk=pk
+    )
     deal = deliverable.deal
     if not _allowed(request, learning_rules.can_edit_learning, deal):
         return _login(request)
     return _simple_create(
-        request, deal, AdoptionForm(request.POST or None),
+        request, deal, AdoptionForm(request.POST or None, user=request.user),
         lambda data: services.add_adoption(actor=request.user, deliverable=deliverable, **data),
         _("Who adopted %(name)s?") % {"name": deliverable.name}, _("Save adopter"),
         _("The adopter has been saved."),
@@ -435,15 +447,19 @@ def _revisit_page(request, slug, *, model, form_class, save, template, done):
     elif can_edit:
         form = form_class(instance=current)
     history = list(current.history.order_by("-history_date")[:10]) if current else []
+    internal = request.user.is_authenticated and learning_rules.can_view_internal(request.user, deal)
+    shown = [name for name in form_class._meta.fields if name != "reviewed_on"]
+    if not internal:
+        shown = public_fields(model, shown)
     return render(request, template, {
         "deal": deal, "current": current, "form": form, "can_edit": can_edit,
         "due": current.revisit_due() if current else False,
         "versions": history,
-        "rows": [_display(current, name) for name in form_class._meta.fields if name != "reviewed_on"]
-        if current else [],
+        "rows": [_display(current, name) for name in shown] if current else [],
+        # Stances are internal (deals/internal.py): the hints only for those who may see them.
         "participations": deal.participations.select_related("organisation").filter(
             Q(kind="opschalingspartner") | Q(stance="weerstand")
-        ) if model is ScalingPlan else [],
+        ) if model is ScalingPlan and internal else [],
     }, status=400 if form is not None and form.errors else 200)
 
 
@@ -490,7 +506,10 @@ def _deal_item_form(request, deal, form, save, title, button, done):
 def milestone_form(request, slug=None, pk=None):
     from .forms import MilestoneForm
 
-    milestone = get_object_or_404(Milestone.objects.select_related("deal"), pk=pk) if pk else None
+    milestone = (
+        get_object_or_404(_of_visible_deals(request, Milestone).select_related("deal"), pk=pk)
+        if pk else None
+    )
     deal = milestone.deal if milestone else _deal(request, slug)
     if not _allowed(request, learning_rules.can_edit_learning, deal):
         return _login(request)
@@ -505,7 +524,10 @@ def milestone_form(request, slug=None, pk=None):
 def experiment_form(request, slug=None, pk=None):
     from .forms import ExperimentForm
 
-    experiment = get_object_or_404(Experiment.objects.select_related("deal"), pk=pk) if pk else None
+    experiment = (
+        get_object_or_404(_of_visible_deals(request, Experiment).select_related("deal"), pk=pk)
+        if pk else None
+    )
     deal = experiment.deal if experiment else _deal(request, slug)
     if not _allowed(request, learning_rules.can_edit_learning, deal):
         return _login(request)

@@ -32,6 +32,12 @@ class DealFactory(factory.django.DjangoModelFactory):
     kind = DealKind.CITY_DEAL
     status = DealStatus.LOPEND
     description = "Een deal om mee te testen."
+    # Published, so pages are readable without signing in; the role tests make their own
+    # unpublished deals (trait `unpublished`).
+    is_published = True
+
+    class Params:
+        unpublished = factory.Trait(is_published=False)
 
 
 class ParticipationFactory(factory.django.DjangoModelFactory):

@@ -145,15 +145,31 @@ def test_organisation_with_accented_identifier(client, demo_data):
     assert "Ruimte voor Lopen" in response.content.decode()
 
 
-def test_phase_change_needs_a_programme_administrator(client, demo_data, django_user_model):
+def test_phase_change_needs_someone_who_may_edit_the_deal(client, demo_data, django_user_model):
     url = reverse("deals:change_phase", args=["cd-impact-ondernemen"])
     data = {"phase": Phase.BORGEN, "started_on": "2024-03-01", "note": "Fase 2"}
 
-    assert client.post(url, data).status_code == 403  # anonymous
+    response = client.post(url, data)  # anonymous: asked to sign in
+    assert response.status_code == 302 and reverse("accounts:login") in response["Location"]
     member = django_user_model.objects.create_user("lid", password="x-lang-genoeg-123")
     client.force_login(member)
-    assert client.post(url, data).status_code == 403  # signed in but not staff
+    assert client.post(url, data).status_code == 403  # signed in, no role in this deal
     assert Deal.objects.get(slug="cd-impact-ondernemen").phase == ""
+
+
+def test_the_deal_team_changes_its_own_deals_phase(client, demo_data, django_user_model):
+    from dealmonitor.accounts.models import DealMembership
+
+    deal = Deal.objects.get(slug="cd-impact-ondernemen")
+    leader = django_user_model.objects.create_user("leider", password="x-lang-genoeg-123")
+    DealMembership.objects.create(user=leader, deal=deal, role="team")
+    client.force_login(leader)
+    response = client.post(reverse("deals:change_phase", args=[deal.slug]),
+                           {"phase": Phase.AANJAGEN, "started_on": "2021-03-11"})
+    assert response.status_code == 302
+    assert Deal.objects.get(pk=deal.pk).phase == Phase.AANJAGEN
+    other = reverse("deals:change_phase", args=["cd-ruimte-voor-lopen"])
+    assert client.post(other, {"phase": Phase.AANJAGEN}).status_code == 403
 
 
 def test_phase_change_keeps_history(client, demo_data, staff_user):

@@ -160,10 +160,13 @@ def test_evidence_files_are_checked_and_served_only_to_the_deal(client, deal, te
     evidence = reverse("impact:evidence", kwargs={"pk": m.pk})
     download = client.get(evidence)
     assert download.status_code == 200 and b"".join(download.streaming_content).startswith(b"%PDF")
-    client.force_login(outsider)
-    assert client.get(evidence).status_code == 404
+    client.force_login(outsider)  # the deal is published, its evidence files are internal
+    assert client.get(evidence).status_code == 403
     client.logout()
     assert client.get(evidence).status_code == 302
+    Deal.objects.filter(pk=deal.pk).update(is_published=False)
+    client.force_login(outsider)  # an unpublished deal's measurements do not exist for them
+    assert client.get(evidence).status_code == 404
 
 
 # Performance table -------------------------------------------------------------------------

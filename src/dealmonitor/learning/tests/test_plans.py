@@ -18,7 +18,7 @@ def test_a_scaling_plan_is_revisited_and_keeps_its_earlier_versions(deal, team_u
                                reviewed_on=TODAY - dt.timedelta(days=400))
     plan = ScalingPlan.objects.get(deal=deal)
     assert plan.revisit_due()
-    assert [kind for kind, _ in selectors.revisits_due()] == ["scaling"]
+    assert [kind for kind, _ in selectors.revisits_due(None)] == ["scaling"]
     with pytest.raises(ValidationError):  # a revisit cannot be older than the last one
         services.save_scaling_plan(actor=team_user, deal=deal, route="stoppen",
                                    reviewed_on=TODAY - dt.timedelta(days=500))
@@ -27,7 +27,7 @@ def test_a_scaling_plan_is_revisited_and_keeps_its_earlier_versions(deal, team_u
     assert plan.route == "repliceren" and not plan.revisit_due()
     assert plan.revisit_due_on == TODAY + dt.timedelta(days=365)
     assert [h.route for h in plan.history.order_by("history_date")] == ["opschalen", "repliceren"]
-    assert selectors.revisits_due() == []
+    assert selectors.revisits_due(None) == []
 
 
 def test_a_finished_deal_needs_no_revisit(deal):
@@ -35,7 +35,7 @@ def test_a_finished_deal_needs_no_revisit(deal):
     deal.save()
     services.save_start_conversation(actor=None, deal=deal, reviewed_on=TODAY - dt.timedelta(days=800),
                                      client="De stuurgroep")
-    assert not deal.start_conversation.revisit_due() and selectors.revisits_due() == []
+    assert not deal.start_conversation.revisit_due() and selectors.revisits_due(None) == []
 
 
 def test_only_the_team_writes_plans(deal, rotterdam_user):

@@ -2,6 +2,8 @@
 Runs on SQLite (stems from utils.text) and on PostgreSQL (its `dutch` text search)."""
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
+
 
 from dealmonitor.deals.models import Theme
 from dealmonitor.learning import selectors, services
@@ -61,9 +63,9 @@ def test_filters_by_phase_theme_and_kind(deal):
 
 def test_a_lesson_for_the_deal_only_is_hidden_from_others(deal, team_user, rotterdam_user, outsider, staff_user):
     lesson(deal, "Intern", "Een knelpunt in onze samenwerking.", visibility=Visibility.DEAL)
-    assert selectors.lesson_library(None, q="knelpunt") == []
+    assert selectors.lesson_library(AnonymousUser(), q="knelpunt") == []
     assert selectors.lesson_library(outsider, q="knelpunt") == []
-    for user in (team_user, rotterdam_user, staff_user):
+    for user in (team_user, rotterdam_user, staff_user, None):  # None: the command line
         assert titles(selectors.lesson_library(user, q="knelpunt")) == ["Intern"]
 
 

@@ -79,11 +79,11 @@ def test_the_programme_view_groups_by_ministry_open_first(deal, ministry):
     done = _bottleneck(deal, title="Klaar", ministry=ministry, signalled_on=dt.date(2020, 1, 1))
     services.change_bottleneck_status(actor=None, bottleneck=done, status="niet_opgelost", date=dt.date(2020, 3, 1))
     loose = _bottleneck(deal, title="Zonder ministerie")
-    groups = selectors.bottlenecks_by_ministry(list(selectors.bottlenecks()))
+    groups = selectors.bottlenecks_by_ministry(list(selectors.bottlenecks(None)))
     assert [g.ministry for g in groups] == [ministry, None]
     assert [b.title for b in groups[0].rows] == ["Oud", "Nieuw", "Klaar"]
     assert groups[0].open_count == 2 and groups[1].rows == [loose]
-    matrix, totals = selectors.status_matrix(list(selectors.bottlenecks()))
+    matrix, totals = selectors.status_matrix(list(selectors.bottlenecks(None)))
     assert matrix[0] == (ministry.name, [2, 0, 0, 0, 1], 3)
     assert totals == [3, 0, 0, 0, 1]
     assert old.pk and new.pk
@@ -224,7 +224,7 @@ def test_key_person_risk_from_the_deals_roles(deal, other_deal):
     Role.objects.create(deal=finished, person=one, kind="projectleider")
     Role.objects.create(deal=other_deal, person=two, kind="projectleider")  # a second one: a deputy
     Role.objects.create(deal=deal, person=three, kind="projectsecretaris", end=dt.date(2023, 5, 1))
-    risk = selectors.key_person_risk()
+    risk = selectors.key_person_risk(None)
     assert [(s["person"], s["deals"], s["running"]) for s in risk["stretched"]] == [(one, 3, 2)]
     assert [(v["deal"], str(v["kind"])) for v in risk["vacant"]] == [(deal, str(RoleKind.PROJECTSECRETARIS.label))]
     assert [(v["deal"], v["role"].person) for v in risk["no_deputy"]] == [(deal, one)]
@@ -245,7 +245,7 @@ def test_evidence_gaps_list_what_an_auditor_asks_for(deal):
     impact_services.record_measurement(actor=None, indicator=measured, date=TODAY - dt.timedelta(days=30),
                                        value=10, evidence_url="https://example.org/rapport")
     stale = impact_services.save_indicator(actor=None, deal=deal, name="Tevredenheid", kind=IndicatorKind.NUMERIC)
-    gaps = selectors.evidence_gaps()
+    gaps = selectors.evidence_gaps(None)
     assert gaps["ambitions"] == [ambition]
     assert gaps["stale_indicators"] == [stale]
     assert gaps["unevidenced_elements"] == [outcome]

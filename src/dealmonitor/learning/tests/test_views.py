@@ -91,9 +91,12 @@ def test_deal_and_round_pages_need_the_same_queries_for_more_data(client, staff_
     assert before == after
 
 
-def test_the_bottleneck_list_shows_days_open_per_ministry(client, deal, ministry):
+def test_the_bottleneck_list_shows_days_open_per_ministry(client, deal, ministry, team_user):
     services.report_bottleneck(actor=None, deal=deal, title="Regel knelt", kind="regelgeving",
                                ministry=ministry, signalled_on=dt.date.today() - dt.timedelta(days=40))
+    # An unresolved bottleneck is internal to its deal: not for the public...
+    assert "Regel knelt" not in client.get(reverse("learning:bottlenecks")).content.decode()
+    client.force_login(team_user)  # ...but for the deal's team
     page = client.get(reverse("learning:bottlenecks")).content.decode()
     assert ministry.name in page and "Regel knelt" in page and ">40<" in page
 

@@ -219,11 +219,12 @@ class Builder:
                                    "flagship": i == 0,
                                    "place": place, "signed": signed, "end": end,
                                    "status": status, "phase": phase})
+            published = i == 0 or rng.random() < 0.95  # a few deals are not public yet
             rows.append((pk, slug, kind, name, description, signed, "day", end, "year",
-                         status, phase, []))
+                         status, phase, [], published))
         self.rows(Deal, ["id", "slug", "kind", "name", "description", "signing_date",
                          "signing_date_precision", "end_date", "end_date_precision", "status",
-                         "phase", "aliases"], rows)
+                         "phase", "aliases", "is_published"], rows)
 
         through = Deal.themes.through
         pairs = []

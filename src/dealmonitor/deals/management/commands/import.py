@@ -18,8 +18,13 @@ class Command(BaseCommand):
         parser.add_argument(
             "--dry-run", action="store_true", help="check the file and report, write nothing"
         )
+        parser.add_argument(
+            "--publish", action="store_true",
+            help="publish every deal in the file (readable without signing in); without it, "
+            "new deals stay unpublished and existing deals keep their publication",
+        )
 
-    def handle(self, *args, path, dry_run=False, **options):
+    def handle(self, *args, path, dry_run=False, publish=False, **options):
         file = Path(path)
         try:
             data = json.loads(file.read_text(encoding="utf-8"))
@@ -41,7 +46,7 @@ class Command(BaseCommand):
         if dry_run:
             self.stdout.write(f"{path}: {len(records)} deals, no problems found (dry run).")
             return
-        report = import_portfolio(actor=None, records=records)
+        report = import_portfolio(actor=None, records=records, publish=publish)
         for line in report.lines():
             self.stdout.write(f"  {line}")
         if report.changed:

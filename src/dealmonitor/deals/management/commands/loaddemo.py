@@ -4,7 +4,10 @@ from django.core.management.base import BaseCommand
 
 
 class Command(BaseCommand):
-    help = "Load the demo data (26 real Agenda Stad deals) through the ordinary import path."
+    help = (
+        "Load the demo data (26 real Agenda Stad deals, all from public sources, so published) "
+        "through the ordinary import path."
+    )
 
     def handle(self, *args, **options):
-        call_command("import", str(settings.DEMO_DATA_FILE), stdout=self.stdout)
+        call_command("import", str(settings.DEMO_DATA_FILE), "--publish", stdout=self.stdout)

@@ -1,0 +1,560 @@
+"""The permission matrix: every page and API endpoint, for every role, on the role's own deal,
+on another (unpublished) deal and on a published deal, reading (GET) and writing (POST).
+
+How to read it
+--------------
+`POLICIES` writes down the expected outcome of every cell once per kind of access, as a small
+table: one line per role, one column per deal (`own`: the deal the partner member, the deal
+team and the dealmaker have their role in, unpublished; `other`: an unpublished deal nobody in
+the test has a role in; `published`: a published deal nobody has a role in). Pages that do not
+belong to one deal have a single column. The outcomes:
+
+- `ok`   allowed: the page or data comes back (for a write: the request reaches the form or
+         the service, which may still reject the data: 200, 201, 302 elsewhere, 400);
+- `no`   refused: 401 or 403, or a redirect to a sign-in page;
+- `404`  the thing does not exist for this user (a deal or row they may not read);
+- `405`  the address takes no such request (GET on a POST-only address, POST on the API's
+         read-only endpoints).
+
+`MATRIX` gives every URL name of the project its row: how to build the address for each deal,
+and which policy its GET and its POST follow (`write=None`: a page without a write; its POST
+is not requested).
+
+Every page read that comes back `ok` is also searched for what the role may not know: the
+names of deals it may not read and the internal data (deals/internal.py) of deals whose
+internals it may not see (canaries in tests/world.py). So no cell leaks, not even through a
+list or a count on another page.
+
+Adding a page or an endpoint
+----------------------------
+`test_every_url_has_a_row` fails for a URL name without a row and says what to add. Add a row
+to `MATRIX` with an existing policy (or a new one, written out for every role), then run
+`pytest src/dealmonitor/accounts/tests/test_permission_matrix.py`. A failing cell names the
+URL, the role, the deal, what was expected and what came back.
+"""
+
+from dataclasses import dataclass, field
+from typing import Callable
+
+import pytest
+from django.conf import settings
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from .world import DEALS, ROLES, build_world, internal_canaries, populate
+
+OK, NO, HIDDEN, NOT_ALLOWED = "ok", "no", "404", "405"
+
+
+def grid(text):
+    """A policy table: `role outcome [outcome outcome]` per line -> {role: (outcomes...)}."""
+    table = {}
+    for line in text.strip().splitlines():
+        role, *cells = line.split()
+        assert role in ROLES and cells, f"bad policy line: {line!r}"
+        table[role] = tuple(cells)
+    assert set(table) == set(ROLES), f"a policy needs a line for every role: {sorted(table)}"
+    return table
+
+
+POLICIES = {
+    # Pages anyone may use, whoever they are (the portfolio, lists, sign-in).
+    "anyone": grid("""
+        public      ok
+        signed_in   ok
+        partner     ok
+        team        ok
+        dealmaker   ok
+        evaluator   ok
+        admin       ok
+    """),
+    # Reading a deal (and its public data): members read their own deal, everyone reads a
+    # published deal, an unpublished deal of others does not exist.
+    "read deal": grid("""
+        public      404 404 ok
+        signed_in   404 404 ok
+        partner     ok  404 ok
+        team        ok  404 ok
+        dealmaker   ok  404 ok
+        evaluator   ok  ok  ok
+        admin       ok  ok  ok
+    """),
+    # A page of internal data (self-assessment results, an evidence file): refused where the
+    # deal can be read but its internals not.
+    "read internal page": grid("""
+        public      404 404 no
+        signed_in   404 404 no
+        partner     ok  404 no
+        team        ok  404 no
+        dealmaker   ok  404 no
+        evaluator   ok  ok  ok
+        admin       ok  ok  ok
+    """),
+    # A row that is internal as a whole (an unresolved bottleneck, a lesson for the deal
+    # only): it does not exist for who may not see the deal's internals.
+    "read internal row": grid("""
+        public      404 404 404
+        signed_in   404 404 404
+        partner     ok  404 404
+        team        ok  404 404
+        dealmaker   ok  404 404
+        evaluator   ok  ok  ok
+        admin       ok  ok  ok
+    """),
+    # Changing a deal's data: its team, its dealmaker and the programme administrator.
+    "edit deal": grid("""
+        public      404 404 no
+        signed_in   404 404 no
+        partner     no  404 no
+        team        ok  404 no
+        dealmaker   ok  404 no
+        evaluator   no  no  no
+        admin       ok  ok  ok
+    """),
+    # Changing an internal row: as "edit deal", but the row does not exist for who may not
+    # see the deal's internals.
+    "edit internal row": grid("""
+        public      404 404 404
+        signed_in   404 404 404
+        partner     no  404 404
+        team        ok  404 404
+        dealmaker   ok  404 404
+        evaluator   no  no  no
+        admin       ok  ok  ok
+    """),
+    # Entering measurements and self-assessment answers: the partner member too (for its own
+    # organisation; the services check that).
+    "partner input": grid("""
+        public      404 404 no
+        signed_in   404 404 no
+        partner     ok  404 no
+        team        ok  404 no
+        dealmaker   ok  404 no
+        evaluator   no  no  no
+        admin       ok  ok  ok
+    """),
+    # The programme's own work (Community of Practice events).
+    "programme admin": grid("""
+        public      no
+        signed_in   no
+        partner     no
+        team        no
+        dealmaker   no
+        evaluator   no
+        admin       ok
+    """),
+    # The Django admin: the programme administrator only.
+    "admin site": grid("""
+        public      no
+        signed_in   no
+        partner     no
+        team        no
+        dealmaker   no
+        evaluator   no
+        admin       ok
+    """),
+    "admin site per deal": grid("""
+        public      no  no  no
+        signed_in   no  no  no
+        partner     no  no  no
+        team        no  no  no
+        dealmaker   no  no  no
+        evaluator   no  no  no
+        admin       ok  ok  ok
+    """),
+    # The address takes no such request, from anyone: GET on a POST-only address (refused
+    # before anything is read), POST on the OpenAPI document.
+    "no such method": grid("""
+        public      405
+        signed_in   405
+        partner     405
+        team        405
+        dealmaker   405
+        evaluator   405
+        admin       405
+    """),
+    "no such method per deal": grid("""
+        public      405 405 405
+        signed_in   405 405 405
+        partner     405 405 405
+        team        405 405 405
+        dealmaker   405 405 405
+        evaluator   405 405 405
+        admin       405 405 405
+    """),
+    # The API's read-only endpoints: the public may not write, signed-in users find no write.
+    "api no write": grid("""
+        public      no
+        signed_in   405
+        partner     405
+        team        405
+        dealmaker   405
+        evaluator   405
+        admin       405
+    """),
+    "api no write per deal": grid("""
+        public      no  no  no
+        signed_in   405 405 405
+        partner     405 405 405
+        team        405 405 405
+        dealmaker   405 405 405
+        evaluator   405 405 405
+        admin       405 405 405
+    """),
+}
+
+# What each role may know of each deal: `-` nothing (not even its name), `public` its public
+# data, `internal` everything. The leak check of every page read follows this table.
+KNOWS = grid("""
+    public      -         -         public
+    signed_in   -         -         public
+    partner     internal  -         public
+    team        internal  -         public
+    dealmaker   internal  -         public
+    evaluator   internal  internal  internal
+    admin       internal  internal  internal
+""")
+
+
+# Rows -------------------------------------------------------------------------------------
+
+
+@dataclass
+class Case:
+    """One address of a URL name. `url(world, deal_key)` builds it (deal_key is None for a
+    page that does not belong to a deal); `read` and `write` name the policies of its GET and
+    its POST (None: not requested)."""
+
+    url: Callable
+    read: str | None
+    write: str | None = None
+    data: dict = field(default_factory=dict)
+    label: str = ""
+    fresh_client: bool = False  # e.g. signing out: do not spoil the role's signed-in client
+
+
+def page(name, **kwargs):
+    return lambda world, key: reverse(name, kwargs=kwargs or None)
+
+
+def of_deal(name, **kwargs):
+    return lambda world, key: reverse(name, kwargs={"slug": world.deals[key].slug, **kwargs})
+
+
+def of_object(name, obj, with_slug=False):
+    def build(world, key):
+        kwargs = {"pk": world.objects[key][obj].pk}
+        if with_slug:
+            kwargs["slug"] = world.deals[key].slug
+        return reverse(name, kwargs=kwargs)
+
+    return build
+
+
+def of_organisation(name):
+    return lambda world, key: reverse(name, kwargs={"slug": world.organisations[key].slug})
+
+
+def event_page(world, key):
+    return reverse("connections:event", kwargs={"pk": world.event.pk})
+
+
+def decide_url(world, key):
+    # Decide on the pair (this deal, a spare published deal nobody has a role in).
+    return reverse("connections:decide",
+                   kwargs={"slug": world.deals[key].slug, "other": world.deals["spare"].slug})
+
+
+def admin_deal(world, key):
+    return reverse("admin:deals_deal_change", args=[world.deals[key].pk])
+
+
+MATRIX = {
+    # the frame
+    "set_language": Case(page("set_language"), read="anyone", write="anyone",
+                         data={"language": "nl", "next": "/"}),
+    "accounts:login": Case(page("accounts:login"), read="anyone", write="anyone"),
+    "accounts:logout": Case(page("accounts:logout"), read="no such method", write="anyone",
+                            fresh_client=True),
+    # deals
+    "deals:portfolio": Case(page("deals:portfolio"), read="anyone"),
+    "deals:detail": Case(of_deal("deals:detail"), read="read deal"),
+    "deals:change_phase": Case(of_deal("deals:change_phase"), read="no such method per deal",
+                               write="edit deal"),
+    # organisations: readable with a deal they take part in (each deal has its own here)
+    "organisations:list": Case(page("organisations:list"), read="anyone"),
+    "organisations:detail": Case(of_organisation("organisations:detail"), read="read deal"),
+    # impact
+    "impact:pathway": Case(of_deal("impact:pathway"), read="read deal", write="edit deal"),
+    "impact:effects": Case(of_deal("impact:effects"), read="read deal", write="edit deal"),
+    "impact:dashboard": Case(of_deal("impact:dashboard"), read="read deal"),
+    "impact:indicators": Case(of_deal("impact:indicators"), read="read deal"),
+    "impact:indicator_create": Case(of_deal("impact:indicator_create"), read="edit deal",
+                                    write="edit deal"),
+    "impact:indicator": Case(of_object("impact:indicator", "indicator", with_slug=True),
+                             read="read deal"),
+    "impact:indicator_edit": Case(of_object("impact:indicator_edit", "indicator", with_slug=True),
+                                  read="edit deal", write="edit deal"),
+    "impact:indicator_targets": Case(
+        of_object("impact:indicator_targets", "indicator", with_slug=True),
+        read="edit deal", write="edit deal",
+    ),
+    "impact:measurement_create": Case(
+        of_object("impact:measurement_create", "indicator", with_slug=True),
+        read="partner input", write="partner input",
+    ),
+    "impact:performance": Case(of_deal("impact:performance"), read="read deal"),
+    "impact:performance_export": Case(of_deal("impact:performance_export", fmt="csv"),
+                                      read="read deal"),
+    "impact:evidence": Case(of_object("impact:evidence", "measurement"), read="read internal page"),
+    # learning: the programme's pages
+    "learning:programme": Case(page("learning:programme"), read="anyone"),
+    "learning:evidence_gaps": Case(page("learning:evidence_gaps"), read="anyone"),
+    "learning:key_persons": Case(page("learning:key_persons"), read="anyone"),
+    "learning:bottlenecks": Case(page("learning:bottlenecks"), read="anyone"),
+    "learning:lessons": Case(page("learning:lessons"), read="anyone"),
+    "learning:templates": Case(page("learning:templates"), read="anyone"),
+    # learning: one deal's
+    "learning:bottleneck": [
+        Case(of_object("learning:bottleneck", "resolved_bottleneck"), label="resolved",
+             read="read deal", write="edit deal"),
+        Case(of_object("learning:bottleneck", "bottleneck"), label="not resolved",
+             read="read internal row", write="edit internal row"),
+    ],
+    "learning:bottleneck_edit": [
+        Case(of_object("learning:bottleneck_edit", "resolved_bottleneck"), label="resolved",
+             read="edit deal", write="edit deal"),
+        Case(of_object("learning:bottleneck_edit", "bottleneck"), label="not resolved",
+             read="edit internal row", write="edit internal row"),
+    ],
+    "learning:lesson": [
+        Case(of_object("learning:lesson", "lesson"), label="for the programme", read="read deal"),
+        Case(of_object("learning:lesson", "internal_lesson"), label="for the deal only",
+             read="read internal row"),
+    ],
+    "learning:lesson_edit": [
+        Case(of_object("learning:lesson_edit", "lesson"), label="for the programme",
+             read="edit deal", write="edit deal"),
+        Case(of_object("learning:lesson_edit", "internal_lesson"), label="for the deal only",
+             read="edit internal row", write="edit internal row"),
+    ],
+    "learning:round": Case(of_object("learning:round", "round"), read="read internal page"),
+    "learning:round_answer": Case(of_object("learning:round_answer", "round"),
+                                  read="partner input", write="partner input"),
+    "learning:round_close": Case(of_object("learning:round_close", "round"), read="edit deal",
+                                 write="edit deal"),
+    "learning:milestone_edit": Case(of_object("learning:milestone_edit", "milestone"),
+                                    read="edit deal", write="edit deal"),
+    "learning:experiment_edit": Case(of_object("learning:experiment_edit", "experiment"),
+                                     read="edit deal", write="edit deal"),
+    "learning:adoption_create": Case(of_object("learning:adoption_create", "deliverable"),
+                                     read="edit deal", write="edit deal"),
+    "learning:deal": Case(of_deal("learning:deal"), read="read deal"),
+    "learning:bottleneck_create": Case(of_deal("learning:bottleneck_create"), read="edit deal",
+                                       write="edit deal"),
+    "learning:lesson_create": Case(of_deal("learning:lesson_create"), read="edit deal",
+                                   write="edit deal"),
+    "learning:round_open": Case(of_deal("learning:round_open"), read="edit deal",
+                                write="edit deal"),
+    "learning:uptake_create": Case(of_deal("learning:uptake_create"), read="edit deal",
+                                   write="edit deal"),
+    "learning:deliverable_create": Case(of_deal("learning:deliverable_create"), read="edit deal",
+                                        write="edit deal"),
+    "learning:scaling_plan": Case(of_deal("learning:scaling_plan"), read="read deal",
+                                  write="edit deal"),
+    "learning:start_conversation": Case(of_deal("learning:start_conversation"), read="read deal",
+                                        write="edit deal"),
+    "learning:milestone_create": Case(of_deal("learning:milestone_create"), read="edit deal",
+                                      write="edit deal"),
+    "learning:experiment_create": Case(of_deal("learning:experiment_create"), read="edit deal",
+                                       write="edit deal"),
+    # connections
+    "connections:overview": Case(page("connections:overview"), read="anyone"),
+    "connections:network": Case(page("connections:network"), read="anyone"),
+    "connections:deal": Case(of_deal("connections:deal"), read="read deal"),
+    "connections:decide": Case(decide_url, read="no such method per deal", write="edit deal",
+                               data={"action": "confirm"}),
+    "connections:events": Case(page("connections:events"), read="anyone",
+                               write="programme admin"),
+    "connections:event": Case(event_page, read="anyone", write="programme admin"),
+    # the REST API
+    "v1:api-root": Case(page("v1:api-root"), read="anyone", write="api no write"),
+    "v1:schema": Case(page("v1:schema"), read="anyone", write="no such method"),
+    "v1:deal-list": Case(page("v1:deal-list"), read="anyone", write="api no write"),
+    "v1:deal-detail": Case(of_deal("v1:deal-detail"), read="read deal",
+                           write="api no write per deal"),
+    "v1:deal-related": Case(of_deal("v1:deal-related"), read="read deal",
+                            write="api no write per deal"),
+    "v1:organisation-list": Case(page("v1:organisation-list"), read="anyone",
+                                 write="api no write"),
+    "v1:organisation-detail": Case(of_organisation("v1:organisation-detail"),
+                                   read="read deal", write="api no write per deal"),
+    # the admin: every admin address goes through the same staff check (AdminSite.admin_view);
+    # these stand for all of them (PREFIX_RULES).
+    "admin:index": Case(page("admin:index"), read="admin site"),
+    "admin:deals_deal_changelist": Case(page("admin:deals_deal_changelist"), read="admin site"),
+    "admin:accounts_dealmembership_changelist": Case(
+        page("admin:accounts_dealmembership_changelist"), read="admin site"
+    ),
+    "admin:deals_deal_change": Case(admin_deal, read="admin site per deal",
+                                    write="admin site per deal"),
+}
+
+# URL names and routes covered as a group: (prefix, why).
+PREFIX_RULES = [
+    ("admin:", "the Django admin: staff only, checked by AdminSite.admin_view (rows admin:*)"),
+    ("route:admin/", "unnamed admin addresses (redirects), behind the same staff check"),
+]
+
+
+# Enumerating the project's URLs -----------------------------------------------------------
+
+
+def all_urls(patterns=None, prefix="", namespace=None):
+    """(key, route) for every URL pattern; key is the namespaced name, or `route:<route>`."""
+    for p in get_resolver().url_patterns if patterns is None else patterns:
+        if isinstance(p, URLResolver):
+            ns = namespace
+            if p.namespace:
+                ns = f"{namespace}:{p.namespace}" if namespace else p.namespace
+            yield from all_urls(p.url_patterns, prefix + str(p.pattern), ns)
+        elif isinstance(p, URLPattern):
+            route = prefix + str(p.pattern)
+            if p.name:
+                yield (f"{namespace}:{p.name}" if namespace else p.name), route
+            else:
+                yield f"route:{route}", route
+
+
+def _covered(key):
+    return key in MATRIX or any(key.startswith(prefix) for prefix, _ in PREFIX_RULES)
+
+
+def test_every_url_has_a_row():
+    missing = sorted({(key, route) for key, route in all_urls() if not _covered(key)})
+    assert not missing, (
+        "These addresses have no row in the permission matrix "
+        "(src/dealmonitor/accounts/tests/test_permission_matrix.py). Add one per URL name to "
+        "MATRIX, e.g.  \"app:name\": Case(of_deal(\"app:name\"), read=\"read deal\", "
+        "write=\"edit deal\"),  with the policies (or a new policy table) that say what every "
+        "role may do:\n" + "\n".join(f"  {key}  ({route})" for key, route in missing)
+    )
+
+
+def test_every_row_is_a_real_url_with_known_policies():
+    keys = {key for key, _ in all_urls()}
+    stale = [name for name in MATRIX if name not in keys]
+    assert not stale, f"rows for URL names that no longer exist: {stale}"
+    for name, cases in MATRIX.items():
+        for case in cases if isinstance(cases, list) else [cases]:
+            for policy in (case.read, case.write):
+                assert policy is None or policy in POLICIES, f"{name}: unknown policy {policy!r}"
+
+
+# Running the matrix -------------------------------------------------------------------------
+
+LOGIN_PATHS = None
+
+
+def outcome(response):
+    global LOGIN_PATHS
+    if LOGIN_PATHS is None:
+        LOGIN_PATHS = (reverse(settings.LOGIN_URL), reverse("admin:login"))
+    code = response.status_code
+    if code in (301, 302, 303, 307):
+        location = response.get("Location", "")
+        return NO if any(path in location for path in LOGIN_PATHS) else OK
+    if code in (401, 403):
+        return NO
+    if code == 404:
+        return HIDDEN
+    if code == 405:
+        return NOT_ALLOWED
+    if code in (200, 201, 204, 400):
+        return OK
+    return f"status {code}"
+
+
+def forbidden_texts(world, role):
+    """What `role` may not see anywhere: names of deals it may not read, internal canaries of
+    deals whose internals it may not see."""
+    texts = set()
+    for key, knows in zip(DEALS, KNOWS[role]):
+        if knows == "-":
+            texts |= {world.deals[key].name, world.organisations[key].name}
+        if knows != "internal":
+            texts |= internal_canaries(key)
+    return texts
+
+
+def _body(response):
+    if getattr(response, "streaming", False):
+        return ""
+    kind = response.get("Content-Type", "")
+    if not kind.startswith(("text/", "application/json", "application/vnd.oai")):
+        return ""
+    return response.content.decode("utf-8", errors="replace")
+
+
+def _clients(world):
+    clients = {}
+    for role in ROLES:
+        client = Client()
+        if world.users[role].is_authenticated:
+            client.force_login(world.users[role])
+        clients[role] = client
+    return clients
+
+
+def _cells(case):
+    """(deal key or None, column index) for each cell of a case."""
+    policies = [POLICIES[p] for p in (case.read, case.write) if p]
+    width = len(next(iter(policies[0].values())))
+    assert all(len(next(iter(p.values()))) == width for p in policies)
+    return [(None, 0)] if width == 1 else [(key, i) for i, key in enumerate(DEALS)]
+
+
+@pytest.mark.django_db
+def test_the_permission_matrix(django_user_model, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    world = populate(build_world(django_user_model), tmp_path)
+    clients = _clients(world)
+    failures = []
+    checked = 0
+    cases = [(name, case) for name, row in MATRIX.items()
+             for case in (row if isinstance(row, list) else [row])]
+    # All reads first, then all writes: an accepted write may change what a later read finds.
+    for method in ("read", "write"):
+        for name, case in cases:
+            policy = getattr(case, method)
+            if policy is None:
+                continue
+            for key, column in _cells(case):
+                url = case.url(world, key if key else "own")
+                for role in ROLES:
+                    expected = POLICIES[policy][role][column]
+                    client = clients[role]
+                    if case.fresh_client:
+                        client = Client()
+                        if world.users[role].is_authenticated:
+                            client.force_login(world.users[role])
+                    if method == "read":
+                        response = client.get(url)
+                    else:
+                        response = client.post(url, case.data)
+                    got = outcome(response)
+                    checked += 1
+                    where = (f"{name}{f' [{case.label}]' if case.label else ''} "
+                             f"{'GET' if method == 'read' else 'POST'} {url} as {role}"
+                             f"{f' on the {key} deal' if key else ''}")
+                    if got != expected:
+                        failures.append(f"{where}: expected {expected}, got {got} "
+                                        f"(status {response.status_code})")
+                        continue
+                    if got == OK:
+                        body = _body(response)
+                        leaked = sorted(t for t in forbidden_texts(world, role) if t in body)
+                        if leaked:
+                            failures.append(f"{where}: shows what {role} may not see: {leaked}")
+    assert not failures, f"{len(failures)} of {checked} cells are wrong:\n" + "\n".join(failures)
+    assert checked > 1000  # the matrix really ran
