@@ -195,3 +195,25 @@ def test_the_programme_view_shows_a_change_straight_away_although_its_figures_ar
                          text="Nog een les", kind="inzicht")
 
     assert client.get(reverse("learning:programme")).context["overview"]["lesson_count"] == 3
+
+
+def test_cached_programme_figures_are_never_shared_with_someone_who_sees_fewer_deals(client):
+    from dealmonitor.accounts.models import DealMembership, User
+
+    DealFactory()
+    hidden = DealFactory(is_published=False)
+    member = User.objects.create_user("teamlid", password="x" * 16)
+    DealMembership.objects.create(user=member, deal=hidden, role="team")
+    admin = User.objects.create_user("beheer", password="x" * 16, is_staff=True)
+
+    def deal_count(user):
+        if user:
+            client.force_login(user)
+        else:
+            client.logout()
+        return client.get(reverse("learning:programme")).context["overview"]["deal_count"]
+
+    assert deal_count(admin) == 2
+    assert deal_count(None) == 1  # the public, after the administrator's figures were kept
+    assert deal_count(member) == 2
+    assert deal_count(None) == 1
