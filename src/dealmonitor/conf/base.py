@@ -29,6 +29,9 @@ DATABASES = {
 DATABASES["default"].setdefault("ATOMIC_REQUESTS", False)
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DB_CONN_MAX_AGE", default=0)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# Whole-portfolio figures are cached until the data changes (utils/cache.py). The database
+# cache is shared by every app server process; CACHE_URL=redis://… moves it to Redis.
+CACHES = {"default": env.cache_url("CACHE_URL", default="dbcache://dealmonitor_cache")}
 DEMO_DATA_FILE = Path(
     env.str("DEMO_DATA_FILE", default=str(BASE_DIR / "data" / "demo" / "agenda-stad-deals.json"))
 )

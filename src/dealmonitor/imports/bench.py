@@ -1,4 +1,4 @@
-"""`dealmonitor bench import`: a spreadsheet of 100,000 measurement rows (50 indicators of one
+"""`dealmonitor bench_import`: a spreadsheet of 100,000 measurement rows (50 indicators of one
 deal) imported the way the import page and `dealmonitor import` do it: read the .xlsx, check
 every row, write every measurement with its history row, in one transaction.
 Target: at most 20 s from file to committed rows."""
