@@ -28,6 +28,10 @@ DATABASES = {
 }
 DATABASES["default"].setdefault("ATOMIC_REQUESTS", False)
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DB_CONN_MAX_AGE", default=0)
+# With persistent connections (DB_CONN_MAX_AGE > 0), check a kept connection before a request
+# uses it, so a database that restarted is reconnected to instead of failing the request
+# (proven by utils/tests/test_faults.py).
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = env.bool("DB_CONN_HEALTH_CHECKS", default=True)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 DEMO_DATA_FILE = Path(
     env.str("DEMO_DATA_FILE", default=str(BASE_DIR / "data" / "demo" / "agenda-stad-deals.json"))
@@ -76,6 +80,9 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # The user's reason for a change (form fields or the X-Change-Reason header) goes into
+    # every history entry the request writes (utils/change_reason.py).
+    "dealmonitor.utils.change_reason.ChangeReasonMiddleware",
     # Last, as django-axes asks: turns a lockout into the page below.
     "axes.middleware.AxesMiddleware",
 ]
