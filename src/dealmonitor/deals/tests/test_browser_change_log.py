@@ -59,3 +59,20 @@ def test_a_change_with_its_reason_is_in_the_log_and_can_be_put_back(live_server,
     expect(log.locator("tbody tr").first).to_contain_text("Eerdere waarde hersteld: Toch 100")
     assert Indicator.objects.get(pk=indicator.pk).target_value == 100
     axe_check(page)
+
+
+def test_the_content_security_policy_blocks_nothing_of_ours(live_server, page, demo_data):
+    """The pages run under the strict policy: htmx loads, the filter updates the portfolio
+    without a reload, the bar charts get their lengths, and the browser reports no violation."""
+    violations = []
+    page.on("console", lambda msg: violations.append(msg.text)
+            if "Content Security Policy" in msg.text or "Refused to" in msg.text else None)
+    page.goto(live_server.url + reverse("deals:portfolio"))
+    page.evaluate("window.stillThisPage = true")
+    page.get_by_label("Status").select_option("afgerond")
+    expect(page.locator("#deals-table tbody tr")).to_have_count(3)
+    assert page.evaluate("window.stillThisPage === true")  # htmx swapped, no reload
+    page.goto(live_server.url + reverse("deals:detail", args=["cd-ruimte-voor-lopen"]))
+    bar = page.locator(".dm-bar").first
+    assert bar.evaluate("el => getComputedStyle(el).getPropertyValue('--value').trim()") != ""
+    assert not violations, violations
