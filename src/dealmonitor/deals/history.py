@@ -222,7 +222,9 @@ def _display(field, value, names):
     if isinstance(value, dt.date):
         return formats.date_format(value, "DATE_FORMAT")
     if isinstance(value, Decimal):
-        return formats.number_format(value.normalize() if value == value.to_integral() else value)
+        # 3.5000 as 3,5 and 100.0000 as 100 (normalize alone would give 1E+2)
+        value = value.quantize(Decimal(1)) if value == value.to_integral() else value.normalize()
+        return formats.number_format(value)
     if isinstance(value, (list, dict)):
         import json
 
