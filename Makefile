@@ -33,6 +33,7 @@ setup: $(VENV)/.installed-run
 	$(BIN)/dealmonitor loadimpactdemo
 	$(BIN)/dealmonitor loadlearningdemo
 	$(BIN)/dealmonitor related --rebuild
+	$(BIN)/dealmonitor loadconnectionsdemo
 	$(BIN)/dealmonitor createdemouser
 
 run: setup

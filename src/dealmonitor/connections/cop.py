@@ -23,26 +23,38 @@ def _months_between(a, b):
     return (b.year - a.year) * 12 + (b.month - a.month)
 
 
+def phase_at(deal, day):
+    """The deal's phase on `day`, from its phase history (prefetch `phase_changes` for a
+    list): the last phase entered on or before that day; "" when its recorded phases all
+    began later (so an event in 2021 does not see the phase a deal reached in 2024); the
+    current phase when no history has dates."""
+    dated = [c for c in deal.phase_changes.all() if c.started_on]
+    if not dated:
+        return deal.phase
+    before = [c for c in dated if c.started_on <= day]
+    return max(before, key=lambda c: (c.started_on, c.recorded_at)).phase if before else ""
+
+
 def phase_group(deal, today=None):
-    """start, running or ending at `today` (an event's date): the recorded phase first, else
-    the dates and the status. A deal without a signing date counts as running."""
+    """start, running or ending at `today` (an event's date): the phase the deal was in on
+    that day first, else the dates and the status. A deal without a signing date counts as
+    running."""
     today = today or timezone.localdate()
-    if deal.phase == Phase.VERKENNEN:
+    phase = phase_at(deal, today)
+    ends = deal.extended_to or deal.end_date
+    ends_soon = bool(ends and _months_between(today, ends) <= ENDING_MONTHS)
+    if phase == Phase.VERKENNEN:
         return PhaseGroup.START
-    if deal.phase in (Phase.BORGEN, Phase.AFGEROND) or deal.status == DealStatus.AFGEROND:
+    if phase in (Phase.BORGEN, Phase.AFGEROND):
         return PhaseGroup.ENDING
-    if deal.phase in (Phase.AANJAGEN, Phase.LEREN):
-        ends = deal.extended_to or deal.end_date
-        if ends and _months_between(today, ends) <= ENDING_MONTHS:
-            return PhaseGroup.ENDING
-        return PhaseGroup.RUNNING
+    if deal.status == DealStatus.AFGEROND and (ends is None or ends_soon):
+        return PhaseGroup.ENDING
+    if phase in (Phase.AANJAGEN, Phase.LEREN):
+        return PhaseGroup.ENDING if ends_soon else PhaseGroup.RUNNING
     signed = deal.signing_date
     if signed is not None and _months_between(signed, today) < NEW_DEAL_MONTHS:
         return PhaseGroup.START  # signed less than a year ago, or not yet signed
-    ends = deal.extended_to or deal.end_date
-    if ends and _months_between(today, ends) <= ENDING_MONTHS:
-        return PhaseGroup.ENDING
-    return PhaseGroup.RUNNING
+    return PhaseGroup.ENDING if ends_soon else PhaseGroup.RUNNING
 
 
 def group_by_phase(deals, today=None):

@@ -43,9 +43,11 @@ def describe(reason):
                 _("%(deal)s names %(other)s in its %(field)s: “%(snippet)s”")
                 % {"field": field, "deal": m["in"], "other": m["names"], "snippet": m["snippet"]}
             )
+        # The engine knows a sentence names the other deal, and whether it speaks of where
+        # something came from or what followed; not who came first. Say no more than that.
         lead = (
-            _("One deal grew out of or continues the other")
-            if reason.get("follow_up") else _("The sources link these deals")
+            _("A source speaks of where one came from or what followed")
+            if reason.get("follow_up") else _("The sources name these deals together")
         )
         return f"{lead}: {'; '.join(parts)}"
     if kind == ReasonKind.PEOPLE:

@@ -80,6 +80,9 @@ TOP_K = 20  # suggestions stored per deal
 MIN_SCORE = 0.1  # below this a pair is not a suggestion
 TERMS_PER_DEAL = 40  # the most distinctive stems of a deal's texts take part in the cosine
 REASON_ITEMS = 5  # organisations, themes or words named in one reason
+# A text similarity below this adds at most a tenth of a point and is not worth a sentence.
+MIN_TEXT_REASON = 0.03
+SHORT_LIST = 2  # see `_index_features`: the shortest list a cosine takes at face value
 
 
 def df_cap(n_deals):
@@ -129,7 +132,30 @@ class DealProfile:
 
 
 # Words every deal's texts use about the programme itself, not about its subject.
-PROGRAMME_WORDS = frozenset({"city", "town", "deal", "deals", "agenda"})
+PROGRAMME_WORDS = frozenset({"city", "town", "deal", "deals", "agenda", "regio", "green"})
+# Words of ordinary Dutch prose that say when, how much or that something happened, but not
+# what a deal is about: numbers, months, time words and the commonest verbs and adverbs of
+# reports. In a small portfolio two deals can share such a word by chance, and the rarity
+# weight (idf) alone cannot tell "vier" from "fiets"; left out of the similarity only (the
+# lessons search keeps them).
+GENERIC_WORDS = frozenset(
+    """
+    twee drie vier vijf zes zeven acht negen tien elf twaalf dertien vijftien twintig dertig
+    veertig vijftig zestig honderd duizend miljoen miljard eerste tweede derde vierde vijfde
+    half helft procent euro ruim bijna circa ongeveer minimaal maximaal totaal
+    januari februari maart april mei juni juli augustus september oktober november december
+    jaar jaren jaarlijks maand maanden week weken dag dagen medio eind begin start gestart
+    inmiddels daarna later eerder sinds vanaf tijdens komende afgelopen vorig vorige volgende
+    huidige nieuw nieuwe nieuwste lang lange kort korte snel sneller
+    gaf geven geeft gegeven kreeg kregen krijgen gekregen vond vonden vinden gevonden zocht
+    zochten zoeken gezocht zet zetten gezet zette maakt maken maakte gemaakt wilde wilden
+    staat staan stond stonden gesteld stellen bracht brengen gebracht houdt houden hield
+    noemt noemen noemde genoemd volgens waarbij zoals onder meer bijvoorbeeld onder andere
+    extra elke elk eigen verschillende diverse meerdere ander sterk goed goede beter groot
+    grote grootste mogelijk mogelijke nodig echter vooral steeds verder weer tevens daarnaast
+    wel waarmee waardoor waarvan daarmee hiervoor daarvoor erbij eraan erin
+    """.split()
+)
 
 _stem_cache: dict[str, str] = {}
 
@@ -165,7 +191,9 @@ def terms_of(value, surface=None):
     for each stem (its first spelling) for the reasons."""
     out = []
     for word in (w for _sentence, words in sentences_of(value) for w in words):
-        if word in dutch.STOP_WORDS or word in PROGRAMME_WORDS or len(word) < 3:
+        if word in dutch.STOP_WORDS or word in PROGRAMME_WORDS or word in GENERIC_WORDS or len(
+            word
+        ) < 3:
             continue
         stem = _stem(word)
         out.append(stem)
@@ -208,6 +236,62 @@ def _name_patterns(name, aliases):
                 patterns.add(first)
     patterns = {p for p in patterns if any(w not in dutch.STOP_WORDS for w in p)}
     return patterns, acronyms, proper
+
+
+def compound_parts(stem, vocabulary, min_length=4):
+    """The two parts of a Dutch compound, as stems that occur on their own in the portfolio:
+    "grachtwater" → ("gracht", "water"), "arbeidsmarkt" → ("arbeid", "markt") (a linking
+    s, e or en dropped). None when the word is not such a compound. The longest head wins."""
+    for i in range(len(stem) - min_length, min_length - 1, -1):
+        head, tail = stem[:i], stem[i:]
+        if tail not in vocabulary:
+            continue
+        for link in ("", "s", "e", "en"):
+            if link and not head.endswith(link):
+                continue
+            part = head[: len(head) - len(link)]
+            if len(part) >= min_length and part in vocabulary and part not in dutch.STOP_WORDS:
+                return part, tail
+    return None
+
+
+def split_compounds(profiles):
+    """Add the parts of every compound to the deal's terms, so that "waterbeheer" and
+    "water", "loopbeleid" and "lopen" meet. The compound itself stays a term too."""
+    vocabulary = {t for p in profiles.values() for t in p.terms}
+    parts = {}
+    for stem in vocabulary:
+        if len(stem) >= 8:
+            found = compound_parts(stem, vocabulary)
+            if found:
+                parts[stem] = found
+    if not parts:
+        return
+    for profile in profiles.values():
+        extra = Counter()
+        for stem, count in profile.terms.items():
+            for part in parts.get(stem, ()):
+                extra[part] += count
+        profile.terms.update(extra)
+
+
+def regulation_keys(value):
+    """The ways a regulation named in a bottleneck can be recognised in another one: its
+    acronyms ("ISDE" in "Investeringssubsidie ... (ISDE)" and in "ISDE-regeling") and its
+    wording reduced to Dutch stems without the generic words for a rule."""
+    keys = {f"acronym:{a.lower()}" for a in _ACRONYM.findall(value or "")}
+    stems = [
+        _stem(w) for w in dutch.words(_PARENS.sub(" ", value or ""))
+        if w not in dutch.STOP_WORDS and w not in RULE_WORDS
+    ]
+    if stems:
+        keys.add("text:" + " ".join(stems))
+    return keys
+
+
+# Words that say a text is a rule, not which one.
+RULE_WORDS = frozenset({"regeling", "wet", "regel", "regels", "besluit", "subsidieregeling",
+                        "artikel", "lid", "verordening"})
 
 
 def _contains(seq, part):
@@ -290,12 +374,16 @@ class Portfolio:
         for deal_id, note in DealFact.objects.exclude(note="").values_list("deal_id", "note"):
             profiles[deal_id].texts.append(("note", note))
         for profile in profiles.values():
+            # The name is the shortest description a deal has, and a successor often carries
+            # it on ("Health Hub" → "Health Hub Utrecht"); its words count like the others.
+            profile.terms.update(terms_of(_PARENS.sub(" ", profile.name), surface))
             for kind, value in profile.texts:
                 if kind == "description":
                     profile.terms.update(terms_of(value, surface))
             for theme_id in profile.themes:
                 profile.terms.update(terms_of(theme_names[theme_id], surface))
         cls._load_learning(profiles, surface)
+        split_compounds(profiles)
         try:
             return cls(profiles, org_names, theme_names, surface, aliases)
         finally:
@@ -334,8 +422,7 @@ class Portfolio:
                     if value:
                         profile.terms.update(terms_of(value, surface))
                 if regulation and row[-1]:
-                    key = " ".join(dutch.words(row[-1]))
-                    if key:
+                    for key in regulation_keys(row[-1]):
                         profile.regulations.add((key, row[-1]))
 
     # -- vectors -------------------------------------------------------------------------
@@ -348,15 +435,22 @@ class Portfolio:
         theme_df = Counter(t for p in self.profiles.values() for t in p.themes)
         term_df = Counter(t for p in self.profiles.values() for t in p.terms)
         person_df = Counter(x for p in self.profiles.values() for x in p.people)
-        reg_df = Counter(k for p in self.profiles.values() for k, _ in p.regulations)
+        reg_df = Counter(k for p in self.profiles.values() for k in {k for k, _ in p.regulations})
         self.org_df, self.term_df, self.person_df = org_df, term_df, person_df
+        self.reg_df = reg_df
         self.org_vec, self.theme_vec, self.term_vec = {}, {}, {}
         self.postings = {name: defaultdict(list) for name in ("org", "theme", "term", "person",
                                                                "reg")}
         cap = self.cap
+        # A short list is not allowed to look like a perfect match: the length of a vector is
+        # taken as at least that of a list with `SHORT_LIST` items as rare as can be shared
+        # (in two deals). Without it two deals that each list only one ministry would score a
+        # cosine of 1 on that ministry alone; with it a single shared rare foundation still
+        # counts, a single shared ministry hardly.
+        floor = self._idf(2) * math.sqrt(SHORT_LIST)
         for pk, p in self.profiles.items():
             self.org_vec[pk] = self._unit(
-                {o: self._idf(org_df[o]) for o in p.orgs if 2 <= org_df[o] <= cap}
+                {o: self._idf(org_df[o]) for o in p.orgs if 2 <= org_df[o] <= cap}, floor
             )
             self.theme_vec[pk] = self._unit(
                 {t: self._idf(theme_df[t]) for t in p.themes if theme_df[t] >= 2}
@@ -366,7 +460,7 @@ class Portfolio:
                 for t, c in p.terms.items() if 2 <= term_df[t] <= cap
             }
             top = sorted(weighted.items(), key=lambda kv: (-kv[1], kv[0]))[:TERMS_PER_DEAL]
-            self.term_vec[pk] = self._unit(dict(top))
+            self.term_vec[pk] = self._unit(dict(top), floor)
             for name, vec in (("org", self.org_vec[pk]), ("theme", self.theme_vec[pk]),
                               ("term", self.term_vec[pk])):
                 for key, weight in vec.items():
@@ -374,13 +468,13 @@ class Portfolio:
             for person, kinds in p.people.items():
                 if person_df[person] >= 2:
                     self.postings["person"][person].append((pk, kinds))
-            for key, _label in p.regulations:
+            for key, label in p.regulations:
                 if reg_df[key] >= 2:
-                    self.postings["reg"][key].append((pk, 1.0))
+                    self.postings["reg"][key].append((pk, label))
 
     @staticmethod
-    def _unit(vec):
-        norm = math.sqrt(sum(w * w for w in vec.values()))
+    def _unit(vec, floor=0.0):
+        norm = max(math.sqrt(sum(w * w for w in vec.values())), floor)
         return {k: w / norm for k, w in vec.items()} if norm else {}
 
     # -- stated links --------------------------------------------------------------------
@@ -478,13 +572,27 @@ class Portfolio:
                 people[other] = people.get(other, 0.0) + self._people_value(kinds, other_kinds)
         for other, value in people.items():
             acc[other] = get(other, 0.0) + WEIGHTS[ReasonKind.PEOPLE] * min(value, MAX_PEOPLE)
-        for key, _label in self.profiles[pk].regulations:
-            for other, _w in self.postings["reg"].get(key, ()):
-                acc[other] = get(other, 0.0) + WEIGHTS[ReasonKind.REGULATION]
+        mine, theirs = defaultdict(set), defaultdict(set)
+        for key, label in self.profiles[pk].regulations:
+            for other, other_label in self.postings["reg"].get(key, ()):
+                mine[other].add(label)
+                theirs[other].add(other_label)
+        for other in mine:
+            shared = min(len(mine[other]), len(theirs[other]))
+            acc[other] = get(other, 0.0) + WEIGHTS[ReasonKind.REGULATION] * shared
         for other in self.mentioned.get(pk, ()):
             acc[other] = get(other, 0.0) + WEIGHTS[ReasonKind.STATED] * self._stated(pk, other)[0]
         acc.pop(pk, None)
         return acc
+
+    def _shared_regulations(self, a, b):
+        """The regulations (as `a` words them) that a bottleneck of `b` names as well."""
+        keys_b = {k for k, _ in b.regulations if self.reg_df[k] >= 2}
+        return {label for k, label in a.regulations if k in keys_b}
+
+    def _regulation_value(self, a, b):
+        """How many regulations the two deals share, counted the same from either side."""
+        return float(min(len(self._shared_regulations(a, b)), len(self._shared_regulations(b, a))))
 
     def components(self, pk, other):
         """The raw value of each signal for one pair (for the reasons and the evaluation)."""
@@ -499,8 +607,7 @@ class Portfolio:
         for person in set(a.people) & set(b.people):
             if self.person_df[person] >= 2:
                 people += self._people_value(a.people[person], b.people[person])
-        keys_b = {k for k, _ in b.regulations}
-        regulation = float(sum(1 for k, _ in a.regulations if k in keys_b))
+        regulation = self._regulation_value(a, b)
         return [
             self._stated(pk, other)[0],
             people,
@@ -586,7 +693,7 @@ class Portfolio:
                 "score": round(WEIGHTS[ReasonKind.THEMES] * themes, 3),
                 "items": shared[:REASON_ITEMS],
             })
-        if text:
+        if text >= MIN_TEXT_REASON:
             va, vb = self.term_vec[pk], self.term_vec[other]
             shared = sorted(set(va) & set(vb), key=lambda t: -va[t] * vb[t])
             out.append({
@@ -596,11 +703,10 @@ class Portfolio:
                 "items": [self.surface.get(t, t) for t in shared[:REASON_ITEMS]],
             })
         if regulation:
-            keys_b = {k for k, _ in b.regulations}
             out.append({
                 "kind": ReasonKind.REGULATION,
                 "score": round(WEIGHTS[ReasonKind.REGULATION] * regulation, 3),
-                "items": sorted({label for k, label in a.regulations if k in keys_b}),
+                "items": sorted(self._shared_regulations(a, b)),
             })
         out.sort(key=lambda r: -r["score"])
         return out

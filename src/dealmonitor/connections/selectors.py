@@ -131,7 +131,7 @@ def event_detail(user, pk):
     tables, and the lessons and connections noted there."""
     visible = visible_deals(user)
     event = CommunityEvent.objects.prefetch_related(
-        Prefetch("deals", queryset=visible.prefetch_related("themes"))
+        Prefetch("deals", queryset=visible.prefetch_related("themes", "phase_changes"))
     ).get(pk=pk)
     return {
         "event": event,

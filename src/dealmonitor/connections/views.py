@@ -157,6 +157,7 @@ def event_detail(request, pk):
         status = 400
     return render(request, "connections/event_detail.html", {
         "event": event,
+        "deals": deals,
         "groups": cop.group_by_phase(deals, today=event.date),
         "proposed": cop.propose_seating(deals),
         "saved_tables": detail["tables"],

@@ -10,6 +10,7 @@ a feature (self-assessment scores, one bottleneck raised with a ministry) is fla
 
 import datetime as dt
 
+from dealmonitor.deals.constants import Phase
 from dealmonitor.deals.models import Deal
 from dealmonitor.organisations.models import Organisation
 
@@ -227,7 +228,10 @@ def load(stdout=None):
                  "aankunnen; te snel gaan kost draagvlak.",
         )
 
-    counts.update(_plans_milestones_experiments())
+    for part in (_more_facts(), _plans_milestones_experiments()):
+        for key, n in part.items():
+            counts[key] = counts.get(key, 0) + n
+    counts["phase changes"] = _phases()
     if stdout:
         stdout.write("learning demo: " + ", ".join(f"{v} {k}" for k, v in counts.items()) + " created")
     return counts
@@ -335,4 +339,129 @@ def _plans_milestones_experiments():
         if deal and not Experiment.objects.filter(deal=deal, title=title).exists():
             services.save_experiment(actor=None, deal=deal, title=title, reason="demo", **fields)
             counts["experiments"] += 1
+    return counts
+
+
+# Phases the sources describe, as (deal, phase, date it began, note). Dates the sources give
+# less precisely are stored as a day with the precision said in the note.
+PHASES = [
+    ("cd-impact-ondernemen", Phase.AANJAGEN, D(2021, 3, 11),
+     "Ondertekening; de eerste fase stond in het teken van netwerkopbouw en experimenten."),
+    ("cd-impact-ondernemen", Phase.BORGEN, D(2024, 3, 15),
+     "Rond medio maart 2024 liep fase 1 af; fase 2 (2024-2026) is gericht op opschalen."),
+    ("cd-energieke-wijken", Phase.AANJAGEN, D(2021, 3, 4), "Ondertekening."),
+    ("cd-ruimte-voor-lopen", Phase.AANJAGEN, D(2020, 12, 14), "Ondertekening."),
+    ("cd-ruimte-voor-lopen", Phase.BORGEN, D(2024, 10, 1),
+     "Oktober 2024: het Nationaal Masterplan Lopen is de afsluiting en borging van de deal."),
+    ("cd-lokale-weerbaarheid-cybercrime", Phase.AANJAGEN, D(2020, 1, 1),
+     "2020 (jaar); tranches gericht op innoveren en implementeren."),
+    ("cd-lokale-weerbaarheid-cybercrime", Phase.BORGEN, D(2023, 11, 23),
+     "Derde tranche gericht op borgen, verteld in de CoP van 23 november 2023."),
+    ("cd-fietsen-voor-iedereen", Phase.AANJAGEN, D(2023, 10, 9), "Ondertekening op de Dag van de Stad."),
+    ("cd-slim-maatwerk", Phase.AANJAGEN, D(2022, 6, 27), "Ondertekening."),
+    ("td-sterke-streken", Phase.AANJAGEN, D(2023, 5, 11), "Ondertekening."),
+    ("cd-tijdloze-grachten", Phase.VERKENNEN, D(2024, 6, 27),
+     "Kernopgave en kernteam rond; besloten dat de deal definitief doorgaat."),
+    ("cd-tijdloze-grachten", Phase.AANJAGEN, D(2024, 9, 25), "Ondertekening."),
+    ("td-krachtige-kernen", Phase.VERKENNEN, D(2024, 6, 1), "Juni 2024: volop in verkenning."),
+]
+
+
+def _phases():
+    """Phase transitions through the deals' own service, each once (idempotent)."""
+    from dealmonitor.deals.services import change_deal_phase
+
+    created = 0
+    for slug, phase, started_on, note in PHASES:
+        deal = _deal(slug)
+        if deal is None or deal.phase_changes.filter(phase=phase).exists():
+            continue
+        last = deal.phase_changes.exclude(started_on=None).order_by("-started_on").first()
+        if deal.phase == phase or (last and last.started_on > started_on):
+            continue  # the deal team moved on; the demo does not rewrite its history
+        change_deal_phase(actor=None, deal=deal, phase=phase, started_on=started_on, note=note)
+        deal.refresh_from_db()
+        created += 1
+    return created
+
+
+def _more_facts():
+    """Further bottlenecks, uptake and deliverables the data file states."""
+    counts = {"bottlenecks": 0, "uptake": 0, "deliverables": 0}
+    woning = _deal("cd-woningabonnement")
+    if woning:
+        _, new = _bottleneck(
+            woning, "Financiering kan niet aan de woning worden gekoppeld",
+            [(BottleneckStatus.GESIGNALEERD, D(2017, 1, 1),
+              "2017 (jaar van de pilot); de bronnen geven geen precieze datum.")],
+            kind=BottleneckKind.REGELGEVING, level=RuleLevel.RIJK,
+            description="In de pilot bleek het koppelen van de financiering aan de woning lastiger dan "
+                        "verwacht. Volgens de projectleider hangt de looptijd van de deal af van het "
+                        "moment waarop de wetgeving is aangepast.",
+        )
+        counts["bottlenecks"] += new
+    bouwen = _deal("cd-binnenstedelijk-bouwen-transformatie")
+    if bouwen:
+        _, new = _bottleneck(
+            bouwen, "Ook bij maximale inzet zijn andere regels en financiële instrumenten nodig",
+            [(BottleneckStatus.GESIGNALEERD, bouwen.signing_date or D(2016, 4, 1),
+              "Conclusie na de eerste fase; de bron geeft geen datum, de start van de deal is genomen.")],
+            kind=BottleneckKind.REGELGEVING, level=RuleLevel.RIJK,
+            description="Alle transformatieprojecten zijn doorgelicht op versnelling binnen de "
+                        "bestaande kaders; dat bleek niet genoeg om de woningbouw te versnellen.",
+        )
+        counts["bottlenecks"] += new
+    zicht = _deal("cd-zicht-op-ondermijning")
+    if zicht:
+        _, new = _deliverable(
+            zicht, "Dashboard Zicht op Ondermijning", kind=DeliverableKind.DATASET,
+            url="https://www.zichtopondermijning.nl/",
+            description="Openbaar dashboard met analyses over onder meer vastgoedfraude en "
+                        "drugscriminaliteit; eerste versie december 2019, update juli 2020.",
+            adopters=[{"adopter": "alle Nederlandse gemeenten",
+                       "note": "Het dashboard biedt informatie voor alle gemeenten."}],
+        )
+        counts["deliverables"] += new
+        counts["uptake"] += _uptake(
+            zicht, "Kabinet trekt extra geld uit om de deal voort te zetten en uit te breiden",
+            kind=UptakeKind.BELEIDSPROGRAMMA,
+            description="Deel van 100 miljoen euro over tien jaar voor een weerbaar openbaar bestuur: "
+                        "meer (kleine) gemeenten en een dashboard met leefbaarheid, wonen, "
+                        "vakantieparken en maatschappelijke onrust.",
+        )
+    hub = _deal("cd-health-hub")
+    if hub:
+        counts["uptake"] += _uptake(
+            hub, "Het netwerk groeide uit tot de regio-alliantie Health Hub Utrecht",
+            kind=UptakeKind.ORGANISATIE,
+        )
+        counts["uptake"] += _uptake(
+            hub, "Inbreng van de coalities terug in de regionale uitwerking van het Integraal Zorgakkoord",
+            kind=UptakeKind.BELEIDSPROGRAMMA,
+        )
+        _, new = _deliverable(hub, "Handreiking valpreventie", kind=DeliverableKind.HANDREIKING)
+        counts["deliverables"] += new
+    inclusief = _deal("cd-inclusieve-stad")
+    if inclusief:
+        counts["uptake"] += _uptake(
+            inclusief, "Doorstart in het traject Eenvoudig Maatwerk van het Programma Sociaal Domein",
+            kind=UptakeKind.BELEIDSPROGRAMMA,
+        )
+    impact = _deal("cd-impact-ondernemen")
+    if impact:
+        _, new = _deliverable(impact, "Rapport Impact Meten", kind=DeliverableKind.PUBLICATIE,
+                              description="Afgerond en gepresenteerd in juni 2023.")
+        counts["deliverables"] += new
+        _, new = _deliverable(
+            impact, "Rapport over impactvol aanbesteden", kind=DeliverableKind.PUBLICATIE,
+            description="Van de werkgroep Impactvol Inkopen; gemeenten werden daarna uitgenodigd voor "
+                        "een pilot om het in de praktijk te brengen.",
+        )
+        counts["deliverables"] += new
+    ccb = _deal("cd-circulair-conceptueel-bouwen")
+    if ccb:
+        _, new = _deliverable(ccb, "Biobased magazines", kind=DeliverableKind.PUBLICATIE,
+                              description="Drie online magazines met voorbeeldprojecten, materiaalinformatie "
+                                          "en businesscases.")
+        counts["deliverables"] += new
     return counts

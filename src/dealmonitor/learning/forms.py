@@ -232,3 +232,33 @@ class ExperimentForm(forms.ModelForm):
     def __init__(self, *args, deal, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["lesson"].queryset = deal.lessons.order_by("title")
+
+
+class StatementForm(forms.Form):
+    """One statement of a new template version. The code ties it to the same statement in
+    earlier versions, so rounds on either version are compared on it."""
+
+    code = forms.SlugField(label=_("Code"), max_length=50,
+                           help_text=_("Keep the code to compare with earlier rounds; a new code starts a new statement."))
+    theme = forms.CharField(label=_("Theme"), max_length=100)
+    text = forms.CharField(label=_("Statement"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class BaseStatementFormSet(forms.BaseFormSet):
+    def statements(self):
+        """The statements to keep, in the order given: Django leaves out the rows marked for
+        removal and the blank rows for new statements."""
+        return [
+            {k: form.cleaned_data[k] for k in ("code", "theme", "text")}
+            for form in self.ordered_forms
+        ]
+
+
+StatementFormSet = forms.formset_factory(
+    StatementForm, formset=BaseStatementFormSet, extra=2, can_delete=True, can_order=True
+)
+
+
+class TemplateVersionForm(forms.Form):
+    description = forms.CharField(label=_("Instructions for the partners"), required=False,
+                                  widget=forms.Textarea(attrs={"rows": 3}))

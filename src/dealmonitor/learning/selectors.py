@@ -180,22 +180,42 @@ class StatementResult:
 
     @property
     def distribution(self):
-        counts = Counter(self.scores)
-        top = max(counts.values(), default=0) or 1
-        return [
-            {"score": s, "count": counts[s], "percent": round(100 * counts[s] / top)}
-            for s in range(1, 6)
-        ]
+        return _distribution(self.scores)
 
     @property
     def previous_mean(self):
         return statistics.fmean(self.previous_scores) if self.previous_scores else None
 
     @property
+    def previous_spread(self):
+        return statistics.pstdev(self.previous_scores) if self.previous_scores else None
+
+    @property
+    def previous_distribution(self):
+        return _distribution(self.previous_scores) if self.previous_scores else None
+
+    @property
+    def spread_change(self):
+        if self.spread is None or self.previous_spread is None:
+            return None
+        return self.spread - self.previous_spread
+
+    @property
     def change(self):
         if self.mean is None or self.previous_mean is None:
             return None
         return self.mean - self.previous_mean
+
+
+def _distribution(scores):
+    """How many answers gave each score 1 to 5, with the bar length relative to the most
+    frequent score."""
+    counts = Counter(scores)
+    top = max(counts.values(), default=0) or 1
+    return [
+        {"score": s, "count": counts[s], "percent": round(100 * counts[s] / top)}
+        for s in range(1, 6)
+    ]
 
 
 def round_results(round):
@@ -395,6 +415,7 @@ def evidence_gaps(user, today=None):
     return {
         "ambitions": ambitions,
         "ambition_elements": ambition_elements,
+        "ambition_count": len(ambitions) + len(ambition_elements),
         "stale_indicators": stale,
         "unevidenced_elements": unevidenced,
         "untested_assumptions": untested,
@@ -437,7 +458,10 @@ def programme_overview(user, today=None):
     open_count = sum(n for s, n in b_status.items() if s not in CLOSED_STATUSES)
     uptake_labels = dict(UptakeKind.choices)
     uptake = Uptake.objects.filter(deal__in=deals).order_by().values_list("kind").annotate(n=Count("pk"))
-    running = list(deals.filter(status=DealStatus.LOPEND).order_by("name"))
+    running = list(
+        deals.filter(status=DealStatus.LOPEND)
+        .annotate(last_round=Max("assessment_rounds__opened_on")).order_by("name")
+    )
     year_ago = today - dt.timedelta(days=365)
     assessed = set(
         AssessmentRound.objects.filter(opened_on__gte=year_ago, deal__in=deals)

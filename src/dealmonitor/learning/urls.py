@@ -15,6 +15,8 @@ urlpatterns = [
     path("lessen/<int:pk>/", views.lesson_detail, name="lesson"),
     path("lessen/<int:pk>/wijzigen/", views.lesson_edit, name="lesson_edit"),
     path("zelfevaluatie/sjablonen/", views.templates, name="templates"),
+    path("zelfevaluatie/sjablonen/<int:pk>/nieuwe-versie/", views.template_version,
+         name="template_version"),
     path("zelfevaluaties/<int:pk>/", views.round_detail, name="round"),
     path("zelfevaluaties/<int:pk>/invullen/", views.round_answer, name="round_answer"),
     path("zelfevaluaties/<int:pk>/afsluiten/", views.round_close, name="round_close"),

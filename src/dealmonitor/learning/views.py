@@ -24,7 +24,9 @@ from .forms import (
     LessonForm,
     LessonSearchForm,
     OpenRoundForm,
+    StatementFormSet,
     StatusChangeForm,
+    TemplateVersionForm,
     UptakeForm,
 )
 from .models import (
@@ -259,7 +261,40 @@ def lesson_edit(request, pk):
 
 def templates(request):
     rows = AssessmentTemplate.objects.prefetch_related("statements").order_by("name", "-version")
-    return render(request, "learning/templates.html", {"templates": rows})
+    return render(request, "learning/templates.html", {
+        "templates": rows,
+        "can_manage": request.user.is_authenticated
+        and learning_rules.can_manage_templates(request.user, None),
+    })
+
+
+def template_version(request, pk):
+    """The programme publishes a new version of a template: the statements of the version it
+    starts from, changed, removed, reordered or added to. The old version stays as it was."""
+    template = get_object_or_404(AssessmentTemplate.objects.prefetch_related("statements"), pk=pk)
+    if not _allowed(request, learning_rules.can_manage_templates, None):
+        return _login(request)
+    initial = [
+        {"code": s.code, "theme": s.theme, "text": s.text, "ORDER": i}
+        for i, s in enumerate(template.statements.all(), start=1)
+    ]
+    formset = StatementFormSet(request.POST or None, initial=initial, prefix="statements")
+    form = TemplateVersionForm(request.POST or None, initial={"description": template.description})
+    if request.method == "POST" and formset.is_valid() and form.is_valid():
+        try:
+            new = services.new_template_version(
+                actor=request.user, template=template, statements=formset.statements(),
+                description=form.cleaned_data["description"], reason="new version",
+            )
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, _("Version %(version)s of %(name)s is published.")
+                             % {"version": new.version, "name": new.name})
+            return redirect(reverse("learning:templates") + f"#template-{new.pk}")
+    return render(request, "learning/template_version.html", {
+        "template": template, "formset": formset, "form": form,
+    }, status=400 if request.method == "POST" else 200)
 
 
 def round_open(request, slug):

@@ -251,6 +251,13 @@ def of_object(name, obj, with_slug=False):
     return build
 
 
+def default_template_page(world, key):
+    from dealmonitor.learning.models import AssessmentTemplate
+
+    template = AssessmentTemplate.objects.filter(is_default=True).order_by("-version").first()
+    return reverse("learning:template_version", kwargs={"pk": template.pk})
+
+
 def of_organisation(name):
     return lambda world, key: reverse(name, kwargs={"slug": world.organisations[key].slug})
 
@@ -326,6 +333,8 @@ MATRIX = {
     "learning:bottlenecks": Case(page("learning:bottlenecks"), read="anyone"),
     "learning:lessons": Case(page("learning:lessons"), read="anyone"),
     "learning:templates": Case(page("learning:templates"), read="anyone"),
+    "learning:template_version": Case(default_template_page, read="programme admin",
+                                      write="programme admin"),
     # learning: one deal's
     "learning:bottleneck": [
         Case(of_object("learning:bottleneck", "resolved_bottleneck"), label="resolved",

@@ -54,6 +54,11 @@ def test_network_view_works_with_the_keyboard(
     page.goto(live_server.url + reverse("connections:network"))
     expect(page.get_by_role("heading", level=1)).to_have_text("Partnernetwerk")
     axe_check(page)
+    # Every deal is drawn at its own place (the Dutch page writes numbers with a decimal
+    # comma, which SVG coordinates must not get).
+    boxes = [node.bounding_box() for node in page.locator(".dm-network__node").all()]
+    assert len(boxes) > 1
+    assert len({(round(b["x"]), round(b["y"])) for b in boxes}) == len(boxes)
 
     # Tab reaches the network once (one tab stop), the arrows move between deals.
     for _ in range(60):

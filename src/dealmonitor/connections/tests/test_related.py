@@ -40,7 +40,8 @@ def test_slim_maatwerk_is_in_the_first_three_for_een_slimme_stad(related_data):
     text = " ".join(row["reasons"])
     assert "Dezelfde persoon heeft een rol in beide deals" in text
     assert "projectleider" in text
-    assert "kwam voort uit" in text  # the grew-out-of sentence, in Dutch
+    assert "Een bron vertelt waar de een uit voortkwam" in text  # in Dutch, with the sentence:
+    assert "ontstond doordat de City Deals Eenvoudig Maatwerk" in text
     assert row["score"] > 0
 
 
@@ -80,7 +81,8 @@ def test_a_rare_shared_organisation_weighs_more_than_a_common_one(db):
     portfolio = related.Portfolio.load()
     ranked = portfolio.ranked(deals[0].pk)
     assert ranked[0][0] == deals[1].pk
-    assert ranked[0][1] > 2 * ranked[1][1]
+    via_ministry = portfolio.total(portfolio.components(deals[0].pk, deals[2].pk))
+    assert ranked[0][1] > 10 * via_ministry
     reason = portfolio.reasons(deals[0].pk, deals[1].pk, ranked[0][2])
     orgs = next(r for r in reason if r["kind"] == "organisations")
     assert orgs["items"][0]["name"] == "Stichting Klein"  # the rare one is named first
@@ -173,7 +175,7 @@ def test_one_deal_is_updated_without_a_full_rebuild(related_data):
     untouched = deal("cd-klimaatadaptatie")
     before = {s.pk for s in RelatedSuggestion.objects.filter(deal=untouched)}
     assert woning.slug not in ranked_slugs("cd-kennis-maken", limit=20)[:3]
-    rare = [OrganisationFactory(name=f"Stichting Zeldzaam {i}") for i in range(3)]
+    rare = [OrganisationFactory(name=f"Stichting Zeldzaam {i}") for i in range(5)]
     for org in rare:
         Participation.objects.create(deal=kennis, organisation=org)
         Participation.objects.create(deal=woning, organisation=org)
@@ -193,7 +195,7 @@ def test_a_saved_change_updates_the_lists_after_commit(
 ):
     kennis, woning = deal("cd-kennis-maken"), deal("cd-woningabonnement")
     with django_capture_on_commit_callbacks(execute=True):
-        for i in range(3):
+        for i in range(5):
             org = OrganisationFactory(name=f"Stichting Gedeeld {i}")
             Participation.objects.create(deal=kennis, organisation=org)
             Participation.objects.create(deal=woning, organisation=org)
@@ -220,7 +222,7 @@ def test_bottlenecks_and_programme_lessons_count_but_private_lessons_do_not(db):
         lesson = apps.get_model("learning", "Lesson")
     except LookupError:
         pytest.skip("the learning app records no bottlenecks or lessons yet")
-    a, b, c = (DealFactory(description="") for _ in range(3))
+    a, b, c = (DealFactory(name=f"City Deal {name}", description="") for name in ("Alfa", "Beta", "Gamma"))
     for d in (a, b):
         bottleneck.objects.create(deal=d, title="Subsidie", kind="regelgeving",
                                   rule="ISDE-regeling", signalled_on=dt.date(2023, 5, 1))
@@ -233,4 +235,52 @@ def test_bottlenecks_and_programme_lessons_count_but_private_lessons_do_not(db):
     assert top[0][0] == b.pk
     kinds = {r["kind"]: r for r in portfolio.reasons(a.pk, b.pk, top[0][2])}
     assert kinds["regulation"]["items"] == ["ISDE-regeling"]
-    assert c.pk not in [other for other, _s, _v in top]  # a deal-only lesson is not read
+    # A deal-only lesson is not read: its words link nothing.
+    shared_words = [
+        word for reason in portfolio.reasons(a.pk, c.pk, portfolio.components(a.pk, c.pk))
+        if reason["kind"] == "text" for word in reason["items"]
+    ]
+    assert portfolio.components(a.pk, c.pk)[4] == 0 and "warmtepompen" not in shared_words
+
+
+def test_a_regulation_is_recognised_by_its_acronym_and_its_words(db):
+    from dealmonitor.learning import services as learning
+
+    a, b, c, d = (DealFactory(description="") for _ in range(4))
+    for deal_, rule in ((a, "Investeringssubsidie duurzame energie en energiebesparing (ISDE)"),
+                        (b, "ISDE-regeling"), (c, "Omgevingswet"), (d, "de Omgevingswet")):
+        learning.report_bottleneck(actor=None, deal=deal_, title="Regel knelt", kind="regelgeving",
+                                   rule=rule)
+    portfolio = related.Portfolio.load()
+    assert [o for o, _s, _v in portfolio.ranked(a.pk)][:1] == [b.pk]
+    assert [o for o, _s, _v in portfolio.ranked(c.pk)][:1] == [d.pk]
+    values = portfolio.components(a.pk, b.pk)
+    assert values == portfolio.components(b.pk, a.pk)  # counted alike from either side
+    assert values[5] == 1
+
+
+def test_two_deals_that_list_only_the_same_ministry_are_no_strong_match(db):
+    """A cosine over one common organisation would be a perfect 1; a short list counts as
+    at least two items, so a shared rare foundation still beats a shared ministry."""
+    ministry = OrganisationFactory(name="Ministerie", slug="ministerie")
+    foundation = OrganisationFactory(name="Stichting Klein", slug="stichting-klein")
+    deals = [DealFactory(description="") for _ in range(8)]
+    for d in deals[:6]:
+        ParticipationFactory(deal=d, organisation=ministry)
+    for d in deals[6:]:
+        ParticipationFactory(deal=d, organisation=foundation)
+    portfolio = related.Portfolio.load()
+    via_ministry = portfolio.components(deals[0].pk, deals[1].pk)[2]
+    via_foundation = portfolio.components(deals[6].pk, deals[7].pk)[2]
+    assert via_ministry < 0.1 < via_foundation
+
+
+def test_dutch_compounds_meet_their_parts_and_report_words_do_not_count(db):
+    water = DealFactory(name="City Deal Grachten", description="Het waterbeheer in de binnenstad.")
+    plain = DealFactory(name="City Deal Kranen", description="Schoon water voor iedereen.")
+    for name in ("Fietsen", "Lopen", "Rijden"):
+        DealFactory(name=f"City Deal {name}", description="Beheer van mobiliteit.")
+    portfolio = related.Portfolio.load()
+    assert portfolio.components(water.pk, plain.pk)[4] > 0  # "waterbeheer" meets "water"
+    # "vier", "juni" and "tweede" say when and how much, not what about.
+    assert related.terms_of("Gestart in vier steden in juni, tweede ronde.") == ["sted", "rond"]

@@ -195,3 +195,29 @@ def test_overview_and_english_pages(client, related_data):
     response = client.get("/en" + reverse("connections:deal", args=["cd-health-hub"]))
     assert "Related deals" in response.content.decode()
     assert "The same person has a role in both deals" in response.content.decode()
+
+
+def test_the_cop_demo_records_real_meetings_and_groups_deals_by_their_phase_then(related_data):
+    import datetime as dt
+
+    from django.core.management import call_command
+
+    from dealmonitor.connections import cop
+    from dealmonitor.connections.models import CommunityEvent, Connection, EventLesson
+    from dealmonitor.deals.models import Deal
+
+    call_command("loadlearningdemo")  # the phases the sources describe
+    call_command("loadconnectionsdemo")
+    call_command("loadconnectionsdemo")  # idempotent
+    assert CommunityEvent.objects.count() == 3
+    coffee = CommunityEvent.objects.get(date=dt.date(2021, 3, 9))
+    found = Connection.objects.get(event=coffee)
+    assert {found.deal_a.slug, found.deal_b.slug} == {"cd-een-slimme-stad", "cd-eenvoudig-maatwerk"}
+    assert EventLesson.objects.filter(event=coffee).count() == 5
+    # A deal is grouped by the phase it was in on the day of the event, not by today's.
+    lopen = Deal.objects.prefetch_related("phase_changes").get(slug="cd-ruimte-voor-lopen")
+    assert lopen.phase == "borgen"  # since October 2024
+    assert cop.phase_group(lopen, dt.date(2021, 3, 9)) == "running"
+    assert cop.phase_group(lopen, dt.date(2024, 11, 1)) == "ending"
+    example = CommunityEvent.objects.get(title__startswith="Voorbeeld")
+    assert example.tables.count() >= 2  # a saved seating plan

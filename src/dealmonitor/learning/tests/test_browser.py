@@ -72,6 +72,9 @@ def test_a_round_is_answered_by_two_partners_closed_and_compared(
     expect(row.locator(".dm-spread")).to_have_text("0,50")
     expect(row.locator(".dm-previous")).to_have_text("2,0")
     expect(row.locator(".dm-change")).to_have_text("+2,5")
+    expect(row.locator(".dm-previous-spread")).to_have_text("0,00")
+    expect(row.locator(".dm-spread-change")).to_have_text("+0,50")
+    expect(row.locator(".dm-previous-distribution li").nth(1)).to_contain_text("1×")  # one 2 last year
     expect(page.locator("#answered-by")).to_contain_text("Gemeente Rotterdam, Gemeente Tilburg")
     axe_check(page)
     page.get_by_role("link", name="Ronde afsluiten met een reflectie").click()

@@ -141,6 +141,9 @@ def test_a_round_answered_by_two_partners_closed_and_compared(deal, team_user, r
     assert goals.n == 2 and goals.mean == 4.0 and goals.spread == 1.0
     assert [d["count"] for d in goals.distribution] == [0, 0, 1, 0, 1]
     assert goals.previous_mean == 2.0 and goals.change == 2.0
+    # compared on spread and distribution too: last year both said 2, now they differ
+    assert goals.previous_spread == 0.0 and goals.spread_change == 1.0
+    assert [d["count"] for d in goals.previous_distribution] == [0, 2, 0, 0, 0]
     assert data["previous"] == first
     assert [o.name for o in data["organisations"]] == ["Gemeente Rotterdam", "Gemeente Tilburg"]
     # the closing reflection became two lessons of the deal, linked to the round

@@ -7,6 +7,7 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
+from dealmonitor.deals.models import PhaseChange
 from dealmonitor.deals.tests.factories import DealFactory, OrganisationFactory, ParticipationFactory
 from dealmonitor.learning import services
 from dealmonitor.learning.models import Answer, AssessmentRound, Bottleneck, Lesson, Uptake
@@ -154,7 +155,9 @@ def test_the_lessons_page_searches_and_filters(client, deal):
 def test_the_demo_shows_the_isde_change_as_resolved_bottleneck_and_uptake(demo_data):
     call_command("loadlearningdemo")
     counts = (Bottleneck.objects.count(), Lesson.objects.count(), Uptake.objects.count(), Answer.objects.count())
+    phases = PhaseChange.objects.count()
     call_command("loadlearningdemo")
+    assert PhaseChange.objects.count() == phases
     assert counts == (Bottleneck.objects.count(), Lesson.objects.count(), Uptake.objects.count(),
                       Answer.objects.count())
     isde = Bottleneck.objects.get(deal__slug="cd-energieke-wijken", rule__contains="ISDE")
@@ -164,6 +167,20 @@ def test_the_demo_shows_the_isde_change_as_resolved_bottleneck_and_uptake(demo_d
     assert rounds.count() == 2 and all(r.is_example for r in rounds)
     assert Answer.objects.filter(is_example=False).count() == 0
     assert Bottleneck.objects.filter(is_example=True).exclude(title__startswith="Voorbeeld").count() == 0
+    # every part on real deals: phase transitions with history, deliverables with adopters,
+    # milestones, experiments, scaling plans
+    from dealmonitor.deals.models import Deal
+    from dealmonitor.learning.models import Adoption, Experiment, Milestone, ScalingPlan
+
+    impact = Deal.objects.get(slug="cd-impact-ondernemen")
+    assert impact.phase == "borgen"
+    assert list(impact.phase_changes.values_list("phase", "started_on")) == [
+        ("aanjagen", dt.date(2021, 3, 11)), ("borgen", dt.date(2024, 3, 15))]
+    assert Adoption.objects.filter(deliverable__name="Crowd Safety Manager").count() == 2
+    assert Milestone.objects.filter(deal__slug="cd-ruimte-voor-lopen").count() == 2
+    assert Experiment.objects.filter(deal__slug="cd-inclusieve-stad").exists()
+    assert ScalingPlan.objects.filter(deal__slug="cd-lokale-weerbaarheid-cybercrime").exists()
+    assert Deal.objects.get(slug="td-krachtige-kernen").phase == "verkennen"
 
 
 def test_a_rounds_scores_are_for_the_deal_and_the_programme_only(client, deal, rotterdam, rotterdam_user, outsider):
@@ -178,3 +195,109 @@ def test_a_rounds_scores_are_for_the_deal_and_the_programme_only(client, deal, r
     client.force_login(rotterdam_user)
     page = client.get(rnd.get_absolute_url()).content.decode()
     assert "Vertrouwelijk" in page and "Alleen voor de deal" in page
+
+
+def test_a_deal_hidden_by_the_gateway_leaves_no_trace(client, monkeypatch, deal, other_deal, ministry,
+                                                      staff_user):
+    """Every learning page reads deals through `visible_deals`: a deal it hides (for
+    instance one not published yet) shows nowhere, and its records give 404."""
+    from dealmonitor.deals.models import Deal, Role
+    from dealmonitor.organisations.models import Person
+
+    hidden = services.report_bottleneck(actor=None, deal=other_deal, title="Geheim knelpunt",
+                                        kind="data", ministry=ministry)
+    lesson = services.save_lesson(actor=None, deal=other_deal, title="Geheime les", text="knelpunt",
+                                  kind="inzicht")
+    services.save_uptake(actor=None, deal=other_deal, kind="standaard", title="Geheime norm")
+    Role.objects.create(deal=other_deal, person=Person.objects.create(slug="p-geheim"),
+                        kind="projectleider")
+    services.report_bottleneck(actor=None, deal=deal, title="Open knelpunt", kind="data")
+    monkeypatch.setattr("dealmonitor.learning.selectors.visible_deals",
+                        lambda user: Deal.objects.exclude(pk=other_deal.pk))
+    monkeypatch.setattr("dealmonitor.learning.views.visible_deals",
+                        lambda user: Deal.objects.exclude(pk=other_deal.pk))
+    client.force_login(staff_user)  # sees every internal record of the deals it may read
+    for name in ("learning:programme", "learning:bottlenecks", "learning:key_persons",
+                 "learning:evidence_gaps"):
+        page = client.get(reverse(name)).content.decode()
+        assert other_deal.name not in page and "Geheim" not in page, name
+    assert "Open knelpunt" in client.get(reverse("learning:bottlenecks")).content.decode()
+    assert "Geheime les" not in client.get(reverse("learning:lessons") + "?q=knelpunt").content.decode()
+    assert client.get(hidden.get_absolute_url()).status_code == 404
+    assert client.get(lesson.get_absolute_url()).status_code == 404
+    assert client.get(reverse("learning:deal", args=[other_deal.slug])).status_code == 404
+
+
+def test_the_evidence_gap_headings_count_what_they_list(client, deal):
+    from dealmonitor.deals.models import Ambition
+
+    Ambition.objects.create(deal=deal, text="1000 woningen verduurzaamd")
+    Ambition.objects.create(deal=deal, text="Alle wijken aardgasvrij")
+    page = client.get(reverse("learning:evidence_gaps")).content.decode()
+    assert "Ambities zonder indicator (2)" in page
+
+
+def _statement_post(statements, extra=(), description="Scoor eerlijk."):
+    """The form data of the new-version page: kept statements (with order and removal) and
+    new ones in the blank rows."""
+    rows = list(statements) + list(extra)
+    data = {"statements-TOTAL_FORMS": str(len(rows)),
+            "statements-INITIAL_FORMS": str(len(statements)),
+            "statements-MIN_NUM_FORMS": "0", "statements-MAX_NUM_FORMS": "1000",
+            "description": description}
+    for i, row in enumerate(rows):
+        for key, value in row.items():
+            data[f"statements-{i}-{key}"] = value
+    return data
+
+
+def test_the_programme_publishes_a_new_template_version_in_the_browser_form(client, staff_user, team_user, default_template):
+    url = reverse("learning:template_version", args=[default_template.pk])
+    client.force_login(team_user)
+    assert client.get(url).status_code == 403  # a deal team does not configure templates
+    client.force_login(staff_user)
+    page = client.get(url).content.decode()
+    assert "Stelling 1" in page and "Nieuwe stelling" in page
+    old = list(default_template.statements.all())
+    rows = [{"code": s.code, "theme": s.theme, "text": s.text, "ORDER": str(i)}
+            for i, s in enumerate(old, start=1)]
+    rows[0]["text"] = "De doelen van de deal zijn meetbaar."  # reworded, same code
+    rows[1]["DELETE"] = "on"  # removed
+    rows[2]["ORDER"] = "99"  # moved to the end
+    new_row = {"code": "data", "theme": "Data", "text": "We delen onze data met andere deals.",
+               "ORDER": "50"}
+    response = client.post(url, _statement_post(rows, [new_row, {}]))
+    assert response.status_code == 302
+    from dealmonitor.learning.models import AssessmentTemplate
+
+    new = AssessmentTemplate.objects.get(name=default_template.name, version=default_template.version + 1)
+    codes = list(new.statements.values_list("code", flat=True))
+    assert codes == [rows[0]["code"], *[r["code"] for r in rows[3:]], "data", rows[2]["code"]]
+    assert new.statements.get(code=rows[0]["code"]).text == "De doelen van de deal zijn meetbaar."
+    assert new.is_default and new.description == "Scoor eerlijk."
+    default_template.refresh_from_db()
+    assert not default_template.is_default
+    assert default_template.statements.get(code=rows[0]["code"]).text == old[0].text  # kept as it was
+    assert new.history.first().history_user == staff_user
+
+
+def test_a_new_version_with_two_statements_of_one_code_is_refused(client, staff_user, default_template):
+    client.force_login(staff_user)
+    url = reverse("learning:template_version", args=[default_template.pk])
+    rows = [{"code": s.code, "theme": s.theme, "text": s.text, "ORDER": str(i)}
+            for i, s in enumerate(default_template.statements.all(), start=1)]
+    rows.append({"code": rows[0]["code"], "theme": "Dubbel", "text": "Nog een", "ORDER": "40"})
+    response = client.post(url, _statement_post(rows[:-1], rows[-1:]))
+    assert response.status_code == 400
+    assert "eigen code" in response.content.decode()
+    from dealmonitor.learning.models import AssessmentTemplate
+
+    assert AssessmentTemplate.objects.filter(name=default_template.name).count() == 1
+
+
+def test_coverage_names_when_each_running_deal_last_held_a_round(client, deal, other_deal):
+    services.open_round(actor=None, deal=deal, name="Tussenmeting", opened_on=dt.date(2023, 3, 1))
+    page = client.get(reverse("learning:programme")).content.decode()
+    assert "0 van de 2 lopende deals" in page
+    assert f"{deal.name}</a> – laatste ronde geopend in maart 2023" in page
+    assert f"{other_deal.name}</a> – nog nooit een ronde gehouden" in page
