@@ -18,6 +18,7 @@ characters (the column's size); `reason_parts()` splits it again for display.
 import contextvars
 from contextlib import contextmanager
 
+from django import forms
 from django.dispatch import receiver
 from django.utils.translation import gettext_lazy as _
 from simple_history.signals import pre_create_historical_record
@@ -170,3 +171,30 @@ def openapi_parameter():
             "The JSON body fields change_reason and change_reason_text do the same."
         ),
     )
+
+
+class ReasonModelForm(forms.ModelForm):
+    """The admin's model forms with the two reason fields declared (not model fields)."""
+
+    change_reason = forms.ChoiceField(label=_("Reason"), required=False,
+                                      choices=[("", "—"), *CHOICES])
+    change_reason_text = forms.CharField(label=_("Explanation"), required=False,
+                                         max_length=TEXT_MAX_LENGTH)
+
+
+class ChangeReasonAdminMixin:
+    """For a ModelAdmin: the same optional reason as on every other edit form, in its own
+    fieldset at the end of the change form. The middleware reads the two fields, as for any
+    form."""
+
+    form = ReasonModelForm
+    reason_fieldset_title = _("Reason for this change (optional)")
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = [
+            (name, {**options, "fields": [f for f in options["fields"]
+                                          if f not in ("change_reason", "change_reason_text")]})
+            for name, options in super().get_fieldsets(request, obj)
+        ]
+        return [*fieldsets, (self.reason_fieldset_title,
+                             {"fields": ["change_reason", "change_reason_text"]})]

@@ -305,3 +305,22 @@ def test_every_model_with_deal_data_is_tracked():
         "organisations.person",
     }
     assert sorted(set(missing) - allowed) == []
+
+
+def test_the_admin_asks_for_the_reason_too(client, deal, org, django_user_model):
+    from dealmonitor.organisations.models import Organisation
+
+    admin = django_user_model.objects.create_user("beheer", password=PASSWORD, is_staff=True)
+    client.force_login(admin)
+    url = reverse("admin:organisations_organisation_change", args=[org.pk])
+    form = client.get(url).content.decode()
+    assert 'name="change_reason"' in form and 'name="change_reason_text"' in form
+    response = client.post(url, {
+        "slug": org.slug, "name": "Gemeente Historie-Oost", "type": org.type, "subtype": "",
+        "government_level": "", "cbs_code": "", "change_reason": "correctie",
+        "change_reason_text": "herindeling",
+    })
+    assert response.status_code == 302, response.content.decode()[:3000]
+    record = Organisation.history.filter(id=org.pk).latest("history_id")
+    assert (record.name, record.history_user) == ("Gemeente Historie-Oost", admin)
+    assert record.history_change_reason == "correctie: herindeling"
