@@ -11,7 +11,12 @@ TEST_POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/test
 
 export DJANGO_SETTINGS_MODULE ?= dealmonitor.conf.dev
 
-.PHONY: run test test-sqlite test-postgres test-browser setup messages requirements clean
+# Benchmarks and the load test use their own databases on this server (names get a suffix).
+BENCH_POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/dealmonitor_bench
+SCALE ?= M
+
+.PHONY: run test test-sqlite test-postgres test-browser setup messages requirements clean \
+	bench loadtest loadtest-smoke
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -57,6 +62,22 @@ test-postgres: $(VENV)/.installed-test
 test-browser: $(VENV)/.installed-test
 	env -u DATABASE_URL DJANGO_SETTINGS_MODULE=dealmonitor.conf.ci $(BIN)/pytest -m browser
 
+$(VENV)/.installed-bench: $(VENV)/.installed-test requirements/bench.txt
+	$(BIN)/pip install --quiet -r requirements/bench.txt
+	touch $@
+
+# The page benchmark on SQLite and PostgreSQL at every scale up to SCALE (default M: S and M,
+# about 5 minutes); `make bench SCALE=L` adds 10,000 deals (generated once, then reused).
+bench: $(VENV)/.installed-test
+	$(BIN)/dealmonitor bench --scale $(SCALE) --growth --postgres-url $(BENCH_POSTGRES_URL)
+
+# 100 signed-in users for 2 minutes against gunicorn (2 workers) on PostgreSQL, loopback only.
+loadtest: $(VENV)/.installed-bench
+	$(BIN)/dealmonitor loadtest --postgres-url $(BENCH_POSTGRES_URL)
+
+loadtest-smoke: $(VENV)/.installed-bench
+	$(BIN)/dealmonitor loadtest --users 5 --duration 15 --scale S --postgres-url $(BENCH_POSTGRES_URL)
+
 # Update the Dutch catalogue after changing UI texts; the compiled .mo is committed.
 messages: $(VENV)/.installed-test
 	cd src/dealmonitor && ../../$(BIN)/django-admin makemessages -l nl --no-obsolete \
@@ -66,7 +87,8 @@ messages: $(VENV)/.installed-test
 requirements: $(VENV)/.installed-test
 	cd requirements && ../$(BIN)/pip-compile -q --strip-extras --no-emit-index-url \
 	  --no-emit-find-links base.in -o base.txt && ../$(BIN)/pip-compile -q --strip-extras \
-	  --no-emit-index-url --no-emit-find-links test.in -o test.txt
+	  --no-emit-index-url --no-emit-find-links test.in -o test.txt && ../$(BIN)/pip-compile -q \
+	  --strip-extras --no-emit-index-url --no-emit-find-links bench.in -o bench.txt
 
 clean:
 	rm -rf $(VENV) var/static

@@ -34,6 +34,9 @@ DATABASES["default"]["CONN_MAX_AGE"] = env.int("DB_CONN_MAX_AGE", default=0)
 # (proven by utils/tests/test_faults.py).
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = env.bool("DB_CONN_HEALTH_CHECKS", default=True)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# Whole-portfolio figures are cached until the data changes (utils/cache.py). The database
+# cache is shared by every app server process; CACHE_URL=redis://… moves it to Redis.
+CACHES = {"default": env.cache_url("CACHE_URL", default="dbcache://dealmonitor_cache")}
 DEMO_DATA_FILE = Path(
     env.str("DEMO_DATA_FILE", default=str(BASE_DIR / "data" / "demo" / "agenda-stad-deals.json"))
 )

@@ -1,4 +1,5 @@
 import django_filters
+from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
 from .constants import DealKind, DealStatus, Phase
@@ -19,7 +20,9 @@ class PortfolioFilter(django_filters.FilterSet):
     )
     theme = django_filters.ModelChoiceFilter(
         label=_("Theme"),
-        queryset=Theme.objects.filter(deals__isnull=False).distinct().order_by("name"),
+        queryset=Theme.objects.filter(
+            Exists(Deal.themes.through.objects.filter(theme=OuterRef("pk")))
+        ).order_by("name"),
         field_name="themes",
         to_field_name="name",
     )

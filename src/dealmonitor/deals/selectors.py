@@ -44,14 +44,24 @@ def _latest_partner_count():
     )
 
 
+def _listed_partners():
+    return Coalesce(Subquery(
+        Participation.objects.filter(deal=OuterRef("pk")).order_by()
+        .values("deal").annotate(n=Count("pk")).values("n")[:1]
+    ), Value(0))
+
+
 def portfolio(user, filters=None):
     """Deals for the portfolio table, each with `listed_partners` (organisations recorded in
     Dealmonitor), `reported_partners` (the latest size a source gives) and `partner_total`
-    (the larger of the two: a source's count can be older than the partners listed)."""
+    (the larger of the two: a source's count can be older than the partners listed).
+
+    The counts are subqueries rather than a join with GROUP BY, so that the database counts
+    the partners of the deals on the page only, not of the whole portfolio first."""
     qs = (
         visible_deals(user)
         .annotate(
-            listed_partners=Count("participations", distinct=True),
+            listed_partners=_listed_partners(),
             reported_partners=_latest_partner_count(),
         )
         .annotate(

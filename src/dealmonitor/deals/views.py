@@ -8,6 +8,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from dealmonitor.ui.pagination import paginate
+
 from . import history, selectors, services
 from . import rules as deal_rules
 from .constants import SourcedField
@@ -16,16 +18,22 @@ from .forms import PhaseChangeForm
 from .models import Deal
 
 
+PAGE_SIZE = 50
+
+
 def portfolio(request):
     deals = selectors.portfolio(request.user)
     filterset = PortfolioFilter(request.GET or None, queryset=deals, request=request)
     filtered = filterset.qs if filterset.is_bound and filterset.is_valid() else deals
+    totals = selectors.portfolio_totals(filtered)
+    page = paginate(request, filtered, per_page=PAGE_SIZE, count=totals["total"])
     context = {
         "filter": filterset,
-        "deals": filtered,
-        "totals": selectors.portfolio_totals(filtered),
+        "deals": page.object_list,
+        "page": page,
+        "totals": totals,
         "all_count": deals.count(),
-        "filtered": bool(request.GET and any(request.GET.values())),
+        "filtered": any(v for k, v in request.GET.items() if k != "page"),
     }
     template = "deals/partials/portfolio_results.html" if request.htmx else "deals/portfolio.html"
     return render(request, template, context)

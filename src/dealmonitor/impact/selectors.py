@@ -3,6 +3,7 @@ dashboard. Each builds its result in a fixed number of queries, whatever the num
 indicators, targets and measurements (guarded by query-count tests)."""
 
 import datetime as dt
+from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -72,8 +73,13 @@ def _targets(indicator_ids):
     rows = Target.objects.filter(indicator_id__in=indicator_ids).values_list(
         "indicator_id", "period_start", "period_end", "label", "value", "status"
     )
+    periods = {}  # a deal has a handful of distinct periods: build each Period once
     for ind_id, start, end, label, value, status in rows:
-        by_indicator[ind_id][Period(start, end, label or start.isoformat())] = (value, status)
+        key = (start, end, label)
+        period = periods.get(key)
+        if period is None:
+            period = periods[key] = Period(start, end, label or start.isoformat())
+        by_indicator[ind_id][period] = (value, status)
     return by_indicator
 
 
@@ -89,7 +95,8 @@ def performance_table(deal, *, level=None, period=None, scope=IndicatorScope.PER
     with target, actual, % met and status per period and in total. Three queries."""
     qs = indicators_for(deal, scope)
     indicators = list(qs.values(*INDICATOR_COLUMNS))
-    ids = [i["id"] for i in indicators]
+    # The same indicators as a subquery: one short statement instead of hundreds of ids.
+    ids = qs.values("id")
     observations = _observations(ids)
     targets = _targets(ids)
 
@@ -101,12 +108,15 @@ def performance_table(deal, *, level=None, period=None, scope=IndicatorScope.PER
         if level and ind_level != level:
             continue
         spec = _spec(ind)
-        obs = observations.get(ind["id"], [])
+        obs = observations.get(ind["id"], [])  # in date order (see _observations)
+        dates = [o.date for o in obs]
         cells = []
         for p in periods:
             target = targets[ind["id"]].get(p)
-            in_period = [o for o in obs if p.contains(o.date)]
-            before = [o for o in obs if o.date < p.start]
+            # The period's measurements and those before it, found by bisection in the
+            # sorted dates rather than by scanning all of them for every period.
+            first, last = bisect_left(dates, p.start), bisect_right(dates, p.end)
+            in_period, before = obs[first:last], obs[:first]
             if target is None:
                 c = progress.cell(spec, in_period, before)
                 c.status = Status.NO_TARGET if (c.actual is not None or c.actual_status) else ""

@@ -3,6 +3,7 @@
 import datetime as dt
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
@@ -250,8 +251,12 @@ class Lesson(models.Model):
         editable=False, blank=True,
         help_text="Stems of title, text and tags (utils.text) for search outside PostgreSQL.",
     )
+    # PostgreSQL only: title, text and tags as a weighted `dutch` tsvector, kept by a
+    # trigger (migration 0004) and GIN-indexed, so a search reads the index instead of
+    # parsing every lesson (docs/performance.md). Always empty on SQLite.
+    search_document = SearchVectorField(null=True, editable=False)
     is_example = models.BooleanField(_("example"), default=False, help_text=EXAMPLE_HELP)
-    history = HistoricalRecords(excluded_fields=["search_stems"])
+    history = HistoricalRecords(excluded_fields=["search_stems", "search_document"])
 
     class Meta:
         ordering = ["-learned_on", "id"]

@@ -11,6 +11,7 @@ from dealmonitor.deals.internal import public_fields
 from dealmonitor.deals.models import Deal
 from dealmonitor.deals.selectors import visible_deals
 from dealmonitor.organisations.models import Organisation
+from dealmonitor.ui.pagination import paginate
 
 from . import rules as learning_rules
 from . import selectors, services
@@ -204,15 +205,19 @@ def deal_learning(request, slug):
 # Lessons ----------------------------------------------------------------------------------
 
 
+LESSONS_PER_PAGE = 25
+
+
 def lesson_list(request):
     form = LessonSearchForm(request.GET or None, themes=selectors.lesson_themes())
     params = {"q": "", "phase": "", "theme": None, "kind": ""}
     if form.is_bound and form.is_valid():
         params.update({k: v for k, v in form.cleaned_data.items() if v})
-    lessons = selectors.lesson_library(request.user, **params)
+    lessons = selectors.lesson_library_lazily(request.user, **params)
+    page = paginate(request, lessons, per_page=LESSONS_PER_PAGE)
     return render(request, "learning/lesson_list.html", {
-        "form": form, "lessons": lessons, "query": params["q"],
-        "searched": bool(request.GET and any(request.GET.values())),
+        "form": form, "lessons": page.object_list, "page": page, "query": params["q"],
+        "searched": any(v for k, v in request.GET.items() if k != "page"),
     })
 
 

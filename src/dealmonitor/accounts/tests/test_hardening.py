@@ -90,7 +90,8 @@ def test_production_refuses_to_start_without_a_secret_key_from_the_environment()
 def test_no_secret_is_written_in_the_code():
     """Settings read secrets from the environment only; no key or password in the sources."""
     assignment = re.compile(
-        r"^\s*(?:[A-Z]+_)*(SECRET|PASSWORD|TOKEN|KEY)(?:_[A-Z]+)*\s*=\s*['\"][^'\"]+['\"]",
+        r"^\s*(?:[A-Z]+_)*(?:SECRET|PASSWORD|PASSWD|TOKEN|(?:API|PRIVATE|ACCESS|SIGNING)_KEY)"
+        r"(?:_[A-Z]+)*\s*=\s*['\"][^'\"]+['\"]",
         re.MULTILINE,
     )
     private_key = re.compile(r"-----BEGIN [A-Z ]*PRIVATE KEY-----")

@@ -15,8 +15,9 @@ from openpyxl import load_workbook
 
 from dealmonitor.deals.models import Deal
 from dealmonitor.deals.tests.factories import DealFactory
-from dealmonitor.impact import selectors, services, synthetic
+from dealmonitor.impact import selectors, services
 from dealmonitor.impact.constants import Level
+from dealmonitor.utils.generator import FLAGSHIP_SLUG, Spec, generate
 from dealmonitor.utils.queries import count_queries
 from dealmonitor.impact.models import Assumption, Effect, Element, Link, Measurement, ReferenceItem, ReferenceSet
 
@@ -176,10 +177,18 @@ def _count_queries(fn):
     return counted.count
 
 
+def _small_and_large_deal():
+    """Two generated deals: the flagship with 200 indicators (12 quarterly targets each) and
+    one with 10."""
+    generate(Spec(deals=2, organisations=60, indicators=210, measurements=5250), related=False)
+    large = Deal.objects.get(slug=FLAGSHIP_SLUG)
+    small = Deal.objects.exclude(pk=large.pk).get()
+    assert small.indicators.count() == 10
+    return small, large
+
+
 def test_the_performance_table_needs_the_same_queries_for_10_and_200_indicators():
-    small, large = DealFactory(), DealFactory()
-    synthetic.build(small, indicators=10, measurements=75)
-    synthetic.build(large, indicators=200, measurements=1500)
+    small, large = _small_and_large_deal()
     n_small = _count_queries(lambda: selectors.performance_table(small))
     table = selectors.performance_table(large)
     n_large = _count_queries(lambda: selectors.performance_table(large))
@@ -188,9 +197,7 @@ def test_the_performance_table_needs_the_same_queries_for_10_and_200_indicators(
 
 
 def test_the_performance_page_needs_the_same_queries_for_10_and_200_indicators(client):
-    small, large = DealFactory(), DealFactory()
-    synthetic.build(small, indicators=10, measurements=75)
-    synthetic.build(large, indicators=200, measurements=1500)
+    small, large = _small_and_large_deal()
     n_small = _count_queries(lambda: client.get(url("performance", small)))
     n_large = _count_queries(lambda: client.get(url("performance", large)))
     assert n_small == n_large

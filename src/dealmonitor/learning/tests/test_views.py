@@ -4,6 +4,7 @@ the list pages need the same number of queries however much data there is."""
 import datetime as dt
 
 import pytest
+from django.core.cache import cache
 from django.core.management import call_command
 from django.urls import reverse
 
@@ -46,9 +47,11 @@ def test_programme_pages_need_the_same_queries_for_2_and_12_deals(client, name):
     ministry = OrganisationFactory(type=OrganisationType.MINISTERIE, name="Ministerie X", slug="min-x")
     _fill(2, ministry)
     client.get(reverse(name))
+    cache.clear()  # count the page computing its figures, not reading them from the cache
     with count_queries() as small:
         assert client.get(reverse(name)).status_code == 200
     _fill(10, ministry)
+    cache.clear()
     with count_queries() as large:
         response = client.get(reverse(name))
     assert response.status_code == 200
@@ -195,6 +198,42 @@ def test_a_rounds_scores_are_for_the_deal_and_the_programme_only(client, deal, r
     client.force_login(rotterdam_user)
     page = client.get(rnd.get_absolute_url()).content.decode()
     assert "Vertrouwelijk" in page and "Alleen voor de deal" in page
+
+
+def test_the_programme_view_shows_a_change_straight_away_although_its_figures_are_cached(client):
+    ministry = OrganisationFactory(type=OrganisationType.MINISTERIE, name="Ministerie X", slug="min-x")
+    _fill(2, ministry)
+    assert client.get(reverse("learning:programme")).context["overview"]["lesson_count"] == 2
+    with count_queries() as cached:
+        client.get(reverse("learning:programme"))
+    assert cached.count <= 3  # the data version and the kept figures
+
+    services.save_lesson(actor=None, deal=Bottleneck.objects.first().deal, title="Nieuw",
+                         text="Nog een les", kind="inzicht")
+
+    assert client.get(reverse("learning:programme")).context["overview"]["lesson_count"] == 3
+
+
+def test_cached_programme_figures_are_never_shared_with_someone_who_sees_fewer_deals(client):
+    from dealmonitor.accounts.models import DealMembership, User
+
+    DealFactory()
+    hidden = DealFactory(is_published=False)
+    member = User.objects.create_user("teamlid", password="x" * 16)
+    DealMembership.objects.create(user=member, deal=hidden, role="team")
+    admin = User.objects.create_user("beheer", password="x" * 16, is_staff=True)
+
+    def deal_count(user):
+        if user:
+            client.force_login(user)
+        else:
+            client.logout()
+        return client.get(reverse("learning:programme")).context["overview"]["deal_count"]
+
+    assert deal_count(admin) == 2
+    assert deal_count(None) == 1  # the public, after the administrator's figures were kept
+    assert deal_count(member) == 2
+    assert deal_count(None) == 1
 
 
 def test_a_deal_hidden_by_the_gateway_leaves_no_trace(client, monkeypatch, deal, other_deal, ministry,

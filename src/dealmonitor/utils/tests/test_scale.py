@@ -1,0 +1,132 @@
+"""The synthetic portfolio generator, and the guard behind every scale target: the pages the
+benchmark times need the same number of queries for a small and a much larger portfolio."""
+
+from pathlib import Path
+
+import pytest
+from django.core.cache import cache
+from django.core.management import CommandError, call_command
+from django.db.models import Count, Sum
+from django.urls import reverse
+
+from dealmonitor.accounts.models import User
+from dealmonitor.deals.models import Deal
+from dealmonitor.impact.models import Indicator, Measurement, Target
+from dealmonitor.learning.models import Lesson
+from dealmonitor.utils.bench import refuse_own_database
+from dealmonitor.utils.bench_pages import SEARCH
+from dealmonitor.utils.generator import FLAGSHIP_SLUG, Spec, generate
+from dealmonitor.utils.queries import count_queries
+
+pytestmark = pytest.mark.django_db
+
+SMALL = Spec(deals=3, organisations=80, indicators=215, measurements=2_000)
+LARGE = Spec(deals=15, organisations=400, indicators=500, measurements=8_000)
+
+
+def test_a_generated_portfolio_has_the_size_asked_and_one_flagship_of_200_indicators():
+    generate(SMALL, seed=5, related=False)
+    assert Deal.objects.count() == 3
+    assert Indicator.objects.count() == 215
+    assert Measurement.objects.count() == 2_000
+    flagship = Deal.objects.get(slug=FLAGSHIP_SLUG)
+    assert flagship.indicators.count() == 200
+    assert Target.objects.filter(indicator__deal=flagship).count() == 200 * 12
+    for deal in Deal.objects.all():  # a realistic partner mix: a ministry, a municipality, more
+        types = set(deal.participations.values_list("organisation__type", flat=True))
+        assert {"ministerie", "gemeente"} <= types and len(types) >= 3
+    assert Lesson.objects.exclude(search_stems="").count() == Lesson.objects.count() > 0
+
+
+def _fingerprint(prefix):
+    deals = Deal.objects.filter(slug__startswith=prefix)
+    return (
+        list(deals.order_by("pk").values_list("name", "status", "phase", "signing_date")),
+        Measurement.objects.filter(indicator__deal__in=deals).aggregate(
+            n=Count("pk"), total=Sum("value")),
+        list(Lesson.objects.filter(deal__in=deals).order_by("pk").values_list("title", "kind")),
+    )
+
+
+def test_the_same_seed_gives_the_same_portfolio_and_another_seed_another():
+    generate(SMALL, seed=7, related=False, namespace="a-")
+    generate(SMALL, seed=7, related=False, namespace="b-")
+    generate(SMALL, seed=8, related=False, namespace="c-")
+    assert _fingerprint("a-") == _fingerprint("b-")
+    assert _fingerprint("a-") != _fingerprint("c-")
+
+
+def test_generate_refuses_the_database_dealmonitor_itself_uses(tmp_path, monkeypatch):
+    own = {"ENGINE": "django.db.backends.sqlite3", "NAME": str(tmp_path / "own.sqlite3")}
+    monkeypatch.setattr("dealmonitor.utils.bench.settings",
+                        type("Settings", (), {"DATABASES": {"default": own}}))
+    with pytest.raises(ValueError):
+        refuse_own_database(f"sqlite:///{tmp_path / 'own.sqlite3'}")
+    refuse_own_database(f"sqlite:///{tmp_path / 'other.sqlite3'}")  # another one is fine
+    monkeypatch.undo()
+    with pytest.raises(CommandError):
+        call_command("generate", "--scale", "S")  # no database named at all
+
+
+def _page_counts(client, small_deal, large_deal):
+    """Queries per benchmarked page; the whole-portfolio figures computed, not cached."""
+    pages = {
+        "portfolio": reverse("deals:portfolio"),
+        "portfolio filtered": reverse("deals:portfolio") + "?status=lopend&page=1",
+        "deal": reverse("deals:detail", args=[small_deal.slug]),
+        "deal, large": reverse("deals:detail", args=[large_deal.slug]),
+        "performance table": reverse("impact:performance", args=[small_deal.slug]),
+        "performance table, 200 indicators": reverse("impact:performance", args=[large_deal.slug]),
+        "programme": reverse("learning:programme"),
+        "related": reverse("connections:deal", args=[small_deal.slug]),
+        "lessons": reverse("learning:lessons"),
+        "lessons search": reverse("learning:lessons") + "?q=" + SEARCH,
+    }
+    counts = {}
+    for name, path in pages.items():
+        client.get(path)
+        cache.clear()
+        with count_queries() as counted:
+            assert client.get(path).status_code == 200, name
+        counts[name] = counted.count
+    return counts
+
+
+def test_the_benchmarked_pages_need_the_same_queries_for_3_and_18_deals(client):
+    client.force_login(User.objects.create(username="programma", is_staff=True))
+    generate(SMALL, seed=1, namespace="klein-")
+    flagship = Deal.objects.get(slug=f"klein-{FLAGSHIP_SLUG}")
+    small_deal = Deal.objects.filter(slug__startswith="klein-").exclude(pk=flagship.pk).first()
+    before = _page_counts(client, small_deal, flagship)
+    # (Two deals may differ by a query: Django skips a prefetch with nothing to fetch.)
+    assert before["performance table"] == before["performance table, 200 indicators"]
+
+    generate(LARGE, seed=2, namespace="groot-")
+    assert Deal.objects.count() == 18
+
+    assert _page_counts(client, small_deal, flagship) == before
+
+
+def test_generate_fills_a_database_named_on_the_command_line(tmp_path, capsys):
+    target = tmp_path / "portfolio.sqlite3"
+    call_command("generate", "--scale", "S", "--database-url", f"sqlite:///{target}",
+                 "--no-related")
+    out = capsys.readouterr().out
+    assert "impact.Measurement" in out and "15,000" in out
+    assert Path(target).stat().st_size > 1_000_000
+
+
+def test_the_lessons_library_shows_25_lessons_a_page_and_counts_them_all(client):
+    generate(Spec(deals=12, organisations=150, indicators=220, measurements=500), related=False)
+    total = Lesson.objects.filter(visibility="programma", deal__is_published=True).count()
+    assert total > 30
+
+    first = client.get(reverse("learning:lessons"))
+    second = client.get(reverse("learning:lessons") + "?page=2")
+
+    assert len(first.context["lessons"]) == 25
+    assert first.context["page"].paginator.count == total
+    shown = {lesson.pk for lesson in first.context["lessons"]} | {
+        lesson.pk for lesson in second.context["lessons"]}
+    assert len(shown) == 25 + len(second.context["lessons"])  # no lesson on both pages
+    assert "Volgende pagina" in first.content.decode()
