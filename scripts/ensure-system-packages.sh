@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# The test suite needs two programs from Debian that pip cannot provide:
+# The test suite needs programs from Debian that pip cannot provide:
 #  - chromium: the browser tests drive Debian's Chromium (Playwright cannot download its own);
-#  - libreoffice (calc, no GUI): the export tests prove that LibreOffice opens our Excel files.
+#  - libreoffice (calc, no GUI): the export tests prove that LibreOffice opens our Excel files;
+#  - postgresql (initdb, pg_ctl): the fault tests start a private, throwaway cluster and crash
+#    it (utils/tests/private_postgres.py); the shared server is never touched.
 # Install what is missing; fail loudly when that is impossible, so that a run never silently
 # skips those tests.
 set -euo pipefail
@@ -9,6 +11,11 @@ CHROMIUM="${CHROMIUM_PATH:-/usr/bin/chromium}"
 missing=()
 [ -x "$CHROMIUM" ] || missing+=(chromium fonts-dejavu-core)
 command -v libreoffice >/dev/null 2>&1 || missing+=(libreoffice-calc-nogui)
+have_initdb() {
+  [ -n "${PG_BINDIR:-}" ] && [ -x "$PG_BINDIR/initdb" ] && return 0
+  compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null
+}
+have_initdb || missing+=(postgresql)
 if [ ${#missing[@]} -eq 0 ]; then
   exit 0
 fi
@@ -26,3 +33,4 @@ $SUDO apt-get update -qq
 $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 [ -x "$CHROMIUM" ] || { echo "chromium still missing after install" >&2; exit 1; }
 command -v libreoffice >/dev/null 2>&1 || { echo "libreoffice still missing after install" >&2; exit 1; }
+have_initdb || { echo "PostgreSQL's initdb still missing after install" >&2; exit 1; }
