@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
@@ -7,6 +8,9 @@ urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
     path("api/v1/", include(("dealmonitor.api.urls", "api"), namespace="v1")),
 ]
+if settings.OIDC_ENABLED:
+    # Single sign-on (OpenID Connect), only when configured; the provider calls back here.
+    urlpatterns.append(path("oidc/", include("mozilla_django_oidc.urls")))
 urlpatterns += i18n_patterns(
     path("admin/", admin.site.urls),
     path("account/", include("dealmonitor.accounts.urls")),

@@ -9,6 +9,8 @@ from django.contrib.auth.admin import UserAdmin
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from dealmonitor.utils.change_reason import ChangeReasonAdminMixin
+
 from .models import DealMembership, User
 
 
@@ -38,7 +40,7 @@ class DealmonitorUserAdmin(UserAdmin):
 
 
 @admin.register(DealMembership)
-class DealMembershipAdmin(SimpleHistoryAdmin):
+class DealMembershipAdmin(ChangeReasonAdminMixin, SimpleHistoryAdmin):
     list_display = ["user", "deal", "role", "organisation"]
     list_filter = ["role"]
     search_fields = ["user__username", "deal__name", "deal__slug", "organisation__name"]

@@ -19,6 +19,12 @@ class User(AbstractUser):
         help_text=_("Reads every deal, internal fields included, and may export; changes nothing."),
     )
 
+    oidc_subject = models.CharField(
+        _("single sign-on subject"), max_length=255, null=True, blank=True, unique=True,
+        editable=False,
+        help_text=_("The stable identifier the OpenID Connect provider gives this person."),
+    )
+
     class Meta:
         db_table = "accounts_user"
 

@@ -1,11 +1,13 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from dealmonitor.utils.change_reason import ChangeReasonAdminMixin
+
 from .models import CommunityEvent, Connection, EventLesson, EventTable
 
 
 @admin.register(Connection)
-class ConnectionAdmin(SimpleHistoryAdmin):
+class ConnectionAdmin(ChangeReasonAdminMixin, SimpleHistoryAdmin):
     list_display = ["deal_a", "deal_b", "status", "kind", "decided_by", "decided_at"]
     list_filter = ["status", "kind"]
     raw_id_fields = ["deal_a", "deal_b", "event"]

@@ -1,6 +1,8 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from dealmonitor.utils.change_reason import ChangeReasonAdminMixin
+
 from .models import (
     Ambition,
     Deal,
@@ -35,7 +37,7 @@ class PhaseChangeInline(admin.TabularInline):
 
 
 @admin.register(Deal)
-class DealAdmin(SimpleHistoryAdmin):
+class DealAdmin(ChangeReasonAdminMixin, SimpleHistoryAdmin):
     list_display = ["name", "kind", "status", "phase", "signing_date", "is_published"]
     list_filter = ["is_published", "kind", "status", "phase", "themes"]
     search_fields = ["name", "slug", "description"]
@@ -46,7 +48,7 @@ class DealAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Participation)
-class ParticipationAdmin(SimpleHistoryAdmin):
+class ParticipationAdmin(ChangeReasonAdminMixin, SimpleHistoryAdmin):
     list_display = ["organisation", "deal", "kind", "stance"]
     list_filter = ["kind", "stance", "organisation__type"]
     search_fields = ["organisation__name", "deal__name"]

@@ -410,3 +410,49 @@ def save_participation(*, actor, deal, organisation, reason="", **fields):
     with transaction.atomic():
         _write(row, fields, PARTICIPATION_FIELDS, actor, reason)
     return row
+
+
+def restore_change(*, actor, deal, label, history_id, note=""):
+    """Undo one change in the deal's change log (deals/history.py) as a new change: put back
+    the values the change replaced, or bring back a row the change deleted. The new history
+    entry has the reason 'herstel' (restored) with the note. Returns the restored row."""
+    from dealmonitor.utils.change_reason import compose
+
+    from . import history
+
+    predicate = (
+        deal_rules.can_manage_roles if label == "accounts.dealmembership"
+        else deal_rules.can_edit_deal_data
+    )
+    if not predicate(actor, deal):
+        raise PermissionDenied(_("You may not change this deal's data."))
+    try:
+        record, previous = history.find_entry(deal, label, history_id)
+    except LookupError:
+        raise ValidationError(_("This change is not in this deal's change log.")) from None
+    Model = history.model(label)
+    with transaction.atomic():
+        if record.history_type == "-":
+            if Model._base_manager.filter(pk=record.id).exists():
+                raise ValidationError(_("This row exists again; there is nothing to bring back."))
+            instance = record.instance
+            restored = [f.name for f in history.fields_of(label)]
+        elif record.history_type == "~":
+            instance = Model._base_manager.select_for_update().filter(pk=record.id).first()
+            if instance is None:
+                raise ValidationError(
+                    _("This row has been deleted since; bring back the deletion first.")
+                )
+            fields = history.restorable_fields(label, record, previous)
+            if not fields:
+                raise ValidationError(_("Nothing in this change can be put back."))
+            for f in fields:
+                setattr(instance, f.attname, getattr(previous, f.attname))
+            restored = [f.name for f in fields]
+        else:
+            raise ValidationError(_("A new row cannot be put back; delete it instead."))
+        instance.full_clean(validate_unique=True)
+        instance._history_user = actor
+        instance._change_reason = compose("herstel", note)
+        instance.save()
+    return instance, restored

@@ -1,35 +1,12 @@
 from django import forms
+from django.utils.html import escape
 from django.utils.translation import gettext_lazy as _
+
+from dealmonitor.utils.uploads import check_upload
 
 from .constants import IndicatorKind
 from .models import Element, Indicator, Measurement
 from .periods import PERIODICITY_CHOICES
-
-EVIDENCE_MAX_BYTES = 10 * 1024 * 1024
-EVIDENCE_TYPES = {
-    ".pdf": "application/pdf",
-    ".png": "image/png",
-    ".jpg": "image/jpeg",
-    ".jpeg": "image/jpeg",
-    ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    ".odt": "application/vnd.oasis.opendocument.text",
-    ".ods": "application/vnd.oasis.opendocument.spreadsheet",
-    ".csv": "text/csv",
-    ".txt": "text/plain",
-}
-# The first bytes of the binary types, so a renamed file is refused.
-MAGIC = {
-    ".pdf": [b"%PDF"],
-    ".png": [b"\x89PNG"],
-    ".jpg": [b"\xff\xd8\xff"],
-    ".jpeg": [b"\xff\xd8\xff"],
-    ".xlsx": [b"PK\x03\x04"],
-    ".docx": [b"PK\x03\x04"],
-    ".odt": [b"PK\x03\x04"],
-    ".ods": [b"PK\x03\x04"],
-}
-
 
 class IndicatorForm(forms.ModelForm):
     milestone_statuses_text = forms.CharField(
@@ -115,7 +92,8 @@ class MeasurementForm(forms.ModelForm):
             del self.fields["status"]
             self.fields["value"].required = True
             if indicator.unit:
-                self.fields["value"].help_text = _("In %(unit)s.") % {"unit": indicator.unit}
+                # Help texts are shown unescaped (they are ours); the unit is the user's.
+                self.fields["value"].help_text = _("In %(unit)s.") % {"unit": escape(indicator.unit)}
         if organisations is not None:
             self.fields["reporting_organisation"].queryset = organisations
         # The service validates values and dates with messages that name the problem.
@@ -123,20 +101,6 @@ class MeasurementForm(forms.ModelForm):
 
     def clean_evidence_file(self):
         upload = self.cleaned_data.get("evidence_file")
-        if not upload or not hasattr(upload, "size"):
-            return upload
-        import os
-
-        ext = os.path.splitext(upload.name)[1].lower()
-        if ext not in EVIDENCE_TYPES:
-            raise forms.ValidationError(
-                _("Files of type %(ext)s are not accepted; use PDF, an image, an office document, CSV or text.")
-                % {"ext": ext or "?"}
-            )
-        if upload.size > EVIDENCE_MAX_BYTES:
-            raise forms.ValidationError(_("The file is larger than 10 MB."))
-        head = upload.read(8)
-        upload.seek(0)
-        if ext in MAGIC and not any(head.startswith(m) for m in MAGIC[ext]):
-            raise forms.ValidationError(_("The file's content does not match its type %(ext)s.") % {"ext": ext})
+        if upload and hasattr(upload, "size"):
+            check_upload(upload)  # type by content, size (utils/uploads.py)
         return upload

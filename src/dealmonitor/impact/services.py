@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from dealmonitor.utils.bulk import insert_with_history
 from dealmonitor.utils.partial_dates import Precision
+from dealmonitor.utils.uploads import check_upload
 
 from . import rules as impact_rules
 from .constants import AssumptionStatus, IndicatorKind
@@ -331,6 +332,12 @@ def record_measurement(*, actor, indicator, reason="", **fields):
         org = fields.get("reporting_organisation")
         if org is None or org.pk not in own:
             raise PermissionDenied(_("You may only report measurements for your own organisation."))
+    upload = fields.get("evidence_file")
+    if upload and hasattr(upload, "size") and not getattr(upload, "_committed", False):
+        try:
+            check_upload(upload)  # the same check for the form, the API and imports
+        except ValidationError as exc:
+            raise ValidationError({"evidence_file": exc.messages}) from None
     value = validate_measurement(
         indicator, date=fields.get("date"), value=fields.get("value"),
         status=fields.get("status", ""), period_start=fields.get("period_start"),

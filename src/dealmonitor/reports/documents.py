@@ -3,6 +3,7 @@ written from, and their rendering as HTML or as PDF (WeasyPrint). Both are writt
 document to send: title page, contents, numbered sections, sources."""
 
 import datetime as dt
+from pathlib import Path
 from collections import Counter, OrderedDict
 
 from django.db.models import Max, Q
@@ -44,6 +45,11 @@ def year_from(request, deal=None):
 
 def respond(request, template, context, fmt, filename):
     context = {**context, "pdf": fmt == "pdf"}
+    if fmt == "pdf":  # the PDF carries its stylesheet; the page links it (Content-Security-Policy)
+        from django.contrib.staticfiles import finders
+        from django.utils.safestring import mark_safe
+
+        context["report_css"] = mark_safe(Path(finders.find("reports/report.css")).read_text(encoding="utf-8"))
     html = render_to_string(template, context, request=request)
     if fmt != "pdf":
         return HttpResponse(html)

@@ -6,5 +6,6 @@ class UtilsConfig(AppConfig):
 
     def ready(self):
         from . import cache
+        from . import change_reason  # noqa: F401  (connects the history signal)
 
         cache.connect()

@@ -245,6 +245,7 @@ def floor_import(written):
 
 
 def _measure(fn, floor, repeat):
+    fn()  # warm: templates loaded, cached figures kept (as the timed runs find them)
     with count_queries() as page_queries:
         fn()
     with count_queries() as floor_queries:

@@ -334,6 +334,15 @@ def import_job(name):
     return build
 
 
+def restore_url(world, key):
+    # Putting back the creation of the deal's indicator: refused with a message, after the
+    # permission check.
+    indicator = world.objects[key]["indicator"]
+    record = indicator.history.earliest("history_id")
+    return reverse("deals:restore_change",
+                   args=[world.deals[key].slug, "impact.indicator", record.history_id])
+
+
 def admin_deal(world, key):
     return reverse("admin:deals_deal_change", args=[world.deals[key].pk])
 
@@ -350,6 +359,9 @@ MATRIX = {
     "deals:detail": Case(of_deal("deals:detail"), read="read deal"),
     "deals:change_phase": Case(of_deal("deals:change_phase"), read="no such method per deal",
                                write="edit deal"),
+    # the change log shows internal values: for who may see the deal's internals
+    "deals:change_log": Case(of_deal("deals:change_log"), read="read internal page"),
+    "deals:restore_change": Case(restore_url, read="no such method per deal", write="edit deal"),
     # organisations: readable with a deal they take part in (each deal has its own here)
     "organisations:list": Case(page("organisations:list"), read="anyone"),
     "organisations:detail": Case(of_organisation("organisations:detail"), read="read deal"),

@@ -70,6 +70,11 @@ class Command(BaseCommand):
             day = min(deal.end_date or today, today)
             users.append({"session": session.session_key, "deal": deal.slug,
                           "indicators": numeric[deal.pk][:20], "date": day.isoformat()})
+        # Deals everyone may read (published), for the pages users open besides their own.
+        public = list(Deal.objects.filter(is_published=True).order_by("pk")
+                      .values_list("slug", flat=True)[:500])
+        for entry in users:
+            entry["public"] = public
         return {"users": users}
 
     def _verify(self, path):

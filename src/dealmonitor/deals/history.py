@@ -1,0 +1,346 @@
+"""A deal's change log: every history entry (django-simple-history) of the deal and of
+everything that belongs to it, newest first, each with who, when, what changed from what to
+what, and why.
+
+`TRACKED` says, per model, how its rows belong to a deal: directly (`deal`) or through a
+parent (a measurement through its indicator). The rows are found through the history tables
+themselves, so a row that has since been deleted (and its deletion) stays in the log.
+
+The page reads a fixed number of queries whatever the size of the history: one per model for
+the entries, one per model for the entries they are compared with, one per kind of related
+row for the names shown.
+"""
+
+import datetime as dt
+import heapq
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.apps import apps
+from django.db.models import OuterRef, Q, Subquery
+from django.utils import formats
+from django.utils.translation import gettext_lazy as _
+
+from dealmonitor.utils.change_reason import reason_parts
+
+# Parts of a deal, for grouping and filtering the log.
+PARTS = {
+    "deal": _("the deal"),
+    "partners": _("partners"),
+    "roles": _("roles in Dealmonitor"),
+    "pathway": _("impact pathway and effects"),
+    "indicators": _("indicators and targets"),
+    "measurements": _("measurements"),
+    "bottlenecks": _("bottlenecks"),
+    "assessments": _("self-assessments"),
+    "learning": _("lessons, uptake and plans"),
+    "connections": _("connections"),
+}
+
+# (model label, part, field pointing to the parent, parent label); the parent None is the deal.
+TRACKED = [
+    ("deals.deal", "deal", None, None),
+    ("deals.dealfact", "deal", "deal", None),
+    ("deals.track", "deal", "deal", None),
+    ("deals.workinggroup", "deal", "deal", None),
+    ("deals.role", "deal", "deal", None),
+    ("deals.partnercount", "deal", "deal", None),
+    ("deals.result", "deal", "deal", None),
+    ("deals.ambition", "deal", "deal", None),
+    ("deals.participation", "partners", "deal", None),
+    ("accounts.dealmembership", "roles", "deal", None),
+    ("impact.pathway", "pathway", "deal", None),
+    ("impact.element", "pathway", "pathway", "impact.pathway"),
+    ("impact.link", "pathway", "pathway", "impact.pathway"),
+    ("impact.assumption", "pathway", "link", "impact.link"),
+    ("impact.assumptionevidence", "pathway", "assumption", "impact.assumption"),
+    ("impact.effect", "pathway", "deal", None),
+    ("impact.indicator", "indicators", "deal", None),
+    ("impact.target", "indicators", "indicator", "impact.indicator"),
+    ("impact.measurement", "measurements", "indicator", "impact.indicator"),
+    ("learning.bottleneck", "bottlenecks", "deal", None),
+    ("learning.bottleneckstatuschange", "bottlenecks", "bottleneck", "learning.bottleneck"),
+    ("learning.assessmentround", "assessments", "deal", None),
+    ("learning.answer", "assessments", "round", "learning.assessmentround"),
+    ("learning.lesson", "learning", "deal", None),
+    ("learning.uptake", "learning", "deal", None),
+    ("learning.deliverable", "learning", "deal", None),
+    ("learning.adoption", "learning", "deliverable", "learning.deliverable"),
+    ("learning.scalingplan", "learning", "deal", None),
+    ("learning.startconversation", "learning", "deal", None),
+    ("learning.milestone", "learning", "deal", None),
+    ("learning.experiment", "learning", "deal", None),
+    ("connections.connection", "connections", ("deal_a", "deal_b"), None),
+]
+PART_OF = {label: part for label, part, _, _ in TRACKED}
+
+# Fields that are not shown and not restored: bookkeeping, and values that change only through
+# a service that keeps its own history (the phase with its phase changes, a bottleneck's status
+# with its status changes), or files that may be gone.
+NOT_SHOWN = {"id", "created_at", "updated_at", "recorded_at", "search_stems"}
+NOT_RESTORABLE = {
+    # the phase changes with its phase history; publication is the programme's decision
+    "deals.deal": {"phase", "slug", "is_published"},
+    "learning.bottleneck": {"status", "closed_on"},
+    "impact.measurement": {"evidence_file"},
+}
+# The field that names a row in the log (else the first of name, title, text, description).
+NAMED_BY = {
+    "deals.dealfact": "field",
+    "deals.role": "person",
+    "deals.partnercount": "count",
+    "deals.participation": "organisation",
+    "accounts.dealmembership": "user",
+    "impact.pathway": "deal",
+    "impact.link": "cause",
+    "impact.assumptionevidence": "assumption",
+    "impact.target": "indicator",
+    "impact.measurement": "indicator",
+    "learning.bottleneckstatuschange": "bottleneck",
+    "learning.answer": "organisation",
+    "learning.adoption": "deliverable",
+    "learning.scalingplan": "route",
+    "learning.startconversation": "reviewed_on",
+    "connections.connection": "deal_b",
+}
+
+
+def model(label):
+    return apps.get_model(label)
+
+
+def history_model(label):
+    return model(label).history.model
+
+
+def fields_of(label):
+    """The concrete fields a history entry of the model shows, in model order."""
+    history_names = {f.name for f in history_model(label)._meta.fields}
+    return [
+        f for f in model(label)._meta.concrete_fields
+        if f.name in history_names and f.name not in NOT_SHOWN
+    ]
+
+
+def rows_of_deal(label, deal_id):
+    """The history rows of `label` that belong to the deal (a queryset), found through the
+    history tables so deleted rows and deleted parents still count."""
+    spec = next(t for t in TRACKED if t[0] == label)
+    _, _, parent_field, parent_label = spec
+    qs = history_model(label).objects.all()
+    if parent_field is None:
+        return qs.filter(id=deal_id)
+    if isinstance(parent_field, tuple):
+        condition = Q()
+        for name in parent_field:
+            condition |= Q(**{f"{name}_id": deal_id})
+        return qs.filter(condition)
+    if parent_label is None:
+        return qs.filter(**{f"{parent_field}_id": deal_id})
+    parents = rows_of_deal(parent_label, deal_id).values("id")
+    return qs.filter(**{f"{parent_field}_id__in": parents})
+
+
+@dataclass
+class Change:
+    field: str
+    label: str
+    before: str
+    after: str
+
+
+@dataclass
+class Entry:
+    label: str  # model label
+    record: object  # the history row
+    previous: object | None
+    part: str
+    kind: str  # created, changed, deleted
+    what: str
+    object_label: str
+    changes: list = field(default_factory=list)
+    reason_label: str | None = None
+    reason_text: str = ""
+    restorable: bool = False
+
+    @property
+    def key(self):
+        return f"{self.label}-{self.record.history_id}"
+
+    @property
+    def when(self):
+        return self.record.history_date
+
+    @property
+    def who(self):
+        return self.record.history_user
+
+
+KINDS = {"+": "created", "~": "changed", "-": "deleted"}
+
+
+def _merged(querysets, count):
+    """The newest `count` rows over several querysets ordered newest first."""
+    def stream(label, qs):
+        for row in qs[:count]:
+            yield row.history_date, row.history_id, label, row
+
+    streams = [stream(label, qs) for label, qs in querysets]
+    merged = heapq.merge(*streams, key=lambda item: (item[0], item[1]), reverse=True)
+    return [(label, row) for _, _, label, row in merged][:count]
+
+
+def _previous(label, rows):
+    """{history_id: the row before it of the same object}."""
+    if not rows:
+        return {}
+    H = history_model(label)
+    before = H.objects.filter(id=OuterRef("id")).filter(
+        Q(history_date__lt=OuterRef("history_date"))
+        | Q(history_date=OuterRef("history_date"), history_id__lt=OuterRef("history_id"))
+    ).order_by("-history_date", "-history_id").values("history_id")[:1]
+    pairs = dict(
+        H.objects.filter(history_id__in=[r.history_id for r in rows])
+        .annotate(previous_id=Subquery(before)).values_list("history_id", "previous_id")
+    )
+    previous = {p.history_id: p for p in H.objects.filter(
+        history_id__in=[pid for pid in pairs.values() if pid])}
+    return {hid: previous.get(pid) for hid, pid in pairs.items()}
+
+
+def _display(field, value, names):
+    if value is None or value == "":
+        return "–"
+    if field.is_relation:
+        return names.get((field.related_model._meta.label_lower, value), f"#{value}")
+    if field.choices:
+        return str(dict(field.flatchoices).get(value, value))
+    if isinstance(value, bool):
+        return str(_("yes") if value else _("no"))
+    if isinstance(value, dt.datetime):
+        return formats.date_format(value, "DATETIME_FORMAT")
+    if isinstance(value, dt.date):
+        return formats.date_format(value, "DATE_FORMAT")
+    if isinstance(value, Decimal):
+        # 3.5000 as 3,5 and 100.0000 as 100 (normalize alone would give 1E+2)
+        value = value.quantize(Decimal(1)) if value == value.to_integral() else value.normalize()
+        return formats.number_format(value)
+    if isinstance(value, (list, dict)):
+        import json
+
+        return json.dumps(value, ensure_ascii=False)
+    return str(value)
+
+
+def _names(entries):
+    """Names of the related rows the entries point to: {(label, pk): str}, one query per model."""
+    wanted = {}
+    for label, record, previous in entries:
+        for f in fields_of(label):
+            if not f.is_relation:
+                continue
+            for row in (record, previous):
+                value = getattr(row, f.attname, None) if row is not None else None
+                if value is not None:
+                    wanted.setdefault(f.related_model, set()).add(value)
+    names = {}
+    for related, ids in wanted.items():
+        for obj in related._base_manager.filter(pk__in=ids):
+            names[(related._meta.label_lower, obj.pk)] = _short(obj)
+    return names
+
+
+def _short(obj):
+    """A name without queries to other rows (no __str__ that follows foreign keys)."""
+    for attr in ("name", "title", "username", "text", "reference", "slug"):
+        value = getattr(obj, attr, None)
+        if value:
+            return str(value)[:80]
+    return f"#{obj.pk}"
+
+
+def _object_label(label, record, names):
+    name = NAMED_BY.get(label)
+    if name is None:
+        name = next((n for n in ("name", "title", "text", "description")
+                     if hasattr(record, n) and getattr(record, n)), None)
+    if name is None:
+        return f"#{record.id}"
+    f = model(label)._meta.get_field(name)
+    return _display(f, getattr(record, f.attname), names)[:80]
+
+
+def _changes(label, record, previous, kind, names):
+    out = []
+    for f in fields_of(label):
+        after = getattr(record, f.attname)
+        before = getattr(previous, f.attname) if previous is not None else None
+        if kind == "changed" and before == after:
+            continue
+        if kind == "created" and after in (None, "", [], {}):
+            continue
+        if kind == "deleted":
+            before, after = after, None
+            if before in (None, "", [], {}):
+                continue
+        out.append(Change(f.name, str(f.verbose_name), _display(f, before, names),
+                          _display(f, after, names)))
+    return out
+
+
+def restorable_fields(label, record, previous):
+    """The fields a change can be undone for: those it changed, minus NOT_RESTORABLE."""
+    skip = NOT_RESTORABLE.get(label, set())
+    return [
+        f for f in fields_of(label)
+        if f.name not in skip and previous is not None
+        and getattr(previous, f.attname) != getattr(record, f.attname)
+    ]
+
+
+def change_log(deal, *, part=None, page=1, per_page=50):
+    """One page of the deal's log: (entries, has_next)."""
+    labels = [label for label, p, _, _ in TRACKED if part in (None, "", p)]
+    querysets = [
+        (label, rows_of_deal(label, deal.pk).select_related("history_user")
+         .order_by("-history_date", "-history_id"))
+        for label in labels
+    ]
+    rows = _merged(querysets, page * per_page + 1)
+    has_next = len(rows) > page * per_page
+    rows = rows[(page - 1) * per_page: page * per_page]
+    by_label = {}
+    for label, row in rows:
+        by_label.setdefault(label, []).append(row)
+    previous = {}
+    for label, label_rows in by_label.items():
+        previous.update({(label, hid): p for hid, p in _previous(label, label_rows).items()})
+    triples = [(label, row, previous.get((label, row.history_id))) for label, row in rows]
+    names = _names(triples)
+    entries = []
+    for label, row, prev in triples:
+        kind = KINDS.get(row.history_type, "changed")
+        reason_label, reason_text = reason_parts(row.history_change_reason)
+        entry = Entry(
+            label=label, record=row, previous=prev, part=PART_OF[label], kind=kind,
+            what=str(model(label)._meta.verbose_name), object_label=_object_label(label, row, names),
+            changes=_changes(label, row, prev, kind, names),
+            reason_label=reason_label, reason_text=reason_text,
+        )
+        entry.restorable = (
+            (kind == "changed" and bool(restorable_fields(label, row, prev)))
+            or kind == "deleted"
+        )
+        entries.append(entry)
+    return entries, has_next
+
+
+def find_entry(deal, label, history_id):
+    """The history row `history_id` of model `label` if it belongs to the deal, with the row
+    before it; raises LookupError otherwise."""
+    if label not in PART_OF:
+        raise LookupError(label)
+    record = rows_of_deal(label, deal.pk).filter(history_id=history_id).first()
+    if record is None:
+        raise LookupError(history_id)
+    return record, _previous(label, [record]).get(record.history_id)

@@ -1,0 +1,200 @@
+"""Why a change was made: a reason from a short list plus free text, kept with every history
+entry (django-simple-history's `history_change_reason`).
+
+Where the reason comes from, strongest first:
+
+1. the request: every edit form posts `change_reason` (a code below) and `change_reason_text`
+   (free text), see the partial `ui/partials/change_reason.html`; an API client sends the
+   header `X-Change-Reason: <code>; <free text>` (or `<free text>` alone) or the body fields
+   `change_reason` / `change_reason_text` (`ChangeReasonMiddleware`);
+2. code that sets one for a block: `with change_reason("correctie", "typfout")`;
+3. the service's own reason (`instance._change_reason`, e.g. `import`).
+
+When both the user's reason and a service's own reason exist, both are kept:
+`correctie: typfout (import)`. A reason is stored as `<code>: <text>`, at most 100
+characters (the column's size); `reason_parts()` splits it again for display.
+"""
+
+import contextvars
+from contextlib import contextmanager
+
+from django import forms
+from django.dispatch import receiver
+from django.utils.translation import gettext_lazy as _
+from simple_history.signals import pre_create_historical_record
+
+MAX_LENGTH = 100  # simple-history's history_change_reason column
+# Room for the free text next to the longest code ("aangepaste-planning: ").
+TEXT_MAX_LENGTH = 78
+
+# The short list. Codes are stored; labels are shown (translated).
+REASONS = {
+    "aangepaste-planning": _("revised planning"),
+    "nieuwe-informatie": _("new information"),
+    "correctie": _("correction"),
+    "verificatie": _("after verification"),
+    "herstel": _("earlier value restored"),
+    "anders": _("other"),
+}
+# Reasons the user can choose on a form (restoring has its own button).
+CHOICES = [(code, label) for code, label in REASONS.items() if code != "herstel"]
+# Reasons services give themselves, shown with a label.
+SERVICE_REASONS = {
+    "import": _("import"),
+}
+
+_current = contextvars.ContextVar("dealmonitor_change_reason", default="")
+
+
+def compose(code="", text=""):
+    """`<code>: <text>` (or either alone), cut to the column's size. An unknown code is kept
+    as text, so nothing the user wrote is lost."""
+    code = (code or "").strip()
+    text = " ".join((text or "").split())
+    if code and code not in REASONS:
+        code, text = "", f"{code} {text}".strip()
+    reason = f"{code}: {text}" if code and text else code or text
+    return reason[:MAX_LENGTH]
+
+
+def from_header(value):
+    """`X-Change-Reason: correctie; typfout in het bedrag` (or free text alone)."""
+    value = (value or "").strip()
+    if ";" in value:
+        code, text = value.split(";", 1)
+        if code.strip() in REASONS:
+            return compose(code.strip(), text)
+    if value in REASONS:
+        return compose(value)
+    return compose("", value)
+
+
+def reason_parts(reason):
+    """(label or None, free text) of a stored reason, for display."""
+    reason = reason or ""
+    code, sep, text = reason.partition(":")
+    if code in REASONS:
+        return REASONS[code], text.strip()
+    if reason in REASONS:
+        return REASONS[reason], ""
+    if reason in SERVICE_REASONS:
+        return SERVICE_REASONS[reason], ""
+    return None, reason
+
+
+def current():
+    return _current.get()
+
+
+@contextmanager
+def change_reason(code="", text=""):
+    """Give every history entry written inside the block this reason."""
+    token = _current.set(compose(code, text))
+    try:
+        yield
+    finally:
+        _current.reset(token)
+
+
+def _from_request(request):
+    reason = getattr(request, "_dm_change_reason", None)
+    if reason is not None:
+        return reason
+    reason = ""
+    header = request.headers.get("X-Change-Reason")
+    if header:
+        reason = from_header(header)
+    elif request.method in ("POST", "PUT", "PATCH", "DELETE"):
+        data = request.POST if request.content_type in (
+            "application/x-www-form-urlencoded", "multipart/form-data"
+        ) else _json_body(request)
+        if data.get("change_reason") or data.get("change_reason_text"):
+            reason = compose(data.get("change_reason", ""), data.get("change_reason_text", ""))
+    request._dm_change_reason = reason
+    return reason
+
+
+def _json_body(request):
+    if request.content_type != "application/json":
+        return {}
+    import json
+
+    try:
+        data = json.loads(request.body or b"{}")
+    except (ValueError, UnicodeDecodeError):
+        return {}
+    if not isinstance(data, dict):
+        return {}
+    return {k: v for k, v in data.items() if k in ("change_reason", "change_reason_text")
+            and isinstance(v, str)}
+
+
+class ChangeReasonMiddleware:
+    """Makes the user's reason (form fields, API header or body) the reason of every history
+    entry the request writes."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.method in ("POST", "PUT", "PATCH", "DELETE"):
+            token = _current.set(_from_request(request))
+            try:
+                return self.get_response(request)
+            finally:
+                _current.reset(token)
+        return self.get_response(request)
+
+
+@receiver(pre_create_historical_record)
+def _fill_reason(sender, history_instance, **kwargs):
+    own = history_instance.history_change_reason or ""
+    chosen = _current.get()
+    if chosen and own and own != chosen:
+        reason = f"{chosen} ({own})"
+    else:
+        reason = chosen or own
+    history_instance.history_change_reason = reason[:MAX_LENGTH] or None
+
+
+def openapi_parameter():
+    """The optional `X-Change-Reason` header, for the OpenAPI document of a write endpoint:
+    `@extend_schema(parameters=[change_reason.openapi_parameter()])`."""
+    from drf_spectacular.utils import OpenApiParameter
+
+    codes = ", ".join(code for code, _label in CHOICES)
+    return OpenApiParameter(
+        name="X-Change-Reason", location=OpenApiParameter.HEADER, required=False, type=str,
+        description=(
+            "Why this change is made, kept in the deal's change log: a reason code "
+            f"({codes}), optionally followed by '; ' and free text, or free text alone. "
+            "The JSON body fields change_reason and change_reason_text do the same."
+        ),
+    )
+
+
+class ReasonModelForm(forms.ModelForm):
+    """The admin's model forms with the two reason fields declared (not model fields)."""
+
+    change_reason = forms.ChoiceField(label=_("Reason"), required=False,
+                                      choices=[("", "—"), *CHOICES])
+    change_reason_text = forms.CharField(label=_("Explanation"), required=False,
+                                         max_length=TEXT_MAX_LENGTH)
+
+
+class ChangeReasonAdminMixin:
+    """For a ModelAdmin: the same optional reason as on every other edit form, in its own
+    fieldset at the end of the change form. The middleware reads the two fields, as for any
+    form."""
+
+    form = ReasonModelForm
+    reason_fieldset_title = _("Reason for this change (optional)")
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = [
+            (name, {**options, "fields": [f for f in options["fields"]
+                                          if f not in ("change_reason", "change_reason_text")]})
+            for name, options in super().get_fieldsets(request, obj)
+        ]
+        return [*fieldsets, (self.reason_fieldset_title,
+                             {"fields": ["change_reason", "change_reason_text"]})]
