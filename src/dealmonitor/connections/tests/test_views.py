@@ -2,6 +2,7 @@
 with the data."""
 
 import datetime as dt
+import re
 
 import pytest
 from django.db import connection
@@ -106,6 +107,10 @@ def test_unknown_deal_is_404(client, related_data):
 def test_network_page_shows_bridging_organisations_and_growth(client, related_data):
     response = client.get(reverse("connections:network"))
     assert response.status_code == 200
+    # the drawing's coordinates keep a decimal point on the Dutch page ("12,5" is two numbers)
+    html = response.content.decode()
+    coordinates = re.findall(r'\s(?:cx|cy|x1|y1|x2|y2|stroke-width)="([^"]*)"', html)
+    assert coordinates and all(re.fullmatch(r"-?\d+(\.\d+)?", c) for c in coordinates), coordinates[:5]
     bridging = response.context["bridging"]
     assert bridging and all(len(org["deals"]) >= 2 for org in bridging)
     assert bridging == sorted(bridging, key=lambda o: -o["betweenness"])
