@@ -23,7 +23,11 @@ class Command(BaseCommand):
             "PostgreSQL: median, p95, queries and ratio to the bare SQL floor.")
 
     def add_arguments(self, parser):
-        parser.add_argument("--scale", choices=ORDER, default="M")
+        parser.add_argument("subject", nargs="?", choices=["iptt"],
+                            help="`iptt`: only the indicator performance table of the 200-indicator "
+                                 "deal (its selector and its page), at scale S unless --scale says "
+                                 "otherwise.")
+        parser.add_argument("--scale", choices=ORDER, default=None, help="S, M (default) or L.")
         parser.add_argument("--growth", action="store_true",
                             help="Also run every smaller scale (S … SCALE) for the growth table.")
         parser.add_argument("--databases", default="sqlite,postgresql",
@@ -76,6 +80,10 @@ class Command(BaseCommand):
         return Path(settings.VAR_DIR) / "bench" / f"generated-{vendor}-{scale.lower()}.json"
 
     def handle(self, *args, **options):
+        if options["subject"] == "iptt":
+            options["scale"] = options["scale"] or "S"
+            options["cases"] = options["cases"] or "iptt_table,iptt_page"
+        options["scale"] = options["scale"] or "M"
         if options["worker"]:
             self.stdout.write(json.dumps(self._work(options)))
             return
