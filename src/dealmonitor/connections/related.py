@@ -566,24 +566,123 @@ class Portfolio:
                 scaled = factor * weight
                 for other, other_weight in postings[key]:
                     acc[other] = get(other, 0.0) + scaled * other_weight
+        for other, value in self._pair_scores(pk).items():
+            acc[other] = get(other, 0.0) + value
+        acc.pop(pk, None)
+        return acc
+
+    def _pair_scores(self, pk, regulations=True):
+        """The signals that are not a cosine (shared people, regulations, stated links), for
+        the few deals that have any in common with `pk`."""
+        acc = {}
+        get = acc.get
         people = {}
         for person, kinds in self.profiles[pk].people.items():
             for other, other_kinds in self.postings["person"].get(person, ()):
                 people[other] = people.get(other, 0.0) + self._people_value(kinds, other_kinds)
         for other, value in people.items():
             acc[other] = get(other, 0.0) + WEIGHTS[ReasonKind.PEOPLE] * min(value, MAX_PEOPLE)
-        mine, theirs = defaultdict(set), defaultdict(set)
-        for key, label in self.profiles[pk].regulations:
-            for other, other_label in self.postings["reg"].get(key, ()):
-                mine[other].add(label)
-                theirs[other].add(other_label)
-        for other in mine:
-            shared = min(len(mine[other]), len(theirs[other]))
-            acc[other] = get(other, 0.0) + WEIGHTS[ReasonKind.REGULATION] * shared
+        if regulations:
+            mine, theirs = defaultdict(set), defaultdict(set)
+            for key, label in self.profiles[pk].regulations:
+                for other, other_label in self.postings["reg"].get(key, ()):
+                    mine[other].add(label)
+                    theirs[other].add(other_label)
+            for other in mine:
+                shared = min(len(mine[other]), len(theirs[other]))
+                acc[other] = get(other, 0.0) + WEIGHTS[ReasonKind.REGULATION] * shared
         for other in self.mentioned.get(pk, ()):
             acc[other] = get(other, 0.0) + WEIGHTS[ReasonKind.STATED] * self._stated(pk, other)[0]
-        acc.pop(pk, None)
         return acc
+
+    def _regulation_table(self, pks):
+        """The regulation signal for all pairs, as (deal -> group, group x group counts).
+
+        A few dozen regulations are named across a portfolio, in a few combinations: deals
+        with the same (regulation key, wording) pairs form one group, and the count of shared
+        regulations is computed once per pair of groups, with sparse matrices: a wording of
+        group a counts for group b when one of its keys is among b's keys (as `_pair_scores`
+        counts it). Returns (group index per deal, counts[a, b] = min of both directions)."""
+        import numpy as np
+        from scipy import sparse
+
+        groups, of_deal = {}, []
+        for pk in pks:
+            pairs = frozenset((k, label) for k, label in self.profiles[pk].regulations
+                              if self.reg_df[k] >= 2)
+            of_deal.append(groups.setdefault(pairs, len(groups)))
+        keys = {}
+        wording_rows, wording_keys, wording_group = {}, ([], []), []
+        group_keys = ([], [])
+        for pairs, g in groups.items():
+            for k, label in pairs:
+                j = keys.setdefault(k, len(keys))
+                row = wording_rows.setdefault((g, label), len(wording_rows))
+                if row == len(wording_group):
+                    wording_group.append(g)
+                wording_keys[0].append(row)
+                wording_keys[1].append(j)
+                group_keys[0].append(g)
+                group_keys[1].append(j)
+        n_groups, n_keys, n_rows = len(groups), max(len(keys), 1), max(len(wording_rows), 1)
+        ones = np.ones
+        wording = sparse.csr_matrix((ones(len(wording_keys[0])), wording_keys), (n_rows, n_keys))
+        group = sparse.csr_matrix((ones(len(group_keys[0])), group_keys), (n_groups, n_keys))
+        touches = (wording @ group.T) > 0  # wording row touches a key of group b
+        member = sparse.csr_matrix((ones(len(wording_group)), (wording_group,
+                                    range(len(wording_group)))), (n_groups, n_rows))
+        counts = (member @ touches).toarray()  # [a, b]: wordings of a that b's keys meet
+        return np.array(of_deal, dtype=np.int64), np.minimum(counts, counts.T)
+
+    def ranked_all(self, limit=TOP_K, block=500):
+        """`ranked` for every deal at once: {pk: [(other, score, components)]}, the same lists.
+
+        The three cosines are one sparse matrix product: each deal is a row of its weighted
+        organisation, theme and stem vectors (each scaled by the square root of its signal's
+        weight), so row_a · row_b is the weighted sum of the three cosines. The product is
+        taken for `block` deals at a time (a dense block of `block` × deals floats), the shared
+        regulations from `_regulation_table`, the other signals from `_pair_scores`, and the
+        top of each row is picked with numpy. At 10,000 deals this replaces some 60 million
+        dictionary and set updates in Python."""
+        import numpy as np
+        from scipy import sparse
+
+        pks = list(self.profiles)
+        index = {pk: i for i, pk in enumerate(pks)}
+        columns, rows, cols, data = {}, [], [], []
+        for slot, name in ((ReasonKind.ORGANISATIONS, "org"), (ReasonKind.THEMES, "theme"),
+                           (ReasonKind.TEXT, "term")):
+            root = math.sqrt(WEIGHTS[slot])
+            for pk, vec in getattr(self, f"{name}_vec").items():
+                for key, weight in vec.items():
+                    rows.append(index[pk])
+                    cols.append(columns.setdefault((name, key), len(columns)))
+                    data.append(root * weight)
+        matrix = sparse.csr_matrix((np.array(data, dtype=np.float64), (rows, cols)),
+                                   shape=(len(pks), max(len(columns), 1)))
+        transposed = matrix.T.tocsr()
+        group_of, shared_regulations = self._regulation_table(pks)
+        keep = limit + 10  # as `ranked`: the best few more than needed, then ties by name
+        out = {}
+        for start in range(0, len(pks), block):
+            scores = (matrix[start:start + block] @ transposed).toarray()
+            scores += WEIGHTS[ReasonKind.REGULATION] * shared_regulations[
+                group_of[start:start + block]][:, group_of]
+            for offset, row in enumerate(scores):
+                pk = pks[start + offset]
+                for other, value in self._pair_scores(pk, regulations=False).items():
+                    row[index[other]] += value
+                row[start + offset] = -1.0  # not related to itself
+                candidates = np.flatnonzero(row >= MIN_SCORE)
+                if len(candidates) > keep:
+                    candidates = candidates[np.argpartition(-row[candidates], keep - 1)[:keep]]
+                out[pk] = self._finish(pk, [(pks[i], float(row[i])) for i in candidates], limit)
+        return out
+
+    def _finish(self, pk, best, limit):
+        rows = [(other, round(score, 4)) for other, score in best if score >= MIN_SCORE]
+        rows.sort(key=lambda r: (-r[1], self.profiles[r[0]].name))
+        return [(other, score, self.components(pk, other)) for other, score in rows[:limit]]
 
     def _shared_regulations(self, a, b):
         """The regulations (as `a` words them) that a bottleneck of `b` names as well."""
@@ -638,9 +737,7 @@ class Portfolio:
         """[(other pk, score, components)] best first; ties broken by name for stability."""
         scores = self.scores_for(pk)
         best = heapq.nlargest(limit + 10, scores.items(), key=lambda kv: kv[1])
-        rows = [(other, round(score, 4)) for other, score in best if score >= MIN_SCORE]
-        rows.sort(key=lambda r: (-r[1], self.profiles[r[0]].name))
-        return [(other, score, self.components(pk, other)) for other, score in rows[:limit]]
+        return self._finish(pk, best, limit)
 
     # -- reasons -------------------------------------------------------------------------
 
@@ -711,14 +808,15 @@ class Portfolio:
         out.sort(key=lambda r: -r["score"])
         return out
 
-    def suggestions(self, pk, limit=TOP_K):
-        """Unsaved suggestion rows for one deal (rank from 1)."""
+    def suggestions(self, pk, limit=TOP_K, ranked=None):
+        """Unsaved suggestion rows for one deal (rank from 1); `ranked` if already known."""
         return [
             RelatedSuggestion(
                 deal_id=pk, other_id=other, rank=rank, score=score,
                 reasons=self.reasons(pk, other, values),
             )
-            for rank, (other, score, values) in enumerate(self.ranked(pk, limit), start=1)
+            for rank, (other, score, values) in enumerate(
+                self.ranked(pk, limit) if ranked is None else ranked, start=1)
         ]
 
 
@@ -769,8 +867,8 @@ def build_all():
     suggestions)."""
     portfolio = Portfolio.load()
     rows = []
-    for pk in portfolio.profiles:
-        rows.extend(portfolio.suggestions(pk))
+    for pk, ranked in portfolio.ranked_all().items():
+        rows.extend(portfolio.suggestions(pk, ranked=ranked))
     with transaction.atomic():
         _store(rows, RelatedSuggestion.objects.all())
     return portfolio.n, len(rows)

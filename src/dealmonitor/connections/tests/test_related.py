@@ -70,6 +70,23 @@ def test_scores_are_symmetric_and_ranked(related_data):
     assert scores == sorted(scores, reverse=True)
 
 
+@pytest.mark.parametrize("limit, block", [(20, 500), (5, 7)])
+def test_the_rebuild_ranks_every_deal_as_the_one_deal_ranking_does(related_data, limit, block):
+    """The full rebuild computes all lists at once (sparse matrices, in blocks of deals); it
+    must give each deal the list that ranking that deal alone gives: the same deals in the
+    same order with the same scores and signal values. (limit 5 makes the rebuild pick the
+    top among more candidates than it keeps; block 7 splits the 26 deals over four blocks.)"""
+    portfolio = related.Portfolio.load()
+    at_once = portfolio.ranked_all(limit=limit, block=block)
+    assert set(at_once) == set(portfolio.profiles)
+    assert sum(len(rows) for rows in at_once.values()) > 0
+    for pk in portfolio.profiles:
+        alone = portfolio.ranked(pk, limit)
+        assert [(o, s) for o, s, _v in at_once[pk]] == [(o, s) for o, s, _v in alone], pk
+        for (_o, _s, values), (_o2, _s2, expected) in zip(at_once[pk], alone):
+            assert values == pytest.approx(expected)
+
+
 def test_a_rare_shared_organisation_weighs_more_than_a_common_one(db):
     ministry = OrganisationFactory(name="Ministerie", slug="ministerie")
     foundation = OrganisationFactory(name="Stichting Klein", slug="stichting-klein")
@@ -257,6 +274,35 @@ def test_a_regulation_is_recognised_by_its_acronym_and_its_words(db):
     values = portfolio.components(a.pk, b.pk)
     assert values == portfolio.components(b.pk, a.pk)  # counted alike from either side
     assert values[5] == 1
+
+
+def test_the_rebuild_counts_shared_regulations_as_the_one_deal_ranking_does(db):
+    """Shared regulations in the rebuild are counted per group of deals with the same
+    wordings; with several bottlenecks per deal, wordings that share a key and one wording
+    with several keys, every list must still equal the one-deal ranking."""
+    from dealmonitor.learning import services as learning
+
+    rules = [
+        ["ISDE-regeling"],
+        ["Investeringssubsidie duurzame energie en energiebesparing (ISDE)", "Omgevingswet"],
+        ["de Omgevingswet", "Woningwet"],
+        ["Woningwet", "ISDE-regeling", "Wet kwaliteitsborging voor het bouwen"],
+        ["Wet kwaliteitsborging voor het bouwen (Wkb)"],
+        ["Omgevingswet"],
+        [],
+        ["Woningwet"],
+        ["Omgevingswet", "de Omgevingswet"],  # two wordings meet one of the other's
+    ]
+    for wordings in rules:
+        deal_ = DealFactory(description="")
+        for rule in wordings:
+            learning.report_bottleneck(actor=None, deal=deal_, title="Regel knelt",
+                                       kind="regelgeving", rule=rule)
+    portfolio = related.Portfolio.load()
+    at_once = portfolio.ranked_all(block=3)
+    assert sum(1 for rows in at_once.values() for _o, _s, v in rows if v[5] >= 1) >= 6
+    for pk in portfolio.profiles:
+        assert [(o, s, v) for o, s, v in at_once[pk]] == portfolio.ranked(pk), pk
 
 
 def test_two_deals_that_list_only_the_same_ministry_are_no_strong_match(db):
