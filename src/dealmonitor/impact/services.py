@@ -118,10 +118,23 @@ def delete_link(*, actor, link, reason=""):
         link.delete()
 
 
-def add_assumption(*, actor, link, text, is_example=False, reason=""):
+def add_assumption(*, actor, link, text, is_example=False, status=AssumptionStatus.ONGETOETST,
+                   reason=""):
+    """An assumption on a link; `status` is for an assumption brought in already tested (an
+    import), otherwise the status moves with its evidence."""
     _check(impact_rules.can_edit_pathway, actor, link.pathway.deal, _("You may not edit this deal's pathway."))
     with transaction.atomic():
-        return _save(Assumption(link=link, text=text, is_example=is_example), actor, reason)
+        return _save(Assumption(link=link, text=text, is_example=is_example, status=status),
+                     actor, reason)
+
+
+def update_assumption(*, actor, assumption, reason="", **fields):
+    """Change an assumption's text, status or example flag."""
+    _check(impact_rules.can_edit_pathway, actor, assumption.link.pathway.deal,
+           _("You may not edit this deal's pathway."))
+    _assign(assumption, fields, ("text", "status", "is_example"))
+    with transaction.atomic():
+        return _save(assumption, actor, reason)
 
 
 def add_assumption_evidence(*, actor, assumption, date, stance, text, url="", new_status=None,

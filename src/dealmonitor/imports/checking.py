@@ -11,19 +11,31 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
-from django.utils import translation
+from django.core.validators import URLValidator
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from dealmonitor.deals import rules as deal_rules
 from dealmonitor.deals.importer import UNICODE_SLUG
 from dealmonitor.deals.models import Deal
 from dealmonitor.impact import rules as impact_rules
-from dealmonitor.impact.constants import DEFAULT_MILESTONE_STATUSES, IndicatorKind
-from dealmonitor.impact.models import Element, Indicator, Measurement
+from dealmonitor.impact.constants import DEFAULT_MILESTONE_STATUSES, IndicatorKind, Level
+from dealmonitor.impact.models import (
+    Assumption,
+    AssumptionEvidence,
+    Element,
+    Indicator,
+    Link,
+    Measurement,
+)
 from dealmonitor.impact.services import (
     measurement_permission_error,
     validate_measurement,
 )
+from dealmonitor.learning import rules as learning_rules
+from dealmonitor.learning.constants import CLOSED_STATUSES, BottleneckStatus, Visibility
+from dealmonitor.learning.models import Bottleneck, Lesson
+from dealmonitor.organisations.constants import OrganisationType
 from dealmonitor.organisations.models import Organisation
 from dealmonitor.organisations.services import may_change_organisation
 from dealmonitor.utils.partial_dates import Precision, parse_partial_date
@@ -63,6 +75,8 @@ def expected_text(column):
         return _("one of: %(list)s") % {"list": ", ".join(str(v) for v in column.choices.values if v)}
     if t == C.DECIMAL:
         return _("a number, e.g. 1250 or 12,5")
+    if t == C.INTEGER:
+        return _("a whole number, e.g. 3")
     if t == C.DATE:
         return _("a date, e.g. 2024-03-31 or 31-03-2024")
     if t == C.PARTIAL_DATE:
@@ -150,6 +164,11 @@ def parse_cell(column, value):
     t = column.type
     if t == C.DECIMAL:
         return parse_decimal(value)
+    if t == C.INTEGER:
+        number = parse_decimal(value)
+        if number != number.to_integral_value() or number < 0:
+            raise ValueError(_("'%(value)s' is not a whole number.") % {"value": _text(value)})
+        return int(number)
     if t == C.DATE:
         return parse_date(value)
     if t == C.PARTIAL_DATE:
@@ -258,18 +277,32 @@ class Plan:
     deals: dict = field(default_factory=dict)  # slug -> (fields, themes, phase)
     organisations: dict = field(default_factory=dict)  # slug -> fields
     participations: dict = field(default_factory=dict)  # (deal, org) -> fields
-    elements: dict = field(default_factory=dict)  # (deal, level, title) -> True (to create)
+    # (deal, level, title) -> the element's fields from the sheet Veranderpad, or None for an
+    # element only named by an indicator (created with its level and title)
+    elements: dict = field(default_factory=dict)
+    links: dict = field(default_factory=dict)  # (deal, (level, title), (level, title)) -> True
+    assumptions: dict = field(default_factory=dict)  # link key + (text,) -> fields
+    evidence: list = field(default_factory=list)  # {"assumption": key, "fields": {...}}
     indicators: dict = field(default_factory=dict)  # (deal, name) -> {fields, element, targets}
     measurements: list = field(default_factory=list)  # dicts with deal, indicator, org, fields
-    skipped: int = 0  # measurements already present
+    # (deal, title, signalled on) -> {"fields", "ministry", "history": [(status, date, note)],
+    # "status", "closed", "rows"}; fields None for a bottleneck only in the database
+    bottlenecks: dict = field(default_factory=dict)
+    lessons: dict = field(default_factory=dict)  # (deal, title, date) -> {fields, themes, ...}
+    skipped: int = 0  # measurements and evidence already present
 
     @property
     def counts(self):
         return {
             "deals": len(self.deals), "organisations": len(self.organisations),
-            "participations": len(self.participations), "indicators": len(self.indicators),
+            "participations": len(self.participations),
+            "pathway elements": len(self.elements), "links": len(self.links),
+            "assumptions": len(self.assumptions), "evidence": len(self.evidence),
+            "indicators": len(self.indicators),
             "targets": sum(len(i["targets"] or []) for i in self.indicators.values()),
             "measurements": len(self.measurements),
+            "bottlenecks": sum(1 for b in self.bottlenecks.values() if b["fields"] is not None),
+            "lessons": len(self.lessons),
         }
 
 
@@ -304,6 +337,8 @@ class Checker:
         self.total = 0
         self._deal_cache = {}
         self._permission = {}
+        self._db_cache = {}
+        self._org_cache = {}
 
     # helpers ---------------------------------------------------------------------------
 
@@ -666,7 +701,7 @@ class Checker:
             t.pop("row")
         deal_slug = key[0]
         if element and (deal_slug, *element) not in self._elements:
-            self.plan.elements[(deal_slug, *element)] = True
+            self.plan.elements.setdefault((deal_slug, *element), None)
         self.plan.indicators[key] = {"fields": fields, "element": element, "targets": targets,
                                      "deal": group["deal"]}
 
@@ -742,10 +777,14 @@ class Checker:
                 fields["verification"] = values["verificatie"]
             if values["betrouwbaarheid"]:
                 fields["confidence"] = values["betrouwbaarheid"]
-            if indicator.pk is not None:
+            # An indicator this file (re)defines is unsaved here, but may already be in the
+            # database: its measurements there count as present too.
+            found = self._indicators.get((deal.slug, values["indicator"]), [])
+            indicator_id = indicator.pk or (found[0].pk if len(found) == 1 else None)
+            if indicator_id is not None:
                 if existing_keys is None:
                     existing_keys = self._existing_measurements()
-                if self._key(indicator.pk, getattr(org, "pk", None), fields) in existing_keys:
+                if self._key(indicator_id, getattr(org, "pk", None), fields) in existing_keys:
                     self.plan.skipped += 1
                     continue
             self.plan.measurements.append(
@@ -778,8 +817,411 @@ class Checker:
             keys.add(self._key(row["indicator_id"], row["reporting_organisation_id"], row))
         return keys
 
+    # pathway, lessons and bottlenecks ----------------------------------------------------------
+
+    def _given(self, part, key):
+        """Whether the file has this column (a column left out changes nothing)."""
+        return part.mapping.get(key) is not None or key in part.defaults
+
+    def _existing(self, what, deal):
+        """What `deal` already holds in the database, read once per deal and kind."""
+        key = (what, deal.slug)
+        if key not in self._db_cache:
+            self._db_cache[key] = _LOADERS[what](deal) if deal.pk is not None else {}
+        return self._db_cache[key]
+
+    def _one(self, part, number, column, found, message, expected):
+        """The single existing row in `found`, or a problem when the key names more than one."""
+        if len(found) > 1:
+            self.problem(part, number, column, message, expected)
+            return False
+        return True
+
+    def _element_ref(self, part, number, deal, level_key, title_key, values):
+        """(level, title) of an element of the deal's pathway (in the database or on the sheet
+        Veranderpad), or None with a problem."""
+        level, title = values[level_key], values[title_key]
+        if not (level and title):
+            return None
+        found = self._existing("elements", deal).get((level, title), [])
+        if not self._one(part, number, title_key, found,
+                         _("The pathway of %(deal)s has more than one element '%(title)s' at this level.")
+                         % {"deal": deal.name, "title": title},
+                         _("a level and title that identify one element")):
+            return None
+        if not found and (deal.slug, level, title) not in self.plan.elements:
+            self.problem(part, number, title_key,
+                         _("The pathway of %(deal)s has no element '%(title)s' at the level %(level)s.")
+                         % {"deal": deal.name, "title": title, "level": Level(level).label},
+                         _("the level and title of an element on the sheet Veranderpad or in the deal's pathway"))
+            return None
+        return (level, title)
+
+    def _link_ref(self, part, number, deal, values):
+        cause = self._element_ref(part, number, deal, "van_niveau", "van_element", values)
+        effect = self._element_ref(part, number, deal, "naar_niveau", "naar_element", values)
+        if not (cause and effect):
+            return None
+        key = (deal.slug, cause, effect)
+        if key in self.plan.links or (cause, effect) in self._existing("links", deal):
+            return key
+        self.problem(part, number, "naar_element",
+                     _("The pathway of %(deal)s has no link from '%(cause)s' to '%(effect)s'.")
+                     % {"deal": deal.name, "cause": cause[1], "effect": effect[1]},
+                     _("a link on the sheet Verbanden or in the deal's pathway"))
+        return None
+
+    def _duplicate(self, part, number, seen, key, column, expected):
+        if key in seen:
+            self.problem(part, number, column,
+                         _("This is the same as row %(row)s.") % {"row": seen[key]}, expected)
+            return True
+        seen[key] = number
+        return False
+
+    def _check_elements(self, part):
+        seen = {}
+        defaults = {"description": "", "is_active_ingredient": False, "is_example": False}
+        for number, values, before in self.rows(part):
+            deal = self._deal_for(part, number, values, impact_rules.can_edit_pathway,
+                                  _("You may not change the pathway of %(name)s."))
+            if not deal or not values["niveau"] or not values["element"]:
+                continue
+            key = (deal.slug, values["niveau"], values["element"])
+            if self._duplicate(part, number, seen, key, "element",
+                               _("each level and title once per deal")):
+                continue
+            self._one(part, number, "element", self._existing("elements", deal).get(key[1:], []),
+                      _("The pathway of %(deal)s has more than one element '%(title)s' at this level.")
+                      % {"deal": deal.name, "title": key[2]},
+                      _("a level and title that identify one element"))
+            if len(self.problems) > before:
+                continue
+            fields = {}
+            for column_key, name in (("omschrijving", "description"),
+                                     ("werkzaam_element", "is_active_ingredient"),
+                                     ("volgorde", "order"), ("voorbeeld", "is_example")):
+                if self._given(part, column_key):
+                    value = values[column_key] if values[column_key] is not None else defaults.get(name)
+                    if value is not None:  # an empty position: the row's place in the pathway
+                        fields[name] = value
+            self.plan.elements[key] = fields
+
+    def _check_links(self, part):
+        seen = {}
+        for number, values, before in self.rows(part):
+            deal = self._deal_for(part, number, values, impact_rules.can_edit_pathway,
+                                  _("You may not change the pathway of %(name)s."))
+            if not deal or len(self.problems) > before:
+                continue
+            cause = self._element_ref(part, number, deal, "van_niveau", "van_element", values)
+            effect = self._element_ref(part, number, deal, "naar_niveau", "naar_element", values)
+            if not (cause and effect):
+                continue
+            if cause == effect:
+                self.problem(part, number, "naar_element",
+                             _("An element cannot lead to itself."), _("two different elements"))
+                continue
+            key = (deal.slug, cause, effect)
+            if self._duplicate(part, number, seen, key, "naar_element", _("each link once")):
+                continue
+            if (cause, effect) not in self._existing("links", deal):
+                self.plan.links[key] = True
+
+    def _check_assumptions(self, part):
+        seen = {}
+        for number, values, before in self.rows(part):
+            deal = self._deal_for(part, number, values, impact_rules.can_edit_pathway,
+                                  _("You may not change the pathway of %(name)s."))
+            if not deal or len(self.problems) > before:
+                continue
+            link = self._link_ref(part, number, deal, values)
+            if not link or not values["aanname"]:
+                continue
+            key = (*link, values["aanname"])
+            if self._duplicate(part, number, seen, key, "aanname", _("each assumption once per link")):
+                continue
+            if not self._one(part, number, "aanname", self._existing("assumptions", deal).get(key[1:], []),
+                             _("This link has this assumption more than once."),
+                             _("a text that identifies one assumption of the link")):
+                continue
+            fields = {}
+            if self._given(part, "status"):
+                fields["status"] = values["status"] or "ongetoetst"
+            if self._given(part, "voorbeeld"):
+                fields["is_example"] = bool(values["voorbeeld"])
+            self.plan.assumptions[key] = fields
+
+    def _url_problem(self, part, number, column, url):
+        try:
+            URLValidator()(url)
+        except ValidationError:
+            self.problem(part, number, column,
+                         _("'%(value)s' is not a web address.") % {"value": url},
+                         _("a web address, e.g. https://example.org/report"))
+
+    def _check_evidence(self, part):
+        for number, values, before in self.rows(part):
+            deal = self._deal_for(part, number, values, impact_rules.can_edit_pathway,
+                                  _("You may not change the pathway of %(name)s."))
+            if not deal or len(self.problems) > before:
+                continue
+            link = self._link_ref(part, number, deal, values)
+            if not link:
+                continue
+            key = (*link, values["aanname"])
+            if key not in self.plan.assumptions and not self._existing("assumptions", deal).get(key[1:]):
+                self.problem(part, number, "aanname",
+                             _("The link has no assumption '%(text)s'.") % {"text": values["aanname"]},
+                             _("an assumption on the sheet Aannames or in the deal's pathway"))
+                continue
+            if values["url"]:
+                self._url_problem(part, number, "url", values["url"])
+            if len(self.problems) > before:
+                continue
+            fields = {"date": values["datum"], "stance": values["houding"],
+                      "text": values["onderbouwing"], "url": values["url"] or ""}
+            if (key[1:], tuple(sorted(fields.items()))) in self._existing("evidence", deal):
+                self.plan.skipped += 1  # already recorded: importing a file twice does not double it
+                continue
+            self.plan.evidence.append({"assumption": key, "fields": fields})
+
+    def _ministry(self, part, number, values):
+        """The identifier of the ministry a bottleneck was raised with; a ministry not yet
+        registered is added with the name given."""
+        slug, name = values["ministerie_id"], values["ministerie"]
+        if not slug:
+            if name:
+                self.problem(part, number, "ministerie_id", _("A ministry needs its identifier."),
+                             _("the identifier of the ministry, e.g. ministerie-van-bzk"))
+            return None
+        if slug not in self._org_cache:
+            self._org_cache[slug] = Organisation.objects.filter(slug=slug).first()
+        org = self._org_cache[slug]
+        planned = self.plan.organisations.get(slug)
+        if org is None and planned is None:
+            if not name:
+                self.problem(part, number, "ministerie",
+                             _("There is no organisation '%(id)s'; give its name to add it as a ministry.")
+                             % {"id": slug}, _("the name of the ministry"))
+                return None
+            self.plan.organisations[slug] = {"name": name, "type": OrganisationType.MINISTERIE}
+            return slug
+        registered = org or Organisation(slug=slug, **planned)
+        if registered.type != OrganisationType.MINISTERIE:
+            self.problem(part, number, "ministerie_id",
+                         _("%(name)s is not a ministry.") % {"name": registered.name},
+                         _("the identifier of a ministry"))
+        elif name and name != registered.name:
+            self.problem(part, number, "ministerie",
+                         _("Organisation %(id)s is registered as '%(name)s'.") % {"id": slug, "name": registered.name},
+                         _("the name as registered, or an empty cell"))
+        return slug
+
+    def _check_bottlenecks(self, part):
+        seen = {}
+        today = timezone.localdate()
+        for number, values, before in self.rows(part):
+            deal = self._deal_for(part, number, values, learning_rules.can_edit_learning,
+                                  _("You may not change the bottlenecks of %(name)s."))
+            title, signalled = values["titel"], values["gesignaleerd"]
+            if not deal or not title or not signalled:
+                continue
+            key = (deal.slug, title, signalled)
+            if self._duplicate(part, number, seen, key, "titel",
+                               _("each bottleneck once (title and date signalled)")):
+                continue
+            if signalled > today:
+                self.problem(part, number, "gesignaleerd",
+                             _("A bottleneck cannot be signalled in the future."), _("a date up to today"))
+            existing = self._existing("bottlenecks", deal).get(key[1:], [])
+            self._one(part, number, "titel", existing,
+                      _("The deal has more than one bottleneck with this title, signalled on this date."),
+                      _("a title and date that identify one bottleneck"))
+            ministry = self._ministry(part, number, values)
+            if len(self.problems) > before:
+                continue
+            fields = {"title": title, "kind": values["soort"]}
+            for column_key, name in (("omschrijving", "description"), ("regel", "rule"),
+                                     ("niveau", "level"), ("oplossing", "resolution"),
+                                     ("voorbeeld", "is_example")):
+                if self._given(part, column_key):
+                    fields[name] = values[column_key] if values[column_key] is not None else (
+                        False if name == "is_example" else "")
+            self.plan.bottlenecks[key] = {
+                "fields": fields, "ministry": ministry,
+                "ministry_given": self._given(part, "ministerie_id"),
+                "existing": existing[0] if existing else None, "part": part, "row": number,
+                "status": values["status"], "closed": values["gesloten"],
+                "closed_given": self._given(part, "gesloten"), "history": [], "history_part": None,
+            }
+
+    def _check_bottleneck_statuses(self, part):
+        for number, values, before in self.rows(part):
+            deal = self._deal_for(part, number, values, learning_rules.can_edit_learning,
+                                  _("You may not change the bottlenecks of %(name)s."))
+            if not deal or len(self.problems) > before:
+                continue
+            key = (deal.slug, values["knelpunt"], values["gesignaleerd"])
+            planned = self.plan.bottlenecks.get(key)
+            if planned is None:
+                existing = self._existing("bottlenecks", deal).get(key[1:], [])
+                if len(existing) != 1:
+                    self.problem(part, number, "knelpunt",
+                                 _("The deal has no bottleneck '%(title)s' signalled on %(date)s.")
+                                 % {"title": key[1], "date": key[2].isoformat()} if not existing else
+                                 _("The deal has more than one bottleneck with this title, signalled on this date."),
+                                 _("the title and date signalled of a bottleneck on the sheet Knelpunten"))
+                    continue
+                planned = self.plan.bottlenecks[key] = {
+                    "fields": None, "existing": existing[0], "status": None, "closed": None,
+                    "closed_given": False, "history": [], "part": part, "row": number,
+                }
+            planned["history"].append((values["datum"], number, values["status"], values["notitie"] or ""))
+            planned["history_part"] = part
+
+    def _plan_history(self, key, b, today):
+        """The status history a bottleneck will have, checked by the rules of
+        `learning.services.change_bottleneck_status`; b["changes"] are the entries to add after
+        the first ('signalled', written with the bottleneck)."""
+        existing = b["existing"]
+        recorded = [(c.status, c.date, c.note) for c in existing.status_changes.all()] if existing else []
+        fields = b["fields"] or {}
+        resolution = fields.get("resolution", existing.resolution if existing else "")
+        if b["history"]:
+            part = b["history_part"]
+            rows = sorted(b["history"], key=lambda h: (h[0], h[1]))
+        else:  # no status history in the file: the status column moves it on, if it is given
+            part, number = b["part"], b["row"]
+            history = recorded or [(BottleneckStatus.GESIGNALEERD, key[2], "")]
+            rows = [(date, number, status, note) for status, date, note in history]
+            if b["status"] and b["status"] != history[-1][0]:
+                date = b["closed"] or (today if existing else max(h[1] for h in history))
+                rows.append((date, number, b["status"], ""))
+        history = []
+        column = {"status": "status", "datum": "datum" if b["history"] else "gesloten"}
+        first = rows[0]
+        if first[2] != BottleneckStatus.GESIGNALEERD or first[0] != key[2]:
+            self.problem(part, first[1], column["status"],
+                         _("The status history of a bottleneck starts with '%(status)s' on the day it was signalled (%(date)s).")
+                         % {"status": BottleneckStatus.GESIGNALEERD.label, "date": key[2].isoformat()},
+                         _("a first row with that status and date"))
+        for date, number, status, note in rows:
+            if history and status == history[-1][0]:
+                self.problem(part, number, column["status"],
+                             _("The bottleneck already has this status."),
+                             _("a status other than the one before"))
+            if date > today:
+                self.problem(part, number, column["datum"],
+                             _("A status change cannot lie in the future."), _("a date up to today"))
+            if status == BottleneckStatus.OPGELOST and not (resolution or "").strip():
+                self.problem(part, number, column["status"],
+                             _("A resolved bottleneck needs a description of how it was resolved."),
+                             _("the resolution in the column oplossing of the sheet Knelpunten"))
+            history.append((status, date, note))
+        current = history[-1][0]
+        closed = history[-1][1] if current in CLOSED_STATUSES else None
+        if b["fields"] is not None:
+            if b["status"] and b["status"] != current:
+                self.problem(b["part"], b["row"], "status",
+                             _("This differs from the last status of its history (%(status)s).")
+                             % {"status": BottleneckStatus(current).label},
+                             _("the status of its last row on the sheet Knelpuntstatussen"))
+            if b["closed_given"] and b["closed"] != closed:
+                self.problem(b["part"], b["row"], "gesloten",
+                             _("The closing date follows from the status history: %(date)s.")
+                             % {"date": closed.isoformat() if closed else _("empty, it is open")},
+                             _("the date of the last status, if that closes the bottleneck"))
+        if recorded and history[:len(recorded)] != recorded:
+            self.problem(part, rows[0][1], column["status"],
+                         _("The recorded status history of this bottleneck cannot be changed, only extended."),
+                         _("the recorded rows, then any new ones"))
+        b["first_note"] = history[0][2]
+        b["changes"] = history[max(len(recorded), 1):]
+
+    def _check_lessons(self, part):
+        seen = {}
+        for number, values, before in self.rows(part):
+            deal = self._deal_for(part, number, values, learning_rules.can_edit_learning,
+                                  _("You may not change the lessons of %(name)s."))
+            if not deal or not values["titel"] or not values["datum"]:
+                continue
+            key = (deal.slug, values["titel"], values["datum"])
+            if self._duplicate(part, number, seen, key, "titel", _("each lesson once (title and date)")):
+                continue
+            existing = self._existing("lessons", deal).get(key[1:], [])
+            self._one(part, number, "titel", existing,
+                      _("The deal has more than one lesson with this title and date."),
+                      _("a title and date that identify one lesson"))
+            indicators = []
+            for name in values["indicatoren"] or []:
+                if (deal.slug, name) in self.plan.indicators or name in self._existing("indicators", deal):
+                    indicators.append(name)
+                else:
+                    self.problem(part, number, "indicatoren",
+                                 _("The deal %(deal)s has no indicator '%(name)s'.") % {"deal": deal.name, "name": name},
+                                 _("names of the deal's indicators, separated by semicolons"))
+            bottlenecks = []
+            for title in values["knelpunten"] or []:
+                keys = {k for k in self.plan.bottlenecks if k[:2] == (deal.slug, title)} | {
+                    (deal.slug, t, d) for (t, d) in self._existing("bottlenecks", deal) if t == title}
+                if len(keys) != 1:
+                    self.problem(part, number, "knelpunten",
+                                 (_("The deal %(deal)s has no bottleneck '%(title)s'.") if not keys else
+                                  _("The deal %(deal)s has more than one bottleneck '%(title)s'."))
+                                 % {"deal": deal.name, "title": title},
+                                 _("titles of the deal's bottlenecks, separated by semicolons"))
+                else:
+                    bottlenecks.append(keys.pop())
+            if len(self.problems) > before:
+                continue
+            fields = {"title": values["titel"], "text": values["les"], "kind": values["soort"],
+                      "phase": values["fase"] or "", "tags": values["tags"] or "",
+                      "visibility": values["zichtbaarheid"] or Visibility.PROGRAMMA,
+                      "learned_on": values["datum"], "is_example": bool(values["voorbeeld"])}
+            self.plan.lessons[key] = {"fields": fields, "themes": values["themas"] or [],
+                                      "indicators": indicators, "bottlenecks": bottlenecks,
+                                      "existing": existing[0] if existing else None}
+
     def _finish(self):
-        """Checks across sheets, once every row is read."""
+        """Checks across sheets, once every row is read: the status history of bottlenecks."""
+        today = timezone.localdate()
+        for key, bottleneck in self.plan.bottlenecks.items():
+            self._plan_history(key, bottleneck, today)
+
+
+def _group(pairs):
+    grouped = defaultdict(list)
+    for key, value in pairs:
+        grouped[key].append(value)
+    return grouped
+
+
+def _element_key(element):
+    return (element.level, element.title)
+
+
+_LOADERS = {
+    "elements": lambda deal: _group(
+        (_element_key(e), e) for e in Element.objects.filter(pathway__deal=deal)),
+    "links": lambda deal: {
+        (_element_key(link.cause), _element_key(link.effect)): link
+        for link in Link.objects.filter(pathway__deal=deal).select_related("cause", "effect")},
+    "assumptions": lambda deal: _group(
+        ((_element_key(a.link.cause), _element_key(a.link.effect), a.text), a)
+        for a in Assumption.objects.filter(link__pathway__deal=deal).select_related("link__cause", "link__effect")),
+    "evidence": lambda deal: {
+        ((_element_key(e.assumption.link.cause), _element_key(e.assumption.link.effect), e.assumption.text),
+         tuple(sorted({"date": e.date, "stance": e.stance, "text": e.text, "url": e.url}.items())))
+        for e in AssumptionEvidence.objects.filter(assumption__link__pathway__deal=deal)
+        .select_related("assumption__link__cause", "assumption__link__effect")},
+    "bottlenecks": lambda deal: _group(
+        ((b.title, b.signalled_on), b)
+        for b in Bottleneck.objects.filter(deal=deal).prefetch_related("status_changes")),
+    "lessons": lambda deal: _group(
+        ((lesson.title, lesson.learned_on), lesson) for lesson in Lesson.objects.filter(deal=deal)),
+    "indicators": lambda deal: set(Indicator.objects.filter(deal=deal).values_list("name", flat=True)),
+}
 
 
 def check_parts(actor, parts, progress=None, previews=True):

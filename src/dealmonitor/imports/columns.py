@@ -14,6 +14,8 @@ from django.utils.translation import gettext_lazy as _
 from dealmonitor.deals.constants import DealKind, DealStatus, ParticipationKind, Phase, Stance
 from dealmonitor.impact.constants import (
     Aggregation,
+    AssumptionStatus,
+    EvidenceStance,
     Confidence,
     Direction,
     Frequency,
@@ -22,11 +24,18 @@ from dealmonitor.impact.constants import (
     Level,
     Verification,
 )
+from dealmonitor.learning.constants import (
+    BottleneckKind,
+    BottleneckStatus,
+    LessonKind,
+    RuleLevel,
+    Visibility,
+)
 from dealmonitor.organisations.constants import GovernmentLevel, OrganisationType
 
 # What a cell holds; checking.py parses each.
-TEXT, SLUG, CHOICE, DECIMAL, DATE, PARTIAL_DATE, BOOLEAN, LIST = (
-    "text", "slug", "choice", "decimal", "date", "partial_date", "boolean", "list",
+TEXT, SLUG, CHOICE, DECIMAL, DATE, PARTIAL_DATE, BOOLEAN, LIST, INTEGER = (
+    "text", "slug", "choice", "decimal", "date", "partial_date", "boolean", "list", "integer",
 )
 
 
@@ -181,6 +190,112 @@ MEASUREMENTS = SheetKind("measurements", "Metingen", _("Measurements"), [
     Column("voorbeeld", _("invented for the demo (yes or no)"), BOOLEAN, aliases=("example",)),
 ])
 
-# In the order a workbook is written: later sheets refer to rows of earlier ones.
-KINDS = {k.key: k for k in (DEALS, PARTNERS, INDICATORS, MEASUREMENTS)}
+# The pathway, lessons and bottlenecks. Rows refer to each other by stable keys, never by
+# database ids: a pathway element by deal, level and title; a link by its two elements; an
+# assumption by its link and text; a bottleneck by deal, title and the date it was signalled
+# (docs/data-exchange.md).
+
+EXAMPLE = Column("voorbeeld", _("invented for the demo (yes or no)"), BOOLEAN, aliases=("example",))
+
+
+LINK_KEY = [
+    DEAL_ID,
+    Column("van_niveau", _("level of the element the link starts from"), CHOICE, True,
+           choices=Level, aliases=("from level",)),
+    Column("van_element", _("title of the element the link starts from"), TEXT, True,
+           aliases=("from", "van", "oorzaak"), max_length=300),
+    Column("naar_niveau", _("level of the element the link leads to"), CHOICE, True,
+           choices=Level, aliases=("to level",)),
+    Column("naar_element", _("title of the element the link leads to"), TEXT, True,
+           aliases=("to", "naar", "gevolg"), max_length=300),
+]
+
+ELEMENTS = SheetKind("elements", "Veranderpad", _("Pathway elements"), [
+    DEAL_ID,
+    Column("niveau", _("level of the pathway element"), CHOICE, True, choices=Level,
+           aliases=("level",)),
+    Column("element", _("title of the pathway element"), TEXT, True,
+           aliases=("titel", "title", "pathway element"), max_length=300),
+    Column("omschrijving", _("description"), TEXT, aliases=("description",)),
+    Column("werkzaam_element", _("an active ingredient: expected to predict long-term impact (yes or no)"),
+           BOOLEAN, aliases=("active ingredient", "werkzaam element")),
+    Column("volgorde", _("position in the pathway (a whole number; empty: the row's order)"),
+           INTEGER, aliases=("order", "positie")),
+    EXAMPLE,
+])
+
+LINKS = SheetKind("links", "Verbanden", _("Links between pathway elements"), LINK_KEY)
+
+ASSUMPTIONS = SheetKind("assumptions", "Aannames", _("Assumptions on links"), [
+    *LINK_KEY,
+    Column("aanname", _("the assumption"), TEXT, True, aliases=("assumption",)),
+    Column("status", _("status of the assumption"), CHOICE, choices=AssumptionStatus),
+    EXAMPLE,
+])
+
+EVIDENCE = SheetKind("evidence", "Onderbouwing", _("Evidence for or against assumptions"), [
+    *LINK_KEY,
+    Column("aanname", _("the assumption, as on the sheet Aannames"), TEXT, True,
+           aliases=("assumption",)),
+    Column("datum", _("date of the evidence"), DATE, True, aliases=("date",)),
+    Column("houding", _("for or against the assumption"), CHOICE, True, choices=EvidenceStance,
+           aliases=("stance",)),
+    Column("onderbouwing", _("the evidence, in words"), TEXT, True, aliases=("evidence", "bewijs")),
+    Column("url", _("address of the evidence"), TEXT, aliases=("address", "adres", "link"),
+           max_length=1000),
+])
+
+LESSONS = SheetKind("lessons", "Leerervaringen", _("Lessons"), [
+    DEAL_ID,
+    Column("titel", _("title of the lesson"), TEXT, True, aliases=("title",), max_length=300),
+    Column("datum", _("date the lesson was learned"), DATE, True, aliases=("date", "learned on")),
+    Column("soort", _("kind of lesson"), CHOICE, True, choices=LessonKind, aliases=("kind",)),
+    Column("fase", _("phase of the deal"), CHOICE, choices=Phase, aliases=("phase",)),
+    Column("les", _("the lesson"), TEXT, True, aliases=("lesson", "tekst", "text")),
+    Column("themas", _("themes, separated by semicolons"), LIST, aliases=("themes", "thema's")),
+    Column("tags", _("tags, separated by commas"), TEXT, max_length=500),
+    Column("zichtbaarheid", _("visible to"), CHOICE, choices=Visibility,
+           aliases=("visibility", "zichtbaar voor")),
+    Column("indicatoren", _("names of the deal's indicators it concerns, separated by semicolons"),
+           LIST, aliases=("indicators",)),
+    Column("knelpunten", _("titles of the deal's bottlenecks it concerns, separated by semicolons"),
+           LIST, aliases=("bottlenecks",)),
+    EXAMPLE,
+])
+
+BOTTLENECKS = SheetKind("bottlenecks", "Knelpunten", _("Bottlenecks"), [
+    DEAL_ID,
+    Column("titel", _("title of the bottleneck"), TEXT, True, aliases=("title",), max_length=300),
+    Column("gesignaleerd", _("signalled on"), DATE, True, aliases=("signalled on", "signalled")),
+    Column("soort", _("kind of bottleneck"), CHOICE, True, choices=BottleneckKind, aliases=("kind",)),
+    Column("regel", _("the law, regulation or practice that blocks"), TEXT, aliases=("rule",),
+           max_length=300),
+    Column("niveau", _("level of the rule"), CHOICE, choices=RuleLevel, aliases=("level",)),
+    Column("ministerie_id", _("identifier of the ministry it was raised with"), SLUG,
+           aliases=("ministry id",)),
+    Column("ministerie", _("name of that ministry"), TEXT, aliases=("ministry",), max_length=300),
+    Column("omschrijving", _("description"), TEXT, aliases=("description",)),
+    Column("status", _("current status (the last row of its status history)"), CHOICE,
+           choices=BottleneckStatus),
+    Column("gesloten", _("closed on (follows from the status history)"), DATE,
+           aliases=("closed on", "closed")),
+    Column("oplossing", _("how it was resolved"), TEXT, aliases=("resolution",)),
+    EXAMPLE,
+])
+
+BOTTLENECK_STATUSES = SheetKind("bottleneck_statuses", "Knelpuntstatussen",
+                                _("Status history of bottlenecks"), [
+    DEAL_ID,
+    Column("knelpunt", _("title of the bottleneck"), TEXT, True, aliases=("bottleneck", "titel"),
+           max_length=300),
+    Column("gesignaleerd", _("the date the bottleneck was signalled, as on the sheet Knelpunten"),
+           DATE, True, aliases=("signalled on",)),
+    Column("status", _("the status it entered"), CHOICE, True, choices=BottleneckStatus),
+    Column("datum", _("date of the status change"), DATE, True, aliases=("date",)),
+    Column("notitie", _("note"), TEXT, aliases=("note", "toelichting")),
+])
+
+# In the order a workbook is checked and written: later sheets refer to rows of earlier ones.
+KINDS = {k.key: k for k in (DEALS, PARTNERS, ELEMENTS, LINKS, ASSUMPTIONS, EVIDENCE, INDICATORS,
+                            MEASUREMENTS, BOTTLENECKS, BOTTLENECK_STATUSES, LESSONS)}
 KIND_BY_SHEET = {k.sheet.lower(): k for k in KINDS.values()}

@@ -6,10 +6,12 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 
-from dealmonitor.deals.models import Deal
+from dealmonitor.deals.models import Deal, Theme
 from dealmonitor.deals.services import save_deal, save_participation
 from dealmonitor.impact import services as impact_services
-from dealmonitor.impact.models import Element, Indicator, Measurement
+from dealmonitor.impact.models import Assumption, Element, Indicator, Link, Measurement
+from dealmonitor.learning import services as learning_services
+from dealmonitor.learning.models import Bottleneck
 from dealmonitor.organisations.models import Organisation
 from dealmonitor.organisations.services import save_organisation
 
@@ -56,7 +58,9 @@ def import_checked(*, actor, result, progress=None, publish=False):
         raise ImportRefused(f"{len(result.problems)} problem(s): nothing is imported")
     plan = result.plan
     total = (len(plan.deals) + len(plan.organisations) + len(plan.participations)
-             + len(plan.indicators) + len(plan.measurements))
+             + len(plan.elements) + len(plan.links) + len(plan.assumptions) + len(plan.evidence)
+             + len(plan.indicators) + len(plan.measurements) + len(plan.bottlenecks)
+             + len(plan.lessons))
     done = 0
 
     def step(n=1):
@@ -86,11 +90,7 @@ def import_checked(*, actor, result, progress=None, publish=False):
                                reason=REASON, **fields)
             step()
 
-        elements = {}
-        for deal_slug, level, title in plan.elements:
-            pathway = impact_services.get_or_create_pathway(actor=actor, deal=deal(deal_slug))
-            elements[(deal_slug, level, title)] = impact_services.add_element(
-                actor=actor, pathway=pathway, level=level, title=title, reason=REASON)
+        elements = _write_pathway(actor, plan, deal, step)
         indicators = {}
         for (deal_slug, name), item in plan.indicators.items():
             d = deal(deal_slug)
@@ -135,8 +135,110 @@ def import_checked(*, actor, result, progress=None, publish=False):
             progress=(lambda n: progress(base + n, total)) if progress else None,
         )
         done = base + len(rows)
+        bottlenecks = _write_bottlenecks(actor, plan, deal, orgs, step)
+        _write_lessons(actor, plan, deal, indicators, bottlenecks, step)
     if progress:
         progress(total, total)
-    counts = plan.counts
-    counts["pathway elements"] = len(plan.elements)
-    return Written(counts=counts, skipped=plan.skipped)
+    return Written(counts=plan.counts, skipped=plan.skipped)
+
+
+def _write_pathway(actor, plan, deal, step):
+    """Elements, links, assumptions and their evidence; returns the elements by key."""
+    elements = {}
+
+    def element(deal_slug, level, title):
+        key = (deal_slug, level, title)
+        if key not in elements:
+            elements[key] = Element.objects.get(pathway__deal=deal(deal_slug), level=level, title=title)
+        return elements[key]
+
+    for (deal_slug, level, title), fields in plan.elements.items():
+        fields = fields or {}
+        existing = Element.objects.filter(pathway__deal=deal(deal_slug), level=level, title=title).first()
+        if existing is None:
+            pathway = impact_services.get_or_create_pathway(actor=actor, deal=deal(deal_slug))
+            existing = impact_services.add_element(actor=actor, pathway=pathway, level=level,
+                                                   title=title, reason=REASON, **fields)
+        elif not _same(existing, fields):
+            impact_services.update_element(actor=actor, element=existing, reason=REASON, **fields)
+        elements[(deal_slug, level, title)] = existing
+        step()
+    links = {}
+
+    def link(deal_slug, cause, effect):
+        key = (deal_slug, cause, effect)
+        if key not in links:
+            links[key] = Link.objects.get(cause=element(deal_slug, *cause), effect=element(deal_slug, *effect))
+        return links[key]
+
+    for deal_slug, cause, effect in plan.links:
+        links[(deal_slug, cause, effect)] = impact_services.add_link(
+            actor=actor, cause=element(deal_slug, *cause), effect=element(deal_slug, *effect),
+            reason=REASON)
+        step()
+    assumptions = {}
+    for key, fields in plan.assumptions.items():
+        deal_slug, cause, effect, text = key
+        on = link(deal_slug, cause, effect)
+        existing = Assumption.objects.filter(link=on, text=text).first()
+        if existing is None:
+            existing = impact_services.add_assumption(actor=actor, link=on, text=text, reason=REASON, **fields)
+        elif not _same(existing, fields):
+            impact_services.update_assumption(actor=actor, assumption=existing, reason=REASON, **fields)
+        assumptions[key] = existing
+        step()
+    for item in plan.evidence:
+        key = item["assumption"]
+        if key not in assumptions:
+            deal_slug, cause, effect, text = key
+            assumptions[key] = Assumption.objects.get(link=link(deal_slug, cause, effect), text=text)
+        impact_services.add_assumption_evidence(actor=actor, assumption=assumptions[key], reason=REASON,
+                                                **item["fields"])
+        step()
+    return elements
+
+
+def _write_bottlenecks(actor, plan, deal, orgs, step):
+    """Bottlenecks with their status history, in order; returns them by key."""
+    written = {}
+    for key, item in plan.bottlenecks.items():
+        deal_slug, title, signalled_on = key
+        bottleneck = item["existing"]
+        fields = dict(item["fields"] or {})
+        if item["fields"] is not None and item.get("ministry_given"):
+            slug = item["ministry"]
+            fields["ministry"] = (orgs.get(slug) or Organisation.objects.get(slug=slug)) if slug else None
+        if bottleneck is None:
+            bottleneck = learning_services.report_bottleneck(
+                actor=actor, deal=deal(deal_slug), signalled_on=signalled_on, note=item["first_note"],
+                reason=REASON, **fields)
+        elif fields and not _same(bottleneck, fields):
+            learning_services.update_bottleneck(actor=actor, bottleneck=bottleneck, reason=REASON, **fields)
+        for status, date, note in item["changes"]:
+            learning_services.change_bottleneck_status(actor=actor, bottleneck=bottleneck, status=status,
+                                                       date=date, note=note, reason=REASON)
+        written[key] = bottleneck
+        step()
+    return written
+
+
+def _write_lessons(actor, plan, deal, indicators, bottlenecks, step):
+    for (deal_slug, _title, _date), item in plan.lessons.items():
+        d = deal(deal_slug)
+        themes = [Theme.objects.get_or_create(name=name)[0] for name in item["themes"]]
+        linked = [indicators.get((deal_slug, name)) or Indicator.objects.get(deal=d, name=name)
+                  for name in item["indicators"]]
+        blocking = [bottlenecks.get(key) or Bottleneck.objects.get(deal=d, title=key[1], signalled_on=key[2])
+                    for key in item["bottlenecks"]]
+        lesson = item["existing"]
+        if lesson is not None and _same(lesson, item["fields"]) and (
+            {t.pk for t in themes} == set(lesson.themes.values_list("pk", flat=True))
+            and {i.pk for i in linked} == set(lesson.indicators.values_list("pk", flat=True))
+            and {b.pk for b in blocking} == set(lesson.bottlenecks.values_list("pk", flat=True))
+        ):
+            step()
+            continue  # unchanged: no history entry
+        learning_services.save_lesson(actor=actor, deal=d, lesson=lesson, themes=themes,
+                                      indicators=linked, bottlenecks=blocking, reason=REASON,
+                                      **item["fields"])
+        step()

@@ -23,7 +23,9 @@ COUNT_LABELS = {
     "deals": gettext_lazy("deals"), "organisations": gettext_lazy("organisations"),
     "participations": gettext_lazy("participations"), "pathway elements": gettext_lazy("pathway elements"),
     "indicators": gettext_lazy("indicators"), "targets": gettext_lazy("targets"),
-    "measurements": gettext_lazy("measurements"),
+    "measurements": gettext_lazy("measurements"), "links": gettext_lazy("links"),
+    "assumptions": gettext_lazy("assumptions"), "evidence": gettext_lazy("evidence for assumptions"),
+    "bottlenecks": gettext_lazy("bottlenecks"), "lessons": gettext_lazy("lessons"),
 }
 
 

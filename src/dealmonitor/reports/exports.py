@@ -1,10 +1,10 @@
 """Exports: the deal workbook, the portfolio workbook, the long-format CSV with its codebook
 and the published deals as open data (JSON).
 
-The workbook sheets Deal, Partners, Indicatoren and Metingen use the columns of the import
-templates (imports/columns.py), so an exported workbook imports again as it is: the
-round trip is tested. The other sheets (pathway, performance table, lessons, bottlenecks,
-codebook) are for reading. Every read goes through `access.readable_deals`, and internal
+The workbook's data sheets (deal, partners, pathway, links, assumptions and their evidence,
+indicators, measurements, bottlenecks and their status history, lessons) use the columns of
+the import templates (imports/columns.py), so an exported workbook imports again as it is:
+the round trip is tested. The performance table and the codebook are for reading. Every read goes through `access.readable_deals`, and internal
 fields appear only for those who may see them (access.internal_deal_ids).
 """
 
@@ -23,11 +23,19 @@ from dealmonitor.deals.internal import public_bottlenecks_q, strip_internal
 from dealmonitor.deals.models import Participation
 from dealmonitor.impact import exports as impact_exports
 from dealmonitor.impact import selectors as impact_selectors
-from dealmonitor.impact.models import Element, Indicator, Link, Measurement, Target
+from dealmonitor.impact.models import (
+    Assumption,
+    AssumptionEvidence,
+    Element,
+    Indicator,
+    Link,
+    Measurement,
+    Target,
+)
 from dealmonitor.imports import columns as C
 from dealmonitor.imports.workbooks import write_header
 from dealmonitor.learning.constants import Visibility
-from dealmonitor.learning.models import Bottleneck, Lesson, Uptake
+from dealmonitor.learning.models import Bottleneck, BottleneckStatusChange, Lesson, Uptake
 from dealmonitor.learning.selectors import visible_bottlenecks, visible_lessons
 from dealmonitor.utils.partial_dates import to_iso
 
@@ -139,6 +147,82 @@ def measurement_rows(deals):
                "betrouwbaarheid": confidence, "toelichting": note, "voorbeeld": _yes(example)}
 
 
+def element_rows(deals):
+    for e in (Element.objects.filter(pathway__deal__in=deals).select_related("pathway__deal")
+              .order_by("pathway__deal__slug", "order", "id")):
+        yield {"deal_id": e.pathway.deal.slug, "niveau": e.level, "element": e.title,
+               "omschrijving": e.description, "werkzaam_element": _yes(e.is_active_ingredient),
+               "volgorde": e.order, "voorbeeld": _yes(e.is_example)}
+
+
+def _link_key(deal_slug, link):
+    return {"deal_id": deal_slug, "van_niveau": link.cause.level, "van_element": link.cause.title,
+            "naar_niveau": link.effect.level, "naar_element": link.effect.title}
+
+
+def _link_order(prefix):
+    return (f"{prefix}pathway__deal__slug", f"{prefix}cause__order", f"{prefix}cause__id",
+            f"{prefix}effect__order", f"{prefix}effect__id")
+
+
+def link_rows(deals):
+    for link in (Link.objects.filter(pathway__deal__in=deals)
+                 .select_related("pathway__deal", "cause", "effect").order_by(*_link_order(""))):
+        yield _link_key(link.pathway.deal.slug, link)
+
+
+def assumption_rows(deals):
+    for a in (Assumption.objects.filter(link__pathway__deal__in=deals)
+              .select_related("link__pathway__deal", "link__cause", "link__effect")
+              .order_by(*_link_order("link__"), "id")):
+        yield {**_link_key(a.link.pathway.deal.slug, a.link), "aanname": a.text, "status": a.status,
+               "voorbeeld": _yes(a.is_example)}
+
+
+def evidence_rows(deals):
+    for e in (AssumptionEvidence.objects.filter(assumption__link__pathway__deal__in=deals)
+              .select_related("assumption__link__pathway__deal", "assumption__link__cause",
+                              "assumption__link__effect")
+              .order_by(*_link_order("assumption__link__"), "assumption_id", "date", "id")):
+        link = e.assumption.link
+        yield {**_link_key(link.pathway.deal.slug, link), "aanname": e.assumption.text, "datum": e.date,
+               "houding": e.stance, "onderbouwing": e.text, "url": e.url}
+
+
+def bottleneck_rows(bottlenecks):
+    for b in bottlenecks:
+        yield {"deal_id": b.deal.slug, "titel": b.title, "gesignaleerd": b.signalled_on, "soort": b.kind,
+               "regel": b.rule, "niveau": b.level, "ministerie_id": b.ministry.slug if b.ministry else "",
+               "ministerie": b.ministry.name if b.ministry else "", "omschrijving": b.description,
+               "status": b.status, "gesloten": b.closed_on, "oplossing": b.resolution,
+               "voorbeeld": _yes(b.is_example)}
+
+
+def bottleneck_status_rows(bottlenecks):
+    changes = (BottleneckStatusChange.objects.filter(bottleneck__in=bottlenecks)
+               .select_related("bottleneck__deal")
+               .order_by("bottleneck__deal__slug", "bottleneck__signalled_on", "bottleneck_id", "date", "id"))
+    for c in changes:
+        b = c.bottleneck
+        yield {"deal_id": b.deal.slug, "knelpunt": b.title, "gesignaleerd": b.signalled_on,
+               "status": c.status, "datum": c.date, "notitie": c.note}
+
+
+def lesson_rows(lessons, bottlenecks):
+    """Lessons with the indicators and bottlenecks they concern (only bottlenecks the export
+    holds, so that the file refers to nothing outside it)."""
+    shown = set(bottlenecks.values_list("pk", flat=True))
+    for lesson in lessons.prefetch_related("themes", "indicators", "bottlenecks").order_by(
+            "deal__slug", "learned_on", "id"):
+        yield {"deal_id": lesson.deal.slug, "titel": lesson.title, "datum": lesson.learned_on,
+               "soort": lesson.kind, "fase": lesson.phase, "les": lesson.text,
+               "themas": "; ".join(sorted(t.name for t in lesson.themes.all())), "tags": lesson.tags,
+               "zichtbaarheid": lesson.visibility,
+               "indicatoren": "; ".join(sorted(i.name for i in lesson.indicators.all())),
+               "knelpunten": "; ".join(sorted(b.title for b in lesson.bottlenecks.all() if b.pk in shown)),
+               "voorbeeld": _yes(lesson.is_example)}
+
+
 def _columns(kind, internal):
     return [c for c in kind.columns if internal or not c.internal]
 
@@ -186,52 +270,46 @@ def _save(wb):
     return buffer.getvalue()
 
 
-def _import_sheets(wb, deals, internal_ids):
+def _import_sheets(wb, user, deals, internal_ids, reading=()):
+    """The sheets in the import format, so that the workbook imports again as it is; the
+    sheets in `reading` ((title, write function)) go between the measurements and the
+    bottlenecks."""
     _sheet(wb, C.DEALS, deal_rows(deals))
     _sheet(wb, C.PARTNERS, partner_rows(deals, internal_ids), internal=bool(internal_ids))
+    _sheet(wb, C.ELEMENTS, element_rows(deals))
+    _sheet(wb, C.LINKS, link_rows(deals))
+    _sheet(wb, C.ASSUMPTIONS, assumption_rows(deals))
+    _sheet(wb, C.EVIDENCE, evidence_rows(deals))
     _sheet(wb, C.INDICATORS, indicator_rows(deals))
     _sheet(wb, C.MEASUREMENTS, measurement_rows(deals))
+    for write in reading:
+        write(wb)
+    bottlenecks = visible_bottlenecks(user).filter(deal__in=deals)
+    _sheet(wb, C.BOTTLENECKS, bottleneck_rows(
+        bottlenecks.select_related("deal", "ministry").order_by("deal__slug", "signalled_on", "id")))
+    _sheet(wb, C.BOTTLENECK_STATUSES, bottleneck_status_rows(bottlenecks))
+    _sheet(wb, C.LESSONS, lesson_rows(visible_lessons(user).filter(deal__in=deals), bottlenecks))
 
 
 # The deal workbook ---------------------------------------------------------------------
 
 
 def deal_workbook(user, deal):
-    """Deal, partners, pathway, indicators, measurements, performance table, lessons,
-    bottlenecks and codebook of one deal, as .xlsx bytes."""
+    """Deal, partners, pathway (elements, links, assumptions and their evidence), indicators,
+    measurements, performance table, bottlenecks with their status history, lessons and
+    codebook of one deal, as .xlsx bytes. Every sheet but the performance table and the
+    codebook is in the import format."""
     deals = readable_deals(user).filter(pk=deal.pk).prefetch_related("themes")
     internal = internal_deal_ids(user, deals)
     wb = Workbook()
     wb.remove(wb.active)
-    _import_sheets(wb, deals, internal)
 
-    elements = Element.objects.filter(pathway__deal=deal).order_by("order", "id")
-    links = defaultdict(list)
-    for link in Link.objects.filter(pathway__deal=deal).select_related("effect"):
-        links[link.cause_id].append(link.effect.title)
-    _table(wb, "Veranderpad", ["niveau", "element", "omschrijving", "werkzaam_element", "leidt_tot"], (
-        [e.level, e.title, e.description, _yes(e.is_active_ingredient), "; ".join(links[e.pk])]
-        for e in elements
-    ), widths=(14, 40, 60, 16, 40))
+    def performance(wb):
+        table = impact_selectors.performance_table(deal)
+        _table(wb, "Prestatietabel", impact_exports.HEADER, impact_exports.performance_rows(table),
+               widths=[16] * len(impact_exports.HEADER))
 
-    table = impact_selectors.performance_table(deal)
-    _table(wb, "Prestatietabel", impact_exports.HEADER, impact_exports.performance_rows(table),
-           widths=[16] * len(impact_exports.HEADER))
-
-    lessons = visible_lessons(user).filter(deal=deal).order_by("-learned_on", "id")
-    _table(wb, "Leerervaringen", ["datum", "titel", "soort", "fase", "les", "tags"], (
-        [lesson.learned_on, lesson.title, lesson.kind, lesson.phase, lesson.text, lesson.tags]
-        for lesson in lessons
-    ), widths=(12, 40, 12, 12, 80, 30))
-
-    bottlenecks = visible_bottlenecks(user).filter(deal=deal).select_related("ministry").order_by(
-        "signalled_on", "id")
-    _table(wb, "Knelpunten", ["titel", "soort", "regel", "niveau", "ministerie", "status",
-                              "gesignaleerd", "gesloten", "oplossing"], (
-        [b.title, b.kind, b.rule, b.level, b.ministry.name if b.ministry else "", b.status,
-         b.signalled_on, b.closed_on, b.resolution]
-        for b in bottlenecks
-    ), widths=(40, 14, 30, 10, 30, 14, 12, 12, 60))
+    _import_sheets(wb, user, deals, internal, reading=(performance,))
     _codebook(wb, bool(internal))
     return _save(wb)
 
@@ -263,7 +341,7 @@ def portfolio_workbook(user):
          measurements.get(d.pk, 0), d.n_open if d.pk in internal else None]
         for d in overview
     ), widths=(34, 50, 12, 10, 12, 10, 10, 10, 12, 10, 14))
-    _import_sheets(wb, deals, internal)
+    _import_sheets(wb, user, deals, internal)
     _codebook(wb, bool(internal))
     return _save(wb)
 

@@ -14,26 +14,56 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from dealmonitor.deals.models import Deal, Participation
+from dealmonitor.deals.models import Deal, Participation, Theme
+from dealmonitor.deals.tests.factories import OrganisationFactory
 from dealmonitor.impact import services as impact_services
-from dealmonitor.impact.models import Indicator, Measurement
+from dealmonitor.impact.constants import Level
+from dealmonitor.impact.models import (
+    Assumption,
+    AssumptionEvidence,
+    Element,
+    Indicator,
+    Link,
+    Measurement,
+    Pathway,
+)
 from dealmonitor.imports.checking import check_parts
 from dealmonitor.imports.jobs import workbook_parts
 from dealmonitor.imports.reading import read_spreadsheet
-from dealmonitor.imports.services import import_checked
+from dealmonitor.imports.services import ImportRefused, import_checked
 from dealmonitor.learning import services as learning_services
+from dealmonitor.learning.models import Bottleneck, BottleneckStatusChange, Lesson
 from dealmonitor.organisations.models import Organisation
 from dealmonitor.reports import exports
 
 pytestmark = pytest.mark.django_db
 
-DATA_SHEETS = ("Deal", "Partners", "Indicatoren", "Metingen")
+# The sheets in the import format: every one must come back the same.
+DATA_SHEETS = ("Deal", "Partners", "Veranderpad", "Verbanden", "Aannames", "Onderbouwing",
+               "Indicatoren", "Metingen", "Knelpunten", "Knelpuntstatussen", "Leerervaringen")
 
 
 @pytest.fixture
-def filled(deal, numeric, milestone, partner_org):
-    """A deal with partners (with an internal commitment), indicators, targets, measurements,
-    a lesson and an open and a resolved bottleneck."""
+def filled(deal, numeric, milestone, partner_org, elements):
+    """A deal with partners (with an internal commitment), a pathway with links, assumptions
+    and evidence, indicators, targets, measurements, lessons and an open and a resolved
+    bottleneck with their status history."""
+    activities, output, outcome = (elements[lv] for lv in (Level.ACTIVITEITEN, Level.OUTPUT, Level.OUTCOME))
+    impact_services.update_element(actor=None, element=activities, description="Wijkgericht werken",
+                                   is_active_ingredient=True)
+    impact_services.update_element(actor=None, element=outcome, is_example=True)
+    first = impact_services.add_link(actor=None, cause=activities, effect=output)
+    second = impact_services.add_link(actor=None, cause=output, effect=outcome)
+    tested = impact_services.add_assumption(actor=None, link=first, text="Bewoners doen mee")
+    impact_services.add_assumption_evidence(actor=None, assumption=tested, date=dt.date(2023, 4, 1),
+                                            stance="voor", text="80% kwam naar de avond",
+                                            url="https://example.org/opkomst", new_status="ondersteund")
+    impact_services.add_assumption_evidence(actor=None, assumption=tested, date=dt.date(2023, 8, 1),
+                                            stance="tegen", text="Minder animo in de zomer")
+    impact_services.add_assumption(actor=None, link=second, text="Lagere lasten maken bewoners tevreden",
+                                   is_example=True)
+    ministry = OrganisationFactory(slug="ministerie-van-bzk", name="Ministerie van BZK", type="ministerie",
+                                   government_level="rijk")
     Participation.objects.filter(deal=deal, organisation=partner_org).update(
         commitment_money=Decimal("12500.50"), stance="enthousiast", role_description="trekker")
     impact_services.set_targets(actor=None, indicator=numeric, targets=[
@@ -45,14 +75,26 @@ def filled(deal, numeric, milestone, partner_org):
                                            source="telling", reporting_organisation=partner_org)
     impact_services.record_measurement(actor=None, indicator=milestone, date=dt.date(2024, 2, 1),
                                        status="gestart", evidence_url="https://example.org/verslag")
-    learning_services.save_lesson(actor=None, deal=deal, title="Bewoners eerst", text="Begin bij de bewoners.",
-                                  kind="inzicht", visibility="programma", learned_on=dt.date(2023, 5, 1))
-    learning_services.report_bottleneck(actor=None, deal=deal, title="Subsidieregel knelt", kind="financiering",
-                                        signalled_on=dt.date(2023, 2, 1))
+    blocking = learning_services.report_bottleneck(
+        actor=None, deal=deal, title="Subsidieregel knelt", kind="financiering", signalled_on=dt.date(2023, 2, 1),
+        rule="Regeling X", level="rijk", ministry=ministry, description="De regeling sluit wijken uit.",
+        note="Gemeld in het dealoverleg")
+    learning_services.change_bottleneck_status(actor=None, bottleneck=blocking, status="geagendeerd",
+                                               date=dt.date(2023, 3, 1), note="In het BO besproken")
     solved = learning_services.report_bottleneck(actor=None, deal=deal, title="Datadeling geregeld",
                                                  kind="data", signalled_on=dt.date(2023, 1, 1))
+    learning_services.change_bottleneck_status(actor=None, bottleneck=solved, status="in_behandeling",
+                                               date=dt.date(2023, 2, 1))
     learning_services.change_bottleneck_status(actor=None, bottleneck=solved, status="opgelost",
                                                date=dt.date(2023, 9, 1), resolution="Convenant getekend.")
+    learning_services.save_lesson(actor=None, deal=deal, title="Bewoners eerst", text="Begin bij de bewoners.",
+                                  kind="inzicht", visibility="programma", learned_on=dt.date(2023, 5, 1),
+                                  phase="aanjagen", tags="participatie, wijk",
+                                  themes=[Theme.objects.get_or_create(name="Wonen")[0]],
+                                  indicators=[numeric], bottlenecks=[solved])
+    learning_services.save_lesson(actor=None, deal=deal, title="Afspraken vastleggen", text="Leg het vast.",
+                                  kind="tegenslag", visibility="deal", learned_on=dt.date(2023, 10, 2),
+                                  is_example=True)
     return deal
 
 
@@ -64,12 +106,14 @@ def _sheets(data):
 def test_the_deal_workbook_has_every_part_and_libreoffice_reads_it(filled, tmp_path, staff_user):
     data = exports.deal_workbook(staff_user, filled)
     sheets = _sheets(data)
-    assert list(sheets) == ["Deal", "Partners", "Indicatoren", "Metingen", "Veranderpad", "Prestatietabel",
-                            "Leerervaringen", "Knelpunten", "Codeboek"]
+    assert list(sheets) == ["Deal", "Partners", "Veranderpad", "Verbanden", "Aannames", "Onderbouwing",
+                            "Indicatoren", "Metingen", "Prestatietabel", "Knelpunten", "Knelpuntstatussen",
+                            "Leerervaringen", "Codeboek"]
     assert sheets["Deal"][1][:2] == ["cd-proef", "City Deal Proef"]
     assert {r[1] for r in sheets["Indicatoren"][1:]} == {"Woningen verduurzaamd", "Handreiking"}
     assert len(sheets["Metingen"]) == 4
-    assert "Subsidieregel knelt" in {r[0] for r in sheets["Knelpunten"][1:]}
+    assert "Subsidieregel knelt" in {r[1] for r in sheets["Knelpunten"][1:]}
+    assert sheets["Veranderpad"][0][:3] == ["deal_id", "niveau", "element"]  # Dutch headers, for people too
     libreoffice = shutil.which("libreoffice") or shutil.which("soffice")
     assert libreoffice, "LibreOffice is missing: `make test` installs it"
     for name, content in (("deal.xlsx", data), ("portfolio.xlsx", exports.portfolio_workbook(staff_user))):
@@ -86,7 +130,9 @@ def test_internal_fields_only_for_those_who_may_see_them(filled, staff_user, out
     public = _sheets(exports.deal_workbook(outsider, filled))
     assert "toezegging_euro" in internal["Partners"][0] and "houding" in internal["Partners"][0]
     assert "toezegging_euro" not in public["Partners"][0] and "houding" not in public["Partners"][0]
-    assert [r[0] for r in public["Knelpunten"][1:]] == ["Datadeling geregeld"]  # the open one is internal
+    assert [r[1] for r in public["Knelpunten"][1:]] == ["Datadeling geregeld"]  # the open one is internal
+    assert {r[1] for r in public["Knelpuntstatussen"][1:]} == {"Datadeling geregeld"}
+    assert [r[1] for r in public["Leerervaringen"][1:]] == ["Bewoners eerst"]  # the other is for the deal only
 
 
 def test_open_data_holds_published_results_but_no_internal_field(filled, client):
@@ -127,10 +173,21 @@ def _snapshot():
     return {
         "deals": sorted(Deal.objects.values_list("slug", "name", "kind", "status", "phase", "signing_date",
                                                  "signing_date_precision", "end_date", "end_date_precision",
-                                                 "description")),
+                                                 "description", "is_published")),
         "organisations": sorted(Organisation.objects.values_list("slug", "name", "type", "government_level")),
         "participations": sorted(Participation.objects.values_list(
             "deal__slug", "organisation__slug", "kind", "role_description", "stance", "commitment_money")),
+        "pathways": sorted(Pathway.objects.values_list("deal__slug", flat=True)),
+        "elements": sorted(Element.objects.values_list(
+            "pathway__deal__slug", "level", "title", "description", "is_active_ingredient", "order",
+            "is_example")),
+        "links": sorted(Link.objects.values_list(
+            "pathway__deal__slug", "cause__level", "cause__title", "effect__level", "effect__title")),
+        "assumptions": sorted(Assumption.objects.values_list(
+            "link__pathway__deal__slug", "link__cause__title", "link__effect__title", "text", "status",
+            "is_example")),
+        "evidence": sorted(AssumptionEvidence.objects.values_list(
+            "assumption__text", "date", "stance", "text", "url")),
         "indicators": sorted(Indicator.objects.values_list(
             "deal__slug", "name", "kind", "unit", "direction", "aggregation", "baseline_value", "target_value",
             "target_status", "element__level", "element__title", "scope")),
@@ -139,21 +196,101 @@ def _snapshot():
         "measurements": sorted(Measurement.objects.values_list(
             "indicator__name", "date", "value", "status", "source", "evidence_url",
             "reporting_organisation__slug", "verification")),
+        "bottlenecks": sorted(Bottleneck.objects.values_list(
+            "deal__slug", "title", "description", "kind", "rule", "level", "ministry__slug", "status",
+            "signalled_on", "closed_on", "resolution", "is_example")),
+        "bottleneck history": sorted(BottleneckStatusChange.objects.values_list(
+            "bottleneck__title", "date", "status", "note")),
+        "lessons": sorted(Lesson.objects.values_list(
+            "deal__slug", "title", "text", "kind", "phase", "tags", "visibility", "learned_on", "is_example")),
+        "lesson links": sorted(
+            (lesson.title, tuple(sorted(t.name for t in lesson.themes.all())),
+             tuple(sorted(i.name for i in lesson.indicators.all())),
+             tuple(sorted(b.title for b in lesson.bottlenecks.all())))
+            for lesson in Lesson.objects.all()),
     }
 
 
-def test_an_exported_workbook_imports_into_an_empty_database_as_the_same_data(filled, staff_user):
-    before = _snapshot()
-    data = exports.portfolio_workbook(staff_user)
-    for model in (Measurement, Indicator, Participation, Deal, Organisation):
+def _empty_the_database():
+    for model in (Measurement, Indicator, Participation, Deal, Organisation, Theme):
         model.objects.all().delete()
-    assert not Deal.objects.exists()
-    result = check_parts(None, workbook_parts(read_spreadsheet(data, "portfolio.xlsx")))
-    assert result.ok, result.problems
-    import_checked(actor=None, result=result)
+    assert not Deal.objects.exists() and not Element.objects.exists() and not Bottleneck.objects.exists()
+
+
+def _import(data, actor=None):
+    result = check_parts(actor, workbook_parts(read_spreadsheet(data, "werkmap.xlsx")))
+    assert result.ok, [str(p) for p in result.problems]
+    return import_checked(actor=actor, result=result)
+
+
+@pytest.mark.parametrize("workbook", ["portfolio", "deal"])
+def test_an_exported_workbook_imports_into_an_empty_database_as_the_same_data(filled, staff_user, workbook):
+    before = _snapshot()
+    assert all(before.values()), [k for k, v in before.items() if not v]  # every part is there to lose
+
+    def export():
+        if workbook == "portfolio":
+            return exports.portfolio_workbook(staff_user)
+        return exports.deal_workbook(staff_user, Deal.objects.get(slug="cd-proef"))
+
+    data = export()
+    _empty_the_database()
+    _import(data)
     assert _snapshot() == before
     # and the second export equals the first, sheet by sheet
-    again = _sheets(exports.portfolio_workbook(staff_user))
-    first = _sheets(data)
+    again, first = _sheets(export()), _sheets(data)
     for name in DATA_SHEETS:
         assert again[name] == first[name], name
+    # importing the same workbook again changes nothing and doubles nothing
+    _import(data)
+    assert _snapshot() == before
+
+
+def _edited(data, edits):
+    """The workbook with cells changed: {(sheet, row, header): value}."""
+    from openpyxl import load_workbook as load
+
+    wb = load(io.BytesIO(data))
+    for (sheet, row, header), value in edits.items():
+        ws = wb[sheet]
+        column = [c.value for c in ws[1]].index(header) + 1
+        ws.cell(row=row, column=column, value=value)
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def test_a_bad_row_in_the_pathway_lessons_or_bottlenecks_is_reported_and_nothing_is_written(filled, staff_user):
+    data = exports.deal_workbook(staff_user, filled)
+    sheets = _sheets(data)
+    status_row = 1 + next(i for i, r in enumerate(sheets["Knelpuntstatussen"][1:], start=1) if r[3] == "opgelost")
+    bad = _edited(data, {
+        ("Verbanden", 2, "naar_element"): "Stap die niet bestaat",
+        ("Onderbouwing", 2, "houding"): "misschien",
+        ("Knelpuntstatussen", status_row, "datum"): "2099-01-01",
+        ("Leerervaringen", 2, "indicatoren"): "Woningen verduurzaamd; Fietsers geteld",
+    })
+    _empty_the_database()
+    result = check_parts(None, workbook_parts(read_spreadsheet(bad, "werkmap.xlsx")))
+    found = {(p.sheet, p.row, p.column): p for p in result.problems}
+    assert ("Verbanden", 2, "naar_element") in found
+    assert "heeft geen element 'Stap die niet bestaat'" in found[("Verbanden", 2, "naar_element")].message
+    assert found[("Onderbouwing", 2, "houding")].message == "'misschien' is geen bekende waarde."
+    assert "voor" in found[("Onderbouwing", 2, "houding")].expected
+    assert found[("Knelpuntstatussen", status_row, "datum")].message == (
+        "Een statuswijziging kan niet in de toekomst liggen.")
+    assert "geen indicator 'Fietsers geteld'" in found[("Leerervaringen", 2, "indicatoren")].message
+    with pytest.raises(ImportRefused):
+        import_checked(actor=None, result=result)
+    assert not Deal.objects.exists() and not Lesson.objects.exists() and not Bottleneck.objects.exists()
+
+
+def test_an_edited_bottleneck_status_that_contradicts_its_history_is_not_dropped(filled, staff_user):
+    data = exports.deal_workbook(staff_user, filled)
+    row = 1 + next(i for i, r in enumerate(_sheets(data)["Knelpunten"][1:], start=1) if r[1] == "Subsidieregel knelt")
+    bad = _edited(data, {("Knelpunten", row, "status"): "opgelost"})
+    _empty_the_database()
+    result = check_parts(None, workbook_parts(read_spreadsheet(bad, "werkmap.xlsx")))
+    assert [(p.sheet, p.row, p.column) for p in result.problems] == [("Knelpunten", row, "status")]
+    assert "verschilt van de laatste status" in result.problems[0].message
+

@@ -58,8 +58,47 @@ def test_the_portfolio_report_pdf(client, filled, tmp_path):
     assert response.status_code == 200
     text = pdf_text(response.content, tmp_path)
     assert "City Deal Proef" in text
-    for heading in ("City Deals en Town Deals in", "Inhoud", "Knelpunten per ministerie", "Bewijs en lacunes"):
+    for heading in ("City Deals en Town Deals in", "Inhoud", "Knelpunten per ministerie", "Bewijs en lacunes",
+                    "De indicatoren per deal", "Prestatie-indicatoren van City Deal Proef"):
         assert heading in text, heading
+    # each indicator by name, with its progress and whether its measurements carry evidence
+    numeric = next(line for line in text.splitlines() if "Woningen verduurzaamd" in line)
+    milestone = next(line for line in text.splitlines() if "Handreiking" in line and "gestart" in line)
+    assert "42,5" in numeric and "100" in numeric and "42%" in numeric.replace(" ", "")  # reached (cumulative), target, % met
+    assert "geen" in numeric  # two measurements, neither with evidence
+    assert "ja, 1 van 1" in milestone
+
+
+def test_the_portfolio_report_needs_the_same_queries_for_more_deals(client, staff_user, db,
+                                                                   django_assert_num_queries,
+                                                                   django_assert_max_num_queries):
+    import datetime as dt
+    from decimal import Decimal
+
+    from django.core.cache import cache
+
+    from dealmonitor.deals.tests.factories import DealFactory
+    from dealmonitor.impact import services as impact_services
+
+    def deals_with_indicators(n):
+        for deal in DealFactory.create_batch(n):
+            indicator = impact_services.save_indicator(actor=None, deal=deal, name=f"Indicator van {deal.name}",
+                                                       target_value=Decimal(10))
+            impact_services.record_measurement(actor=None, indicator=indicator, date=dt.date(2024, 1, 1),
+                                               value=Decimal(5), evidence_url="https://example.org/bewijs")
+
+    client.force_login(staff_user)
+    deals_with_indicators(2)
+    client.get(reverse("reports:portfolio_report"))
+    cache.clear()  # measure the report as it is first drawn, not from the cache
+    with django_assert_max_num_queries(100) as few:
+        response = client.get(reverse("reports:portfolio_report"))
+    assert response.status_code == 200 and response.content.decode().count('class="indicators-of-deal"') == 2
+    deals_with_indicators(6)
+    cache.clear()
+    with django_assert_num_queries(len(few.captured_queries)):
+        response = client.get(reverse("reports:portfolio_report"))
+    assert response.content.decode().count('class="indicators-of-deal"') == 8
 
 
 def test_a_deal_that_does_not_exist_has_no_report(client, db):
