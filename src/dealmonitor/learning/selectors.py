@@ -17,6 +17,7 @@ from dealmonitor.deals.selectors import internal_deals_q, visible_deals
 from dealmonitor.impact.constants import AssumptionStatus, IndicatorScope, Level
 from dealmonitor.impact.models import Assumption, Element, Indicator, Measurement
 from dealmonitor.organisations.constants import OrganisationType
+from dealmonitor.organisations.models import Organisation
 from dealmonitor.utils import cache
 
 from . import search as lesson_search
@@ -452,21 +453,44 @@ NOT_ASSESSED_SHOWN = 50
 
 def programme_overview(user, today=None):
     """The whole portfolio in figures as `user` may see it, each counted in the database: the
-    page costs the same number of queries at 30 deals and at 10,000. Kept in the cache until
-    the data changes (utils/cache.py): at 10,000 deals the counts take half a second of SQL.
-    Users who see the same deals share the figures (the key names what they may see)."""
+    page costs the same number of queries at 30 deals and at 10,000.
+
+    The figures are kept in the cache in parts, each until a table it counts changes
+    (utils/cache.py): a new measurement or indicator changes none of them, a new lesson only
+    the lesson count. At 10,000 deals the partner count by organisation type alone is a
+    quarter of a second of SQL; it is computed again only when participations or
+    organisations change. Users who see the same deals share the figures (the key names what
+    they may see); for those who do not see everything, every part also follows the deals
+    table (publishing a deal changes what they see)."""
     today = today or timezone.localdate()
-    if deal_rules.sees_everything(user):
+    everything = deal_rules.sees_everything(user)
+    if everything:
         scope = "all"
     else:
         member_of = sorted(deal_rules.memberships(user))
         scope = "deals-" + hashlib.sha256(repr(member_of).encode()).hexdigest()[:16]
-    return cache.cached(f"programme-overview:{scope}:{today.isoformat()}",
-                        lambda: _programme_overview(user, today))
-
-
-def _programme_overview(user, today):
     deals = visible_deals(user)
+    scoped = [] if everything else [Deal]
+    prefix = f"programme-overview:{scope}:{today.isoformat()}"
+    parts = cache.cached_parts({
+        f"{prefix}:deals": ([Deal, Deal.themes.through, Theme, AssessmentRound],
+                            lambda: _overview_deals(deals, today)),
+        f"{prefix}:partners": ([Participation, Organisation, *scoped],
+                               lambda: {"partner_types": _partner_types(deals)}),
+        f"{prefix}:bottlenecks": ([Bottleneck, *scoped], lambda: _overview_bottlenecks(user)),
+        f"{prefix}:uptake": ([Uptake, Deliverable, *scoped], lambda: _overview_uptake(deals)),
+        f"{prefix}:lessons": ([Lesson, *scoped],
+                              lambda: {"lesson_count": visible_lessons(user).count()}),
+        f"{prefix}:revisits": ([ScalingPlan, StartConversation, Deal],
+                               lambda: {"revisits_due": revisits_due(user, today)}),
+    })
+    overview = {}
+    for part in parts.values():
+        overview.update(part)
+    return overview
+
+
+def _overview_deals(deals, today):
     by_phase = dict(deals.order_by().values_list("phase").annotate(n=Count("pk")))
     phase_rows = [(p.label, by_phase.get(p.value, 0)) for p in Phase]
     if by_phase.get(""):
@@ -475,21 +499,6 @@ def _programme_overview(user, today):
         Theme.objects.annotate(n=Count("deals", filter=Q(deals__in=deals), distinct=True))
         .filter(n__gt=0).order_by("-n", "name")
     )
-    type_labels = dict(OrganisationType.choices)
-    by_type = (
-        Participation.objects.filter(deal__in=deals).order_by().values_list("organisation__type")
-        .annotate(n=Count("organisation", distinct=True), d=Count("deal", distinct=True))
-    )
-    partner_types = sorted(
-        ({"label": type_labels.get(t, t), "organisations": n, "deals": d} for t, n, d in by_type),
-        key=lambda r: (-r["organisations"], r["label"]),
-    )
-    b_status = dict(
-        visible_bottlenecks(user).order_by().values_list("status").annotate(n=Count("pk"))
-    )
-    open_count = sum(n for s, n in b_status.items() if s not in CLOSED_STATUSES)
-    uptake_labels = dict(UptakeKind.choices)
-    uptake = Uptake.objects.filter(deal__in=deals).order_by().values_list("kind").annotate(n=Count("pk"))
     running = deals.filter(status=DealStatus.LOPEND)
     year_ago = today - dt.timedelta(days=365)
     recent = Exists(AssessmentRound.objects.filter(opened_on__gte=year_ago, deal=OuterRef("pk")))
@@ -498,12 +507,6 @@ def _programme_overview(user, today):
         "deal_count": deals.count(),
         "phases": _bars(phase_rows),
         "themes": _bars([(t.name, t.n) for t in themes]),
-        "partner_types": partner_types,
-        "bottleneck_status": [(s.label, b_status.get(s.value, 0)) for s in BottleneckStatus],
-        "bottlenecks_open": open_count,
-        "bottlenecks_resolved": b_status.get(BottleneckStatus.OPGELOST, 0),
-        "uptake": _bars(sorted(((uptake_labels.get(k, k), n) for k, n in uptake), key=lambda r: -r[1])),
-        "uptake_total": sum(n for _, n in uptake),
         "running_count": coverage["running"],
         "assessed_count": coverage["assessed"],
         # The first of the running deals without a recent round; the page says how many.
@@ -512,7 +515,39 @@ def _programme_overview(user, today):
             .order_by("name").only("slug", "name")[:NOT_ASSESSED_SHOWN]
         ),
         "not_assessed_count": coverage["running"] - coverage["assessed"],
-        "lesson_count": visible_lessons(user).count(),
+    }
+
+
+def _partner_types(deals):
+    type_labels = dict(OrganisationType.choices)
+    by_type = (
+        Participation.objects.filter(deal__in=deals).order_by().values_list("organisation__type")
+        .annotate(n=Count("organisation", distinct=True), d=Count("deal", distinct=True))
+    )
+    return sorted(
+        ({"label": type_labels.get(t, t), "organisations": n, "deals": d} for t, n, d in by_type),
+        key=lambda r: (-r["organisations"], r["label"]),
+    )
+
+
+def _overview_bottlenecks(user):
+    b_status = dict(
+        visible_bottlenecks(user).order_by().values_list("status").annotate(n=Count("pk"))
+    )
+    return {
+        "bottleneck_status": [(s.label, b_status.get(s.value, 0)) for s in BottleneckStatus],
+        "bottlenecks_open": sum(n for s, n in b_status.items() if s not in CLOSED_STATUSES),
+        "bottlenecks_resolved": b_status.get(BottleneckStatus.OPGELOST, 0),
+    }
+
+
+def _overview_uptake(deals):
+    uptake_labels = dict(UptakeKind.choices)
+    uptake = list(Uptake.objects.filter(deal__in=deals).order_by().values_list("kind")
+                  .annotate(n=Count("pk")))
+    return {
+        "uptake": _bars(sorted(((uptake_labels.get(k, k), n) for k, n in uptake),
+                               key=lambda r: -r[1])),
+        "uptake_total": sum(n for _, n in uptake),
         "deliverable_count": Deliverable.objects.filter(deal__in=deals).count(),
-        "revisits_due": revisits_due(user, today),
     }

@@ -1,16 +1,27 @@
-"""Whole-portfolio figures kept in the cache until the data changes.
+"""Whole-portfolio figures kept in the cache until the data they count changes.
 
 Some figures read the whole portfolio (the programme view counts 250,000 participations by
-organisation type at scale L: half a second of SQL alone). They are computed once and kept in
-Django's cache under the current *data version*; every committed change to domain data
-(deals, organisations, impact, learning, connections) sets a new version, so the next reader
-computes them afresh. A reader never sees figures older than the last committed change.
+organisation type at scale L: a quarter of a second of SQL alone). They are computed once and
+kept in Django's cache under *data versions*:
 
-The version is a value in the same cache (the database cache by default, so every app server
-process sees the same one; see docs/configuration.md, CACHE_URL). It is set, not incremented,
-so two writers at once cannot lose a change. It is set straight away and once more when the
-transaction commits: a reader that computed from the old data between the two keeps its
-figures under a version nobody asks for again.
+- one version per table of domain data (deals, organisations, impact, learning,
+  connections), set anew by every committed change to a row of that table;
+- the *data version* of all domain data, set anew by every such change as well (`cached`
+  without tables uses it: any change counts);
+- an *epoch*, set anew by `bump()`, for writes that send no signals (the generator's COPY,
+  a restore): it invalidates everything.
+
+`cached(name, compute, tables=[...])` keeps a figure until one of the tables it reads
+changes: a new measurement does not throw away the counts of deals by phase. A reader never
+sees figures older than the last committed change to what they count.
+
+The versions are values in the same cache (the database cache by default, so every app
+server process sees the same ones; see docs/configuration.md, CACHE_URL). They are set, not
+incremented, so two writers at once cannot lose a change. A version is set straight away and
+once more when the transaction commits: a reader that computed from the old data between the
+two keeps its figures under a version nobody asks for again. Within one transaction each
+table is marked once however many rows are written (an import of 100,000 rows sets two
+versions, not 100,000).
 """
 
 import time
@@ -21,51 +32,117 @@ from django.db import connection, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
 VERSION_KEY = "dealmonitor:data-version"
+EPOCH_KEY = "dealmonitor:data-epoch"
+TABLE_KEY = "dealmonitor:table-version:{}"
 DOMAIN_APPS = {"deals", "organisations", "impact", "learning", "connections"}
 TIMEOUT = 24 * 3600  # figures of an old version are dropped after a day at the latest
 
 
+def _versions(keys):
+    """The current value of each version key (one cache read); a missing one is created."""
+    found = cache.get_many(keys)
+    missing = [k for k in keys if k not in found]
+    if missing:
+        now = time.time_ns()
+        for key in missing:
+            cache.add(key, now, None)
+        found.update(cache.get_many(missing))
+    return [found.get(k) for k in keys]
+
+
 def data_version():
-    version = cache.get(VERSION_KEY)
-    if version is None:
-        cache.add(VERSION_KEY, time.time_ns(), None)
-        version = cache.get(VERSION_KEY)
-    return version
+    return _versions([VERSION_KEY])[0]
+
+
+def label(model):
+    """The version name of a model or a table: 'deals.participation', 'deals.deal_themes'."""
+    if isinstance(model, str):
+        return model.lower()
+    return model._meta.label_lower
 
 
 def bump():
-    """Mark the data as changed: figures kept for the old version are not used again."""
-    cache.set(VERSION_KEY, time.time_ns(), None)
+    """Mark all data as changed (after writes that send no signals): nothing kept is used
+    again."""
+    now = time.time_ns()
+    cache.set_many({VERSION_KEY: now, EPOCH_KEY: now}, None)
 
 
-def cached(name, compute):
-    """`compute()`, kept under `name` until the data changes."""
-    key = f"dealmonitor:{name}:{data_version()}"
-    value = cache.get(key)
-    if value is None:
-        value = compute()
-        cache.set(key, value, TIMEOUT)
-    return value
+def cached(name, compute, tables=None):
+    """`compute()`, kept under `name` until the data changes: any domain data, or only the
+    `tables` named (models or 'app.model' labels; a many-to-many table by its through
+    model, e.g. Deal.themes.through)."""
+    return cached_parts({name: (tables, compute)})[name]
 
 
-def _bump_on_commit():
-    bump()
+def cached_parts(parts):
+    """Several figures at once, each kept until its own tables change: {name: (tables or
+    None, compute)} -> {name: value}. Two cache reads however many parts (the versions, then
+    the figures); only the parts whose tables changed are computed again."""
+    wanted = {name: [VERSION_KEY] if tables is None else
+              [EPOCH_KEY] + sorted(TABLE_KEY.format(label(t)) for t in tables)
+              for name, (tables, _compute) in parts.items()}
+    keys = sorted({k for ks in wanted.values() for k in ks})
+    current = dict(zip(keys, _versions(keys)))
+    value_keys = {name: f"dealmonitor:{name}:" + "-".join(str(current[k]) for k in ks)
+                  for name, ks in wanted.items()}
+    found = cache.get_many(list(value_keys.values()))
+    out, fresh = {}, {}
+    for name, key in value_keys.items():
+        if key in found:
+            out[name] = found[key]
+        else:
+            out[name] = fresh[key] = parts[name][1]()
+    if fresh:
+        cache.set_many(fresh, TIMEOUT)
+    return out
+
+
+class _Changed:
+    """The tables one transaction changed; marked again when it commits."""
+
+    def __init__(self, savepoints):
+        self.savepoints = savepoints
+        self.tables = set()
+
+    def mark(self, table):
+        if table not in self.tables:
+            self.tables.add(table)
+            mark_changed({table})
+
+    def __call__(self):
+        mark_changed(self.tables)
+
+
+def mark_changed(tables):
+    """Give `tables` (labels such as "learning.lesson") and all data a new version."""
+    now = time.time_ns()
+    values = {TABLE_KEY.format(t): now for t in tables}
+    values[VERSION_KEY] = now
+    cache.set_many(values, None)
 
 
 def data_changed(sender=None, **kwargs):
-    """A row of domain data was written: a new version now and one at commit, once per
-    transaction (or savepoint: each service call in a test's transaction counts)."""
-    if sender is not None and (sender._meta.app_label not in DOMAIN_APPS
-                               or sender._meta.apps is not global_apps):
-        return  # not domain data, or a migration's historical model
-    if not connection.in_atomic_block:
+    """A row of domain data was written: its table (and all data) get a new version now and
+    at commit, once per transaction (or savepoint: each service call in a test's
+    transaction counts)."""
+    if sender is None:
         bump()
         return
-    here = set(connection.savepoint_ids)
-    if any(item[1] is _bump_on_commit and item[0] == here for item in connection.run_on_commit):
+    if sender._meta.app_label not in DOMAIN_APPS or sender._meta.apps is not global_apps:
+        return  # not domain data, or a migration's historical model
+    table = label(sender)
+    if not connection.in_atomic_block:
+        mark_changed({table})
         return
-    bump()
-    transaction.on_commit(_bump_on_commit)
+    here = set(connection.savepoint_ids)
+    for item in connection.run_on_commit:
+        if isinstance(item[1], _Changed) and item[0] == here:
+            item[1].mark(table)
+            return
+    changed = _Changed(here)
+    changed.mark(table)
+    transaction.on_commit(changed)
 
 
 def connect():

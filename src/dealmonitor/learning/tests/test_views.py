@@ -214,6 +214,47 @@ def test_the_programme_view_shows_a_change_straight_away_although_its_figures_ar
     assert client.get(reverse("learning:programme")).context["overview"]["lesson_count"] == 3
 
 
+def test_the_programme_view_counts_again_only_the_figures_a_change_touches(client):
+    """A new measurement changes none of the programme's figures: they stay kept. A new lesson
+    changes the lesson count only: that is counted again, the partner count by organisation
+    type (a quarter of a second at 10,000 deals) is not. A new partner changes that count."""
+    from dealmonitor.impact import services as impact_services
+    from dealmonitor.impact.constants import IndicatorKind, Level
+
+    ministry = OrganisationFactory(type=OrganisationType.MINISTERIE, name="Ministerie X", slug="min-x")
+    _fill(2, ministry)
+    deal = Bottleneck.objects.first().deal
+    pathway = impact_services.get_or_create_pathway(actor=None, deal=deal)
+    element = impact_services.add_element(actor=None, pathway=pathway, level=Level.OUTPUT, title="Uit")
+    indicator = impact_services.save_indicator(actor=None, deal=deal, name="Woningen", element=element,
+                                               kind=IndicatorKind.NUMERIC, target_value=10)
+    url = reverse("learning:programme")
+    client.get(url)
+    with count_queries() as warm:
+        client.get(url)
+
+    impact_services.record_measurement(actor=None, indicator=indicator, date=dt.date(2024, 3, 1),
+                                       value=5)
+    with count_queries() as after_measurement:
+        client.get(url)
+    assert after_measurement.count == warm.count
+
+    services.save_lesson(actor=None, deal=deal, title="Nieuw",
+                         text="Nog een les", kind="inzicht")
+    with count_queries() as after_lesson:
+        overview = client.get(url).context["overview"]
+    assert overview["lesson_count"] == 3
+    sql = " ".join(after_lesson.statements)
+    assert "learning_lesson" in sql and "deals_participation" not in sql
+
+    before = {r["label"]: r["organisations"] for r in overview["partner_types"]}
+    ParticipationFactory(deal=deal,
+                         organisation=OrganisationFactory(type=OrganisationType.GEMEENTE))
+    after = {r["label"]: r["organisations"]
+             for r in client.get(url).context["overview"]["partner_types"]}
+    assert sum(after.values()) == sum(before.values()) + 1
+
+
 def test_cached_programme_figures_are_never_shared_with_someone_who_sees_fewer_deals(client):
     from dealmonitor.accounts.models import DealMembership, User
 
