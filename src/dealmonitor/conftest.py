@@ -90,7 +90,10 @@ def browser():
 def page(browser):
     context = browser.new_context(locale="nl-NL")
     page = context.new_page()
-    page.set_default_timeout(10_000)
+    # Generous: on a 2-core machine shared with other work, a page that reads the whole demo
+    # portfolio (the network, the programme view) has been seen to take more than 10 s.
+    page.set_default_timeout(25_000)
+    page.set_default_navigation_timeout(25_000)
     yield page
     context.close()
 

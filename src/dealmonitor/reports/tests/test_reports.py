@@ -91,7 +91,9 @@ def test_the_portfolio_report_needs_the_same_queries_for_more_deals(client, staf
     deals_with_indicators(2)
     client.get(reverse("reports:portfolio_report"))
     cache.clear()  # measure the report as it is first drawn, not from the cache
-    with django_assert_max_num_queries(100) as few:
+    # (a bound, not a target: after the cache is cleared the first drawing also recreates the
+    # data versions of the tables the programme figures count, utils/cache.py)
+    with django_assert_max_num_queries(150) as few:
         response = client.get(reverse("reports:portfolio_report"))
     assert response.status_code == 200 and response.content.decode().count('class="indicators-of-deal"') == 2
     deals_with_indicators(6)

@@ -1,4 +1,6 @@
 import json
+import os
+import time
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
@@ -25,8 +27,12 @@ class Command(BaseCommand):
     def handle(self, *args, slug=None, **options):
         translation.activate("nl")
         if options["rebuild"]:
+            wall, cpu = time.perf_counter(), time.process_time()
             deals, rows = services.rebuild_suggestions(actor=None)
-            self.stderr.write(f"{deals} deals, {rows} suggestions stored.")
+            self.stderr.write(
+                f"{deals} deals, {rows} suggestions stored in {time.perf_counter() - wall:.1f} s "
+                f"({time.process_time() - cpu:.1f} s CPU in this process; load average "
+                f"{os.getloadavg()[0]:.2f}).")
             if not slug:
                 return
         if not slug:
@@ -36,8 +42,9 @@ class Command(BaseCommand):
         except Deal.DoesNotExist:
             raise CommandError(f"No deal with identifier {slug!r}.") from None
         if options["update"]:
+            wall = time.perf_counter()
             lists = services.update_suggestions(actor=None, deal=deal)
-            self.stderr.write(f"{lists} lists updated.")
+            self.stderr.write(f"{lists} lists updated in {time.perf_counter() - wall:.1f} s.")
         elif not deal.related_suggestions.exists():
             services.update_suggestions(actor=None, deal=deal)
         data = selectors.related_as_data(
