@@ -94,6 +94,9 @@ def page(browser):
     # portfolio (the network, the programme view) has been seen to take more than 10 s.
     page.set_default_timeout(25_000)
     page.set_default_navigation_timeout(25_000)
+    from playwright.sync_api import expect
+
+    expect.set_options(timeout=15_000)  # assertions that wait (the default is 5 s)
     yield page
     context.close()
 
