@@ -10,7 +10,8 @@ Many-to-many links (a deal's themes, a lesson's themes, indicators, assumptions 
 bottlenecks, an effect's tags) are kept by simple-history with every entry of their row
 (`HistoricalRecords(m2m_fields=...)`): the log compares the links of an entry with those of
 the entry before it and shows what was added and removed. Services change links through
-`set_relations`, which leaves one entry for all of them (docs/history.md).
+`set_relations`, which leaves one entry for all of them (docs/development.md, "Links in the
+history").
 
 The page reads a fixed number of queries whatever the size of the history: one per model for
 the entries, one per model for the entries they are compared with, one per kept relation for

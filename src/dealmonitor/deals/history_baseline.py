@@ -5,7 +5,8 @@ Before those migrations the links were not recorded, so earlier history entries 
 Compared with the first entry that has them, every link would look newly added, by whoever
 made that change. So the migration gives every earlier entry of a row the links the row has
 now: the log shows no change that nobody made, and every change from then on is exact
-(docs/history.md). Uses only the migration's models, never the current ones.
+(docs/development.md, "Links in the history"). Uses only the migration's models, never the
+current ones.
 """
 
 from collections import defaultdict

@@ -98,7 +98,8 @@ class Deal(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     # The themes are kept with every history entry (deals/history.py shows what changed);
-    # `all_sources` is written only by the importer and left out (docs/history.md).
+    # `all_sources` is written only by the importer and left out (docs/development.md,
+    # "Links in the history").
     history = HistoricalRecords(excluded_fields=["updated_at"], m2m_fields=[themes])
 
     class Meta:

@@ -74,6 +74,7 @@ class Migration(migrations.Migration):
         ),
         # Earlier entries get the links as they are now: no invented changes in the log.
         migrations.RunPython(
-            keep_current_links('learning', 'Lesson', ['themes', 'indicators', 'assumptions', 'bottlenecks']), migrations.RunPython.noop
+            keep_current_links("learning", "Lesson", ["themes", "indicators", "assumptions", "bottlenecks"]),
+            migrations.RunPython.noop,
         ),
     ]
