@@ -6,6 +6,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from dealmonitor.deals.history import set_relations
+
 from . import related
 from . import rules as connection_rules
 from .constants import DecisionStatus, LinkKind
@@ -110,16 +112,14 @@ def create_event(*, actor, title, date, place="", deals=()):
             CommunityEvent(title=title, date=date, place=place, created_by=actor), actor, "created"
         )
         if deals:
-            event.deals.set(deals)
+            set_relations(event, actor=actor, reason="created", deals=deals)
     return event
 
 
 def set_event_deals(*, actor, event, deals):
     _require_event_manager(actor)
     with transaction.atomic():
-        event._history_user = actor
-        event._change_reason = "deals"
-        event.deals.set(deals)
+        set_relations(event, actor=actor, reason="deals", deals=deals)
     return event
 
 

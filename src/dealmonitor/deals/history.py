@@ -6,9 +6,16 @@ what, and why.
 parent (a measurement through its indicator). The rows are found through the history tables
 themselves, so a row that has since been deleted (and its deletion) stays in the log.
 
+Many-to-many links (a deal's themes, a lesson's themes, indicators, assumptions and
+bottlenecks, an effect's tags) are kept by simple-history with every entry of their row
+(`HistoricalRecords(m2m_fields=...)`): the log compares the links of an entry with those of
+the entry before it and shows what was added and removed. Services change links through
+`set_relations`, which leaves one entry for all of them (docs/development.md, "Links in the
+history").
+
 The page reads a fixed number of queries whatever the size of the history: one per model for
-the entries, one per model for the entries they are compared with, one per kind of related
-row for the names shown.
+the entries, one per model for the entries they are compared with, one per kept relation for
+their links, one per kind of related row for the names shown.
 """
 
 import datetime as dt
@@ -17,6 +24,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.apps import apps
+from django.db import transaction
 from django.db.models import OuterRef, Q, Subquery
 from django.utils import formats
 from django.utils.translation import gettext_lazy as _
@@ -122,6 +130,59 @@ def fields_of(label):
     ]
 
 
+def relations_of(label):
+    """The many-to-many fields whose links the model's history keeps, in model order."""
+    kept = {f.name for f in getattr(history_model(label), "_history_m2m_fields", ())}
+    return [f for f in model(label)._meta.many_to_many if f.name in kept]
+
+
+def links_of(label, records):
+    """{(history_id, field name): frozenset of the linked ids} for the history rows, one
+    query per kept relation. A row without links has empty sets."""
+    ids = [r.history_id for r in records if r is not None]
+    out = {(hid, f.name): frozenset() for hid in ids for f in relations_of(label)}
+    if not ids:
+        return out
+    for f in relations_of(label):
+        kept = getattr(history_model(label), f.name).model
+        target = f"{f.m2m_reverse_field_name()}_id"
+        found = {}
+        for hid, target_id in kept.objects.filter(history_id__in=ids).values_list(
+                "history_id", target):
+            found.setdefault(hid, set()).add(target_id)
+        for hid, targets in found.items():
+            out[(hid, f.name)] = frozenset(targets)
+    return out
+
+
+def set_relations(instance, *, actor, reason="", record=True, **relations):
+    """Set many-to-many links of a saved row (a relation given as None is left alone) and
+    leave ONE history entry for all of them, by the actor with the reason. simple-history
+    writes an entry for every add and every remove, and `set()` does both; here the links
+    change without entries and the row is then saved once, which records them all. With
+    `record=False` the caller saves the row itself (its entry then records the links).
+    Returns the names of the relations that changed."""
+    changed = []
+    with transaction.atomic():
+        instance.skip_history_when_saving = True
+        try:
+            for name, values in relations.items():
+                if values is None:
+                    continue
+                manager = getattr(instance, name)
+                wanted = {getattr(v, "pk", v) for v in values}
+                if wanted != set(manager.values_list("pk", flat=True)):
+                    manager.set(wanted)
+                    changed.append(name)
+        finally:
+            del instance.skip_history_when_saving
+        if changed and record:
+            instance._history_user = actor
+            instance._change_reason = reason
+            instance.save()
+    return changed
+
+
 def rows_of_deal(label, deal_id):
     """The history rows of `label` that belong to the deal (a queryset), found through the
     history tables so deleted rows and deleted parents still count."""
@@ -147,6 +208,13 @@ class Change:
     label: str
     before: str
     after: str
+    # For many-to-many links: the names added and removed (before and after stay empty).
+    added: list = field(default_factory=list)
+    removed: list = field(default_factory=list)
+
+    @property
+    def is_links(self):
+        return bool(self.added or self.removed)
 
 
 @dataclass
@@ -232,10 +300,15 @@ def _display(field, value, names):
     return str(value)
 
 
-def _names(entries):
+def _names(entries, links):
     """Names of the related rows the entries point to: {(label, pk): str}, one query per model."""
     wanted = {}
     for label, record, previous in entries:
+        for f in relations_of(label):
+            for row in (record, previous):
+                if row is not None:
+                    wanted.setdefault(f.related_model, set()).update(
+                        links[label].get((row.history_id, f.name), ()))
         for f in fields_of(label):
             if not f.is_relation:
                 continue
@@ -270,6 +343,31 @@ def _object_label(label, record, names):
     return _display(f, getattr(record, f.attname), names)[:80]
 
 
+def _link_changes(label, record, previous, kind, names, links):
+    """What changed in the kept many-to-many links: added and removed names, sorted."""
+    out = []
+    if kind != "changed":
+        # A row is created before it can have links (they follow in the next entry), so links
+        # on a creation entry can only come from the baseline of history_baseline.py; the
+        # links of a deleted row go with it (the entry before shows them).
+        return out
+    links = links.get(label, {})
+    for f in relations_of(label):
+        after = links.get((record.history_id, f.name), frozenset())
+        before = (links.get((previous.history_id, f.name), frozenset())
+                  if previous is not None else frozenset())
+        if after == before:
+            continue
+        related = f.related_model._meta.label_lower
+
+        def named(ids, related=related):
+            return sorted((names.get((related, i), f"#{i}") for i in ids), key=str.lower)
+
+        out.append(Change(f.name, str(f.verbose_name), "", "", added=named(after - before),
+                          removed=named(before - after)))
+    return out
+
+
 def _changes(label, record, previous, kind, names):
     out = []
     for f in fields_of(label):
@@ -298,6 +396,21 @@ def restorable_fields(label, record, previous):
     ]
 
 
+def restorable_relations(label, record, previous, links=None):
+    """{field name: the linked ids before the change} for the kept many-to-many relations the
+    change altered (`links` as from `links_of`; read when not given)."""
+    if previous is None:
+        return {}
+    if links is None:
+        links = links_of(label, [record, previous])
+    out = {}
+    for f in relations_of(label):
+        before = links.get((previous.history_id, f.name), frozenset())
+        if before != links.get((record.history_id, f.name), frozenset()):
+            out[f.name] = before
+    return out
+
+
 def change_log(deal, *, part=None, page=1, per_page=50):
     """One page of the deal's log: (entries, has_next)."""
     labels = [label for label, p, _, _ in TRACKED if part in (None, "", p)]
@@ -316,7 +429,12 @@ def change_log(deal, *, part=None, page=1, per_page=50):
     for label, label_rows in by_label.items():
         previous.update({(label, hid): p for hid, p in _previous(label, label_rows).items()})
     triples = [(label, row, previous.get((label, row.history_id))) for label, row in rows]
-    names = _names(triples)
+    links = {  # {label: {(history_id, field name): linked ids}}
+        label: links_of(label, [*label_rows, *(previous.get((label, r.history_id))
+                                               for r in label_rows)])
+        for label, label_rows in by_label.items() if relations_of(label)
+    }
+    names = _names(triples, links)
     entries = []
     for label, row, prev in triples:
         kind = KINDS.get(row.history_type, "changed")
@@ -324,11 +442,13 @@ def change_log(deal, *, part=None, page=1, per_page=50):
         entry = Entry(
             label=label, record=row, previous=prev, part=PART_OF[label], kind=kind,
             what=str(model(label)._meta.verbose_name), object_label=_object_label(label, row, names),
-            changes=_changes(label, row, prev, kind, names),
+            changes=[*_changes(label, row, prev, kind, names),
+                     *_link_changes(label, row, prev, kind, names, links)],
             reason_label=reason_label, reason_text=reason_text,
         )
         entry.restorable = (
-            (kind == "changed" and bool(restorable_fields(label, row, prev)))
+            (kind == "changed" and bool(restorable_fields(label, row, prev) or restorable_relations(
+                label, row, prev, links.get(label, {}))))
             or kind == "deleted"
         )
         entries.append(entry)

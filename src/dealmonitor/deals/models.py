@@ -97,7 +97,10 @@ class Deal(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    history = HistoricalRecords(excluded_fields=["updated_at"])
+    # The themes are kept with every history entry (deals/history.py shows what changed);
+    # `all_sources` is written only by the importer and left out (docs/development.md,
+    # "Links in the history").
+    history = HistoricalRecords(excluded_fields=["updated_at"], m2m_fields=[themes])
 
     class Meta:
         ordering = ["name"]

@@ -15,6 +15,7 @@ from dealmonitor.organisations.constants import government_level_for
 from dealmonitor.organisations.models import Organisation, Person
 from dealmonitor.utils.partial_dates import Precision
 
+from . import history
 from . import rules as deal_rules
 from .constants import DealStatus, ParticipationKind, Phase, SourcedField
 from .models import (
@@ -91,6 +92,9 @@ class _Writer:
         current = set(manager.values_list("pk", flat=True))
         if current == wanted_ids:
             return False
+        # simple-history records kept links (a deal's themes) with who and why
+        owner._history_user = self.actor
+        owner._change_reason = IMPORT_REASON
         manager.set(wanted_ids)
         key = (label, type(owner), owner.pk)
         if self.outcomes.get(key) == "unchanged":
@@ -389,8 +393,7 @@ def save_deal(*, actor, slug, themes=None, phase=None, publish=False, reason="",
         _write(deal, fields, DEAL_FIELDS, actor, reason)
         if themes is not None:
             wanted = [Theme.objects.get_or_create(name=name)[0] for name in themes]
-            if {t.pk for t in wanted} != set(deal.themes.values_list("pk", flat=True)):
-                deal.themes.set(wanted)
+            history.set_relations(deal, actor=actor, reason=reason, themes=wanted)
         if phase and phase != deal.phase:
             if not deal_rules.can_edit_deal_data(actor, deal):
                 raise PermissionDenied(_("You may not change the phase of this deal."))
@@ -418,8 +421,6 @@ def restore_change(*, actor, deal, label, history_id, note=""):
     entry has the reason 'herstel' (restored) with the note. Returns the restored row."""
     from dealmonitor.utils.change_reason import compose
 
-    from . import history
-
     predicate = (
         deal_rules.can_manage_roles if label == "accounts.dealmembership"
         else deal_rules.can_edit_deal_data
@@ -432,11 +433,15 @@ def restore_change(*, actor, deal, label, history_id, note=""):
         raise ValidationError(_("This change is not in this deal's change log.")) from None
     Model = history.model(label)
     with transaction.atomic():
+        relations = {}
         if record.history_type == "-":
             if Model._base_manager.filter(pk=record.id).exists():
                 raise ValidationError(_("This row exists again; there is nothing to bring back."))
             instance = record.instance
             restored = [f.name for f in history.fields_of(label)]
+            if previous is not None:  # its links, as they were before the deletion
+                relations = {name: ids for name, ids in
+                             history.restorable_relations(label, record, previous).items() if ids}
         elif record.history_type == "~":
             instance = Model._base_manager.select_for_update().filter(pk=record.id).first()
             if instance is None:
@@ -444,7 +449,8 @@ def restore_change(*, actor, deal, label, history_id, note=""):
                     _("This row has been deleted since; bring back the deletion first.")
                 )
             fields = history.restorable_fields(label, record, previous)
-            if not fields:
+            relations = history.restorable_relations(label, record, previous)
+            if not fields and not relations:
                 raise ValidationError(_("Nothing in this change can be put back."))
             for f in fields:
                 setattr(instance, f.attname, getattr(previous, f.attname))
@@ -452,7 +458,25 @@ def restore_change(*, actor, deal, label, history_id, note=""):
         else:
             raise ValidationError(_("A new row cannot be put back; delete it instead."))
         instance.full_clean(validate_unique=True)
+        reason = compose("herstel", note)
+        if relations and instance.pk is not None and record.history_type == "~":
+            # the links change without entries of their own; the save below records them
+            history.set_relations(instance, actor=actor, reason=reason, record=False,
+                                  **_existing(Model, relations))
         instance._history_user = actor
-        instance._change_reason = compose("herstel", note)
+        instance._change_reason = reason
         instance.save()
+        if relations and record.history_type == "-":  # the row must exist before its links
+            history.set_relations(instance, actor=actor, reason=reason,
+                                  **_existing(Model, relations))
+        restored += list(relations)
     return instance, restored
+
+
+def _existing(Model, relations):
+    """The linked ids that still exist: a link to a deleted row cannot come back."""
+    out = {}
+    for name, ids in relations.items():
+        related = Model._meta.get_field(name).related_model
+        out[name] = list(related._base_manager.filter(pk__in=ids).values_list("pk", flat=True))
+    return out

@@ -197,7 +197,7 @@ class Effect(models.Model):
         verbose_name=_("broad prosperity themes and SDGs"),
     )
     is_example = models.BooleanField(_("example"), default=False)
-    history = HistoricalRecords()
+    history = HistoricalRecords(m2m_fields=[tags])
 
     class Meta:
         ordering = ["deal", "id"]

@@ -10,6 +10,7 @@ from decimal import Decimal, InvalidOperation
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
+from dealmonitor.deals.history import set_relations
 from dealmonitor.utils.bulk import insert_with_history
 from dealmonitor.utils.partial_dates import Precision
 from dealmonitor.utils.uploads import check_upload
@@ -172,8 +173,7 @@ def save_effect(*, actor, deal, effect=None, tags=None, reason="", **fields):
     _assign(effect, fields, EFFECT_FIELDS)
     with transaction.atomic():
         _save(effect, actor, reason)
-        if tags is not None:
-            effect.tags.set(tags)
+        set_relations(effect, actor=actor, reason=reason, tags=tags)
     return effect
 
 

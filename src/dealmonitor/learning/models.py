@@ -256,7 +256,10 @@ class Lesson(models.Model):
     # parsing every lesson (docs/performance.md). Always empty on SQLite.
     search_document = SearchVectorField(null=True, editable=False)
     is_example = models.BooleanField(_("example"), default=False, help_text=EXAMPLE_HELP)
-    history = HistoricalRecords(excluded_fields=["search_stems", "search_document"])
+    history = HistoricalRecords(
+        excluded_fields=["search_stems", "search_document"],
+        m2m_fields=[themes, indicators, assumptions, bottlenecks],
+    )
 
     class Meta:
         ordering = ["-learned_on", "id"]

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from dealmonitor.deals.history import set_relations
 from dealmonitor.impact.models import Assumption
 from dealmonitor.organisations.constants import OrganisationType
 
@@ -186,10 +187,9 @@ def save_lesson(*, actor, deal, lesson=None, themes=None, indicators=None, assum
         _check_same_deal(deal, "bottlenecks", bottlenecks, lambda b: b.deal_id)
     with transaction.atomic():
         _save(lesson, actor, reason, exclude=["search_stems"])
-        for name, values in (("themes", themes), ("indicators", indicators),
-                             ("assumptions", assumptions), ("bottlenecks", bottlenecks)):
-            if values is not None:
-                getattr(lesson, name).set(values)
+        # one more history entry, with every link that changed
+        set_relations(lesson, actor=actor, reason=reason, themes=themes, indicators=indicators,
+                      assumptions=assumptions, bottlenecks=bottlenecks)
     return lesson
 
 

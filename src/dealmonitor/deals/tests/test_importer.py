@@ -159,10 +159,13 @@ def test_a_changed_fact_is_updated_with_history(tmp_path):
     assert deal.status == "afgerond"
     assert "deals: 0 created, 1 updated, 25 unchanged" in output
     assert "participations: 1 created" in output
-    # Newest first: the phase that follows from 'afgerond', the status change, the creation.
-    phase, update, created = deal.history.all()
+    # Newest first: the phase that follows from 'afgerond', the status change, the themes the
+    # first import linked (a row gets its links after it is created), the creation.
+    phase, update, linked, created = deal.history.all()
     assert (update.status, update.phase, update.history_change_reason) == ("afgerond", "", "import")
     assert (phase.phase, phase.history_change_reason) == ("afgerond", DERIVED_PHASE_NOTE)
+    assert linked.history_change_reason == "import"
+    assert sorted(linked.themes.values_list("theme__name", flat=True)) == sorted(data[0]["themes"])
     assert (created.history_type, created.status) == ("+", "lopend")
 
 
