@@ -19,6 +19,7 @@ from hypothesis import HealthCheck
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
+    negative_data_rejection,
     response_schema_conformance,
     status_code_conformance,
 )
@@ -70,3 +71,146 @@ CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
                      suppress_health_check=list(HealthCheck))
 def test_the_api_conforms_to_its_document(case, live_server, api_data):
     case.call_and_validate(base_url=live_server.url, checks=CHECKS)
+
+
+# ------------------------------------------------------------------------------------------
+# Writes
+
+
+@pytest.fixture
+def write_data(db, deal, elements, numeric, partner_org, staff_user):
+    """One row of every entity a write can name, on one deal, and a programme administrator's
+    token: generated requests name these (see `meaningful`), so they reach the services
+    instead of stopping at "no such deal"."""
+    import datetime as dt
+
+    from rest_framework.authtoken.models import Token
+
+    from dealmonitor.deals.models import Ambition, Theme
+    from dealmonitor.deals.tests.factories import OrganisationFactory
+    from dealmonitor.impact import services as impact
+    from dealmonitor.impact.constants import Level
+    from dealmonitor.impact.models import ReferenceItem
+    from dealmonitor.learning import services as learning
+
+    day = dt.date(2023, 3, 1)
+    # no start or end: a measurement of any date belongs to the deal
+    type(deal).objects.filter(pk=deal.pk).update(signing_date=None, end_date=None)
+    cause, effect = elements[Level.ACTIVITEITEN], elements[Level.OUTPUT]
+    link = impact.add_link(actor=None, cause=cause, effect=effect)
+    assumption = impact.add_assumption(actor=None, link=link, text="Bewoners doen mee")
+    bottleneck = learning.report_bottleneck(actor=None, deal=deal, title="Regel", kind="regelgeving",
+                                            signalled_on=day)
+    lesson = learning.save_lesson(actor=None, deal=deal, title="Les", text="Tekst", kind="inzicht",
+                                  learned_on=day)
+    deliverable = learning.save_deliverable(actor=None, deal=deal, name="Handreiking", kind="handreiking")
+    impact.set_targets(actor=None, indicator=numeric, targets=[
+        {"period_start": dt.date(2023, 1, 1), "period_end": dt.date(2023, 12, 31), "label": "2023",
+         "value": 50, "status": ""}])
+    ministry = OrganisationFactory(name="Ministerie van BZK", slug="ministerie-bzk")
+    newcomer = OrganisationFactory(name="Provincie Nieuw", slug="provincie-nieuw")  # not in the deal yet
+    first_review = dt.date(1999, 12, 31)  # a revisit may not be older than the last one
+    ids = {
+        "deal": deal.slug,
+        "organisation": newcomer.pk, "reporting_organisation": partner_org.pk,
+        "ministry": ministry.pk,
+        "element": effect.pk, "cause": cause.pk, "effect": elements[Level.OUTCOME].pk,
+        "ambition": Ambition.objects.create(deal=deal, text="100 woningen").pk,
+        "indicator": numeric.pk, "link": link.pk, "bottleneck": bottleneck.pk,
+        "lesson": lesson.pk, "deliverable": deliverable.pk,
+        "themes": [Theme.objects.get_or_create(name="Wonen")[0].pk],
+        "tags": list(ReferenceItem.objects.values_list("pk", flat=True)[:2]),
+        "indicators": [numeric.pk], "bottlenecks": [bottleneck.pk],
+    }
+    rows = {
+        "assumptions": assumption.pk, "bottlenecks": bottleneck.pk, "deliverables": deliverable.pk,
+        "effects": impact.save_effect(actor=None, deal=deal, description="Minder uitstoot",
+                                      valence="positief", dimension="sociaal").pk,
+        "elements": elements[Level.OUTCOME].pk, "experiments": learning.save_experiment(
+            actor=None, deal=deal, title="Proef").pk,
+        "indicators": numeric.pk, "lessons": lesson.pk, "links": link.pk,
+        "measurements": impact.record_measurement(actor=None, indicator=numeric, date=day,
+                                                  value=10).pk,
+        "milestones": learning.save_milestone(actor=None, deal=deal, title="Start").pk,
+        "participations": deal.participations.get(organisation=partner_org).pk,
+        "scaling-plans": learning.save_scaling_plan(actor=None, deal=deal, route="opschalen",
+                                                    reviewed_on=first_review).pk,
+        "start-conversations": learning.save_start_conversation(actor=None, deal=deal,
+                                                                reviewed_on=first_review).pk,
+        "targets": numeric.targets.get().pk,
+        "uptake": learning.save_uptake(actor=None, deal=deal, kind="beleidsprogramma", title="Beleid").pk,
+    }
+    token = Token.objects.create(user=staff_user).key
+    return {"ids": ids, "rows": rows, "headers": {"Authorization": f"Token {token}"}}
+
+
+def meaningful(case, data, body=True):
+    """Point the generated request at existing rows: the path's id at a row of the entity and
+    every reference in the body at a row of the same deal (nulls, and values of another type
+    than the reference, stay as generated)."""
+    path = case.path_parameters or {}
+    if isinstance(path.get("id"), int):
+        path["id"] = data["rows"][case.path.split("/")[3]]
+    if body and isinstance(case.body, dict):
+        for name, value in data["ids"].items():
+            given = case.body.get(name)
+            if given is not None and isinstance(given, list) == isinstance(value, list):
+                case.body[name] = value
+
+
+def write_schema(mode, phases):
+    loaded = schemathesis.openapi.from_path(SCHEMA_FILE)
+    loaded.config.generation.update(modes=[mode], database="none", deterministic=True)
+    loaded.config.phases.update(phases=phases)
+    return loaded.include(method=["POST", "PUT", "PATCH", "DELETE"]).exclude(path="/api/v1/token/")
+
+
+# Valid writes: the fuzzing examples and schemathesis' coverage phase (boundary values of every
+# field: empty, longest, null, each enum value), the same ones every run.
+VALID_WRITES = write_schema(schemathesis.GenerationMode.POSITIVE, ["examples", "coverage", "fuzzing"])
+# Invalid writes (wrong types, missing fields, values outside the document): a few each.
+INVALID_WRITES = write_schema(schemathesis.GenerationMode.NEGATIVE, ["examples", "fuzzing"])
+# Writes by who may not make them: a few valid ones each.
+SAMPLE_WRITES = write_schema(schemathesis.GenerationMode.POSITIVE, ["examples", "fuzzing"])
+
+
+@pytest.mark.django_db(transaction=True)
+@VALID_WRITES.parametrize()
+@hypothesis_settings(max_examples=4, derandomize=True, deadline=None, database=None,
+                     suppress_health_check=list(HealthCheck))
+def test_writes_conform_to_the_document(case, live_server, write_data):
+    """A programme administrator's valid writes: answered as documented, never a server error
+    (a service may still refuse one, 400, e.g. a date outside the deal)."""
+    meaningful(case, write_data)
+    case.call_and_validate(base_url=live_server.url, headers=write_data["headers"], checks=CHECKS)
+
+
+@pytest.mark.django_db(transaction=True)
+@INVALID_WRITES.parametrize()
+@hypothesis_settings(max_examples=4, derandomize=True, deadline=None, database=None,
+                     suppress_health_check=list(HealthCheck))
+def test_invalid_writes_are_refused(case, live_server, write_data):
+    """Data outside the document is refused with a documented 4xx (400 for the body), never
+    accepted and never a server error."""
+    meaningful(case, write_data, body=False)
+    case.call_and_validate(base_url=live_server.url, headers=write_data["headers"],
+                           checks=[*CHECKS, negative_data_rejection])
+
+
+@pytest.mark.django_db(transaction=True)
+@SAMPLE_WRITES.parametrize()
+@hypothesis_settings(max_examples=2, derandomize=True, deadline=None, database=None,
+                     suppress_health_check=list(HealthCheck))
+def test_writes_without_rights_are_refused(case, live_server, write_data, outsider):
+    """Nobody writes without rights: anonymous 401; signed in to another deal's team 403 (404
+    for a row internal to the deal, 400 where the body is refused before the rules are
+    asked), never a change."""
+    from rest_framework.authtoken.models import Token
+
+    meaningful(case, write_data)
+    anonymous = case.call(base_url=live_server.url)
+    assert anonymous.status_code == 401, anonymous.text
+    token = Token.objects.get_or_create(user=outsider)[0].key
+    refused = case.call(base_url=live_server.url, headers={"Authorization": f"Token {token}"})
+    expected = {403, 404} if case.method in ("DELETE", "PATCH") and not case.body else {400, 403, 404}
+    assert refused.status_code in expected, refused.text
