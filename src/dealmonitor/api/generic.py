@@ -5,7 +5,7 @@ become 403 and 400)."""
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import transaction
+from django.db import models, transaction
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import exceptions, parsers, serializers, viewsets
 
@@ -40,6 +40,20 @@ class VisibleDealField(serializers.SlugRelatedField):
     def get_queryset(self):
         request = self.context.get("request")
         return visible_deals(request.user if request else None)
+
+
+class TextField(serializers.CharField):
+    """Text as the document says: a string. (DRF's CharField also takes a number and writes
+    it as text, so `{"note": 12}` would be accepted against the document.)"""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+FIELD_MAPPING = {**serializers.ModelSerializer.serializer_field_mapping,
+                 models.CharField: TextField, models.TextField: TextField}
 
 
 def serializer_for(resource):
@@ -87,7 +101,7 @@ def serializer_for(resource):
     name = "".join(p.capitalize() for p in resource.name.split("-")) + "Serializer"
     return type(name, (serializers.ModelSerializer,),
                 {**attrs, "Meta": meta, "to_representation": to_representation,
-                 "to_internal_value": to_internal_value})
+                 "to_internal_value": to_internal_value, "serializer_field_mapping": FIELD_MAPPING})
 
 
 def _service_errors(fn):

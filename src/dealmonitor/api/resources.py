@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 from django.db.models import Q
-from rest_framework import serializers
+from rest_framework.serializers import ListField
 
 from dealmonitor.connections.models import CommunityEvent, Connection
 from dealmonitor.deals import models as deal_models
@@ -22,6 +22,8 @@ from dealmonitor.impact import services as impact_services
 from dealmonitor.learning import models as learning_models
 from dealmonitor.learning import services as learning_services
 from dealmonitor.learning.constants import Visibility
+
+from .generic import TextField
 
 
 @dataclass
@@ -266,8 +268,8 @@ RESOURCES = [
               "target_date", "aggregation", "milestone_statuses", "data_source", "frequency",
               "scope", "is_example"],
              filters=["kind", "scope", "element"], create=_indicator_create, update=_indicator_update,
-             declared={"milestone_statuses": serializers.ListField(
-                 child=serializers.CharField(min_length=1, max_length=100), required=False,
+             declared={"milestone_statuses": ListField(
+                 child=TextField(min_length=1, max_length=100), required=False,
                  help_text="A milestone's statuses in order, e.g. [\"gestart\", \"gerealiseerd\"]; "
                            "empty: the default statuses.")}),
     Resource("targets", impact_models.Target, "indicator__deal",
