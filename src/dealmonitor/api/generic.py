@@ -37,6 +37,11 @@ class VisibleDealField(serializers.SlugRelatedField):
     def get_attribute(self, instance):
         return _deal_of_row(instance, self.resource)
 
+    def to_internal_value(self, data):
+        if isinstance(data, str) and "\x00" in data:  # PostgreSQL cannot even look it up
+            self.fail("does_not_exist", slug_name=self.slug_field, value=data)
+        return super().to_internal_value(data)
+
     def get_queryset(self):
         request = self.context.get("request")
         return visible_deals(request.user if request else None)

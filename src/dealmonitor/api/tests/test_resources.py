@@ -130,3 +130,6 @@ def test_writes_found_by_schemathesis(api, deal, numeric, partner_org, staff_use
     # JSON bodies only
     form = api.patch(f"/api/v1/indicators/{numeric.pk}/", {"unit": "stuks"})
     assert form.status_code == 415
+    # a deal identifier with a NUL character is unknown (PostgreSQL refused the look-up: 500)
+    nul = api.post("/api/v1/milestones/", {"deal": "cd-\x00proef", "title": "Start"}, format="json")
+    assert nul.status_code == 400 and "deal" in nul.json()

@@ -51,6 +51,23 @@ schema.config.generation.update(modes=[schemathesis.GenerationMode.POSITIVE], da
 
 
 @pytest.fixture
+def app(db):
+    """The application called in the test's own thread (schemathesis' WSGI transport), inside
+    the test's transaction: no live server, and no emptying of every table after each of the
+    ~50 write operations (slow on PostgreSQL). As Django's test client does, a request does
+    not close the test's database connection."""
+    from django.core.signals import request_finished, request_started
+    from django.core.wsgi import get_wsgi_application
+    from django.db import close_old_connections
+
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield get_wsgi_application()
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
 def api_data(db):
     """A few deals with partners, so list and detail operations have something to return."""
     from dealmonitor.deals.tests.factories import DealFactory, ParticipationFactory
@@ -65,12 +82,11 @@ CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
           response_schema_conformance]
 
 
-@pytest.mark.django_db(transaction=True)
 @schema.include(method="GET").parametrize()
 @hypothesis_settings(max_examples=4, derandomize=True, deadline=None, database=None,
                      suppress_health_check=list(HealthCheck))
-def test_the_api_conforms_to_its_document(case, live_server, api_data):
-    case.call_and_validate(base_url=live_server.url, checks=CHECKS)
+def test_the_api_conforms_to_its_document(case, app, api_data):
+    case.call_and_validate(app=app, checks=CHECKS)
 
 
 # ------------------------------------------------------------------------------------------
@@ -142,23 +158,6 @@ def write_data(db, deal, elements, numeric, partner_org, staff_user):
     }
     token = Token.objects.create(user=staff_user).key
     return {"ids": ids, "rows": rows, "headers": {"Authorization": f"Token {token}"}}
-
-
-@pytest.fixture
-def app(db):
-    """The application called in the test's own thread (schemathesis' WSGI transport), inside
-    the test's transaction: no live server, and no emptying of every table after each of the
-    ~50 write operations (slow on PostgreSQL). As Django's test client does, a request does
-    not close the test's database connection."""
-    from django.core.signals import request_finished, request_started
-    from django.core.wsgi import get_wsgi_application
-    from django.db import close_old_connections
-
-    request_started.disconnect(close_old_connections)
-    request_finished.disconnect(close_old_connections)
-    yield get_wsgi_application()
-    request_started.connect(close_old_connections)
-    request_finished.connect(close_old_connections)
 
 
 def meaningful(case, data, body=True):
