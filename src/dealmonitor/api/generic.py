@@ -5,9 +5,9 @@ become 403 and 400)."""
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import transaction
+from django.db import models, transaction
 from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import exceptions, serializers, viewsets
+from rest_framework import exceptions, parsers, serializers, viewsets
 
 from dealmonitor.deals import rules as deal_rules
 from dealmonitor.deals.internal import internal_fields
@@ -27,14 +27,38 @@ def _deal_of_row(row, resource):
 
 
 class VisibleDealField(serializers.SlugRelatedField):
-    """A deal by its identifier; on writes only a deal the user may read is found."""
+    """A deal by its identifier; on writes only a deal the user may read is found. Read from
+    the row along `resource.deal_path` (an element's deal is its pathway's)."""
 
-    def __init__(self, **kwargs):
+    def __init__(self, resource, **kwargs):
+        self.resource = resource
         super().__init__(slug_field="slug", queryset=Deal.objects.all(), **kwargs)
+
+    def get_attribute(self, instance):
+        return _deal_of_row(instance, self.resource)
+
+    def to_internal_value(self, data):
+        if isinstance(data, str) and "\x00" in data:  # PostgreSQL cannot even look it up
+            self.fail("does_not_exist", slug_name=self.slug_field, value=data)
+        return super().to_internal_value(data)
 
     def get_queryset(self):
         request = self.context.get("request")
         return visible_deals(request.user if request else None)
+
+
+class TextField(serializers.CharField):
+    """Text as the document says: a string. (DRF's CharField also takes a number and writes
+    it as text, so `{"note": 12}` would be accepted against the document.)"""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+FIELD_MAPPING = {**serializers.ModelSerializer.serializer_field_mapping,
+                 models.CharField: TextField, models.TextField: TextField}
 
 
 def serializer_for(resource):
@@ -42,17 +66,22 @@ def serializer_for(resource):
     attrs = {}
     names = list(resource.fields)
     if "deal" in names:
-        if resource.deal_path == "deal":
-            attrs["deal"] = VisibleDealField(help_text="The deal's identifier, e.g. cd-health-hub.")
+        if resource.deal_path == "deal" or resource.deal_given:
+            attrs["deal"] = VisibleDealField(resource, help_text="The deal's identifier, e.g. cd-health-hub.")
         else:
             attrs["deal"] = serializers.SlugRelatedField(
                 slug_field="slug", read_only=True, source=_attr_path(resource.deal_path),
                 help_text="The deal's identifier.")
     if "has_evidence" in names:
         attrs["has_evidence"] = serializers.BooleanField(read_only=True)
+    attrs.update(resource.declared)
     extra = {name: {"read_only": True} for name in resource.read_only if name not in attrs}
     for name in hidden & set(names):
         extra.setdefault(name, {})["allow_null"] = True
+    # An internal field reads as null for who may not see it, so the document calls it
+    # nullable; where the column is not, a null sent back means "not given" (left as it is).
+    null_is_absent = {name for name in hidden & set(names)
+                      if not resource.model._meta.get_field(name).null}
     if not resource.writable:
         for name in names:
             if name not in attrs:
@@ -68,10 +97,16 @@ def serializer_for(resource):
                     data[name] = None
         return data
 
+    def to_internal_value(self, data):
+        if null_is_absent and isinstance(data, dict) and not hasattr(data, "getlist"):
+            data = {k: v for k, v in data.items() if not (v is None and k in null_is_absent)}
+        return serializers.ModelSerializer.to_internal_value(self, data)
+
     meta = type("Meta", (), {"model": resource.model, "fields": names, "extra_kwargs": extra})
     name = "".join(p.capitalize() for p in resource.name.split("-")) + "Serializer"
     return type(name, (serializers.ModelSerializer,),
-                {**attrs, "Meta": meta, "to_representation": to_representation})
+                {**attrs, "Meta": meta, "to_representation": to_representation,
+                 "to_internal_value": to_internal_value, "serializer_field_mapping": FIELD_MAPPING})
 
 
 def _service_errors(fn):
@@ -102,6 +137,9 @@ def viewset_for(resource):
         __doc__ = resource.doc or f"The {resource.name.replace('-', ' ')} of the deals you may read."
         http_method_names = methods
         filterset_fields = resource.filters
+        # JSON bodies only: a form cannot say null or an empty list, so the document would
+        # promise writes that forms cannot make
+        parser_classes = [parsers.JSONParser]
 
         def get_serializer_class(self):
             return serializer_class

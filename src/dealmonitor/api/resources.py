@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 from django.db.models import Q
+from rest_framework.serializers import ListField
 
 from dealmonitor.connections.models import CommunityEvent, Connection
 from dealmonitor.deals import models as deal_models
@@ -21,6 +22,8 @@ from dealmonitor.impact import services as impact_services
 from dealmonitor.learning import models as learning_models
 from dealmonitor.learning import services as learning_services
 from dealmonitor.learning.constants import Visibility
+
+from .generic import TextField
 
 
 @dataclass
@@ -35,6 +38,10 @@ class Resource:
     create: Callable | None = None  # (actor, data) -> instance
     update: Callable | None = None  # (actor, instance, data) -> instance
     delete: Callable | None = None  # (actor, instance) -> None
+    # a write names the deal although the row reaches it through another row (an element's
+    # pathway, found or made for the deal); with deal_path "deal" it always does
+    deal_given: bool = False
+    declared: dict = field(default_factory=dict)  # serializer fields instead of the generated ones
     doc: str = ""
 
     @property
@@ -236,7 +243,7 @@ RESOURCES = [
              ["id", "deal", "summary", "beneficiary_group", "beneficiary_involvement"]),
     Resource("elements", impact_models.Element, "pathway__deal",
              ["id", "deal", "level", "title", "description", "is_active_ingredient", "order",
-              "is_example"], filters=["level", "is_active_ingredient"],
+              "is_example"], filters=["level", "is_active_ingredient"], deal_given=True,
              create=_element_create, update=_element_update,
              delete=lambda actor, row: impact_services.delete_element(actor=actor, element=row)),
     Resource("links", impact_models.Link, "pathway__deal", ["id", "deal", "cause", "effect"],
@@ -260,7 +267,11 @@ RESOURCES = [
               "direction", "baseline_value", "baseline_date", "target_value", "target_status",
               "target_date", "aggregation", "milestone_statuses", "data_source", "frequency",
               "scope", "is_example"],
-             filters=["kind", "scope", "element"], create=_indicator_create, update=_indicator_update),
+             filters=["kind", "scope", "element"], create=_indicator_create, update=_indicator_update,
+             declared={"milestone_statuses": ListField(
+                 child=TextField(min_length=1, max_length=100), required=False,
+                 help_text="A milestone's statuses in order, e.g. [\"gestart\", \"gerealiseerd\"]; "
+                           "empty: the default statuses.")}),
     Resource("targets", impact_models.Target, "indicator__deal",
              ["id", "deal", "indicator", "period_start", "period_end", "label", "value", "status"],
              filters=["indicator"], create=_target_create, update=_target_update,

@@ -16,6 +16,9 @@ WRITE_ERRORS = {
     "403": "Signed in, but not allowed (the same rules as the pages).",
 }
 WRITES = {"post", "put", "patch", "delete"}
+BODY_ERRORS = {
+    "415": "The body is not JSON: send `Content-Type: application/json`.",
+}
 
 
 INT32_MAX = 2147483647
@@ -47,6 +50,8 @@ def add_error_responses(result, generator, request, public):
         for method, operation in path.items():
             responses = operation.setdefault("responses", {})
             errors = {**ERRORS, **WRITE_ERRORS} if method in WRITES else ERRORS
+            if "requestBody" in operation:
+                errors = {**errors, **BODY_ERRORS}
             for code, text in errors.items():
                 responses.setdefault(code, {
                     "description": text,

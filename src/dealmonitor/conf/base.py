@@ -183,9 +183,11 @@ CONTENT_SECURITY_POLICY = {
 
 # REST API (/api/v1/): session and token authentication, the same rules as the UI.
 REST_FRAMEWORK = {
+    # Token first: its challenge makes a write without credentials 401 (as the document
+    # says) rather than the session's 403; either signs a request in.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
         "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
@@ -201,6 +203,8 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SCHEMA_PATH_PREFIX": "/api/v1",
+    # a required text field says minLength 1, so clients (and schemathesis) know "" is refused
+    "ENFORCE_NON_BLANK_FIELDS": True,
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "dealmonitor.api.schema.add_error_responses",

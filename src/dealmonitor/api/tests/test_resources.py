@@ -105,3 +105,31 @@ def test_filtering_and_pagination(api, deal, other_deal, numeric, percentage, se
     assert api.get("/api/v1/indicators/?deal=cd-ander").json()["count"] == 0
     page = api.get("/api/v1/deals/?page_size=2").json()
     assert page["count"] >= 5 and page["next"]
+
+
+def test_writes_found_by_schemathesis(api, deal, numeric, partner_org, staff_user):
+    """Requests the document allows that once ended in a server error."""
+    api.force_authenticate(staff_user)
+    # an element names its deal (its pathway is the deal's)
+    element = api.post("/api/v1/elements/", {"deal": "cd-proef", "level": "output", "title": "Nieuw"},
+                       format="json")
+    assert element.status_code == 201, element.content
+    assert element.json()["deal"] == "cd-proef"
+    # an internal field reads null for who may not see it; null sent back leaves it as it is
+    Participation.objects.filter(deal=deal, organisation=partner_org).update(stance="weerstand")
+    row = Participation.objects.get(deal=deal, organisation=partner_org)
+    changed = api.patch(f"/api/v1/participations/{row.pk}/", {"stance": None, "note": "Bijgewerkt"},
+                        format="json")
+    assert changed.status_code == 200, changed.content
+    assert changed.json()["stance"] == "weerstand" and changed.json()["note"] == "Bijgewerkt"
+    # milestone statuses are a list of texts, not any JSON
+    for statuses in (None, "gestart", [""]):
+        refused = api.patch(f"/api/v1/indicators/{numeric.pk}/", {"milestone_statuses": statuses},
+                            format="json")
+        assert refused.status_code == 400 and "milestone_statuses" in refused.json(), statuses
+    # JSON bodies only
+    form = api.patch(f"/api/v1/indicators/{numeric.pk}/", {"unit": "stuks"})
+    assert form.status_code == 415
+    # a deal identifier with a NUL character is unknown (PostgreSQL refused the look-up: 500)
+    nul = api.post("/api/v1/milestones/", {"deal": "cd-\x00proef", "title": "Start"}, format="json")
+    assert nul.status_code == 400 and "deal" in nul.json()
