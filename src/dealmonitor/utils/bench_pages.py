@@ -301,6 +301,10 @@ def run(*, repeat, only=None, log=lambda m: None):
     floor_turn = itertools.cycle(sample)
     year_ago = timezone.localdate() - dt.timedelta(days=365)
     records = parse_portfolio(json.loads(Path(settings.DEMO_DATA_FILE).read_text("utf-8")))
+    # As the app servers run (wsgi.py): the garbage collector tuned once everything is loaded.
+    from dealmonitor.utils.runtime import tune_garbage_collector
+
+    tune_garbage_collector()
 
     cases = {
         "portfolio": lambda: (_get(client, reverse("deals:portfolio")), floor_portfolio),
