@@ -144,6 +144,10 @@ def restore(path):
             call_command("flush", interactive=False, verbosity=0)
             objects = list(serializers.deserialize("json", data, handle_forward_references=True))
             for obj in objects:
+                # The backup holds the history rows themselves: setting a row's many-to-many
+                # links must not write new ones (django-simple-history records link changes
+                # unless told to skip; plain saves are raw here and skipped anyway).
+                obj.object.skip_history_when_saving = True
                 obj.save()
             for obj in objects:
                 if obj.deferred_fields:
