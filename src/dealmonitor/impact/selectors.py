@@ -130,6 +130,25 @@ def performance_table(deal, *, level=None, period=None, scope=IndicatorScope.PER
     return PerformanceTable(periods=periods, rows=rows, levels=levels, all_periods=all_periods)
 
 
+def indicator_progress(deal_ids):
+    """{deal id: its performance indicators, each {"indicator", "total", "measurements",
+    "evidence"}}: progress against the end target by the rules of the performance table, and
+    how many measurements carry evidence. Two queries, whatever the number of deals."""
+    indicators = Indicator.objects.filter(deal_id__in=deal_ids, scope=IndicatorScope.PERFORMANCE)
+    observations = _observations(indicators.values("id"))
+    by_deal = defaultdict(list)
+    for ind in indicators.values(*INDICATOR_COLUMNS):
+        obs = observations.get(ind["id"], [])
+        by_deal[ind["deal_id"]].append({
+            "indicator": ind, "level": ind["element__level"] or "",
+            "total": progress.total(_spec(ind), obs, ind["target_value"], ind["target_status"]),
+            "measurements": len(obs), "evidence": sum(1 for o in obs if o.has_evidence),
+        })
+    for rows in by_deal.values():
+        rows.sort(key=lambda r: (LEVEL_ORDER.get(r["level"], 99), r["indicator"]["name"]))
+    return by_deal
+
+
 def indicator_series(indicator):
     """Measurements and targets of one indicator for its chart and data table."""
     obs = [

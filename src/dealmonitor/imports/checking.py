@@ -466,6 +466,12 @@ class Checker:
                     if index is not None and index < len(cells) and cells[index] is not None}
             self._organisations = {o.slug: o for o in Organisation.objects.filter(slug__in=orgs)}
 
+    def _pathway_deal(self, part, number, values):
+        """The row's deal, if the user may change its pathway (elements, links, assumptions,
+        evidence)."""
+        return self._deal_for(part, number, values, impact_rules.can_edit_pathway,
+                              _("You may not change the pathway of %(name)s."))
+
     def _deal_for(self, part, number, values, predicate, message):
         slug = values.get("deal_id")
         if not slug:
@@ -883,8 +889,7 @@ class Checker:
         seen = {}
         defaults = {"description": "", "is_active_ingredient": False, "is_example": False}
         for number, values, before in self.rows(part):
-            deal = self._deal_for(part, number, values, impact_rules.can_edit_pathway,
-                                  _("You may not change the pathway of %(name)s."))
+            deal = self._pathway_deal(part, number, values)
             if not deal or not values["niveau"] or not values["element"]:
                 continue
             key = (deal.slug, values["niveau"], values["element"])
@@ -910,8 +915,7 @@ class Checker:
     def _check_links(self, part):
         seen = {}
         for number, values, before in self.rows(part):
-            deal = self._deal_for(part, number, values, impact_rules.can_edit_pathway,
-                                  _("You may not change the pathway of %(name)s."))
+            deal = self._pathway_deal(part, number, values)
             if not deal or len(self.problems) > before:
                 continue
             cause = self._element_ref(part, number, deal, "van_niveau", "van_element", values)
@@ -931,8 +935,7 @@ class Checker:
     def _check_assumptions(self, part):
         seen = {}
         for number, values, before in self.rows(part):
-            deal = self._deal_for(part, number, values, impact_rules.can_edit_pathway,
-                                  _("You may not change the pathway of %(name)s."))
+            deal = self._pathway_deal(part, number, values)
             if not deal or len(self.problems) > before:
                 continue
             link = self._link_ref(part, number, deal, values)
@@ -962,8 +965,7 @@ class Checker:
 
     def _check_evidence(self, part):
         for number, values, before in self.rows(part):
-            deal = self._deal_for(part, number, values, impact_rules.can_edit_pathway,
-                                  _("You may not change the pathway of %(name)s."))
+            deal = self._pathway_deal(part, number, values)
             if not deal or len(self.problems) > before:
                 continue
             link = self._link_ref(part, number, deal, values)

@@ -4,20 +4,17 @@ document to send: title page, contents, numbered sections, sources."""
 
 import datetime as dt
 from pathlib import Path
-from collections import Counter, OrderedDict, defaultdict
+from collections import Counter, OrderedDict
 
-from django.db.models import Max, Q
+from django.db.models import Max
 from django.http import HttpResponse
 from django.template.loader import render_to_string
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from dealmonitor.deals import selectors as deal_selectors
 from dealmonitor.impact import charts
 from dealmonitor.impact import selectors as impact_selectors
-from dealmonitor.impact import progress
 from dealmonitor.impact.constants import (
-    LEVEL_ORDER,
     AssumptionStatus,
     IndicatorKind,
     IndicatorScope,
@@ -154,25 +151,6 @@ def deal_report(user, deal, *, year):
     }
 
 
-def indicator_progress(deal_ids):
-    """{deal id: its performance indicators, each {"indicator", "total", "measurements",
-    "evidence"}}: progress against the end target by the rules of the performance table, and
-    how many measurements carry evidence. Two queries, whatever the number of deals."""
-    indicators = Indicator.objects.filter(deal_id__in=deal_ids, scope=IndicatorScope.PERFORMANCE)
-    observations = impact_selectors._observations(indicators.values("id"))
-    by_deal = defaultdict(list)
-    for ind in indicators.values(*impact_selectors.INDICATOR_COLUMNS):
-        obs = observations.get(ind["id"], [])
-        by_deal[ind["deal_id"]].append({
-            "indicator": ind, "level": ind["element__level"] or "",
-            "total": progress.total(impact_selectors._spec(ind), obs, ind["target_value"], ind["target_status"]),
-            "measurements": len(obs), "evidence": sum(1 for o in obs if o.has_evidence),
-        })
-    for rows in by_deal.values():
-        rows.sort(key=lambda r: (LEVEL_ORDER.get(r["level"], 99), r["indicator"]["name"]))
-    return by_deal
-
-
 def portfolio_report(user, *, year):
     """The programme's portfolio: composition, results per deal, bottlenecks by ministry,
     uptake, evidence gaps."""
@@ -182,7 +160,7 @@ def portfolio_report(user, *, year):
     totals = deal_selectors.portfolio_totals(readable_deals(user))
     overview = learning_selectors.programme_overview(user)
     visible_ids = [d.pk for d in deals]
-    progress_by_deal = indicator_progress(visible_ids)
+    progress_by_deal = impact_selectors.indicator_progress(visible_ids)
     results = []
     for d in deals:
         rows = progress_by_deal.get(d.pk)

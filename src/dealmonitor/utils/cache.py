@@ -50,10 +50,6 @@ def _versions(keys):
     return [found.get(k) for k in keys]
 
 
-def data_version():
-    return _versions([VERSION_KEY])[0]
-
-
 def label(model):
     """The version name of a model or a table: 'deals.participation', 'deals.deal_themes'."""
     if isinstance(model, str):
@@ -101,8 +97,7 @@ def cached_parts(parts):
 class _Changed:
     """The tables one transaction changed; marked again when it commits."""
 
-    def __init__(self, savepoints):
-        self.savepoints = savepoints
+    def __init__(self):
         self.tables = set()
 
     def mark(self, table):
@@ -140,7 +135,7 @@ def data_changed(sender=None, **kwargs):
         if isinstance(item[1], _Changed) and item[0] == here:
             item[1].mark(table)
             return
-    changed = _Changed(here)
+    changed = _Changed()
     changed.mark(table)
     transaction.on_commit(changed)
 
