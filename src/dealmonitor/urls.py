@@ -15,12 +15,16 @@ urlpatterns += i18n_patterns(
     path("admin/", admin.site.urls),
     path("account/", include("dealmonitor.accounts.urls")),
     path("organisaties/", include("dealmonitor.organisations.urls")),
-    path("impact/", include("dealmonitor.impact.urls")),
-    path("leren/", include("dealmonitor.learning.urls")),
-    path("verbanden/", include("dealmonitor.connections.urls")),
     path("importeren/", include("dealmonitor.imports.urls")),
-    path("rapporten/", include("dealmonitor.reports.urls")),
+    # One address tree per deal: every page of a deal is under /deals/<slug>/, whichever app
+    # serves it (each app's urls.py has its programme pages and its deal pages); the
+    # addresses they had before answer with a permanent redirect (deals/moved.py).
     path("", include("dealmonitor.deals.urls")),
+    path("", include("dealmonitor.impact.urls")),
+    path("", include("dealmonitor.learning.urls")),
+    path("", include("dealmonitor.connections.urls")),
+    path("", include("dealmonitor.reports.urls")),
+    path("", include("dealmonitor.deals.moved")),
     prefix_default_language=False,
 )
 

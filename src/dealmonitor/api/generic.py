@@ -11,8 +11,7 @@ from rest_framework import exceptions, parsers, serializers, viewsets
 
 from dealmonitor.deals import rules as deal_rules
 from dealmonitor.deals.internal import internal_fields
-from dealmonitor.deals.models import Deal
-from dealmonitor.deals.selectors import visible_deals
+from dealmonitor.deals.access import rows_of_visible_deals, visible_deals
 
 
 def _attr_path(path):
@@ -32,7 +31,7 @@ class VisibleDealField(serializers.SlugRelatedField):
 
     def __init__(self, resource, **kwargs):
         self.resource = resource
-        super().__init__(slug_field="slug", queryset=Deal.objects.all(), **kwargs)
+        super().__init__(slug_field="slug", queryset=visible_deals(None), **kwargs)
 
     def get_attribute(self, instance):
         return _deal_of_row(instance, self.resource)
@@ -140,6 +139,7 @@ def viewset_for(resource):
         # JSON bodies only: a form cannot say null or an empty list, so the document would
         # promise writes that forms cannot make
         parser_classes = [parsers.JSONParser]
+        deal_path = resource.deal_path  # for the gateway's DealRowPermission
 
         def get_serializer_class(self):
             return serializer_class
@@ -148,7 +148,7 @@ def viewset_for(resource):
             user = self.request.user
             qs = resource.model._default_manager.all()
             if resource.deal_path:
-                qs = qs.filter(**{f"{resource.deal_path}__in": visible_deals(user)})
+                qs = rows_of_visible_deals(user, qs, resource.deal_path)
                 slug = self.request.query_params.get("deal")
                 if slug:
                     qs = qs.filter(**{f"{resource.deal_path}__slug": slug})

@@ -7,7 +7,7 @@ from rest_framework.response import Response
 from dealmonitor.connections import selectors as connection_selectors
 from dealmonitor.connections.serializers import RelatedDealSerializer
 
-from dealmonitor.deals.selectors import visible_deals
+from dealmonitor.deals.access import visible_deals
 from dealmonitor.organisations.selectors import visible_organisations
 
 from . import serializers
@@ -24,6 +24,7 @@ class DealViewSet(viewsets.ReadOnlyModelViewSet):
 
     lookup_field = "slug"
     lookup_value_regex = SLUG_PATTERN
+    deal_path = ""  # the rows are deals
     filterset_fields = ["kind", "status", "phase"]
 
     def get_queryset(self):

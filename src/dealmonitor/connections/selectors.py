@@ -34,8 +34,9 @@ class RelatedItem:
         return bool(self.decision and self.decision.status == DecisionStatus.DISMISSED)
 
 
-def get_deal(user, slug):
-    return visible_deals(user).get(slug=slug)
+def deal_choices(user):
+    """The deals `user` may read, by name, for a choice of deal."""
+    return visible_deals(user).order_by("name").only("slug", "name")
 
 
 def decisions_for(deal):

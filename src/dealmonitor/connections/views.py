@@ -1,12 +1,12 @@
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from dealmonitor.deals.models import Deal
-from dealmonitor.deals.selectors import visible_deals
+from dealmonitor.deals import access
+from dealmonitor.deals.access import deal_view
 
 from . import cop, network as partner_network, selectors, services
 from . import rules as connection_rules
@@ -14,22 +14,19 @@ from .forms import ConfirmForm, DismissForm, EventConnectionForm, EventForm, Les
 from .models import CommunityEvent
 
 
-def _deal(request, slug):
-    try:
-        return selectors.get_deal(request.user, slug)
-    except Deal.DoesNotExist:
-        raise Http404(_("No deal with this identifier.")) from None
-
-
 def overview(request):
     return render(request, "connections/overview.html", {
         "confirmed": selectors.confirmed_connections(request.user),
-        "deals": visible_deals(request.user).order_by("name").only("slug", "name"),
+        "deals": selectors.deal_choices(request.user),
     })
 
 
-def deal_related(request, slug, forms_for=None, status=200):
-    deal = _deal(request, slug)
+@deal_view()
+def deal_related(request, deal):
+    return _related_page(request, deal)
+
+
+def _related_page(request, deal, forms_for=None, status=200):
     related = selectors.related_for_deal(request.user, deal)
     can_decide = selectors.can_decide(request.user, deal)
     forms_for = forms_for or {}
@@ -45,11 +42,10 @@ def deal_related(request, slug, forms_for=None, status=200):
 
 
 @require_POST
-def decide(request, slug, other):
-    deal = _deal(request, slug)
-    other_deal = _deal(request, other)
-    if not selectors.can_decide(request.user, deal, other_deal):
-        raise PermissionDenied
+@deal_view()
+def decide(request, deal, other):
+    other_deal = access.find_deal(request.user, other)
+    access.require(request.user, connection_rules.can_decide_connection, (deal, other_deal))
     action = request.POST.get("action")
     try:
         if action == "withdraw":
@@ -81,11 +77,11 @@ def decide(request, slug, other):
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
         return redirect("connections:deal", slug=deal.slug)
-    return deal_related(request, slug, forms_for=forms, status=400)
+    return _related_page(request, deal, forms_for=forms, status=400)
 
 
 def network(request):
-    data = partner_network.build(visible_deals(request.user))
+    data = partner_network.build(access.visible_deals(request.user))
     deals = sorted(data.deals.items(), key=lambda kv: (kv[1]["community"], kv[1]["name"]))
     return render(request, "connections/network.html", {
         "network": data,
@@ -102,9 +98,7 @@ def network(request):
 
 
 def events(request):
-    can_manage = request.user.is_authenticated and connection_rules.can_manage_events(
-        request.user
-    )
+    can_manage = access.allowed(request.user, connection_rules.can_manage_events)
     form = None
     if can_manage:
         form = EventForm(request.POST or None)
@@ -113,7 +107,7 @@ def events(request):
             messages.success(request, _("The event has been created."))
             return redirect("connections:event", pk=event.pk)
     elif request.method == "POST":
-        raise PermissionDenied
+        access.require(request.user, connection_rules.can_manage_events)
     return render(request, "connections/events.html", {
         "events": selectors.events(request.user), "form": form, "can_manage": can_manage,
     }, status=400 if form is not None and form.is_bound else 200)
@@ -125,15 +119,12 @@ def event_detail(request, pk):
     except CommunityEvent.DoesNotExist:
         raise Http404 from None
     event, deals = detail["event"], detail["deals"]
-    can_manage = request.user.is_authenticated and connection_rules.can_manage_events(
-        request.user
-    )
+    can_manage = access.allowed(request.user, connection_rules.can_manage_events)
     lesson_form = LessonForm(event=event) if can_manage else None
     connection_form = EventConnectionForm(event=event) if can_manage else None
     status = 200
     if request.method == "POST":
-        if not can_manage:
-            raise PermissionDenied
+        access.require(request.user, connection_rules.can_manage_events)
         action = request.POST.get("action")
         if action == "seating":
             services.save_seating(actor=request.user, event=event,

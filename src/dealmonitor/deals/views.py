@@ -1,7 +1,5 @@
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
+from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -10,12 +8,12 @@ from django.views.decorators.http import require_POST
 
 from dealmonitor.ui.pagination import paginate
 
-from . import history, selectors, services
+from . import access, history, selectors, services
 from . import rules as deal_rules
+from .access import deal_view
 from .constants import SourcedField
 from .filters import PortfolioFilter
 from .forms import PhaseChangeForm
-from .models import Deal
 
 
 PAGE_SIZE = 50
@@ -39,17 +37,14 @@ def portfolio(request):
     return render(request, template, context)
 
 
-def _get_deal(request, slug):
-    try:
-        return selectors.deal_detail(request.user, slug)
-    except Deal.DoesNotExist:
-        raise Http404(_("No deal with this identifier.")) from None
+@deal_view(detail=True)
+def deal_detail(request, deal):
+    return _deal_page(request, deal)
 
 
-def deal_detail(request, slug, phase_form=None):
-    deal = _get_deal(request, slug)
+def _deal_page(request, deal, phase_form=None):
     facts = selectors.facts_by_field(deal)
-    can_change = request.user.is_authenticated and deal_rules.can_edit_deal_data(request.user, deal)
+    can_change = access.allowed(request.user, deal_rules.can_edit_deal_data, deal)
     context = {
         "deal": deal,
         "facts": facts,
@@ -65,12 +60,8 @@ def deal_detail(request, slug, phase_form=None):
 
 
 @require_POST
-def change_phase(request, slug):
-    deal = _get_deal(request, slug)
-    if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
-    if not deal_rules.can_edit_deal_data(request.user, deal):
-        raise PermissionDenied
+@deal_view(deal_rules.can_edit_deal_data, detail=True)
+def change_phase(request, deal):
     form = PhaseChangeForm(request.POST)
     if form.is_valid():
         try:
@@ -88,15 +79,7 @@ def change_phase(request, slug):
         else:
             messages.success(request, _("The phase has been changed."))
             return redirect(deal.get_absolute_url() + "#fase")
-    return deal_detail(request, slug, phase_form=form)
-
-
-def _deal_only(request, slug):
-    """The deal, without the prefetches of its page."""
-    try:
-        return selectors.visible_deals(request.user).get(slug=slug)
-    except Deal.DoesNotExist:
-        raise Http404(_("No deal with this identifier.")) from None
+    return _deal_page(request, deal, phase_form=form)
 
 
 def _page_number(request):
@@ -106,14 +89,10 @@ def _page_number(request):
         return 1
 
 
-def change_log(request, slug):
+@deal_view(deal_rules.can_view_internal)
+def change_log(request, deal):
     """Every change to the deal's data: who, when, from what to what, and why. The values
     include internal data, so the page is for those who may see the deal's internals."""
-    deal = _deal_only(request, slug)
-    if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
-    if not deal_rules.can_view_internal(request.user, deal):
-        raise PermissionDenied
     part = request.GET.get("onderdeel", "")
     if part not in history.PARTS:
         part = ""
@@ -132,12 +111,8 @@ def change_log(request, slug):
 
 
 @require_POST
-def restore_change(request, slug, label, history_id):
-    deal = _deal_only(request, slug)
-    if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
-    if not deal_rules.can_edit_deal_data(request.user, deal):
-        raise PermissionDenied
+@deal_view(deal_rules.can_edit_deal_data)
+def restore_change(request, deal, label, history_id):
     try:
         services.restore_change(actor=request.user, deal=deal, label=label,
                                 history_id=history_id, note=request.POST.get("note", ""))

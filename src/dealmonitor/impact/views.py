@@ -2,14 +2,13 @@ import datetime as dt
 import mimetypes
 
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from dealmonitor.deals.models import Deal
-from dealmonitor.deals.selectors import visible_deals
+from dealmonitor.deals import access
+from dealmonitor.deals.access import deal_view
 from dealmonitor.organisations.models import Organisation
 
 from . import charts, exports, selectors, services
@@ -20,15 +19,8 @@ from .models import Indicator, Measurement
 from .periods import calendar_periods
 
 
-def _deal(request, slug):
-    try:
-        return visible_deals(request.user).get(slug=slug)
-    except Deal.DoesNotExist:
-        raise Http404(_("No deal with this identifier.")) from None
-
-
 def _indicator(deal, pk):
-    return get_object_or_404(Indicator.objects.select_related("deal", "element"), deal=deal, pk=pk)
+    return access.find_row(None, Indicator.objects.select_related("deal", "element"), pk, deal=deal)
 
 
 def _form_errors(form, exc):
@@ -41,27 +33,19 @@ def _form_errors(form, exc):
             form.add_error(None, error)
 
 
-def _require(predicate, user, deal):
-    if not user.is_authenticated:
-        return False
-    if not predicate(user, deal):
-        raise PermissionDenied
-    return True
-
-
-def dashboard(request, slug):
-    deal = _deal(request, slug)
+@deal_view()
+def dashboard(request, deal):
     board = selectors.dashboard(deal)
     return render(request, "impact/dashboard.html", {
         "deal": deal,
         "board": board,
         "status_rows": [(s.value, s.label, board.status_counts[s.value]) for s in Status],
-        "can_edit": request.user.is_authenticated and impact_rules.can_edit_indicators(request.user, deal),
+        "can_edit": access.allowed(request.user, impact_rules.can_edit_indicators, deal),
     })
 
 
-def indicator_list(request, slug):
-    deal = _deal(request, slug)
+@deal_view()
+def indicator_list(request, deal):
     indicators = (
         Indicator.objects.filter(deal=deal).select_related("element").order_by("scope", "name")
     )
@@ -69,13 +53,11 @@ def indicator_list(request, slug):
         "deal": deal,
         "performance": [i for i in indicators if i.scope == IndicatorScope.PERFORMANCE],
         "population": [i for i in indicators if i.scope == IndicatorScope.POPULATION],
-        "can_edit": request.user.is_authenticated and impact_rules.can_edit_indicators(request.user, deal),
+        "can_edit": access.allowed(request.user, impact_rules.can_edit_indicators, deal),
     })
 
 
 def _indicator_form(request, deal, indicator=None):
-    if not _require(impact_rules.can_edit_indicators, request.user, deal):
-        return redirect(f"{_login_url()}?next={request.path}")
     form = IndicatorForm(request.POST or None, instance=indicator, deal=deal)
     if request.method == "POST" and form.is_valid():
         try:
@@ -93,24 +75,18 @@ def _indicator_form(request, deal, indicator=None):
                   {"deal": deal, "form": form, "indicator": indicator}, status=status)
 
 
-def _login_url():
-    from django.conf import settings
-    from django.urls import reverse
-
-    return reverse(settings.LOGIN_URL)
+@deal_view(impact_rules.can_edit_indicators)
+def indicator_create(request, deal):
+    return _indicator_form(request, deal)
 
 
-def indicator_create(request, slug):
-    return _indicator_form(request, _deal(request, slug))
-
-
-def indicator_edit(request, slug, pk):
-    deal = _deal(request, slug)
+@deal_view(impact_rules.can_edit_indicators)
+def indicator_edit(request, deal, pk):
     return _indicator_form(request, deal, _indicator(deal, pk))
 
 
-def indicator_detail(request, slug, pk):
-    deal = _deal(request, slug)
+@deal_view()
+def indicator_detail(request, deal, pk):
     indicator = _indicator(deal, pk)
     measurements = list(
         indicator.measurements.select_related("reporting_organisation", "reported_by").order_by("date", "id")
@@ -135,9 +111,9 @@ def indicator_detail(request, slug, pk):
         "row": row,
         "periods": table.periods,
         "period_cells": list(zip(table.periods, row.cells)) if row else [],
-        "can_edit": user.is_authenticated and impact_rules.can_edit_indicators(user, deal),
-        "can_record": user.is_authenticated and impact_rules.can_record_measurement(user, deal),
-        "can_see_evidence": user.is_authenticated and impact_rules.can_read_evidence(user, deal),
+        "can_edit": access.allowed(user, impact_rules.can_edit_indicators, deal),
+        "can_record": access.allowed(user, impact_rules.can_record_measurement, deal),
+        "can_see_evidence": access.allowed(user, impact_rules.can_read_evidence, deal),
     })
 
 
@@ -151,11 +127,17 @@ def _iso(text):
         return None
 
 
-def indicator_targets(request, slug, pk):
-    deal = _deal(request, slug)
+def _count(request):
+    """The number of period rows the targets form says it holds (0 for anything else)."""
+    try:
+        return max(0, min(int(request.POST.get("count", 0)), 1000))
+    except (TypeError, ValueError):
+        return 0
+
+
+@deal_view(impact_rules.can_edit_indicators)
+def indicator_targets(request, deal, pk):
     indicator = _indicator(deal, pk)
-    if not _require(impact_rules.can_edit_indicators, request.user, deal):
-        return redirect(f"{_login_url()}?next={request.path}")
     existing = {(t.period_start, t.period_end): t for t in indicator.targets.all()}
     initial_first = indicator.baseline_date or deal.signing_date or dt.date.today()
     initial_last = indicator.target_date or services.deal_window(deal)[1] or initial_first
@@ -175,7 +157,7 @@ def indicator_targets(request, slug, pk):
         from .periods import Period
 
         rows = []
-        count = int(request.POST.get("count", 0))
+        count = _count(request)
         for i in range(count + EXTRA_PERIODS):
             raw = request.POST.get(f"value_{i}", "").strip()
             start_raw = request.POST.get(f"start_{i}", "").strip()
@@ -225,7 +207,7 @@ def indicator_targets(request, slug, pk):
         values.update({
             (_iso(request.POST.get(f"start_{i}", "")), _iso(request.POST.get(f"end_{i}", ""))):
             request.POST.get(f"value_{i}", "")
-            for i in range(int(request.POST.get("count", 0)))
+            for i in range(_count(request))
         })
     period_rows = [(i, p, values.get((p.start, p.end))) for i, p in enumerate(periods)]
     extra_rows = [(len(periods) + k, {
@@ -237,11 +219,9 @@ def indicator_targets(request, slug, pk):
     }, status=400 if errors else 200)
 
 
-def measurement_create(request, slug, pk):
-    deal = _deal(request, slug)
+@deal_view(impact_rules.can_record_measurement)
+def measurement_create(request, deal, pk):
     indicator = _indicator(deal, pk)
-    if not _require(impact_rules.can_record_measurement, request.user, deal):
-        return redirect(f"{_login_url()}?next={request.path}")
     own = impact_rules.partner_organisations(request.user, deal)
     if impact_rules.can_edit_indicators(request.user, deal):
         organisations = Organisation.objects.filter(participations__deal=deal).order_by("name")
@@ -270,8 +250,8 @@ def measurement_create(request, slug, pk):
                   {"deal": deal, "indicator": indicator, "form": form}, status=status)
 
 
-def performance_table(request, slug):
-    deal = _deal(request, slug)
+@deal_view()
+def performance_table(request, deal):
     level = request.GET.get("niveau") or None
     period = request.GET.get("periode") or None
     if level and level not in Level.values:
@@ -285,8 +265,8 @@ def performance_table(request, slug):
     })
 
 
-def performance_export(request, slug, fmt):
-    deal = _deal(request, slug)
+@deal_view()
+def performance_export(request, deal, fmt):
     level = request.GET.get("niveau") or None
     period = request.GET.get("periode") or None
     table = selectors.performance_table(deal, level=level if level in Level.values else None,
@@ -308,19 +288,11 @@ def evidence_download(request, pk):
     """Evidence files live outside the web root and are internal (deals/internal.py): only
     users who may see the deal's internals download them. A measurement of a deal the user
     may not read does not exist for them (404)."""
-    measurement = get_object_or_404(
-        Measurement.objects.select_related("indicator__deal").filter(
-            indicator__deal__in=visible_deals(request.user)
-        ),
-        pk=pk,
-    )
-    deal = measurement.indicator.deal
+    measurement = access.find_row(request.user, Measurement.objects.select_related("indicator__deal"),
+                                  pk, deal_path="indicator__deal")
     if not measurement.evidence_file:
         raise Http404
-    if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
-    if not impact_rules.can_read_evidence(request.user, deal):
-        raise PermissionDenied
+    access.require(request.user, impact_rules.can_read_evidence, measurement.indicator.deal)
     name = measurement.evidence_file.name.rsplit("/", 1)[-1]
     content_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
     response = FileResponse(measurement.evidence_file.open("rb"), as_attachment=True,

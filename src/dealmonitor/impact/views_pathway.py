@@ -5,7 +5,7 @@ The page works without script: every change is an ordinary form post that the se
 """
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -23,7 +23,10 @@ from .forms_pathway import (
     PathwayForm,
 )
 from .models import Assumption, AssumptionEvidence, Effect, Element, Link, Pathway, ReferenceSet
-from .views import _deal, _form_errors, _login_url
+from dealmonitor.deals import access
+from dealmonitor.deals.access import deal_view
+
+from .views import _form_errors
 
 
 def _pathway_context(deal):
@@ -70,15 +73,12 @@ def _forms(pathway, data=None, bound=None):
     return forms
 
 
-def pathway(request, slug):
-    deal = _deal(request, slug)
-    can_edit = request.user.is_authenticated and impact_rules.can_edit_pathway(request.user, deal)
+@deal_view()
+def pathway(request, deal):
+    can_edit = access.allowed(request.user, impact_rules.can_edit_pathway, deal)
     bound = {}
     if request.method == "POST":
-        if not request.user.is_authenticated:
-            return redirect(f"{_login_url()}?next={request.path}")
-        if not can_edit:
-            raise PermissionDenied
+        access.require(request.user, impact_rules.can_edit_pathway, deal)
         result = _handle_post(request, deal)
         if result is not None and not isinstance(result, dict):
             return result
@@ -125,12 +125,12 @@ def _handle_post(request, deal):
             messages.success(request, _("“%(title)s” has been added.") % {"title": element.title})
             return _back(deal, f"element-{element.pk}")
         if action == "element-delete":
-            element = get_object_or_404(Element, pathway=pathway, pk=request.POST.get("element"))
+            element = access.find_row(None, Element.objects.filter(pathway=pathway), request.POST.get("element"), deal=deal, deal_path="pathway__deal")
             services.delete_element(actor=actor, element=element)
             messages.success(request, _("“%(title)s” has been removed.") % {"title": element.title})
             return _back(deal, "tekst")
         if action == "element-toggle-ingredient":
-            element = get_object_or_404(Element, pathway=pathway, pk=request.POST.get("element"))
+            element = access.find_row(None, Element.objects.filter(pathway=pathway), request.POST.get("element"), deal=deal, deal_path="pathway__deal")
             services.update_element(
                 actor=actor, element=element, is_active_ingredient=not element.is_active_ingredient
             )
@@ -148,12 +148,12 @@ def _handle_post(request, deal):
             messages.success(request, _("The link has been added."))
             return _back(deal, f"element-{form.cleaned_data['cause'].pk}")
         if action == "link-delete":
-            link = get_object_or_404(Link, pathway=pathway, pk=request.POST.get("link"))
+            link = access.find_row(None, Link.objects.filter(pathway=pathway), request.POST.get("link"), deal=deal, deal_path="pathway__deal")
             services.delete_link(actor=actor, link=link)
             messages.success(request, _("The link has been removed."))
             return _back(deal, f"element-{link.cause_id}")
         if action == "assumption":
-            link = get_object_or_404(Link, pathway=pathway, pk=request.POST.get("link"))
+            link = access.find_row(None, Link.objects.filter(pathway=pathway), request.POST.get("link"), deal=deal, deal_path="pathway__deal")
             form = AssumptionForm(request.POST, prefix="assumption")
             if not form.is_valid():
                 return {"assumption_form": form, "failed": "assumption", "failed_pk": link.pk}
@@ -161,8 +161,9 @@ def _handle_post(request, deal):
             messages.success(request, _("The assumption has been added."))
             return _back(deal, f"element-{link.cause_id}")
         if action == "evidence":
-            assumption = get_object_or_404(
-                Assumption, link__pathway=pathway, pk=request.POST.get("assumption")
+            assumption = access.find_row(
+                None, Assumption.objects.filter(link__pathway=pathway), request.POST.get("assumption"),
+                deal=deal, deal_path="link__pathway__deal",
             )
             form = EvidenceForm(request.POST, prefix="evidence")
             if not form.is_valid():
@@ -181,16 +182,13 @@ def _handle_post(request, deal):
     return _back(deal)
 
 
-def effects(request, slug):
-    deal = _deal(request, slug)
-    can_edit = request.user.is_authenticated and impact_rules.can_edit_pathway(request.user, deal)
+@deal_view()
+def effects(request, deal):
+    can_edit = access.allowed(request.user, impact_rules.can_edit_pathway, deal)
     form = None
     status = 200
     if request.method == "POST":
-        if not request.user.is_authenticated:
-            return redirect(f"{_login_url()}?next={request.path}")
-        if not can_edit:
-            raise PermissionDenied
+        access.require(request.user, impact_rules.can_edit_pathway, deal)
         form = EffectForm(request.POST, deal=deal)
         if form.is_valid():
             data = dict(form.cleaned_data)

@@ -72,7 +72,7 @@ class Bottleneck(models.Model):
         return self.title
 
     def get_absolute_url(self):
-        return reverse("learning:bottleneck", kwargs={"pk": self.pk})
+        return reverse("learning:bottleneck", kwargs={"slug": self.deal.slug, "pk": self.pk})
 
     @property
     def is_open(self):
@@ -177,7 +177,7 @@ class AssessmentRound(models.Model):
         return f"{self.deal}: {self.name}"
 
     def get_absolute_url(self):
-        return reverse("learning:round", kwargs={"pk": self.pk})
+        return reverse("learning:round", kwargs={"slug": self.deal.slug, "pk": self.pk})
 
     @property
     def is_open(self):
@@ -270,7 +270,7 @@ class Lesson(models.Model):
         return self.title
 
     def get_absolute_url(self):
-        return reverse("learning:lesson", kwargs={"pk": self.pk})
+        return reverse("learning:lesson", kwargs={"slug": self.deal.slug, "pk": self.pk})
 
     @property
     def tag_list(self):

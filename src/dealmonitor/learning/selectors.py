@@ -103,11 +103,11 @@ def ministries_with_bottlenecks(user):
     ).order_by("name")
 
 
-def bottleneck_detail(user, pk):
+def bottleneck_detail_rows(user):
+    """The bottlenecks `user` may read, with what the page of one shows."""
     return (
         visible_bottlenecks(user).select_related("deal", "ministry")
         .prefetch_related("status_changes__recorded_by", "uptakes", "lessons")
-        .get(pk=pk)
     )
 
 
@@ -149,10 +149,11 @@ def lesson_library_lazily(user, *, q="", phase="", theme=None, kind="", deal=Non
     return qs.order_by("-learned_on", "id")
 
 
-def lesson_detail(user, pk):
+def lesson_detail_rows(user):
+    """The lessons `user` may read, with what the page of one shows."""
     return visible_lessons(user).prefetch_related(
         "indicators", "assumptions", "bottlenecks"
-    ).select_related("source_round").get(pk=pk)
+    ).select_related("source_round")
 
 
 def lesson_themes():
@@ -277,7 +278,7 @@ def themes_of(results):
 def deal_learning(user, deal):
     return {
         "bottlenecks": list(
-            visible_bottlenecks(user).filter(deal=deal).select_related("ministry")
+            visible_bottlenecks(user).filter(deal=deal).select_related("deal", "ministry")
             .order_by("-signalled_on", "id")
         ),
         "lessons": list(visible_lessons(user).filter(deal=deal).order_by("-learned_on", "id")),
@@ -286,7 +287,7 @@ def deal_learning(user, deal):
             .annotate(organisations=Count("answers__organisation", distinct=True))
             .order_by("-opened_on", "-id")
         ),
-        "uptakes": list(deal.uptakes.select_related("bottleneck", "deliverable").order_by("date", "id")),
+        "uptakes": list(deal.uptakes.select_related("bottleneck__deal", "deliverable").order_by("date", "id")),
         "deliverables": list(
             deal.deliverables.prefetch_related(
                 Prefetch("adoptions", queryset=deal_adoptions())
@@ -294,7 +295,7 @@ def deal_learning(user, deal):
         ),
         "phase_changes": list(deal.phase_changes.all()),
         "milestones": list(deal.milestones.all()),
-        "experiments": list(deal.experiments.select_related("lesson")),
+        "experiments": list(deal.experiments.select_related("lesson__deal")),
         "scaling_plan": ScalingPlan.objects.filter(deal=deal).first(),
         "start_conversation": StartConversation.objects.filter(deal=deal).first(),
     }

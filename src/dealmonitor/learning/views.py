@@ -1,16 +1,13 @@
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from dealmonitor.deals import access
+from dealmonitor.deals.access import deal_view
 from dealmonitor.deals.internal import public_fields
-from dealmonitor.deals.models import Deal
-from dealmonitor.deals.selectors import visible_deals
-from dealmonitor.organisations.models import Organisation
 from dealmonitor.ui.pagination import paginate
 
 from . import rules as learning_rules
@@ -33,40 +30,16 @@ from .forms import (
 from .models import (
     AssessmentRound,
     AssessmentTemplate,
-    Bottleneck,
     Deliverable,
     Experiment,
-    Lesson,
     Milestone,
     ScalingPlan,
     StartConversation,
 )
 
 
-def _deal(request, slug):
-    try:
-        return visible_deals(request.user).get(slug=slug)
-    except Deal.DoesNotExist:
-        raise Http404(_("No deal with this identifier.")) from None
-
-
-def _of_visible_deals(request, model):
-    """Rows of `model` that belong to a deal the user may read (others: 404)."""
-    return model.objects.filter(deal__in=visible_deals(request.user))
-
-
-def _login(request):
-    return redirect(f"{reverse(settings.LOGIN_URL)}?next={request.path}")
-
-
-def _allowed(request, predicate, deal):
-    """False for an anonymous user (who is sent to sign in); PermissionDenied for a signed-in
-    user who may not."""
-    if not request.user.is_authenticated:
-        return False
-    if not predicate(request.user, deal):
-        raise PermissionDenied
-    return True
+def _may_edit(request, deal):
+    access.require(request.user, learning_rules.can_edit_learning, deal)
 
 
 def _form_errors(form, exc):
@@ -80,7 +53,7 @@ def _form_errors(form, exc):
 
 
 def _can_edit(request, deal):
-    return request.user.is_authenticated and learning_rules.can_edit_learning(request.user, deal)
+    return access.allowed(request.user, learning_rules.can_edit_learning, deal)
 
 
 # The programme view -----------------------------------------------------------------------
@@ -117,15 +90,12 @@ def bottleneck_list(request):
     })
 
 
-def bottleneck_detail(request, pk, status_form=None):
-    try:
-        bottleneck = selectors.bottleneck_detail(request.user, pk)
-    except Bottleneck.DoesNotExist:
-        raise Http404 from None
+@deal_view()
+def bottleneck_detail(request, deal, pk, status_form=None):
+    bottleneck = access.find_row(request.user, selectors.bottleneck_detail_rows(request.user), pk, deal=deal)
     can_edit = _can_edit(request, bottleneck.deal)
     if request.method == "POST":
-        if not _allowed(request, learning_rules.can_edit_learning, bottleneck.deal):
-            return _login(request)
+        _may_edit(request, deal)
         status_form = StatusChangeForm(request.POST)
         if status_form.is_valid():
             data = status_form.cleaned_data
@@ -152,8 +122,7 @@ def bottleneck_detail(request, pk, status_form=None):
 
 
 def _bottleneck_form(request, deal, bottleneck=None):
-    if not _allowed(request, learning_rules.can_edit_learning, deal):
-        return _login(request)
+    _may_edit(request, deal)
     form = BottleneckForm(request.POST or None, instance=bottleneck)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
@@ -175,28 +144,29 @@ def _bottleneck_form(request, deal, bottleneck=None):
     }, status=400 if form.errors else 200)
 
 
-def bottleneck_create(request, slug):
-    return _bottleneck_form(request, _deal(request, slug))
+@deal_view()
+def bottleneck_create(request, deal):
+    return _bottleneck_form(request, deal)
 
 
-def bottleneck_edit(request, pk):
-    bottleneck = get_object_or_404(
-        selectors.visible_bottlenecks(request.user).select_related("deal"), pk=pk
+@deal_view()
+def bottleneck_edit(request, deal, pk):
+    bottleneck = access.find_row(
+        request.user, selectors.visible_bottlenecks(request.user).select_related("deal"), pk, deal=deal
     )
-    return _bottleneck_form(request, bottleneck.deal, bottleneck)
+    return _bottleneck_form(request, deal, bottleneck)
 
 
 # A deal's learning page -------------------------------------------------------------------
 
 
-def deal_learning(request, slug):
-    deal = _deal(request, slug)
+@deal_view()
+def deal_learning(request, deal):
     context = selectors.deal_learning(request.user, deal)
     context.update({
         "deal": deal,
         "can_edit": _can_edit(request, deal),
-        "can_read_rounds": request.user.is_authenticated
-        and learning_rules.can_read_assessment(request.user, deal),
+        "can_read_rounds": access.allowed(request.user, learning_rules.can_read_assessment, deal),
         "open_round": next((r for r in context["rounds"] if r.is_open), None),
     })
     return render(request, "learning/deal.html", context)
@@ -221,19 +191,16 @@ def lesson_list(request):
     })
 
 
-def lesson_detail(request, pk):
-    try:
-        lesson = selectors.lesson_detail(request.user, pk)
-    except Lesson.DoesNotExist:
-        raise Http404 from None
+@deal_view()
+def lesson_detail(request, deal, pk):
+    lesson = access.find_row(request.user, selectors.lesson_detail_rows(request.user), pk, deal=deal)
     return render(request, "learning/lesson_detail.html", {
         "lesson": lesson, "deal": lesson.deal, "can_edit": _can_edit(request, lesson.deal),
     })
 
 
 def _lesson_form(request, deal, lesson=None):
-    if not _allowed(request, learning_rules.can_edit_learning, deal):
-        return _login(request)
+    _may_edit(request, deal)
     form = LessonForm(request.POST or None, instance=lesson, deal=deal)
     if request.method == "POST" and form.is_valid():
         data, links = form.service_fields()
@@ -252,13 +219,15 @@ def _lesson_form(request, deal, lesson=None):
     }, status=400 if form.errors else 200)
 
 
-def lesson_create(request, slug):
-    return _lesson_form(request, _deal(request, slug))
+@deal_view()
+def lesson_create(request, deal):
+    return _lesson_form(request, deal)
 
 
-def lesson_edit(request, pk):
-    lesson = get_object_or_404(selectors.visible_lessons(request.user), pk=pk)
-    return _lesson_form(request, lesson.deal, lesson)
+@deal_view()
+def lesson_edit(request, deal, pk):
+    lesson = access.find_row(request.user, selectors.visible_lessons(request.user), pk, deal=deal)
+    return _lesson_form(request, deal, lesson)
 
 
 # Self-assessments -------------------------------------------------------------------------
@@ -268,17 +237,15 @@ def templates(request):
     rows = AssessmentTemplate.objects.prefetch_related("statements").order_by("name", "-version")
     return render(request, "learning/templates.html", {
         "templates": rows,
-        "can_manage": request.user.is_authenticated
-        and learning_rules.can_manage_templates(request.user, None),
+        "can_manage": access.allowed(request.user, learning_rules.can_manage_templates),
     })
 
 
 def template_version(request, pk):
     """The programme publishes a new version of a template: the statements of the version it
     starts from, changed, removed, reordered or added to. The old version stays as it was."""
+    access.require(request.user, learning_rules.can_manage_templates)
     template = get_object_or_404(AssessmentTemplate.objects.prefetch_related("statements"), pk=pk)
-    if not _allowed(request, learning_rules.can_manage_templates, None):
-        return _login(request)
     initial = [
         {"code": s.code, "theme": s.theme, "text": s.text, "ORDER": i}
         for i, s in enumerate(template.statements.all(), start=1)
@@ -302,10 +269,8 @@ def template_version(request, pk):
     }, status=400 if request.method == "POST" else 200)
 
 
-def round_open(request, slug):
-    deal = _deal(request, slug)
-    if not _allowed(request, learning_rules.can_edit_learning, deal):
-        return _login(request)
+@deal_view(learning_rules.can_edit_learning)
+def round_open(request, deal):
     form = OpenRoundForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -322,16 +287,14 @@ def round_open(request, slug):
     }, status=400 if form.errors else 200)
 
 
-def _round(request, pk):
-    return get_object_or_404(
-        _of_visible_deals(request, AssessmentRound).select_related("deal", "template"), pk=pk
-    )
+def _round(request, deal, pk, predicate):
+    return access.find_row(request.user, AssessmentRound.objects.select_related("deal", "template"),
+                           pk, predicate, deal=deal)
 
 
-def round_detail(request, pk):
-    round = _round(request, pk)
-    if not _allowed(request, learning_rules.can_read_assessment, round.deal):
-        return _login(request)
+@deal_view()
+def round_detail(request, deal, pk):
+    round = _round(request, deal, pk, learning_rules.can_read_assessment)
     data = selectors.round_results(round)
     user = request.user
     return render(request, "learning/round_detail.html", {
@@ -340,23 +303,22 @@ def round_detail(request, pk):
         "themes": selectors.themes_of(data["results"]),
         "can_edit": _can_edit(request, round.deal),
         "answerable": services.answerable_organisations(user, round)
-        if user.is_authenticated and round.is_open else [],
+        if access.allowed(user, learning_rules.can_answer_assessment, deal) and round.is_open else [],
         "close_form": CloseRoundForm() if round.is_open and _can_edit(request, round.deal) else None,
         "round_lessons": [l for l in round.lessons.all() if learning_rules.can_read_lesson(user, l)],
     })
 
 
-def round_answer(request, pk):
-    round = _round(request, pk)
-    deal = round.deal
-    if not _allowed(request, learning_rules.can_answer_assessment, deal):
-        return _login(request)
+@deal_view()
+def round_answer(request, deal, pk):
+    round = _round(request, deal, pk, learning_rules.can_answer_assessment)
     organisations = services.answerable_organisations(request.user, round)
     org_id = request.POST.get("organisation") or request.GET.get("organisation")
     organisation = next((o for o in organisations if str(o.pk) == str(org_id)), None)
     if organisation is None:
-        if org_id and Organisation.objects.filter(pk=org_id).exists() and deal.participations.filter(organisation_id=org_id).exists():
-            raise PermissionDenied
+        partners = {str(i) for i in deal.participations.values_list("organisation_id", flat=True)}
+        if org_id and str(org_id) in partners:
+            raise PermissionDenied  # a partner of the deal, but not one this user answers for
         if len(organisations) == 1:
             organisation = organisations[0]
         else:
@@ -383,11 +345,9 @@ def round_answer(request, pk):
     }, status=400 if form.errors else 200)
 
 
-def round_close(request, pk):
-    round = _round(request, pk)
-    deal = round.deal
-    if not _allowed(request, learning_rules.can_edit_learning, deal):
-        return _login(request)
+@deal_view()
+def round_close(request, deal, pk):
+    round = _round(request, deal, pk, learning_rules.can_edit_learning)
     form = CloseRoundForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -421,10 +381,8 @@ def _simple_create(request, deal, form, save, title, button, done):
     }, status=400 if form.errors else 200)
 
 
-def uptake_create(request, slug):
-    deal = _deal(request, slug)
-    if not _allowed(request, learning_rules.can_edit_learning, deal):
-        return _login(request)
+@deal_view(learning_rules.can_edit_learning)
+def uptake_create(request, deal):
     return _simple_create(
         request, deal, UptakeForm(request.POST or None, deal=deal),
         lambda data: services.save_uptake(actor=request.user, deal=deal, **data),
@@ -432,10 +390,8 @@ def uptake_create(request, slug):
     )
 
 
-def deliverable_create(request, slug):
-    deal = _deal(request, slug)
-    if not _allowed(request, learning_rules.can_edit_learning, deal):
-        return _login(request)
+@deal_view(learning_rules.can_edit_learning)
+def deliverable_create(request, deal):
     return _simple_create(
         request, deal, DeliverableForm(request.POST or None),
         lambda data: services.save_deliverable(actor=request.user, deal=deal, **data),
@@ -443,13 +399,10 @@ def deliverable_create(request, slug):
     )
 
 
-def adoption_create(request, pk):
-    deliverable = get_object_or_404(
-        _of_visible_deals(request, Deliverable).select_related("deal"), pk=pk
-    )
-    deal = deliverable.deal
-    if not _allowed(request, learning_rules.can_edit_learning, deal):
-        return _login(request)
+@deal_view()
+def adoption_create(request, deal, pk):
+    deliverable = access.find_row(request.user, Deliverable.objects.select_related("deal"), pk,
+                                  learning_rules.can_edit_learning, deal=deal)
     return _simple_create(
         request, deal, AdoptionForm(request.POST or None, user=request.user),
         lambda data: services.add_adoption(actor=request.user, deliverable=deliverable, **data),
@@ -461,14 +414,12 @@ def adoption_create(request, pk):
 # Scaling plan and start conversation ----------------------------------------------------------
 
 
-def _revisit_page(request, slug, *, model, form_class, save, template, done):
-    deal = _deal(request, slug)
+def _revisit_page(request, deal, *, model, form_class, save, template, done):
     current = model.objects.filter(deal=deal).first()
     can_edit = _can_edit(request, deal)
     form = None
     if request.method == "POST":
-        if not _allowed(request, learning_rules.can_edit_learning, deal):
-            return _login(request)
+        _may_edit(request, deal)
         form = form_class(request.POST, instance=current or model(deal=deal))
         if form.is_valid():
             data = {k: v for k, v in form.cleaned_data.items()}
@@ -482,12 +433,13 @@ def _revisit_page(request, slug, *, model, form_class, save, template, done):
     elif can_edit:
         form = form_class(instance=current)
     history = list(current.history.order_by("-history_date")[:10]) if current else []
-    internal = request.user.is_authenticated and learning_rules.can_view_internal(request.user, deal)
+    internal = access.allowed(request.user, learning_rules.can_view_internal, deal)
     shown = [name for name in form_class._meta.fields if name != "reviewed_on"]
     if not internal:
         shown = public_fields(model, shown)
     return render(request, template, {
         "deal": deal, "current": current, "form": form, "can_edit": can_edit,
+        "tab": "scaling_plan" if model is ScalingPlan else "learning",
         "due": current.revisit_due() if current else False,
         "versions": history,
         "rows": [_display(current, name) for name in shown] if current else [],
@@ -504,18 +456,20 @@ def _display(instance, name):
     return {"name": name, "label": field.verbose_name, "value": value}
 
 
-def scaling_plan(request, slug):
+@deal_view()
+def scaling_plan(request, deal):
     from .forms import ScalingPlanForm
 
-    return _revisit_page(request, slug, model=ScalingPlan, form_class=ScalingPlanForm,
+    return _revisit_page(request, deal, model=ScalingPlan, form_class=ScalingPlanForm,
                          save=services.save_scaling_plan, template="learning/scaling_plan.html",
                          done=_("The scaling plan has been saved."))
 
 
-def start_conversation(request, slug):
+@deal_view()
+def start_conversation(request, deal):
     from .forms import StartConversationForm
 
-    return _revisit_page(request, slug, model=StartConversation, form_class=StartConversationForm,
+    return _revisit_page(request, deal, model=StartConversation, form_class=StartConversationForm,
                          save=services.save_start_conversation, template="learning/start_conversation.html",
                          done=_("The start conversation has been saved."))
 
@@ -538,16 +492,12 @@ def _deal_item_form(request, deal, form, save, title, button, done):
     }, status=400 if form.errors else 200)
 
 
-def milestone_form(request, slug=None, pk=None):
+@deal_view()
+def milestone_form(request, deal, pk=None):
     from .forms import MilestoneForm
 
-    milestone = (
-        get_object_or_404(_of_visible_deals(request, Milestone).select_related("deal"), pk=pk)
-        if pk else None
-    )
-    deal = milestone.deal if milestone else _deal(request, slug)
-    if not _allowed(request, learning_rules.can_edit_learning, deal):
-        return _login(request)
+    milestone = access.find_row(request.user, Milestone, pk, deal=deal) if pk else None
+    _may_edit(request, deal)
     return _deal_item_form(
         request, deal, MilestoneForm(request.POST or None, instance=milestone),
         lambda data: services.save_milestone(actor=request.user, deal=deal, milestone=milestone, **data),
@@ -556,16 +506,12 @@ def milestone_form(request, slug=None, pk=None):
     )
 
 
-def experiment_form(request, slug=None, pk=None):
+@deal_view()
+def experiment_form(request, deal, pk=None):
     from .forms import ExperimentForm
 
-    experiment = (
-        get_object_or_404(_of_visible_deals(request, Experiment).select_related("deal"), pk=pk)
-        if pk else None
-    )
-    deal = experiment.deal if experiment else _deal(request, slug)
-    if not _allowed(request, learning_rules.can_edit_learning, deal):
-        return _login(request)
+    experiment = access.find_row(request.user, Experiment, pk, deal=deal) if pk else None
+    _may_edit(request, deal)
     return _deal_item_form(
         request, deal, ExperimentForm(request.POST or None, instance=experiment, deal=deal),
         lambda data: services.save_experiment(actor=request.user, deal=deal, experiment=experiment, **data),

@@ -1,10 +1,10 @@
-from django.urls import path
+from django.urls import include, path
 
 from . import views
 
 app_name = "reports"
 
-urlpatterns = [
+programme_urlpatterns = [
     path("", views.index, name="index"),
     path("portfolio.xlsx", views.portfolio_workbook, name="portfolio_workbook"),
     path("metingen.csv", views.long_csv, name="long_csv"),
@@ -12,7 +12,16 @@ urlpatterns = [
     path("open-data/deals.json", views.open_data, name="open_data"),
     path("portfolio/", views.portfolio_report, name="portfolio_report"),
     path("portfolio.pdf", views.portfolio_report, {"fmt": "pdf"}, name="portfolio_report_pdf"),
-    path("deals/<slug:slug>/werkmap.xlsx", views.deal_workbook, name="deal_workbook"),
-    path("deals/<slug:slug>/jaarverslag/", views.deal_report, name="deal_report"),
-    path("deals/<slug:slug>/jaarverslag.pdf", views.deal_report, {"fmt": "pdf"}, name="deal_report_pdf"),
+]
+
+# Every page of one deal lives under /deals/<slug>/ (the address tree, deals/urls.py).
+deal_urlpatterns = [
+    path("werkmap.xlsx", views.deal_workbook, name="deal_workbook"),
+    path("jaarverslag/", views.deal_report, name="deal_report"),
+    path("jaarverslag.pdf", views.deal_report, {"fmt": "pdf"}, name="deal_report_pdf"),
+]
+
+urlpatterns = [
+    path("rapporten/", include(programme_urlpatterns)),
+    path("deals/<slug:slug>/", include(deal_urlpatterns)),
 ]

@@ -1,35 +1,23 @@
 """Downloads (workbooks, CSV, open data) and reports (HTML and PDF). Thin: the shaping is in
-exports.py and documents.py, the scoping in access.py."""
+exports.py and documents.py, the scoping in access.py; deals are found, and permissions
+checked, by the gateway (deals/access.py)."""
 
-from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils.translation import gettext as _
 
+from dealmonitor.deals import access
 from dealmonitor.deals import rules as deal_rules
-from dealmonitor.deals.models import Deal
+from dealmonitor.deals.access import deal_view
 
 from . import documents, exports
 from .access import readable_deals
 
 
-def _deal(request, slug):
-    try:
-        return readable_deals(request.user).get(slug=slug)
-    except Deal.DoesNotExist:
-        raise Http404(_("No deal with this identifier.")) from None
-
-
 def _may_export(request):
     """Portfolio-wide exports and the codebook are for the programme and evaluators
-    (`can_export`); None when allowed, else the response that refuses."""
-    if deal_rules.can_export(request.user):
-        return None
-    if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
-    raise PermissionDenied
+    (`can_export`)."""
+    access.require(request.user, deal_rules.can_export)
 
 
 def _download(content, content_type, filename):
@@ -46,31 +34,29 @@ def index(request):
     })
 
 
-def deal_workbook(request, slug):
-    deal = _deal(request, slug)
+@deal_view(deal_rules.can_export_deal)
+def deal_workbook(request, deal):
     return _download(exports.deal_workbook(request.user, deal), exports.XLSX,
                      f"{deal.slug}-{exports.stamp()}.xlsx")
 
 
 def portfolio_workbook(request):
-    if refused := _may_export(request):
-        return refused
+    _may_export(request)
     return _download(exports.portfolio_workbook(request.user), exports.XLSX,
                      f"portfolio-{exports.stamp()}.xlsx")
 
 
 def long_csv(request):
     """One deal's measurements for whoever may read the deal; all of them for exporters."""
-    deal = _deal(request, request.GET["deal"]) if request.GET.get("deal") else None
-    if deal is None and (refused := _may_export(request)):
-        return refused
+    deal = access.find_deal(request.user, request.GET["deal"]) if request.GET.get("deal") else None
+    if deal is None:
+        _may_export(request)
     name = f"metingen-{deal.slug if deal else 'portfolio'}-{exports.stamp()}.csv"
     return _download(exports.long_csv(request.user, deal), "text/csv; charset=utf-8", name)
 
 
 def codebook_csv(request):
-    if refused := _may_export(request):
-        return refused
+    _may_export(request)
     return _download(exports.codebook_csv(), "text/csv; charset=utf-8", "codeboek-metingen.csv")
 
 
@@ -80,8 +66,8 @@ def open_data(request):
     return response
 
 
-def deal_report(request, slug, fmt="html"):
-    deal = _deal(request, slug)
+@deal_view(deal_rules.can_export_deal)
+def deal_report(request, deal, fmt="html"):
     context = documents.deal_report(request.user, deal, year=documents.year_from(request, deal))
     return documents.respond(request, "reports/deal_report.html", context, fmt,
                              f"jaarverslag-{deal.slug}-{context['year']}.pdf")

@@ -86,8 +86,8 @@ class ProjectLeader(FastHttpUser):
 
     @task(2)
     def performance(self):
-        self.client.get(f"/impact/deals/{self.me['deal']}/prestaties/",
-                        name="/impact/deals/[slug]/prestaties/")
+        self.client.get(f"/deals/{self.me['deal']}/prestaties/",
+                        name="/deals/[slug]/prestaties/")
 
     @task(2)
     def programme(self):
@@ -96,7 +96,7 @@ class ProjectLeader(FastHttpUser):
     @task(2)
     def related(self):
         slug = self._some_deal()
-        self.client.get(f"/verbanden/deals/{slug}/", name="/verbanden/deals/[slug]/")
+        self.client.get(f"/deals/{slug}/verwant/", name="/deals/[slug]/verwant/")
 
     @task(2)
     def lessons(self):
@@ -106,7 +106,7 @@ class ProjectLeader(FastHttpUser):
     def record_measurement(self):
         indicator = random.choice(self.me["indicators"])
         self._post_form(
-            f"/impact/deals/{self.me['deal']}/indicatoren/{indicator}/meting/",
+            f"/deals/{self.me['deal']}/indicatoren/{indicator}/meting/",
             {"date": self.me["date"], "value": str(random.randint(1, 500)),
              "verification": "zelfgerapporteerd", "note": "belasting {token}"},
             "record a measurement",
@@ -115,7 +115,7 @@ class ProjectLeader(FastHttpUser):
     @task(1)
     def record_lesson(self):
         self._post_form(
-            f"/leren/deals/{self.me['deal']}/lessen/nieuw/",
+            f"/deals/{self.me['deal']}/lessen/nieuw/",
             {"title": "Les uit de belastingtest {token}", "kind": "inzicht",
              "text": "Wat we leerden onder belasting.", "phase": "", "tags": "",
              "visibility": "programma", "learned_on": self.me["date"]},

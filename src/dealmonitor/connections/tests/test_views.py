@@ -85,7 +85,9 @@ def test_staff_confirm_and_dismiss_through_the_page(client, related_data, staff_
 def test_strangers_cannot_decide(client, related_data, django_user_model):
     url = reverse("connections:decide", args=["cd-health-hub", "ot-health-hub-utrecht"])
     data = {"action": "confirm", "ot-health-hub-utrecht-kind": "follow_up"}
-    assert client.post(url, data).status_code == 403
+    # Anonymous: the gateway sends a stranger to sign in (a signed-in stranger gets 403).
+    response = client.post(url, data)
+    assert response.status_code == 302 and "/account/inloggen/" in response["Location"]
     client.force_login(django_user_model.objects.create_user(username="x", password="y" * 20))
     assert client.post(url, data).status_code == 403
     assert not Connection.objects.exists()

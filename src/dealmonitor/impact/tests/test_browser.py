@@ -23,7 +23,7 @@ def sign_in(page, live_server, username):
 
 def test_a_deal_team_builds_a_pathway_and_tracks_an_indicator(live_server, deal, team_user, page, axe_check):
     sign_in(page, live_server, "projectleider")
-    base = live_server.url + "/impact/deals/cd-proef"
+    base = live_server.url + "/deals/cd-proef"
 
     # The pathway: start it, add two elements, link them, add an assumption.
     page.goto(base + "/veranderpad/")

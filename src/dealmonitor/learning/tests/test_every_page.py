@@ -47,19 +47,19 @@ def _urls():
         "learning:key_persons": reverse("learning:key_persons"),
         "learning:bottlenecks": reverse("learning:bottlenecks"),
         "learning:bottleneck": isde.get_absolute_url(),
-        "learning:bottleneck_edit": reverse("learning:bottleneck_edit", args=[isde.pk]),
+        "learning:bottleneck_edit": reverse("learning:bottleneck_edit", args=[isde.deal.slug, isde.pk]),
         "learning:lessons": reverse("learning:lessons") + "?q=knelpunt",
         "learning:lesson": lesson.get_absolute_url(),
-        "learning:lesson_edit": reverse("learning:lesson_edit", args=[lesson.pk]),
+        "learning:lesson_edit": reverse("learning:lesson_edit", args=[lesson.deal.slug, lesson.pk]),
         "learning:templates": reverse("learning:templates"),
         "learning:template_version": reverse(
             "learning:template_version", args=[AssessmentTemplate.objects.get(is_default=True).pk]),
         "learning:round": rnd.get_absolute_url(),
-        "learning:round_answer": reverse("learning:round_answer", args=[rnd.pk]),
-        "learning:round_close": reverse("learning:round_close", args=[rnd.pk]),
-        "learning:milestone_edit": reverse("learning:milestone_edit", args=[Milestone.objects.first().pk]),
-        "learning:experiment_edit": reverse("learning:experiment_edit", args=[Experiment.objects.first().pk]),
-        "learning:adoption_create": reverse("learning:adoption_create", args=[Deliverable.objects.first().pk]),
+        "learning:round_answer": reverse("learning:round_answer", args=[rnd.deal.slug, rnd.pk]),
+        "learning:round_close": reverse("learning:round_close", args=[rnd.deal.slug, rnd.pk]),
+        "learning:milestone_edit": _row_url("learning:milestone_edit", Milestone.objects.first()),
+        "learning:experiment_edit": _row_url("learning:experiment_edit", Experiment.objects.first()),
+        "learning:adoption_create": _row_url("learning:adoption_create", Deliverable.objects.first()),
         "learning:deal": reverse("learning:deal", args=[ew.slug]),
         "learning:bottleneck_create": reverse("learning:bottleneck_create", args=[ew.slug]),
         "learning:lesson_create": reverse("learning:lesson_create", args=[ew.slug]),
@@ -105,3 +105,7 @@ def test_every_learning_and_connections_page_answers_and_passes_axe(
         else:
             pytest.fail(f"{name}: Tab never reaches the main content")
         axe_check(page)
+
+
+def _row_url(name, row):
+    return reverse(name, args=[row.deal.slug, row.pk])

@@ -134,7 +134,7 @@ def test_a_partner_answers_through_the_form_and_cannot_pick_another_organisation
     rnd = services.open_round(actor=None, deal=deal, name="Ronde")
     statements = list(rnd.template.statements.all())
     client.force_login(rotterdam_user)
-    url = reverse("learning:round_answer", args=[rnd.pk])
+    url = reverse("learning:round_answer", args=[rnd.deal.slug, rnd.pk])
     assert client.get(url).status_code == 200  # one organisation: straight to its form
     assert client.get(f"{url}?organisation={tilburg.pk}").status_code == 403
     data = {"organisation": rotterdam.pk, f"score_{statements[0].pk}": "4",
@@ -294,7 +294,7 @@ def test_a_deal_hidden_by_the_gateway_leaves_no_trace(client, monkeypatch, deal,
     services.report_bottleneck(actor=None, deal=deal, title="Open knelpunt", kind="data")
     monkeypatch.setattr("dealmonitor.learning.selectors.visible_deals",
                         lambda user: Deal.objects.exclude(pk=other_deal.pk))
-    monkeypatch.setattr("dealmonitor.learning.views.visible_deals",
+    monkeypatch.setattr("dealmonitor.deals.access.visible_deals",
                         lambda user: Deal.objects.exclude(pk=other_deal.pk))
     client.force_login(staff_user)  # sees every internal record of the deals it may read
     for name in ("learning:programme", "learning:bottlenecks", "learning:key_persons",

@@ -138,7 +138,7 @@ def test_postgresql_crashes_during_writes_and_every_confirmed_write_survives(clu
         status, location = browser.post("/account/inloggen/",
                                         {"username": "schrijver", "password": PASSWORD})
         assert status == 302 and "inloggen" not in location, (status, location)
-        form = f"/impact/deals/cd-storing/indicatoren/{indicator_id}/meting/"
+        form = f"/deals/cd-storing/indicatoren/{indicator_id}/meting/"
         assert browser.get(form)[0] == 200
         values = iter(range(1, 100_000))
 
