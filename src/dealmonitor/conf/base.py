@@ -232,6 +232,10 @@ SPECTACULAR_SETTINGS = {
 # (docs/decisions/0004); off, they run inside the request (tests of the views use this).
 IMPORTS_IN_BACKGROUND = env.bool("IMPORTS_IN_BACKGROUND", default=True)
 
+# After a change to a deal, its related deals are recomputed (connections/signals.py); off,
+# they wait for `dealmonitor related --rebuild` (docs/connections.md).
+CONNECTIONS_AUTO_UPDATE = env.bool("CONNECTIONS_AUTO_UPDATE", default=True)
+
 # The open data (/rapporten/open-data/deals.json): who publishes it, under which licence.
 OPEN_DATA_PUBLISHER = env.str("OPEN_DATA_PUBLISHER", default="Programma Agenda Stad")
 OPEN_DATA_LICENCE = env.str("OPEN_DATA_LICENCE", default="CC-BY-4.0")

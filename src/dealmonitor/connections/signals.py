@@ -34,7 +34,7 @@ def _flush():
 
 
 def mark_changed(deal_id):
-    if deal_id is None or not getattr(settings, "CONNECTIONS_AUTO_UPDATE", True):
+    if deal_id is None or not settings.CONNECTIONS_AUTO_UPDATE:
         return
     if not hasattr(_pending, "ids"):
         _pending.ids = set()

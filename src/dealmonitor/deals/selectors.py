@@ -173,11 +173,5 @@ def facts_by_field(deal):
     return {f.field: f for f in deal.facts.all()}
 
 
-def theme_choices(user):
-    from .models import Theme
-
-    return Theme.objects.filter(deals__in=visible_deals(user)).distinct().order_by("name")
-
-
 def search_q(text):
     return Q(name__icontains=text) | Q(aliases__icontains=text) | Q(description__icontains=text)

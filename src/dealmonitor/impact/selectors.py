@@ -2,7 +2,6 @@
 dashboard. Each builds its result in a fixed number of queries, whatever the number of
 indicators, targets and measurements (guarded by query-count tests)."""
 
-import datetime as dt
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -149,16 +148,6 @@ def indicator_progress(deal_ids):
     return by_deal
 
 
-def indicator_series(indicator):
-    """Measurements and targets of one indicator for its chart and data table."""
-    obs = [
-        progress.Obs(m.date, m.value, m.status, m.has_evidence)
-        for m in indicator.measurements.all()
-    ]
-    targets = list(indicator.targets.all())
-    return obs, targets
-
-
 @dataclass
 class Dashboard:
     table: PerformanceTable
@@ -206,8 +195,3 @@ def dashboard(deal):
         table=table, status_counts=table.status_counts, latest=latest, evidence=coverage,
         elements_by_level=by_level, population=population,
     )
-
-
-def recent_cutoff(today=None):
-    today = today or dt.date.today()
-    return today - dt.timedelta(days=365)

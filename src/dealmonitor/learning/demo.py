@@ -20,7 +20,6 @@ from .models import AssessmentRound, Bottleneck, Deliverable, Experiment, Lesson
 
 D = dt.date
 RVO_ISDE = "https://www.rvo.nl/subsidies-financiering/isde/gemeenten"
-COP_2023 = "https://agendastad.nl/community-of-practice-kritische-vrienden-delen-successen-en-fouten/"
 NO_DATE = "De bronnen noemen geen datum; de ondertekening van de deal is als begin genomen."
 
 
