@@ -14,7 +14,7 @@ if settings.OIDC_ENABLED:
 urlpatterns += i18n_patterns(
     path("admin/", admin.site.urls),
     path("account/", include("dealmonitor.accounts.urls")),
-    path("organisaties/", include("dealmonitor.organisations.urls")),
+    path("organisaties/", include("dealmonitor.deals.urls_organisations")),
     path("importeren/", include("dealmonitor.imports.urls")),
     # One address tree per deal: every page of a deal is under /deals/<slug>/, whichever app
     # serves it (each app's urls.py has its programme pages and its deal pages); the

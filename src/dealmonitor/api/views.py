@@ -8,7 +8,7 @@ from dealmonitor.connections import selectors as connection_selectors
 from dealmonitor.connections.serializers import RelatedDealSerializer
 
 from dealmonitor.deals.access import visible_deals
-from dealmonitor.organisations.selectors import visible_organisations
+from dealmonitor.deals.selectors import visible_organisations
 
 from . import serializers
 

@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "csp",
     "dealmonitor.accounts",
     "dealmonitor.utils",
+    "dealmonitor.ops",
     "dealmonitor.ui",
     "dealmonitor.organisations",
     "dealmonitor.deals",

@@ -10,6 +10,7 @@ from django.db.models import Count, F, OuterRef, Prefetch, Q, Subquery, Value
 from django.db.models.functions import Coalesce, Greatest
 
 from dealmonitor.organisations.constants import OrganisationType
+from dealmonitor.organisations.models import Organisation
 
 from . import rules as deal_rules
 from .constants import DealStatus, Phase
@@ -175,3 +176,37 @@ def facts_by_field(deal):
 
 def search_q(text):
     return Q(name__icontains=text) | Q(aliases__icontains=text) | Q(description__icontains=text)
+
+
+# Organisations as far as a user may see them: through the deals they take part in. (The
+# register itself, dealmonitor.organisations, knows nothing of deals.)
+
+
+def visible_organisations(user):
+    """Organisations that take part in a deal `user` may read (every organisation for the
+    system, programme administrators and evaluators): an organisation named only in
+    unpublished deals stays as hidden as those deals."""
+    if deal_rules.sees_everything(user):
+        return Organisation.objects.all()
+    return Organisation.objects.filter(
+        pk__in=Participation.objects.filter(deal__in=visible_deals(user)).values("organisation_id")
+    )
+
+
+def organisation_detail(user, slug):
+    participations = (
+        Participation.objects.filter(deal__in=visible_deals(user))
+        .select_related("deal")
+        .prefetch_related("sources")
+        .order_by("deal__name")
+    )
+    return visible_organisations(user).prefetch_related(
+        Prefetch("participations", queryset=participations)
+    ).get(slug=slug)
+
+
+def organisations_list(user):
+    visible = Q(participations__deal__in=visible_deals(user))
+    return visible_organisations(user).annotate(
+        deal_count=Count("participations__deal", filter=visible, distinct=True)
+    ).order_by("-deal_count", "name")

@@ -1,5 +1,6 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -14,6 +15,7 @@ from .access import deal_view
 from .constants import SourcedField
 from .filters import PortfolioFilter
 from .forms import PhaseChangeForm
+from dealmonitor.organisations.models import Organisation
 
 
 PAGE_SIZE = 50
@@ -121,3 +123,24 @@ def restore_change(request, deal, label, history_id):
     else:
         messages.success(request, _("The earlier value has been put back; the change log shows it as a new change."))
     return redirect(reverse("deals:change_log", args=[deal.slug]))
+
+
+# Organisations (/organisaties/): the register as far as the user may see it, through deals.
+
+
+def organisation_list(request):
+    return render(
+        request,
+        "organisations/organisation_list.html",
+        {"organisations": selectors.organisations_list(request.user)},
+    )
+
+
+def organisation_detail(request, slug):
+    try:
+        organisation = selectors.organisation_detail(request.user, slug)
+    except Organisation.DoesNotExist:
+        raise Http404(_("No organisation with this identifier.")) from None
+    return render(
+        request, "organisations/organisation_detail.html", {"organisation": organisation}
+    )

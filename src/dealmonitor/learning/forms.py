@@ -7,7 +7,7 @@ from dealmonitor.deals.models import Theme
 from dealmonitor.impact.models import Assumption, Indicator
 from dealmonitor.organisations.constants import OrganisationType
 from dealmonitor.organisations.models import Organisation
-from dealmonitor.organisations.selectors import visible_organisations
+from dealmonitor.deals.selectors import visible_organisations
 
 from .constants import BottleneckStatus, LessonKind
 from .models import (
@@ -177,7 +177,7 @@ class AdoptionForm(forms.ModelForm):
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
-        # The register as far as the user may read it (see organisations.selectors).
+        # The register as far as the user may read it (see deals.selectors.visible_organisations).
         self.fields["organisation"].queryset = visible_organisations(user).order_by("name")
 
 

@@ -6,15 +6,11 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from dealmonitor.deals import rules as deal_rules
-
 from .constants import government_level_for
 from .models import Organisation
+from .rules import can_change_organisation
 
 ORGANISATION_FIELDS = ("name", "type", "subtype", "government_level", "cbs_code")
-
-
-can_change_organisation = deal_rules.is_system | deal_rules.is_programme_admin
 
 
 def may_change_organisation(actor, organisation):

@@ -17,7 +17,7 @@ from dealmonitor.deals.models import Deal
 from dealmonitor.deals.tests.factories import DealFactory
 from dealmonitor.impact import selectors, services
 from dealmonitor.impact.constants import Level
-from dealmonitor.utils.generator import FLAGSHIP_SLUG, Spec, generate
+from dealmonitor.ops.generator import FLAGSHIP_SLUG, Spec, generate
 from dealmonitor.utils.queries import count_queries
 from dealmonitor.impact.models import Assumption, Effect, Element, Link, Measurement, ReferenceItem, ReferenceSet
 

@@ -8,7 +8,7 @@ from django.urls import reverse
 from playwright.sync_api import expect
 
 from dealmonitor.deals.models import Deal
-from dealmonitor.utils.generator import Spec, generate
+from dealmonitor.ops.generator import Spec, generate
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

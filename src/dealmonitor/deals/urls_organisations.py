@@ -2,6 +2,7 @@ from django.urls import path
 
 from . import views
 
+# The organisation pages, kept under the name `organisations:` they always had.
 app_name = "organisations"
 
 urlpatterns = [

@@ -11,8 +11,8 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from dealmonitor.utils import bench
-from dealmonitor.utils.bench_pages import CASES
-from dealmonitor.utils.generator import SCALES
+from dealmonitor.ops.bench_pages import CASES
+from dealmonitor.ops.generator import SCALES
 
 ORDER = ["S", "M", "L"]
 GENERATOR_VERSION = 1  # bump when the generator's output changes: stale databases are rebuilt
@@ -49,8 +49,8 @@ class Command(BaseCommand):
     def _work(self, options):
         from django.db import connection
 
-        from dealmonitor.utils import bench_pages
-        from dealmonitor.utils.generator import generate
+        from dealmonitor.ops import bench_pages
+        from dealmonitor.ops.generator import generate
 
         log = self.stderr.write
         spec = SCALES[options["scale"]]

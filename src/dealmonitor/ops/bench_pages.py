@@ -18,7 +18,7 @@ from django.test import Client
 from django.urls import reverse
 
 from dealmonitor.utils.bench import timed
-from dealmonitor.utils.generator import FLAGSHIP_SLUG
+from dealmonitor.ops.generator import FLAGSHIP_SLUG
 from dealmonitor.utils.queries import count_queries
 
 PAGE_SIZE = 50  # deals.views.PAGE_SIZE

@@ -14,8 +14,8 @@ from dealmonitor.deals.models import Deal
 from dealmonitor.impact.models import Indicator, Measurement, Target
 from dealmonitor.learning.models import Lesson
 from dealmonitor.utils.bench import refuse_own_database
-from dealmonitor.utils.bench_pages import SEARCH
-from dealmonitor.utils.generator import FLAGSHIP_SLUG, Spec, generate
+from dealmonitor.ops.bench_pages import SEARCH
+from dealmonitor.ops.generator import FLAGSHIP_SLUG, Spec, generate
 from dealmonitor.utils.queries import count_queries
 
 pytestmark = pytest.mark.django_db

@@ -1,5 +1,5 @@
 """`dealmonitor generate --scale S|M|L --database-url URL`: a synthetic portfolio in a
-database you name. See utils/generator and bench/README.md."""
+database you name. See ops/generator and bench/README.md."""
 
 import json
 import time
@@ -7,7 +7,7 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 
 from dealmonitor.utils import bench
-from dealmonitor.utils.generator import SCALES, generate
+from dealmonitor.ops.generator import SCALES, generate
 
 
 class Command(BaseCommand):
