@@ -25,6 +25,7 @@ urlpatterns += i18n_patterns(
     path("", include("dealmonitor.connections.urls")),
     path("", include("dealmonitor.reports.urls")),
     path("", include("dealmonitor.deals.moved")),
+    path("", include("dealmonitor.learning.moved")),
     prefix_default_language=False,
 )
 

@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class AccountsConfig(AppConfig):
     name = "dealmonitor.accounts"
     verbose_name = _("Accounts")
+
+    def ready(self):
+        from dealmonitor.deals.registry import track
+
+        track("accounts.dealmembership", "roles", "deal", named_by="user")

@@ -7,6 +7,10 @@ class ConnectionsConfig(AppConfig):
     verbose_name = _("Connections between deals")
 
     def ready(self):
+        from dealmonitor.deals.registry import track
+
         from . import signals
+
+        track("connections.connection", "connections", ("deal_a", "deal_b"), named_by="deal_b")
 
         signals.connect()

@@ -2,7 +2,7 @@
 everything that belongs to it, newest first, each with who, when, what changed from what to
 what, and why.
 
-`TRACKED` says, per model, how its rows belong to a deal: directly (`deal`) or through a
+`TRACKED` (registered by each app, deals/registry.py) says, per model, how its rows belong to a deal: directly (`deal`) or through a
 parent (a measurement through its indicator). The rows are found through the history tables
 themselves, so a row that has since been deleted (and its deletion) stays in the log.
 
@@ -31,6 +31,8 @@ from django.utils.translation import gettext_lazy as _
 
 from dealmonitor.utils.change_reason import reason_parts
 
+from .registry import NAMED_BY, NOT_RESTORABLE, PART_OF, TRACKED  # noqa: F401 (used by others)
+
 # Parts of a deal, for grouping and filtering the log.
 PARTS = {
     "deal": _("the deal"),
@@ -45,72 +47,14 @@ PARTS = {
     "connections": _("connections"),
 }
 
-# (model label, part, field pointing to the parent, parent label); the parent None is the deal.
-TRACKED = [
-    ("deals.deal", "deal", None, None),
-    ("deals.dealfact", "deal", "deal", None),
-    ("deals.track", "deal", "deal", None),
-    ("deals.workinggroup", "deal", "deal", None),
-    ("deals.role", "deal", "deal", None),
-    ("deals.partnercount", "deal", "deal", None),
-    ("deals.result", "deal", "deal", None),
-    ("deals.ambition", "deal", "deal", None),
-    ("deals.participation", "partners", "deal", None),
-    ("accounts.dealmembership", "roles", "deal", None),
-    ("impact.pathway", "pathway", "deal", None),
-    ("impact.element", "pathway", "pathway", "impact.pathway"),
-    ("impact.link", "pathway", "pathway", "impact.pathway"),
-    ("impact.assumption", "pathway", "link", "impact.link"),
-    ("impact.assumptionevidence", "pathway", "assumption", "impact.assumption"),
-    ("impact.effect", "pathway", "deal", None),
-    ("impact.indicator", "indicators", "deal", None),
-    ("impact.target", "indicators", "indicator", "impact.indicator"),
-    ("impact.measurement", "measurements", "indicator", "impact.indicator"),
-    ("learning.bottleneck", "bottlenecks", "deal", None),
-    ("learning.bottleneckstatuschange", "bottlenecks", "bottleneck", "learning.bottleneck"),
-    ("learning.assessmentround", "assessments", "deal", None),
-    ("learning.answer", "assessments", "round", "learning.assessmentround"),
-    ("learning.lesson", "learning", "deal", None),
-    ("learning.uptake", "learning", "deal", None),
-    ("learning.deliverable", "learning", "deal", None),
-    ("learning.adoption", "learning", "deliverable", "learning.deliverable"),
-    ("learning.scalingplan", "learning", "deal", None),
-    ("learning.startconversation", "learning", "deal", None),
-    ("learning.milestone", "learning", "deal", None),
-    ("learning.experiment", "learning", "deal", None),
-    ("connections.connection", "connections", ("deal_a", "deal_b"), None),
-]
-PART_OF = {label: part for label, part, _, _ in TRACKED}
+# Which rows belong to a deal, per model (TRACKED, PART_OF), the field naming a row (NAMED_BY)
+# and what is not put back (NOT_RESTORABLE) are registered by each app in its
+# AppConfig.ready() (deals/registry.py; the deals app's own in deals/apps.py).
 
 # Fields that are not shown and not restored: bookkeeping, and values that change only through
 # a service that keeps its own history (the phase with its phase changes, a bottleneck's status
 # with its status changes), or files that may be gone.
 NOT_SHOWN = {"id", "created_at", "updated_at", "recorded_at", "search_stems"}
-NOT_RESTORABLE = {
-    # the phase changes with its phase history; publication is the programme's decision
-    "deals.deal": {"phase", "slug", "is_published"},
-    "learning.bottleneck": {"status", "closed_on"},
-    "impact.measurement": {"evidence_file"},
-}
-# The field that names a row in the log (else the first of name, title, text, description).
-NAMED_BY = {
-    "deals.dealfact": "field",
-    "deals.role": "person",
-    "deals.partnercount": "count",
-    "deals.participation": "organisation",
-    "accounts.dealmembership": "user",
-    "impact.pathway": "deal",
-    "impact.link": "cause",
-    "impact.assumptionevidence": "assumption",
-    "impact.target": "indicator",
-    "impact.measurement": "indicator",
-    "learning.bottleneckstatuschange": "bottleneck",
-    "learning.answer": "organisation",
-    "learning.adoption": "deliverable",
-    "learning.scalingplan": "route",
-    "learning.startconversation": "reviewed_on",
-    "connections.connection": "deal_b",
-}
 
 
 def model(label):

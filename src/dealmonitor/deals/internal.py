@@ -12,27 +12,10 @@ themselves, so marking a field internal here hides it everywhere that asks.
 
 from django.db.models import Q
 
-INTERNAL_FIELDS = {
-    # A partner's commitment and what it delivered, and its stance towards the deal.
-    "deals.participation": (
-        "stance",
-        "commitment_money",
-        "commitment_fte",
-        "commitment_in_kind",
-        "delivered_money",
-        "delivered_fte",
-    ),
-    # Evidence files are uploaded by partners and may hold internal documents; that a
-    # measurement has evidence is public, the file is not.
-    "impact.measurement": ("evidence_file",),
-    # The team's reflection that closes a self-assessment round.
-    "learning.assessmentround": ("reflection",),
-    # Who resists scaling is a stance towards the deal.
-    "learning.scalingplan": ("resistant_parties",),
-}
+from .registry import INTERNAL_FIELDS, INTERNAL_MODELS
 
-# Self-assessment answers: each partner's scores and comments.
-INTERNAL_MODELS = frozenset({"learning.answer"})
+# INTERNAL_FIELDS and INTERNAL_MODELS are registered by each app in its AppConfig.ready()
+# (deals/registry.py).
 
 # Bottleneck statuses that are public: the bottleneck was resolved.
 PUBLIC_BOTTLENECK_STATUSES = ("opgelost",)

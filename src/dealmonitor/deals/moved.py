@@ -3,12 +3,12 @@
 links in sent e-mails keep working: 301 for reading (GET, HEAD), 308 for a form sent to an
 old address (the browser sends it again, to the new one, unchanged).
 
-A page of one row (a lesson, a bottleneck, a self-assessment round, a milestone, an
-experiment, a deliverable) had no deal in its address; its new address names the deal, so the
-row is looked up through the gateway first, and what the user may not read stays a 404."""
+A page of one row (a lesson, a bottleneck, a self-assessment round, ...) had no deal in its
+address; its new address names the deal, so the row is looked up through the gateway first,
+and what the user may not read stays a 404 (`row_page`, used by learning/moved.py)."""
 
 from django.http import HttpResponsePermanentRedirect
-from django.urls import path, re_path, reverse
+from django.urls import re_path, reverse
 from django.views.decorators.http import require_http_methods
 
 from . import access
@@ -35,30 +35,23 @@ def deal_page(request, slug, rest="", into=""):
     return _to(request, reverse("deals:detail", args=[slug]) + into + rest)
 
 
-def _row_page(model_path, deal_path="deal"):
+def row_page(model, place, deal_path="deal"):
+    """/<old address of a row>/<pk>/<rest> to /deals/<slug>/<place>/<pk>/<rest>: the row is
+    found through the gateway, so what the user may not read stays a 404. Apps list their own
+    (learning/moved.py)."""
+
     @ANY_METHOD
     def view(request, pk, rest=""):
-        from django.apps import apps
-
-        model = apps.get_model(model_path)
         row = access.find_row(request.user, model.objects.select_related(deal_path), pk,
                               deal_path=deal_path)
         deal = row
         for part in deal_path.split("__"):
             deal = getattr(deal, part)
-        return _to(request, f"{reverse('deals:detail', args=[deal.slug])}{PLACES[model_path]}/{pk}/{rest}")
+        return _to(request, f"{reverse('deals:detail', args=[deal.slug])}{place}/{pk}/{rest}")
 
     return view
 
 
-PLACES = {
-    "learning.Lesson": "lessen",
-    "learning.Bottleneck": "knelpunten",
-    "learning.AssessmentRound": "zelfevaluaties",
-    "learning.Milestone": "mijlpalen",
-    "learning.Experiment": "experimenten",
-    "learning.Deliverable": "producten",
-}
 REST = r"(?P<rest>[-a-z/]*)"
 
 app_name = "moved"
@@ -71,17 +64,4 @@ urlpatterns = [
             {"into": "verwant/"}, name="connections"),
     re_path(rf"^rapporten/deals/{SLUG}/(?P<rest>werkmap\.xlsx|jaarverslag/|jaarverslag\.pdf)$",
             deal_page, name="reports"),
-    path("leren/lessen/<int:pk>/", _row_page("learning.Lesson"), name="lesson"),
-    path("leren/lessen/<int:pk>/<path:rest>", _row_page("learning.Lesson"), name="lesson_page"),
-    path("leren/knelpunten/<int:pk>/", _row_page("learning.Bottleneck"), name="bottleneck"),
-    path("leren/knelpunten/<int:pk>/<path:rest>", _row_page("learning.Bottleneck"),
-         name="bottleneck_page"),
-    path("leren/zelfevaluaties/<int:pk>/", _row_page("learning.AssessmentRound"), name="round"),
-    path("leren/zelfevaluaties/<int:pk>/<path:rest>", _row_page("learning.AssessmentRound"),
-         name="round_page"),
-    path("leren/mijlpalen/<int:pk>/<path:rest>", _row_page("learning.Milestone"), name="milestone"),
-    path("leren/experimenten/<int:pk>/<path:rest>", _row_page("learning.Experiment"),
-         name="experiment"),
-    path("leren/producten/<int:pk>/<path:rest>", _row_page("learning.Deliverable"),
-         name="deliverable"),
 ]

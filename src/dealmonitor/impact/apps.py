@@ -5,3 +5,21 @@ from django.utils.translation import gettext_lazy as _
 class ImpactConfig(AppConfig):
     name = "dealmonitor.impact"
     verbose_name = _("Impact")
+
+    def ready(self):
+        from dealmonitor.deals.registry import internal, track
+
+        track("impact.pathway", "pathway", "deal", named_by="deal")
+        track("impact.element", "pathway", "pathway", "impact.pathway")
+        track("impact.link", "pathway", "pathway", "impact.pathway", named_by="cause")
+        track("impact.assumption", "pathway", "link", "impact.link")
+        track("impact.assumptionevidence", "pathway", "assumption", "impact.assumption",
+              named_by="assumption")
+        track("impact.effect", "pathway", "deal")
+        track("impact.indicator", "indicators", "deal")
+        track("impact.target", "indicators", "indicator", "impact.indicator", named_by="indicator")
+        track("impact.measurement", "measurements", "indicator", "impact.indicator",
+              named_by="indicator", not_restorable=("evidence_file",))  # a file may be gone
+        # Evidence files are uploaded by partners and may hold internal documents; that a
+        # measurement has evidence is public, the file is not.
+        internal("impact.measurement", ("evidence_file",))

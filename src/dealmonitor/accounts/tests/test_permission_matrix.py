@@ -621,6 +621,7 @@ PREFIX_RULES = [
     ("moved:", "addresses from before the address tree: a permanent redirect to the page, whose "
      "row holds; a row's old address finds the row through the gateway first (404 for who may "
      "not read it), tested in deals/tests/test_access.py"),
+    ("learning_moved:", "old addresses of learning rows: the same redirect as moved:"),
 ]
 
 

@@ -282,7 +282,8 @@ def test_every_tracked_model_has_history_and_a_way_to_its_deal():
 
 
 def test_every_model_with_deal_data_is_tracked():
-    """A new model that belongs to a deal must be added to deals/history.py TRACKED."""
+    """A new model that belongs to a deal must be registered with `track()` in its app's
+    AppConfig.ready() (deals/registry.py)."""
     from django.apps import apps
 
     tracked = set(history.PART_OF)
