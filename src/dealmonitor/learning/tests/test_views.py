@@ -292,8 +292,9 @@ def test_a_deal_hidden_by_the_gateway_leaves_no_trace(client, monkeypatch, deal,
     Role.objects.create(deal=other_deal, person=Person.objects.create(slug="p-geheim"),
                         kind="projectleider")
     services.report_bottleneck(actor=None, deal=deal, title="Open knelpunt", kind="data")
-    monkeypatch.setattr("dealmonitor.learning.selectors.visible_deals",
-                        lambda user: Deal.objects.exclude(pk=other_deal.pk))
+    for module in ("bottleneck", "deal", "lesson", "programme"):
+        monkeypatch.setattr(f"dealmonitor.learning.selectors.{module}.visible_deals",
+                            lambda user: Deal.objects.exclude(pk=other_deal.pk))
     monkeypatch.setattr("dealmonitor.deals.access.visible_deals",
                         lambda user: Deal.objects.exclude(pk=other_deal.pk))
     client.force_login(staff_user)  # sees every internal record of the deals it may read

@@ -1,29 +1,25 @@
-"""Reads of learning data, shaped for the pages and scoped to what the user may see."""
+"""The programme view across deals: key-person risk, evidence gaps and the overview."""
+
 
 import datetime as dt
 import hashlib
-import statistics
-from collections import Counter, OrderedDict, defaultdict
-from dataclasses import dataclass, field
+from collections import defaultdict
 
-from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q
+from django.db.models import Count, Exists, Max, OuterRef, Q
 from django.utils import timezone
 
 from dealmonitor.deals.constants import DealStatus, Phase, RoleKind
 from dealmonitor.deals import rules as deal_rules
 from dealmonitor.deals.models import Ambition, Deal, Participation, Role, Theme
-from dealmonitor.deals.internal import public_bottlenecks_q
-from dealmonitor.deals.selectors import internal_deals_q, visible_deals
+from dealmonitor.deals.selectors import visible_deals
 from dealmonitor.impact.constants import AssumptionStatus, IndicatorScope, Level
 from dealmonitor.impact.models import Assumption, Element, Indicator, Measurement
 from dealmonitor.organisations.constants import OrganisationType
 from dealmonitor.organisations.models import Organisation
 from dealmonitor.utils import cache
 
-from . import search as lesson_search
-from .constants import REVISIT_AFTER_DAYS, CLOSED_STATUSES, BottleneckStatus, UptakeKind, Visibility
-from .models import (
-    Answer,
+from ..constants import CLOSED_STATUSES, BottleneckStatus, UptakeKind
+from ..models import (
     AssessmentRound,
     Bottleneck,
     Deliverable,
@@ -32,291 +28,9 @@ from .models import (
     StartConversation,
     Uptake,
 )
-
-# Bottlenecks ------------------------------------------------------------------------------
-
-
-def visible_bottlenecks(user):
-    """Bottlenecks of the deals `user` may read; one that is not resolved is internal to its
-    deal (deals/internal.py) and shown only to those who may see the deal's internals."""
-    return Bottleneck.objects.filter(deal__in=visible_deals(user)).filter(
-        public_bottlenecks_q() | internal_deals_q(user)
-    )
-
-
-def bottlenecks(user, filters=None):
-    filters = filters or {}
-    qs = visible_bottlenecks(user).select_related("deal", "ministry").order_by(
-        "ministry__name", "status", "signalled_on", "id"
-    )
-    if filters.get("status"):
-        qs = qs.filter(status=filters["status"])
-    if filters.get("ministry"):
-        qs = qs.filter(ministry_id=filters["ministry"])
-    if filters.get("kind"):
-        qs = qs.filter(kind=filters["kind"])
-    return qs
-
-
-@dataclass
-class MinistryGroup:
-    ministry: object
-    rows: list = field(default_factory=list)
-
-    @property
-    def open_count(self):
-        return sum(1 for b in self.rows if b.is_open)
-
-
-def bottlenecks_by_ministry(rows, today=None):
-    """Groups (one per ministry, 'not yet raised' last) of bottlenecks, open ones first and
-    longest open first; each bottleneck gets `days` (days open, or days it was open)."""
-    today = today or timezone.localdate()
-    groups = OrderedDict()
-    for b in rows:
-        b.days = b.days_open(today)
-        groups.setdefault(b.ministry_id, MinistryGroup(b.ministry)).rows.append(b)
-    for group in groups.values():
-        group.rows.sort(key=lambda b: (not b.is_open, -b.days))
-    return sorted(groups.values(), key=lambda g: (g.ministry is None, g.ministry.name if g.ministry else ""))
-
-
-def status_matrix(rows):
-    """Counts per ministry and status: (ministry name, [count per status], total)."""
-    counts = defaultdict(Counter)
-    names = {}
-    for b in rows:
-        counts[b.ministry_id][b.status] += 1
-        names[b.ministry_id] = b.ministry.name if b.ministry else None
-    out = []
-    for key in sorted(counts, key=lambda k: (names[k] is None, names[k] or "")):
-        out.append((names[key], [counts[key][s.value] for s in BottleneckStatus], sum(counts[key].values())))
-    totals = [sum(counts[k][s.value] for k in counts) for s in BottleneckStatus]
-    return out, totals
-
-
-def ministries_with_bottlenecks(user):
-    from dealmonitor.organisations.models import Organisation
-
-    return Organisation.objects.filter(
-        type=OrganisationType.MINISTERIE, pk__in=visible_bottlenecks(user).values("ministry")
-    ).order_by("name")
-
-
-def bottleneck_detail_rows(user):
-    """The bottlenecks `user` may read, with what the page of one shows."""
-    return (
-        visible_bottlenecks(user).select_related("deal", "ministry")
-        .prefetch_related("status_changes__recorded_by", "uptakes", "lessons")
-    )
-
-
-# Lessons ----------------------------------------------------------------------------------
-
-
-def visible_lessons(user):
-    """Lessons of the deals `user` may read: those for the whole programme, and those for the
-    deal only where the user may see the deal's internals."""
-    # The search columns are for the database to match on, not for the pages to read.
-    return (
-        Lesson.objects.select_related("deal").prefetch_related("themes")
-        .defer("search_stems", "search_document")
-        .filter(deal__in=visible_deals(user))
-        .filter(Q(visibility=Visibility.PROGRAMMA) | internal_deals_q(user))
-    )
-
-
-def lesson_library(user, **params):
-    return list(lesson_library_lazily(user, **params))
-
-
-def lesson_library_lazily(user, *, q="", phase="", theme=None, kind="", deal=None):
-    """The lessons library, filtered and searched; a queryset where the database ranks (so
-    the page reads one page of it), a list where Python ranks (SQLite)."""
-    qs = visible_lessons(user)
-    if phase:
-        qs = qs.filter(phase=phase)
-    if theme:
-        qs = qs.filter(themes=theme)
-    if kind:
-        qs = qs.filter(kind=kind)
-    if deal:
-        qs = qs.filter(deal=deal)
-    # No DISTINCT: the one join (a single theme) cannot repeat a lesson, and DISTINCT over
-    # every column of every match made a search at scale L six times slower.
-    if q.strip():
-        return lesson_search.search_lazily(qs, q)
-    return qs.order_by("-learned_on", "id")
-
-
-def lesson_detail_rows(user):
-    """The lessons `user` may read, with what the page of one shows."""
-    return visible_lessons(user).prefetch_related(
-        "indicators", "assumptions", "bottlenecks"
-    ).select_related("source_round")
-
-
-def lesson_themes():
-    # EXISTS per theme rather than DISTINCT over every lesson's themes (50,000 at scale L).
-    return Theme.objects.filter(
-        Exists(Lesson.themes.through.objects.filter(theme=OuterRef("pk")))
-    ).order_by("name")
-
-
-# Self-assessments -------------------------------------------------------------------------
-
-
-def previous_round(round):
-    return (
-        AssessmentRound.objects.filter(deal=round.deal_id)
-        .filter(Q(opened_on__lt=round.opened_on) | Q(opened_on=round.opened_on, id__lt=round.pk))
-        .order_by("-opened_on", "-id")
-        .first()
-    )
-
-
-@dataclass
-class StatementResult:
-    statement: object
-    scores: list
-    answers: list
-    previous_scores: list | None = None
-
-    @property
-    def n(self):
-        return len(self.scores)
-
-    @property
-    def mean(self):
-        return statistics.fmean(self.scores) if self.scores else None
-
-    @property
-    def spread(self):
-        """Population standard deviation of the scores (0 with one answer)."""
-        return statistics.pstdev(self.scores) if self.scores else None
-
-    @property
-    def distribution(self):
-        return _distribution(self.scores)
-
-    @property
-    def previous_mean(self):
-        return statistics.fmean(self.previous_scores) if self.previous_scores else None
-
-    @property
-    def previous_spread(self):
-        return statistics.pstdev(self.previous_scores) if self.previous_scores else None
-
-    @property
-    def previous_distribution(self):
-        return _distribution(self.previous_scores) if self.previous_scores else None
-
-    @property
-    def spread_change(self):
-        if self.spread is None or self.previous_spread is None:
-            return None
-        return self.spread - self.previous_spread
-
-    @property
-    def change(self):
-        if self.mean is None or self.previous_mean is None:
-            return None
-        return self.mean - self.previous_mean
-
-
-def _distribution(scores):
-    """How many answers gave each score 1 to 5, with the bar length relative to the most
-    frequent score."""
-    counts = Counter(scores)
-    top = max(counts.values(), default=0) or 1
-    return [
-        {"score": s, "count": counts[s], "percent": round(100 * counts[s] / top)}
-        for s in range(1, 6)
-    ]
-
-
-def round_results(round):
-    """Per statement of the round: scores, mean, spread and distribution, with the mean of the
-    previous round of the deal on the statement with the same code."""
-    statements = list(round.template.statements.all())
-    answers = list(
-        Answer.objects.filter(round=round).select_related("organisation", "statement")
-        .order_by("statement__order", "organisation__name")
-    )
-    by_statement = defaultdict(list)
-    for a in answers:
-        by_statement[a.statement_id].append(a)
-    previous = previous_round(round)
-    previous_by_code = defaultdict(list)
-    if previous:
-        for code, score in Answer.objects.filter(round=previous).values_list("statement__code", "score"):
-            previous_by_code[code].append(score)
-    results = [
-        StatementResult(
-            statement=s,
-            scores=[a.score for a in by_statement[s.pk]],
-            answers=by_statement[s.pk],
-            previous_scores=previous_by_code.get(s.code) if previous else None,
-        )
-        for s in statements
-    ]
-    organisations = sorted({a.organisation for a in answers}, key=lambda o: o.name)
-    return {"results": results, "previous": previous, "organisations": organisations}
-
-
-def themes_of(results):
-    """Results grouped by the statement's theme, in template order."""
-    groups = OrderedDict()
-    for r in results:
-        groups.setdefault(r.statement.theme, []).append(r)
-    return list(groups.items())
-
-
-# A deal's learning page -------------------------------------------------------------------
-
-
-def deal_learning(user, deal):
-    return {
-        "bottlenecks": list(
-            visible_bottlenecks(user).filter(deal=deal).select_related("deal", "ministry")
-            .order_by("-signalled_on", "id")
-        ),
-        "lessons": list(visible_lessons(user).filter(deal=deal).order_by("-learned_on", "id")),
-        "rounds": list(
-            deal.assessment_rounds.select_related("template")
-            .annotate(organisations=Count("answers__organisation", distinct=True))
-            .order_by("-opened_on", "-id")
-        ),
-        "uptakes": list(deal.uptakes.select_related("bottleneck__deal", "deliverable").order_by("date", "id")),
-        "deliverables": list(
-            deal.deliverables.prefetch_related(
-                Prefetch("adoptions", queryset=deal_adoptions())
-            ).order_by("name")
-        ),
-        "phase_changes": list(deal.phase_changes.all()),
-        "milestones": list(deal.milestones.all()),
-        "experiments": list(deal.experiments.select_related("lesson__deal")),
-        "scaling_plan": ScalingPlan.objects.filter(deal=deal).first(),
-        "start_conversation": StartConversation.objects.filter(deal=deal).first(),
-    }
-
-
-def revisits_due(user, today=None):
-    """Scaling plans and start conversations not revisited for a year, oldest first."""
-    today = today or timezone.localdate()
-    limit = today - dt.timedelta(days=REVISIT_AFTER_DAYS)
-    deals = visible_deals(user)
-    rows = [("scaling", p) for p in ScalingPlan.objects.filter(reviewed_on__lte=limit, deal__in=deals)
-            .exclude(deal__status=DealStatus.AFGEROND).select_related("deal")]
-    rows += [("start", c) for c in StartConversation.objects.filter(reviewed_on__lte=limit, deal__in=deals)
-             .exclude(deal__status=DealStatus.AFGEROND).select_related("deal")]
-    return sorted(rows, key=lambda r: (r[1].reviewed_on, r[1].deal.name))
-
-
-def deal_adoptions():
-    from .models import Adoption
-
-    return Adoption.objects.select_related("organisation").order_by("date", "id")
+from .bottleneck import visible_bottlenecks
+from .deal import revisits_due
+from .lesson import visible_lessons
 
 
 # Key-person risk --------------------------------------------------------------------------
