@@ -2,6 +2,7 @@
 on both), and a damaged or foreign file changes nothing."""
 
 import datetime as dt
+import hashlib
 import io
 import json
 import os
@@ -13,8 +14,11 @@ from django.apps import apps
 from django.contrib.admin.models import ADDITION, LogEntry
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
+from django.contrib.contenttypes.models import ContentType
+from django.core import serializers
 from django.core.files.base import ContentFile
 from django.core.management import CommandError, call_command
+from django.utils import translation
 from rest_framework.authtoken.models import Token
 
 from dealmonitor.connections import demo as connections_demo
@@ -24,23 +28,33 @@ from dealmonitor.impact import demo as impact_demo
 from dealmonitor.impact.models import Measurement
 from dealmonitor.imports.models import ImportJob
 from dealmonitor.learning import demo as learning_demo
-from dealmonitor.utils.backup import counts
+from dealmonitor.utils.backup import EXCLUDED_IN_FORMAT_1, ExactEncoder, counts
 
 # Transactional: a restore empties tables, which PostgreSQL refuses inside a transaction that
 # has pending writes (the test case's own); in production the restore is its own transaction.
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def every_row():
+def every_row(keys_of_links=True):
     """Every row of every table (auto-created many-to-many tables and history tables included),
     as tuples of all its column values in the order of the primary key: equal before and
-    after means nothing was lost, added or renumbered."""
+    after means nothing was lost, added or renumbered. Without `keys_of_links`, content types
+    and permissions are named by their natural keys and link rows compared without their
+    own keys (what a format 1 backup keeps)."""
     tables = {}
     for model in apps.get_models(include_auto_created=True):
-        columns = [f.attname for f in model._meta.concrete_fields]
-        tables[model._meta.label_lower] = list(
-            model._base_manager.order_by("pk").values_list(*columns)
-        )
+        fields = model._meta.concrete_fields
+        if not keys_of_links and model._meta.auto_created:
+            fields = [f for f in fields if not f.primary_key]
+        rows = model._base_manager.order_by("pk").values_list(*[f.attname for f in fields])
+        if not keys_of_links:
+            natural = {f.attname: {o.pk: o.natural_key() for o in f.related_model.objects.all()}
+                       for f in fields if f.related_model in (ContentType, Permission)}
+            rows = sorted(tuple(natural[f.attname].get(v) if f.attname in natural else v
+                                for f, v in zip(fields, row)) for row in rows)
+            if model in (ContentType, Permission):
+                rows = sorted(o.natural_key() for o in model.objects.all())
+        tables[model._meta.label_lower] = list(rows)
     return tables
 
 
@@ -176,7 +190,9 @@ def test_a_restore_without_yes_and_without_a_terminal_says_what_to_do(demo_data,
     call_command("backup", str(path), stdout=io.StringIO())
     Deal.objects.get(slug="cd-health-hub").delete()
     monkeypatch.setattr("sys.stdin", io.StringIO(""))  # a script or cron job: no terminal
-    with pytest.raises(CommandError, match="--yes"):
+    with translation.override("nl"), pytest.raises(CommandError, match="Voeg --yes toe"):
+        call_command("restore", str(path))
+    with translation.override("en"), pytest.raises(CommandError, match="Add --yes"):
         call_command("restore", str(path))
     assert not Deal.objects.filter(slug="cd-health-hub").exists()  # nothing was changed
 
@@ -193,9 +209,41 @@ def test_restore_asks_at_a_terminal_and_stops_at_no_or_end_of_input(demo_data, m
 
     for typed in ("nee\n", ""):  # "no", and Ctrl-D
         monkeypatch.setattr("sys.stdin", Terminal(typed))
-        with pytest.raises(CommandError, match="nothing was changed"):
+        with translation.override("en"), pytest.raises(CommandError, match="nothing was changed"):
             call_command("restore", str(path), stdout=io.StringIO())
     assert not Deal.objects.filter(slug="cd-health-hub").exists()
     monkeypatch.setattr("sys.stdin", Terminal("ja\n"))
     call_command("restore", str(path), stdout=io.StringIO())
     assert Deal.objects.filter(slug="cd-health-hub").exists()
+
+
+def test_a_backup_of_format_1_still_restores(demo_data, media, tmp_path, settings):
+    """Backups written before format 2 left content types and permissions out, named them and
+    the users by natural key, and kept links inside their rows: they restore, users first."""
+    settings.DEMO_PASSWORD = "demo-wachtwoord-voor-de-test"
+    related.build_all()
+    call_command("createdemouser", stdout=io.StringIO())
+    admin = get_user_model().objects.get(username="demo")
+    Token.objects.create(user=admin)
+    deal = Deal.objects.get(slug="cd-health-hub")
+    LogEntry.objects.log_actions(admin.pk, [deal], ADDITION, change_message="[]", single_object=True)
+    admin.user_permissions.add(Permission.objects.get(codename="view_measurement"))
+    before = every_row(keys_of_links=False)
+    models = [m for m in apps.get_models() if m._meta.label_lower not in EXCLUDED_IN_FORMAT_1
+              and m._meta.managed and not m._meta.proxy]
+    data = serializers.serialize(
+        "json", (o for m in models for o in m._base_manager.order_by("pk")),
+        use_natural_foreign_keys=True, cls=ExactEncoder,
+    ).encode()
+    assert b'"user": ["demo"]' in data  # the natural key that format 1 could not load
+    manifest = {"format": 1, "created_at": "2026-11-21T03:00:00+00:00", "database": "sqlite",
+                "migrations": [], "files": 0, "data_sha256": hashlib.sha256(data).hexdigest(),
+                "rows": {m._meta.label_lower: m._base_manager.count() for m in models}}
+    path = tmp_path / "formaat-1.zip"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("manifest.json", json.dumps(manifest))
+        archive.writestr("data.json", data)
+    call_command("flush", interactive=False, verbosity=0)
+
+    call_command("restore", str(path), "--yes", stdout=io.StringIO())
+    assert every_row(keys_of_links=False) == before
