@@ -233,29 +233,28 @@ def _load_format_1(data):
         model = apps.get_model(label)
         present.setdefault(model._meta.app_config, []).append(model)
     ordered = serializers.sort_dependencies(present.items(), allow_cycles=True)
-    records = (r for model in ordered for r in by_model[model._meta.label_lower])
     deferred = []
-    for obj in serializers.deserialize("python", records, handle_forward_references=True):
-        links, obj.m2m_data = obj.m2m_data or {}, None
-        obj.save()
-        _add_links(obj.object, links)
-        if obj.deferred_fields:
-            deferred.append(obj)
+    for model in ordered:  # read a table's rows once the tables they name are in
+        objs = list(serializers.deserialize("python", by_model[model._meta.label_lower],
+                                            handle_forward_references=True))
+        _insert(model, [obj.object for obj in objs])
+        _add_links(model, objs)
+        deferred += [obj for obj in objs if obj.deferred_fields]
     for obj in deferred:
         obj.object.skip_history_when_saving = True  # the backup holds its own history rows
         obj.save_deferred_fields()
 
 
-def _add_links(instance, links):
-    """Many-to-many links written straight into their table: setting them through the row
+def _add_links(model, objs):
+    """Many-to-many links written straight into their tables: setting them through the row
     would send signals that write history rows and recompute related deals."""
-    for name, targets in links.items():
-        field = instance._meta.get_field(name)
+    for field in model._meta.local_many_to_many:
         through = field.remote_field.through
         source, target = field.m2m_field_name(), field.m2m_reverse_field_name()
-        through._base_manager.bulk_create(
-            [through(**{f"{source}_id": instance.pk, f"{target}_id": pk}) for pk in targets]
-        )
+        through._base_manager.bulk_create([
+            through(**{f"{source}_id": obj.object.pk, f"{target}_id": pk})
+            for obj in objs for pk in (obj.m2m_data or {}).get(field.name, ())
+        ])
 
 
 def _forget_cached_figures():
