@@ -1,7 +1,6 @@
 """Backup and restore: a round trip loses nothing, on SQLite and on PostgreSQL (the suite runs
 on both), and a damaged or foreign file changes nothing."""
 
-import datetime as dt
 import hashlib
 import io
 import json
