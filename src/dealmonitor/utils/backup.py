@@ -212,7 +212,8 @@ def _load(data):
 def _insert(model, objs):
     """Insert the rows as they are, many per statement: what a raw save does one row at a time
     (the values exactly as stored, no `auto_now`, no parents, no signals: so no history rows
-    and no recomputing), ten times faster on PostgreSQL."""
+    and no recomputing). The 3,940 rows of the demo deals: 0.3-0.7 s instead of 6-8 s on
+    PostgreSQL, 0.35 s instead of 3.3 s on SQLite (load average 11 on two cores)."""
     fields = model._meta.local_concrete_fields
     size = connection.ops.bulk_batch_size(fields, objs) or len(objs)
     for start in range(0, len(objs), size):
