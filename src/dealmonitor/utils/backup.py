@@ -1,22 +1,32 @@
 """Backup and restore: one file holds a consistent snapshot of the database and the uploaded
-files (evidence), so an operator can bring back yesterday's state.
+files (evidence, import uploads), so an operator can bring back yesterday's state exactly.
 
 The snapshot is a zip with
-- `data.json`: every row of every model (history included), Django's serialisation with
-  natural keys for content types and permissions, read inside one transaction (REPEATABLE READ
-  on PostgreSQL, a read transaction on SQLite), so it is one moment in time;
-- `media/…`: the uploaded files;
+- `data.json`: every row of every table, read inside one transaction (REPEATABLE READ on
+  PostgreSQL, a read transaction on SQLite), so it is one moment in time. Every model that has
+  a table is included, found through the app registry (content types, permissions, users,
+  tokens, the admin log, history, and the many-to-many tables as rows of their own), so a
+  model added later needs no code here. Only sessions are left out: a restore signs everyone
+  out. Foreign keys are plain primary keys, since the restore brings every table back with
+  the same keys; the many-to-many link tables keep their own keys the same way;
+- `media/…`: the uploaded files (everything under MEDIA_ROOT);
 - `manifest.json`: when, from which schema (the applied migrations), and the row count per
   model and the SHA-256 of data.json, checked again on restore.
 
+The file holds password hashes and API tokens: it is written readable by its owner only.
+
 Restore is all or nothing: it checks the manifest, then empties the database and loads the
-snapshot in one transaction, and only then replaces the uploaded files.
+snapshot in one transaction, and only then replaces the uploaded files. Backups of format 1
+(content types and permissions left out and referred to by natural key, users by natural key,
+links inside their rows) are still read.
 """
 
 import datetime as dt
 import hashlib
 import io
+import itertools
 import json
+import os
 import shutil
 import tempfile
 import zipfile
@@ -24,15 +34,21 @@ from pathlib import Path
 
 from django.apps import apps
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.core import serializers
-from django.core.serializers.json import DjangoJSONEncoder
 from django.core.management import call_command
-from django.db import connection, transaction
+from django.core.management.sql import emit_post_migrate_signal
+from django.core.serializers import json as json_serializer
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import DEFAULT_DB_ALIAS, connection, transaction
 from django.db.migrations.recorder import MigrationRecorder
 
-FORMAT = 1
-# Rebuilt by `migrate` / `flush` on every database, so not part of the snapshot.
-EXCLUDED = {"contenttypes.contenttype", "auth.permission", "sessions.session"}
+FORMAT = 2
+READABLE_FORMATS = (1, 2)
+# Not part of the snapshot: signed-in sessions (a restore signs everyone out).
+EXCLUDED = {"sessions.session"}
+# Format 1 left these out too (`flush` rebuilds them) and referred to them by natural key.
+EXCLUDED_IN_FORMAT_1 = EXCLUDED | {"contenttypes.contenttype", "auth.permission"}
 
 
 class BackupError(Exception):
@@ -48,9 +64,19 @@ class ExactEncoder(DjangoJSONEncoder):
         return super().default(o)
 
 
+class RowSerializer(json_serializer.Serializer):
+    """Django's JSON serialiser, without the many-to-many links inside a row: the link tables
+    are in the snapshot as rows of their own, with their own keys (loading links through the
+    row would number them anew and send signals that write history and recompute)."""
+
+    def handle_m2m_field(self, obj, field):
+        pass
+
+
 def _models():
+    """Every model with a table of its own, many-to-many link tables included."""
     return [
-        m for m in apps.get_models(include_auto_created=False)
+        m for m in apps.get_models(include_auto_created=True)
         if m._meta.label_lower not in EXCLUDED and m._meta.managed and not m._meta.proxy
     ]
 
@@ -72,12 +98,19 @@ def _snapshot():
                 cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
         rows = {m._meta.label_lower: m._base_manager.count() for m in _models()}
         buffer = io.StringIO()
-        serializers.serialize(
-            "json",
+        RowSerializer().serialize(
             (obj for m in _models() for obj in m._base_manager.order_by("pk").iterator()),
-            stream=buffer, use_natural_foreign_keys=True, cls=ExactEncoder,
+            stream=buffer, cls=ExactEncoder,
         )
     return buffer.getvalue().encode("utf-8"), rows
+
+
+def _open_private(path):
+    """Open `path` for writing, readable and writable by the owner only, whatever the umask
+    and whatever the mode of a file already there."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    os.fchmod(fd, 0o600)
+    return os.fdopen(fd, "wb")
 
 
 def backup(path):
@@ -96,12 +129,17 @@ def backup(path):
     }
     path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_name(path.name + ".part")
-    with zipfile.ZipFile(partial, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("manifest.json", json.dumps(manifest, indent=2))
-        archive.writestr("data.json", data)
-        for file in files:
-            archive.write(file, f"media/{file.relative_to(media_root).as_posix()}")
-    partial.replace(path)  # a half-written backup never carries the final name
+    try:
+        with _open_private(partial) as raw, \
+                zipfile.ZipFile(raw, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+            archive.writestr("manifest.json", json.dumps(manifest, indent=2))
+            archive.writestr("data.json", data)
+            for file in files:
+                archive.write(file, f"media/{file.relative_to(media_root).as_posix()}")
+        partial.replace(path)  # a half-written backup never carries the final name
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
     return manifest
 
 
@@ -112,7 +150,7 @@ def read_manifest(path):
             data = archive.read("data.json")
     except (OSError, KeyError, zipfile.BadZipFile, json.JSONDecodeError) as exc:
         raise BackupError(f"{path} is not a Dealmonitor backup: {exc}") from exc
-    if manifest.get("format") != FORMAT:
+    if manifest.get("format") not in READABLE_FORMATS:
         raise BackupError(f"{path}: backup format {manifest.get('format')} is not supported (expected {FORMAT}).")
     if hashlib.sha256(data).hexdigest() != manifest["data_sha256"]:
         raise BackupError(f"{path}: data.json does not match its checksum; the file is damaged.")
@@ -141,29 +179,89 @@ def restore(path):
                 with archive.open(name) as src, open(target, "wb") as dst:
                     shutil.copyfileobj(src, dst)
         with transaction.atomic():
-            call_command("flush", interactive=False, verbosity=0)
-            objects = list(serializers.deserialize("json", data, handle_forward_references=True))
-            for obj in objects:
-                # The backup holds the history rows themselves: setting a row's many-to-many
-                # links must not write new ones (django-simple-history records link changes
-                # unless told to skip; plain saves are raw here and skipped anyway).
-                obj.object.skip_history_when_saving = True
-                obj.save()
-            for obj in objects:
-                if obj.deferred_fields:
-                    obj.save_deferred_fields()
-            _reset_sequences()
+            if manifest["format"] == 1:
+                _load_format_1(data)
+            else:
+                _load(data)
             found = counts()
-            if found != manifest["rows"]:
-                diff = {k: (manifest["rows"].get(k), found.get(k)) for k in set(found) | set(manifest["rows"])
-                        if manifest["rows"].get(k) != found.get(k)}
-                raise BackupError(f"Restored rows differ from the backup: {diff}")
+            differ = {k: (n, found.get(k)) for k, n in manifest["rows"].items() if found.get(k) != n}
+            if differ:
+                raise BackupError(f"Restored rows differ from the backup: {differ}")
+            ContentType.objects.clear_cache()
+            # Whatever a newer schema adds (content types, permissions) on top of the snapshot.
+            emit_post_migrate_signal(0, False, DEFAULT_DB_ALIAS)
+            _reset_sequences()
+            transaction.on_commit(_forget_cached_figures)
         media_root = Path(settings.MEDIA_ROOT)
         if media_root.exists():
             shutil.rmtree(media_root)
         media_root.parent.mkdir(parents=True, exist_ok=True)
         shutil.copytree(staged, media_root)
     return manifest
+
+
+def _load(data):
+    """Format 2: every table, with its own keys, into an empty database (no content types or
+    permissions either: they come from the snapshot, with the keys the rows refer to)."""
+    call_command("flush", interactive=False, verbosity=0, inhibit_post_migrate=True)
+    rows = serializers.deserialize("json", data)
+    for model, objs in itertools.groupby((d.object for d in rows), key=type):
+        _insert(model, list(objs))
+
+
+def _insert(model, objs):
+    """Insert the rows as they are, many per statement: what a raw save does one row at a time
+    (the values exactly as stored, no `auto_now`, no parents, no signals: so no history rows
+    and no recomputing). The 3,940 rows of the demo deals: 0.3-0.7 s instead of 6-8 s on
+    PostgreSQL, 0.35 s instead of 3.3 s on SQLite (load average 11 on two cores)."""
+    fields = model._meta.local_concrete_fields
+    size = connection.ops.bulk_batch_size(fields, objs) or len(objs)
+    for start in range(0, len(objs), size):
+        model._base_manager._insert(objs[start:start + size], fields=fields, raw=True)
+
+
+def _load_format_1(data):
+    """Format 1: content types and permissions are rebuilt by `flush` and referred to by
+    natural key; so are users, hence the rows are loaded in the order of those dependencies
+    (users before the memberships, tokens and log entries that name them), each one read only
+    once the rows it names are saved. Links travel inside their rows and get new keys."""
+    call_command("flush", interactive=False, verbosity=0)
+    by_model = {}
+    for record in json.loads(data):
+        by_model.setdefault(record["model"], []).append(record)
+    present = {}
+    for label in by_model:
+        model = apps.get_model(label)
+        present.setdefault(model._meta.app_config, []).append(model)
+    ordered = serializers.sort_dependencies(present.items(), allow_cycles=True)
+    deferred = []
+    for model in ordered:  # read a table's rows once the tables they name are in
+        objs = list(serializers.deserialize("python", by_model[model._meta.label_lower],
+                                            handle_forward_references=True))
+        _insert(model, [obj.object for obj in objs])
+        _add_links(model, objs)
+        deferred += [obj for obj in objs if obj.deferred_fields]
+    for obj in deferred:
+        obj.object.skip_history_when_saving = True  # the backup holds its own history rows
+        obj.save_deferred_fields()
+
+
+def _add_links(model, objs):
+    """Many-to-many links written straight into their tables: setting them through the row
+    would send signals that write history rows and recompute related deals."""
+    for field in model._meta.local_many_to_many:
+        through = field.remote_field.through
+        source, target = field.m2m_field_name(), field.m2m_reverse_field_name()
+        through._base_manager.bulk_create([
+            through(**{f"{source}_id": obj.object.pk, f"{target}_id": pk})
+            for obj in objs for pk in (obj.m2m_data or {}).get(field.name, ())
+        ])
+
+
+def _forget_cached_figures():
+    from dealmonitor.utils import cache
+
+    cache.bump()  # loading sends no change signals for emptied tables
 
 
 def _reset_sequences():
