@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from dealmonitor.utils.backup import BackupError, backup
+from dealmonitor.ops.backup import BackupError, backup
 
 
 class Command(BaseCommand):

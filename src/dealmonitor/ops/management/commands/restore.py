@@ -5,7 +5,7 @@ from django.core.serializers.base import DeserializationError
 from django.db import DatabaseError
 from django.utils.translation import gettext as _
 
-from dealmonitor.utils.backup import BackupError, read_manifest, restore
+from dealmonitor.ops.backup import BackupError, read_manifest, restore
 
 
 class Command(BaseCommand):

@@ -27,7 +27,7 @@ from dealmonitor.impact import demo as impact_demo
 from dealmonitor.impact.models import Measurement
 from dealmonitor.imports.models import ImportJob
 from dealmonitor.learning import demo as learning_demo
-from dealmonitor.utils.backup import EXCLUDED_IN_FORMAT_1, ExactEncoder, counts
+from dealmonitor.ops.backup import EXCLUDED_IN_FORMAT_1, ExactEncoder, counts
 
 # Transactional: a restore empties tables, which PostgreSQL refuses inside a transaction that
 # has pending writes (the test case's own); in production the restore is its own transaction.
