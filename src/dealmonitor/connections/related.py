@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import heapq
 import math
-import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
@@ -47,6 +46,20 @@ from dealmonitor.utils import bulk
 from dealmonitor.utils import text as dutch
 
 from .constants import ReasonKind
+from .features import (  # the words, names and rules the engine reads in a deal's texts
+    ACRONYM,
+    CAPITALISED,
+    FOLLOW_UP_WORDS,
+    KIND_WORDS,
+    PARENS,
+    contains_sequence,
+    name_patterns,
+    regulation_keys,
+    sentence_cache,
+    sentences_of,
+    split_compounds,
+    terms_of,
+)
 from .models import RelatedSuggestion
 
 WEIGHTS = {
@@ -93,23 +106,6 @@ def df_cap(n_deals):
     return max(50, n_deals // 20)
 
 
-# Words around a mention that say one deal continues another ("voortkwam uit", "doorstart").
-FOLLOW_UP_WORDS = frozenset(
-    """
-    voortkwam voortgekomen voortgezet voortzetting vervolg vervolgde opvolger opvolgers
-    voorloper voorganger doorstart ontstond ontstaan groeide uitgegroeid uitgroeide
-    bundelden haakte aangehaakt ondergebracht katalysator blauwdruk afloop afsluiting
-    initiatief opgevolgd voort volgde volgt doorontwikkeling doorontwikkeld
-    """.split()
-)
-KIND_WORDS = (("city", "deal"), ("town", "deal"), ("regio", "deal"), ("green", "deal"), ("cd",),
-              ("td",))
-_SENTENCE_END = re.compile(r"(?<=[.!?;])\s+")
-_ACRONYM = re.compile(r"\b[A-Z][A-Z0-9]{2,}\b")
-_PARENS = re.compile(r"\(([^)]*)\)")
-_CAPITALISED = re.compile(r"(?:^|(?<=\s)|(?<=[\'\"(]))([A-Z][a-z\u00e0-\u00ff]+)")
-
-
 @dataclass
 class Mention:
     source: int  # the deal whose text names the other
@@ -130,174 +126,6 @@ class DealProfile:
     terms: Counter = field(default_factory=Counter)
     regulations: set = field(default_factory=set)
     texts: list = field(default_factory=list)  # (field, text) searched for mentions
-
-
-# Words every deal's texts use about the programme itself, not about its subject.
-PROGRAMME_WORDS = frozenset({"city", "town", "deal", "deals", "agenda", "regio", "green"})
-# Words of ordinary Dutch prose that say when, how much or that something happened, but not
-# what a deal is about: numbers, months, time words and the commonest verbs and adverbs of
-# reports. In a small portfolio two deals can share such a word by chance, and the rarity
-# weight (idf) alone cannot tell "vier" from "fiets"; left out of the similarity only (the
-# lessons search keeps them).
-GENERIC_WORDS = frozenset(
-    """
-    twee drie vier vijf zes zeven acht negen tien elf twaalf dertien vijftien twintig dertig
-    veertig vijftig zestig honderd duizend miljoen miljard eerste tweede derde vierde vijfde
-    half helft procent euro ruim bijna circa ongeveer minimaal maximaal totaal
-    januari februari maart april mei juni juli augustus september oktober november december
-    jaar jaren jaarlijks maand maanden week weken dag dagen medio eind begin start gestart
-    inmiddels daarna later eerder sinds vanaf tijdens komende afgelopen vorig vorige volgende
-    huidige nieuw nieuwe nieuwste lang lange kort korte snel sneller
-    gaf geven geeft gegeven kreeg kregen krijgen gekregen vond vonden vinden gevonden zocht
-    zochten zoeken gezocht zet zetten gezet zette maakt maken maakte gemaakt wilde wilden
-    staat staan stond stonden gesteld stellen bracht brengen gebracht houdt houden hield
-    noemt noemen noemde genoemd volgens waarbij zoals onder meer bijvoorbeeld onder andere
-    extra elke elk eigen verschillende diverse meerdere ander sterk goed goede beter groot
-    grote grootste mogelijk mogelijke nodig echter vooral steeds verder weer tevens daarnaast
-    wel waarmee waardoor waarvan daarmee hiervoor daarvoor erbij eraan erin
-    """.split()
-)
-
-_stem_cache: dict[str, str] = {}
-
-
-def _stem(word):
-    """One stem through the shared Dutch stemmer, remembered: a portfolio repeats its words."""
-    stem = _stem_cache.get(word)
-    if stem is None:
-        stem = dutch._stemmer().stemWord(word)
-        if len(_stem_cache) < 500_000:
-            _stem_cache[word] = stem
-    return stem
-
-
-def sentences_of(value):
-    """A text as (sentence, its words) pairs, remembered while one portfolio loads: the same
-    words serve the stems (similarity) and the search for deal names (stated links)."""
-    cached = _sentence_cache.get(value)
-    if cached is None:
-        cached = tuple(
-            (sentence, tuple(dutch.words(sentence))) for sentence in _SENTENCE_END.split(value)
-        )
-        if len(_sentence_cache) < 200_000:
-            _sentence_cache[value] = cached
-    return cached
-
-
-_sentence_cache: dict[str, tuple] = {}
-
-
-def terms_of(value, surface=None):
-    """Stems of a Dutch text, as `dutch.stems` gives them; `surface` learns a readable word
-    for each stem (its first spelling) for the reasons."""
-    out = []
-    for word in (w for _sentence, words in sentences_of(value) for w in words):
-        if word in dutch.STOP_WORDS or word in PROGRAMME_WORDS or word in GENERIC_WORDS or len(
-            word
-        ) < 3:
-            continue
-        stem = _stem(word)
-        out.append(stem)
-        if surface is not None and stem not in surface:
-            surface[stem] = word
-    return out
-
-
-def _name_patterns(name, aliases):
-    """Word sequences that name a deal in running text, its acronyms, and one-word names
-    (matched only with a capital inside a sentence, so a common word is not a name)."""
-    patterns, acronyms, proper = set(), set(), set()
-    for label in [name, *aliases]:
-        for inner in _PARENS.findall(label):
-            acronyms.update(a for a in _ACRONYM.findall(inner) if a == inner.strip())
-        plain = _PARENS.sub(" ", label)
-        tokens = tuple(dutch.words(plain))
-        if not tokens:
-            continue
-        if len(tokens) == 1 and _ACRONYM.fullmatch(plain.strip()):
-            acronyms.add(plain.strip())
-            continue
-        core = tokens
-        for kind in KIND_WORDS:
-            if core[: len(kind)] == kind:
-                core = core[len(kind):]
-                break
-        if core != tokens and len(core) >= 1:
-            patterns.add(tokens)  # "city deal health hub" is specific even if the rest is short
-        if len(core) == 1 and len(core[0]) >= 8 and core != tokens:
-            proper.add(core[0])  # "Woningabonnement": matched only when written as a name
-        if len(core) >= 2:
-            patterns.add(core)
-            first = tuple(dutch.words(_PARENS.sub(" ", re.split(r"[,:]", plain)[0])))
-            for kind in KIND_WORDS:
-                if first[: len(kind)] == kind:
-                    first = first[len(kind):]
-                    break
-            if len(first) >= 2:
-                patterns.add(first)
-    patterns = {p for p in patterns if any(w not in dutch.STOP_WORDS for w in p)}
-    return patterns, acronyms, proper
-
-
-def compound_parts(stem, vocabulary, min_length=4):
-    """The two parts of a Dutch compound, as stems that occur on their own in the portfolio:
-    "grachtwater" → ("gracht", "water"), "arbeidsmarkt" → ("arbeid", "markt") (a linking
-    s, e or en dropped). None when the word is not such a compound. The longest head wins."""
-    for i in range(len(stem) - min_length, min_length - 1, -1):
-        head, tail = stem[:i], stem[i:]
-        if tail not in vocabulary:
-            continue
-        for link in ("", "s", "e", "en"):
-            if link and not head.endswith(link):
-                continue
-            part = head[: len(head) - len(link)]
-            if len(part) >= min_length and part in vocabulary and part not in dutch.STOP_WORDS:
-                return part, tail
-    return None
-
-
-def split_compounds(profiles):
-    """Add the parts of every compound to the deal's terms, so that "waterbeheer" and
-    "water", "loopbeleid" and "lopen" meet. The compound itself stays a term too."""
-    vocabulary = {t for p in profiles.values() for t in p.terms}
-    parts = {}
-    for stem in vocabulary:
-        if len(stem) >= 8:
-            found = compound_parts(stem, vocabulary)
-            if found:
-                parts[stem] = found
-    if not parts:
-        return
-    for profile in profiles.values():
-        extra = Counter()
-        for stem, count in profile.terms.items():
-            for part in parts.get(stem, ()):
-                extra[part] += count
-        profile.terms.update(extra)
-
-
-def regulation_keys(value):
-    """The ways a regulation named in a bottleneck can be recognised in another one: its
-    acronyms ("ISDE" in "Investeringssubsidie ... (ISDE)" and in "ISDE-regeling") and its
-    wording reduced to Dutch stems without the generic words for a rule."""
-    keys = {f"acronym:{a.lower()}" for a in _ACRONYM.findall(value or "")}
-    stems = [
-        _stem(w) for w in dutch.words(_PARENS.sub(" ", value or ""))
-        if w not in dutch.STOP_WORDS and w not in RULE_WORDS
-    ]
-    if stems:
-        keys.add("text:" + " ".join(stems))
-    return keys
-
-
-# Words that say a text is a rule, not which one.
-RULE_WORDS = frozenset({"regeling", "wet", "regel", "regels", "besluit", "subsidieregeling",
-                        "artikel", "lid", "verordening"})
-
-
-def _contains(seq, part):
-    n = len(part)
-    return any(seq[i:i + n] == part for i in range(len(seq) - n + 1))
 
 
 def _learning_model(name):
@@ -377,7 +205,7 @@ class Portfolio:
         for profile in profiles.values():
             # The name is the shortest description a deal has, and a successor often carries
             # it on ("Health Hub" → "Health Hub Utrecht"); its words count like the others.
-            profile.terms.update(terms_of(_PARENS.sub(" ", profile.name), surface))
+            profile.terms.update(terms_of(PARENS.sub(" ", profile.name), surface))
             for kind, value in profile.texts:
                 if kind == "description":
                     profile.terms.update(terms_of(value, surface))
@@ -388,7 +216,7 @@ class Portfolio:
         try:
             return cls(profiles, org_names, theme_names, surface, aliases)
         finally:
-            _sentence_cache.clear()
+            sentence_cache.clear()
 
     @staticmethod
     def _load_learning(profiles, surface):
@@ -487,10 +315,10 @@ class Portfolio:
         by_proper = defaultdict(list)
         own_names = {}
         for pk, p in self.profiles.items():
-            patterns, acronyms, proper = _name_patterns(p.name, aliases.get(pk, []))
+            patterns, acronyms, proper = name_patterns(p.name, aliases.get(pk, []))
             for word in proper:
                 by_proper[word].append(pk)
-            own_names[pk] = [tuple(dutch.words(_PARENS.sub(" ", label)))
+            own_names[pk] = [tuple(dutch.words(PARENS.sub(" ", label)))
                              for label in [p.name, *aliases.get(pk, [])]]
             for pattern in patterns:
                 by_first[pattern[0]].append((pattern, pk))
@@ -507,7 +335,7 @@ class Portfolio:
                         for pattern, target in by_first.get(tokens[i], ()):
                             if target == pk or tokens[i:i + len(pattern)] != pattern:
                                 continue
-                            if any(_contains(own, pattern) for own in own_names[pk]) and not any(
+                            if any(contains_sequence(own, pattern) for own in own_names[pk]) and not any(
                                 pattern[: len(kind)] == kind for kind in KIND_WORDS
                             ):
                                 continue  # our own name contains it ("Health Hub" in HH Utrecht)
@@ -518,9 +346,9 @@ class Portfolio:
                             i += len(best[0])
                         else:
                             i += 1
-                    for acronym in set(_ACRONYM.findall(sentence)):
+                    for acronym in set(ACRONYM.findall(sentence)):
                         found.update(t for t in by_acronym.get(acronym, ()) if t != pk)
-                    for word in _CAPITALISED.findall(sentence.strip())[1:]:
+                    for word in CAPITALISED.findall(sentence.strip())[1:]:
                         found.update(t for t in by_proper.get(dutch.fold(word), ()) if t != pk)
                     if not found:
                         continue
