@@ -33,6 +33,19 @@ DATABASES["default"]["CONN_MAX_AGE"] = env.int("DB_CONN_MAX_AGE", default=0)
 # uses it, so a database that restarted is reconnected to instead of failing the request
 # (proven by utils/tests/test_faults.py).
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = env.bool("DB_CONN_HEALTH_CHECKS", default=True)
+# SQLite (the default for a small installation) under concurrent requests: every write
+# transaction takes the write lock when it begins (BEGIN IMMEDIATE), so a writer waits its turn
+# for up to DB_SQLITE_TIMEOUT seconds instead of failing with "database is locked" when it
+# upgrades from reading to writing; the write-ahead log lets readers go on while one request
+# writes. A lock held longer than the timeout answers 503 (utils/database_busy.py).
+# See docs/configuration.md#sqlite.
+DB_SQLITE_TIMEOUT = env.float("DB_SQLITE_TIMEOUT", default=5.0)
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"].setdefault("OPTIONS", {}).update({
+        "transaction_mode": "IMMEDIATE",
+        "timeout": DB_SQLITE_TIMEOUT,
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    })
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Whole-portfolio figures are cached until the data changes (utils/cache.py). The database
 # cache is shared by every app server process; CACHE_URL=redis://… moves it to Redis.
@@ -77,6 +90,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # A database that stays locked (SQLite) answers 503 with Retry-After, not 500.
+    "dealmonitor.utils.database_busy.DatabaseBusyMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
