@@ -92,6 +92,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # A database that stays locked (SQLite) answers 503 with Retry-After, not 500.
     "dealmonitor.utils.database_busy.DatabaseBusyMiddleware",
+    # A query parameter with a NUL character answers 400 (utils/params.py).
+    "dealmonitor.utils.params.NulRejectingMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

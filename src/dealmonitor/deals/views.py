@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from dealmonitor.ui.pagination import paginate
+from dealmonitor.utils.params import int_param
 
 from . import history, selectors, services
 from . import rules as deal_rules
@@ -100,10 +101,8 @@ def _deal_only(request, slug):
 
 
 def _page_number(request):
-    try:
-        return max(int(request.GET.get("pagina", 1)), 1)
-    except ValueError:
-        return 1
+    # at most a page number whose offset the database can still count to
+    return int_param(request.GET, "pagina", 1, minimum=1, maximum=10**9)
 
 
 def change_log(request, slug):

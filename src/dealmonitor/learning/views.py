@@ -12,6 +12,7 @@ from dealmonitor.deals.models import Deal
 from dealmonitor.deals.selectors import visible_deals
 from dealmonitor.organisations.models import Organisation
 from dealmonitor.ui.pagination import paginate
+from dealmonitor.utils.params import int_param
 
 from . import rules as learning_rules
 from . import selectors, services
@@ -102,7 +103,10 @@ def key_persons(request):
 
 
 def bottleneck_list(request):
-    filters = {k: request.GET.get(k, "") for k in ("status", "ministry", "kind")}
+    filters = {k: request.GET.get(k, "") for k in ("status", "kind")}
+    # an id, or no filter (text or an impossible number in the address is ignored)
+    ministry = int_param(request.GET, "ministry")
+    filters["ministry"] = "" if ministry is None else str(ministry)
     rows = list(selectors.bottlenecks(request.user, filters))
     matrix, totals = selectors.status_matrix(rows)
     return render(request, "learning/bottleneck_list.html", {
@@ -352,7 +356,7 @@ def round_answer(request, pk):
     if not _allowed(request, learning_rules.can_answer_assessment, deal):
         return _login(request)
     organisations = services.answerable_organisations(request.user, round)
-    org_id = request.POST.get("organisation") or request.GET.get("organisation")
+    org_id = int_param(request.POST, "organisation", int_param(request.GET, "organisation"))
     organisation = next((o for o in organisations if str(o.pk) == str(org_id)), None)
     if organisation is None:
         if org_id and Organisation.objects.filter(pk=org_id).exists() and deal.participations.filter(organisation_id=org_id).exists():
