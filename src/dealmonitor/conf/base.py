@@ -72,7 +72,7 @@ INSTALLED_APPS = [
     "axes",
     "rules.apps.AutodiscoverRulesConfig",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",
     "drf_spectacular",
     "csp",
     "dealmonitor.accounts",
@@ -203,7 +203,7 @@ REST_FRAMEWORK = {
     # Token first: its challenge makes a write without credentials 401 (as the document
     # says) rather than the session's 403; either signs a request in.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "knox.auth.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
@@ -213,6 +213,16 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_VERSIONING_CLASS": "rest_framework.versioning.NamespaceVersioning",
     "ALLOWED_VERSIONS": ["v1"],
+}
+# API tokens (django-rest-knox): only a hash is stored; a token is valid for API_TOKEN_TTL_DAYS
+# days from when it was issued (not extended by use) and is revoked when the user's password
+# changes or the account is deactivated (accounts/signals.py). The header stays
+# `Authorization: Token <key>`. See docs/security.md#api-tokens.
+API_TOKEN_TTL_DAYS = env.int("API_TOKEN_TTL_DAYS", default=30)
+REST_KNOX = {
+    "TOKEN_TTL": datetime.timedelta(days=API_TOKEN_TTL_DAYS),
+    "AUTH_HEADER_PREFIX": "Token",
+    "AUTO_REFRESH": False,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Dealmonitor API",
