@@ -18,7 +18,8 @@ from knox.models import get_token_model
 def _is_rehash(user, update_fields):
     # AbstractBaseUser.check_password: set_password(), then _password = None, then
     # save(update_fields=["password"]).
-    return update_fields is not None and set(update_fields) == {"password"} and user._password is None
+    only_password = update_fields is not None and set(update_fields) == {"password"}
+    return only_password and user._password is None
 
 
 @receiver(pre_save, sender=get_user_model(), dispatch_uid="accounts.tokens_revoked_check")
@@ -31,7 +32,8 @@ def _note_credential_change(sender, instance, raw=False, update_fields=None, **k
     before = sender._default_manager.filter(pk=instance.pk).values("password", "is_active").first()
     if before is None:
         return
-    password_changed = before["password"] != instance.password and not _is_rehash(instance, update_fields)
+    password_changed = (before["password"] != instance.password
+                        and not _is_rehash(instance, update_fields))
     deactivated = not instance.is_active  # (a token of an inactive account must not wake up)
     instance._revoke_tokens = password_changed or deactivated
 

@@ -1,4 +1,9 @@
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view, inline_serializer
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    extend_schema,
+    extend_schema_view,
+    inline_serializer,
+)
 from knox.views import LoginView
 from rest_framework import serializers as drf_serializers
 from rest_framework import viewsets

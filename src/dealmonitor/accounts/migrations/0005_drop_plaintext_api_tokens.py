@@ -15,5 +15,6 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.RunSQL("DROP TABLE IF EXISTS authtoken_token", reverse_sql=migrations.RunSQL.noop),
+        migrations.RunSQL("DROP TABLE IF EXISTS authtoken_token",
+                          reverse_sql=migrations.RunSQL.noop),
     ]
