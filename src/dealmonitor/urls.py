@@ -33,3 +33,5 @@ urlpatterns += i18n_patterns(
 # and go through views that check who may read them.
 
 handler404 = "dealmonitor.api.views.not_found"
+# A locked database (SQLite) answers 503 with Retry-After; any other error Django's 500 page.
+handler500 = "dealmonitor.utils.database_busy.server_error"

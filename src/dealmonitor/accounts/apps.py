@@ -9,4 +9,6 @@ class AccountsConfig(AppConfig):
     def ready(self):
         from dealmonitor.deals.registry import track
 
+        from . import signals  # noqa: F401 (API tokens revoked on password change)
+
         track("accounts.dealmembership", "roles", "deal", named_by="user")

@@ -1,7 +1,15 @@
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    extend_schema,
+    extend_schema_view,
+    inline_serializer,
+)
+from knox.views import LoginView
+from rest_framework import serializers as drf_serializers
 from rest_framework import viewsets
-from rest_framework.authtoken.views import ObtainAuthToken
+from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.decorators import action
+from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
 from dealmonitor.connections import selectors as connection_selectors
@@ -66,8 +74,25 @@ def not_found(request, exception=None):
     return page_not_found(request, exception)
 
 
-class TokenView(ObtainAuthToken):
-    """Exchange a username and password for the API token of that user (`Authorization: Token
-    <key>`). Sign-in attempts are limited as on the sign-in page (django-axes)."""
+class TokenView(LoginView):
+    """Exchange a username and password for a new API token (`Authorization: Token <key>`),
+    valid until `expiry`. Only a hash of the token is stored: it is shown this once. Every
+    token of a user stops working when the password changes or the account is deactivated.
+    Sign-in attempts are limited as on the sign-in page (django-axes)."""
 
+    # the username and password are the credentials (django-rest-knox's own view expects a
+    # request that is already signed in)
+    authentication_classes = ()
+    permission_classes = (AllowAny,)
     throttle_classes = ()
+    serializer_class = AuthTokenSerializer
+
+    @extend_schema(request=AuthTokenSerializer, responses=inline_serializer("Token", {
+        "token": drf_serializers.CharField(help_text="The token; shown only in this answer."),
+        "expiry": drf_serializers.DateTimeField(help_text="When the token stops working."),
+    }))
+    def post(self, request, format=None):
+        credentials = AuthTokenSerializer(data=request.data, context={"request": request})
+        credentials.is_valid(raise_exception=True)
+        request.user = credentials.validated_data["user"]
+        return super().post(request, format)

@@ -33,6 +33,19 @@ DATABASES["default"]["CONN_MAX_AGE"] = env.int("DB_CONN_MAX_AGE", default=0)
 # uses it, so a database that restarted is reconnected to instead of failing the request
 # (proven by utils/tests/test_faults.py).
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = env.bool("DB_CONN_HEALTH_CHECKS", default=True)
+# SQLite (the default for a small installation) under concurrent requests: every write
+# transaction takes the write lock when it begins (BEGIN IMMEDIATE), so a writer waits its turn
+# for up to DB_SQLITE_TIMEOUT seconds instead of failing with "database is locked" when it
+# upgrades from reading to writing; the write-ahead log lets readers go on while one request
+# writes. A lock held longer than the timeout answers 503 (utils/database_busy.py).
+# See docs/configuration.md#sqlite.
+DB_SQLITE_TIMEOUT = env.float("DB_SQLITE_TIMEOUT", default=5.0)
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"].setdefault("OPTIONS", {}).update({
+        "transaction_mode": "IMMEDIATE",
+        "timeout": DB_SQLITE_TIMEOUT,
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    })
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Whole-portfolio figures are cached until the data changes (utils/cache.py). The database
 # cache is shared by every app server process; CACHE_URL=redis://… moves it to Redis.
@@ -59,7 +72,7 @@ INSTALLED_APPS = [
     "axes",
     "rules.apps.AutodiscoverRulesConfig",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",
     "drf_spectacular",
     "csp",
     "dealmonitor.accounts",
@@ -78,6 +91,10 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # A database that stays locked (SQLite) answers 503 with Retry-After, not 500.
+    "dealmonitor.utils.database_busy.DatabaseBusyMiddleware",
+    # A query parameter with a NUL character answers 400 (utils/params.py).
+    "dealmonitor.utils.params.NulRejectingMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -189,7 +206,7 @@ REST_FRAMEWORK = {
     # Token first: its challenge makes a write without credentials 401 (as the document
     # says) rather than the session's 403; either signs a request in.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "knox.auth.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     # Rows of a deal are also checked against the deal by the gateway (deals/access.py).
@@ -203,6 +220,16 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_VERSIONING_CLASS": "rest_framework.versioning.NamespaceVersioning",
     "ALLOWED_VERSIONS": ["v1"],
+}
+# API tokens (django-rest-knox): only a hash is stored; a token is valid for API_TOKEN_TTL_DAYS
+# days from when it was issued (not extended by use) and is revoked when the user's password
+# changes or the account is deactivated (accounts/signals.py). The header stays
+# `Authorization: Token <key>`. See docs/security.md#api-tokens.
+API_TOKEN_TTL_DAYS = env.int("API_TOKEN_TTL_DAYS", default=30)
+REST_KNOX = {
+    "TOKEN_TTL": datetime.timedelta(days=API_TOKEN_TTL_DAYS),
+    "AUTH_HEADER_PREFIX": "Token",
+    "AUTO_REFRESH": False,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Dealmonitor API",

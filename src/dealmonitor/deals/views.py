@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from dealmonitor.ui.pagination import paginate
+from dealmonitor.utils.params import int_param
 
 from . import access, history, selectors, services
 from . import rules as deal_rules
@@ -85,10 +86,8 @@ def change_phase(request, deal):
 
 
 def _page_number(request):
-    try:
-        return max(int(request.GET.get("pagina", 1)), 1)
-    except ValueError:
-        return 1
+    # at most a page number whose offset the database can still count to
+    return int_param(request.GET, "pagina", 1, minimum=1, maximum=10**9)
 
 
 @deal_view(deal_rules.can_view_internal)

@@ -9,6 +9,7 @@ from dealmonitor.deals import access
 from dealmonitor.deals.access import deal_view
 from dealmonitor.deals.internal import public_fields
 from dealmonitor.ui.pagination import paginate
+from dealmonitor.utils.params import int_param
 
 from . import rules as learning_rules
 from . import selectors, services
@@ -75,7 +76,10 @@ def key_persons(request):
 
 
 def bottleneck_list(request):
-    filters = {k: request.GET.get(k, "") for k in ("status", "ministry", "kind")}
+    filters = {k: request.GET.get(k, "") for k in ("status", "kind")}
+    # an id, or no filter (text or an impossible number in the address is ignored)
+    ministry = int_param(request.GET, "ministry")
+    filters["ministry"] = "" if ministry is None else str(ministry)
     rows = list(selectors.bottlenecks(request.user, filters))
     matrix, totals = selectors.status_matrix(rows)
     return render(request, "learning/bottleneck_list.html", {
@@ -313,7 +317,7 @@ def round_detail(request, deal, pk):
 def round_answer(request, deal, pk):
     round = _round(request, deal, pk, learning_rules.can_answer_assessment)
     organisations = services.answerable_organisations(request.user, round)
-    org_id = request.POST.get("organisation") or request.GET.get("organisation")
+    org_id = int_param(request.POST, "organisation", int_param(request.GET, "organisation"))
     organisation = next((o for o in organisations if str(o.pk) == str(org_id)), None)
     if organisation is None:
         partners = {str(i) for i in deal.participations.values_list("organisation_id", flat=True)}

@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 from django.urls import reverse
-from rest_framework.authtoken.models import Token
+from knox.models import AuthToken
 from rest_framework.test import APIClient
 
 from dealmonitor.api.resources import RESOURCES
@@ -58,8 +58,8 @@ def test_writes_go_through_the_services_with_token_authentication(api, numeric, 
     body = {"indicator": numeric.pk, "date": "2023-06-30", "value": "12.5",
             "reporting_organisation": other_org.pk}
     assert api.post("/api/v1/measurements/", body, format="json").status_code in (401, 403)
-    token = Token.objects.create(user=partner_user)
-    api.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    token = AuthToken.objects.create(user=partner_user)[1]
+    api.credentials(HTTP_AUTHORIZATION=f"Token {token}")
     refused = api.post("/api/v1/measurements/", body, format="json")
     assert refused.status_code == 403  # a partner member reports for its own organisation only
     created = api.post("/api/v1/measurements/", {**body, "reporting_organisation": partner_org.pk}, format="json")
@@ -91,7 +91,8 @@ def test_writes_go_through_the_services_with_token_authentication(api, numeric, 
 def test_a_token_for_a_username_and_password(api, team_user):
     response = api.post(reverse("v1:token"), {"username": "projectleider", "password": "een-lang-wachtwoord-42"})
     assert response.status_code == 200
-    assert response.json()["token"] == Token.objects.get(user=team_user).key
+    api.credentials(HTTP_AUTHORIZATION=f"Token {response.json()['token']}")
+    assert api.get("/api/v1/indicators/").wsgi_request.user == team_user
     assert api.post(reverse("v1:token"), {"username": "projectleider", "password": "fout"}).status_code == 400
 
 

@@ -114,7 +114,7 @@ def write_data(db, deal, elements, numeric, partner_org, staff_user):
     instead of stopping at "no such deal"."""
     import datetime as dt
 
-    from rest_framework.authtoken.models import Token
+    from knox.models import AuthToken
 
     from dealmonitor.deals.models import Ambition, Theme
     from dealmonitor.deals.tests.factories import OrganisationFactory
@@ -170,7 +170,7 @@ def write_data(db, deal, elements, numeric, partner_org, staff_user):
         "targets": numeric.targets.get().pk,
         "uptake": learning.save_uptake(actor=None, deal=deal, kind="beleidsprogramma", title="Beleid").pk,
     }
-    token = Token.objects.create(user=staff_user).key
+    token = AuthToken.objects.create(user=staff_user)[1]
     return {"ids": ids, "rows": rows, "headers": {"Authorization": f"Token {token}"}}
 
 
@@ -232,12 +232,12 @@ def test_writes_without_rights_are_refused(case, app, write_data, outsider):
     """Nobody writes without rights: anonymous 401; signed in to another deal's team 403 (404
     for a row internal to the deal, 400 where the body is refused before the rules are
     asked), never a change."""
-    from rest_framework.authtoken.models import Token
+    from knox.models import AuthToken
 
     meaningful(case, write_data)
     anonymous = case.call(app=app)
     assert anonymous.status_code == 401, anonymous.text
-    token = Token.objects.get_or_create(user=outsider)[0].key
+    token = AuthToken.objects.create(user=outsider)[1]
     refused = case.call(app=app, headers={"Authorization": f"Token {token}"})
     expected = {403, 404} if case.method in ("DELETE", "PATCH") and not case.body else {400, 403, 404}
     assert refused.status_code in expected, refused.text

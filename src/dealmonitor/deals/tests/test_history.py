@@ -6,7 +6,7 @@ import json
 
 import pytest
 from django.urls import path, reverse
-from rest_framework.authtoken.models import Token
+from knox.models import AuthToken
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -130,17 +130,17 @@ urlpatterns = [
 
 @pytest.mark.urls(__name__)
 def test_a_change_through_the_api_carries_its_reason_into_the_log(client, deal, team, indicator):
-    token = Token.objects.create(user=team)
+    token = AuthToken.objects.create(user=team)[1]
     url = f"/test-api/indicators/{indicator.pk}/measurements/"
     response = client.post(url, json.dumps({"date": "2023-06-30", "value": "42"}),
                            content_type="application/json",
-                           HTTP_AUTHORIZATION=f"Token {token.key}",
+                           HTTP_AUTHORIZATION=f"Token {token}",
                            HTTP_X_CHANGE_REASON="nieuwe-informatie; jaarverslag 2023")
     assert response.status_code == 201
     second = client.post(url, json.dumps({"date": "2023-07-31", "value": "43",
                                           "change_reason": "correctie",
                                           "change_reason_text": "in de body"}),
-                         content_type="application/json", HTTP_AUTHORIZATION=f"Token {token.key}")
+                         content_type="application/json", HTTP_AUTHORIZATION=f"Token {token}")
     assert second.status_code == 201
     reasons = list(Measurement.history.order_by("history_id").values_list("history_change_reason", flat=True))
     assert reasons == ["nieuwe-informatie: jaarverslag 2023", "correctie: in de body"]

@@ -1,0 +1,163 @@
+"""Query parameters: whatever a visitor puts in the address, no page and no API list answers
+with a server error. A bad value is ignored or refused (400); it never reaches the database
+as something it cannot hold.
+
+Every address of the project comes from the permission matrix (one row per URL name, with the
+address built on its small world of factory data; accounts/tests/test_permission_matrix.py).
+`PARAMETERS` lists the query parameters each page reads; for the API, the list endpoints'
+filter fields (and `deal`) come from the viewsets, with the pagination and format parameters
+DRF reads. The test first asks every page with an unknown parameter and records which
+parameters the code reads (any `QueryDict` access), and fails when a page reads one that is not
+listed: a new parameter then gets its garbage too. Then every parameter of every page gets
+every value of `GARBAGE`, one at a time.
+
+The Django admin is left out: its addresses are Django's own code.
+"""
+
+import pytest
+from django.http import QueryDict
+from django.test import Client
+from django.urls import resolve
+from django.utils.datastructures import MultiValueDict
+
+from dealmonitor.accounts.tests.test_permission_matrix import MATRIX, POLICIES
+from dealmonitor.accounts.tests.world import build_world, populate
+
+# The parameters each page reads (GET), by URL name.
+PARAMETERS = {
+    "set_language": ["next"],
+    "accounts:login": ["next"],
+    "deals:portfolio": ["q", "kind", "status", "phase", "theme", "page"],
+    "deals:change_log": ["onderdeel", "pagina"],
+    "organisations:list": ["page"],
+    # the form that proposes a series of targets (rows _0, _1, ... for the periods)
+    "impact:indicator_targets": ["periodicity", "first", "last",
+                                 *(f"{f}_{n}" for n in range(3) for f in ("start", "end", "label", "value"))],
+    "impact:performance": ["niveau", "periode"],
+    "impact:performance_export": ["niveau", "periode"],
+    "learning:bottlenecks": ["status", "ministry", "kind"],
+    "learning:lessons": ["q", "theme", "kind", "phase", "page"],
+    "learning:round_answer": ["organisation"],
+    "imports:job": ["pagina"],
+    "imports:mapping": ["sheet"],
+    "reports:long_csv": ["deal"],
+    "v1:schema": ["lang", "deal"],
+    "reports:deal_report": ["jaar"],
+    "reports:deal_report_pdf": ["jaar"],
+    "reports:portfolio_report": ["jaar"],
+    "reports:portfolio_report_pdf": ["jaar"],
+}
+# What Django REST framework reads on every API address: the format override and pagination.
+API_PARAMETERS = ["format", "page", "page_size"]
+PROBE = "zz-onbekend"
+
+GARBAGE = [
+    "x",
+    "99999999999999999999",
+    "-1",
+    "NaN",
+    "a\x00b",
+    "é€😀",
+    "2024-13-45",
+    "' OR 1=1 --",
+    "x" * 5000,
+    "",
+    ["1", "2"],  # a list where one value is expected
+]
+# Raw escapes that do not decode (the test client would encode them).
+RAW = ["%", "%ff"]
+
+
+def _api_parameters(url):
+    """DRF's own, the viewset's filter fields and, for the entities of one deal, ?deal=."""
+    view = resolve(url.split("?")[0]).func
+    cls = getattr(view, "cls", None)
+    if cls is None:
+        return API_PARAMETERS
+    fields = list(view.initkwargs.get("filterset_fields", getattr(cls, "filterset_fields", None)) or [])
+    if cls.__module__ == "dealmonitor.api.generic":
+        fields.append("deal")  # api/generic.py reads it in get_queryset
+    return [*API_PARAMETERS, *fields]
+
+
+class Reads:
+    """Records the keys code reads from any QueryDict while it is active."""
+
+    def __init__(self, monkeypatch):
+        self.keys = set()
+        reads = self
+
+        def wrap(name):
+            original = getattr(MultiValueDict, name)
+
+            def recorded(self, key, *args, **kwargs):
+                if isinstance(self, QueryDict):
+                    reads.keys.add(key)
+                return original(self, key, *args, **kwargs)
+
+            return recorded
+
+        for name in ("__getitem__", "get", "getlist"):
+            monkeypatch.setattr(MultiValueDict, name, wrap(name))
+        monkeypatch.setattr(MultiValueDict, "__contains__", wrap("__contains__"), raising=False)
+
+
+def _cases():
+    """(name, case) for every row the programme administrator may GET, admin excepted."""
+    for name, row in MATRIX.items():
+        if name.startswith("admin:"):
+            continue
+        for case in row if isinstance(row, list) else [row]:
+            if case.read and "no such method" not in case.read:
+                yield name, case
+
+
+@pytest.mark.django_db
+def test_no_query_parameter_value_makes_a_page_fail(django_user_model, settings, tmp_path,
+                                                   monkeypatch):
+    settings.MEDIA_ROOT = tmp_path
+    world = populate(build_world(django_user_model), tmp_path)
+    client = Client(raise_request_exception=False)
+    client.force_login(world.users["admin"])
+    assert world.users["admin"].is_staff  # reads every page and row
+    reads = Reads(monkeypatch)
+
+    addresses = {}
+    undeclared = []
+    for name, case in _cases():
+        key = "own" if len(next(iter(POLICIES[case.read].values()))) > 1 else None
+        url = case.url(world, key or "own")
+        base, _, fixed = url.partition("?")
+        declared = (_api_parameters(base) if name.startswith("v1:") else []) + PARAMETERS.get(name, [])
+        reads.keys.clear()
+        response = client.get(f"{url}{'&' if fixed else '?'}{PROBE}=1")
+        assert response.status_code < 500, f"{name} {url}: {response.status_code}"
+        read = reads.keys - {PROBE} - set(QueryDict(fixed))
+        if read - set(declared):
+            undeclared.append(f"{name}: reads {sorted(read - set(declared))}")
+        if name.startswith("v1:") and name.endswith("-detail"):
+            continue  # the same filters as the list (DRF), which gets the garbage
+        if name.startswith("v1:") and name != "v1:deal-list":
+            declared = [p for p in declared if p not in API_PARAMETERS]  # DRF's own: once
+        addresses[name, url] = [p for p in declared if p not in QueryDict(fixed)]
+    assert not undeclared, ("pages read query parameters not listed in PARAMETERS "
+                            "(src/dealmonitor/utils/tests/test_query_parameters.py):\n"
+                            + "\n".join(undeclared))
+
+    failures = []
+    requests = 0
+    for (name, url), parameters in addresses.items():
+        joiner = "&" if "?" in url else "?"
+        for parameter in parameters:
+            for value in GARBAGE:
+                requests += 1
+                response = client.get(url, {parameter: value})
+                if response.status_code >= 500:
+                    failures.append(f"{name} {url} {parameter}={value!r:.40}: {response.status_code}")
+            for raw in RAW:
+                requests += 1
+                response = client.get(f"{url}{joiner}{parameter}={raw}")
+                if response.status_code >= 500:
+                    failures.append(f"{name} {url} {parameter}={raw}: {response.status_code}")
+    assert requests > 900  # every parameter really got its garbage
+    assert not failures, f"{len(failures)} of {requests} requests failed:\n" + "\n".join(failures)
