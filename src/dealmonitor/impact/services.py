@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 from dealmonitor.deals.history import set_relations
+from dealmonitor.deals.references import check_row
 from dealmonitor.utils.bulk import insert_with_history
 from dealmonitor.utils.partial_dates import Precision
 from dealmonitor.utils.uploads import check_upload
@@ -35,7 +36,9 @@ def _check(predicate, actor, deal, message):
         raise PermissionDenied(message)
 
 
-def _save(instance, actor, reason="", exclude=()):
+def _save(instance, actor, reason="", exclude=(), relations=None):
+    """Check the row's references (deals/references.py) and fields, then save it with history."""
+    check_row(actor=actor, instance=instance, values=relations)
     instance.full_clean(exclude=list(exclude))
     instance._history_user = actor
     instance._change_reason = reason
@@ -101,6 +104,7 @@ def delete_element(*, actor, element, reason=""):
 def add_link(*, actor, cause, effect, reason=""):
     pathway = cause.pathway
     _check(impact_rules.can_edit_pathway, actor, pathway.deal, _("You may not edit this deal's pathway."))
+    check_row(actor=actor, instance=Link(pathway=pathway, cause=cause, effect=effect))
     if effect.pathway_id != pathway.id:
         raise ValidationError(_("Both elements must belong to the same pathway."))
     if cause.pk == effect.pk:
@@ -172,7 +176,7 @@ def save_effect(*, actor, deal, effect=None, tags=None, reason="", **fields):
     effect = effect or Effect(deal=deal)
     _assign(effect, fields, EFFECT_FIELDS)
     with transaction.atomic():
-        _save(effect, actor, reason)
+        _save(effect, actor, reason, relations={"tags": tags})
         set_relations(effect, actor=actor, reason=reason, tags=tags)
     return effect
 
@@ -188,8 +192,6 @@ INDICATOR_FIELDS = (
 
 def _validate_indicator(indicator):
     errors = {}
-    if indicator.element_id and indicator.element.pathway.deal_id != indicator.deal_id:
-        errors["element"] = _("This element belongs to another deal's pathway.")
     if indicator.kind == IndicatorKind.PERCENTAGE:
         for name in ("baseline_value", "target_value"):
             value = getattr(indicator, name)
