@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 from dealmonitor.deals.history import set_relations
-from dealmonitor.deals.references import check_row
+from dealmonitor.deals.references import ReferenceCheck, check_row
 from dealmonitor.utils.bulk import insert_with_history
 from dealmonitor.utils.partial_dates import Precision
 from dealmonitor.utils.uploads import check_upload
@@ -396,10 +396,13 @@ def import_measurements(*, actor, measurements, reason="import", progress=None):
     in one transaction. `measurements`: unsaved Measurement objects. `progress(done)` is called
     after each batch. Returns the number written."""
     checked = {}
+    references = ReferenceCheck(actor)
     for m in measurements:
         key = (m.indicator_id, m.reporting_organisation_id)
         if key not in checked:
             checked[key] = measurement_permission_error(actor, m.indicator, m.reporting_organisation)
+            if not checked[key]:  # the same reference rules as one measurement's
+                references.check(deal=m.indicator.deal, instance=m)
         if checked[key]:
             raise PermissionDenied(checked[key])
         if m.indicator.is_milestone:

@@ -17,7 +17,8 @@ from django.utils.translation import gettext as _
 
 from dealmonitor.deals import rules as deal_rules
 from dealmonitor.deals.importer import UNICODE_SLUG
-from dealmonitor.deals.models import Deal
+from dealmonitor.deals.models import Deal, Participation
+from dealmonitor.deals.references import ReferenceCheck
 from dealmonitor.impact import rules as impact_rules
 from dealmonitor.impact.constants import DEFAULT_MILESTONE_STATUSES, IndicatorKind, Level
 from dealmonitor.impact.models import (
@@ -339,6 +340,7 @@ class Checker:
         self._permission = {}
         self._db_cache = {}
         self._org_cache = {}
+        self.references = ReferenceCheck(actor)  # the services' reference rules
 
     # helpers ---------------------------------------------------------------------------
 
@@ -562,6 +564,12 @@ class Checker:
                              _("the same name and type in every row of one organisation"))
                 continue
             existing = self._organisations.get(org_id)
+            if existing is not None and self.references.error(deal, Participation, "organisation", existing):
+                # known only from deals this user may not read: neither its name nor its use
+                self.problem(part, number, "organisatie_id",
+                             self.references.error(deal, Participation, "organisation", existing),
+                             _("the identifier of an organisation of a deal you may read, or a new one"))
+                continue
             if existing is not None:
                 differs = [k for k, v in org_fields.items() if getattr(existing, k) != v]
                 if differs and not may_change_organisation(self.actor, existing):
@@ -743,7 +751,7 @@ class Checker:
                 org = self._organisations.get(values["organisatie_id"])
                 if org is None and values["organisatie_id"] in self.plan.organisations:
                     org = Organisation(slug=values["organisatie_id"], **self.plan.organisations[values["organisatie_id"]])
-                if org is None:
+                if org is None or self.references.error(deal, Measurement, "reporting_organisation", org):
                     self.problem(part, number, "organisatie_id",
                                  _("There is no organisation with the identifier '%(id)s'.") % {"id": values["organisatie_id"]},
                                  _("the identifier of a registered organisation"))
@@ -988,7 +996,7 @@ class Checker:
                 continue
             self.plan.evidence.append({"assumption": key, "fields": fields})
 
-    def _ministry(self, part, number, values):
+    def _ministry(self, part, number, values, deal=None):
         """The identifier of the ministry a bottleneck was raised with; a ministry not yet
         registered is added with the name given."""
         slug, name = values["ministerie_id"], values["ministerie"]
@@ -1009,6 +1017,10 @@ class Checker:
                 return None
             self.plan.organisations[slug] = {"name": name, "type": OrganisationType.MINISTERIE}
             return slug
+        if org is not None and self.references.error(deal, Bottleneck, "ministry", org):
+            self.problem(part, number, "ministerie_id", self.references.error(deal, Bottleneck, "ministry", org),
+                         _("the identifier of a ministry"))
+            return None
         registered = org or Organisation(slug=slug, **planned)
         if registered.type != OrganisationType.MINISTERIE:
             self.problem(part, number, "ministerie_id",
@@ -1040,7 +1052,7 @@ class Checker:
             self._one(part, number, "titel", existing,
                       _("The deal has more than one bottleneck with this title, signalled on this date."),
                       _("a title and date that identify one bottleneck"))
-            ministry = self._ministry(part, number, values)
+            ministry = self._ministry(part, number, values, deal)
             if len(self.problems) > before:
                 continue
             fields = {"title": title, "kind": values["soort"]}
