@@ -20,7 +20,7 @@ from dealmonitor.deals.importer import UNICODE_SLUG
 from dealmonitor.deals.models import Deal, Participation
 from dealmonitor.deals.references import ReferenceCheck
 from dealmonitor.impact import rules as impact_rules
-from dealmonitor.impact.constants import DEFAULT_MILESTONE_STATUSES, IndicatorKind, Level
+from dealmonitor.impact.constants import DEFAULT_MILESTONE_STATUSES, IndicatorKind, Level, Verification
 from dealmonitor.impact.models import (
     Assumption,
     AssumptionEvidence,
@@ -32,6 +32,7 @@ from dealmonitor.impact.models import (
 from dealmonitor.impact.services import (
     measurement_permission_error,
     validate_measurement,
+    verification_error,
 )
 from dealmonitor.learning import rules as learning_rules
 from dealmonitor.learning.constants import CLOSED_STATUSES, BottleneckStatus, Visibility
@@ -763,6 +764,10 @@ class Checker:
                 if self._permission[key]:
                     self.problem(part, number, "organisatie_id" if org else "deal_id", self._permission[key])
                     continue
+            if values["verificatie"] == Verification.VERIFIED and not self.may(
+                    impact_rules.can_verify_measurement, deal):
+                self.problem(part, number, "verificatie", verification_error(),
+                             _("empty or zelfgerapporteerd"))
             if len(self.problems) > before:
                 continue
             try:
