@@ -134,9 +134,11 @@ def check_references(user, resource, instance, attrs):
     model = resource.model
     relations = {name: value for name, value in attrs.items() if name != "deal"
                  and model._meta.get_field(name).is_relation}
-    deal = attrs.get("deal")
-    if deal is None and instance is not None and resource.deal_path:
+    # a change stays in the row's deal (the writers ignore a deal sent with it)
+    if instance is not None and resource.deal_path:
         deal = _deal_of_row(instance, resource)
+    else:
+        deal = attrs.get("deal")
     if deal is None:
         found = next(((name, deal_of(v)) for name, v in relations.items()
                       if isinstance(v, models.Model) and deal_of(v) is not None), None)

@@ -20,6 +20,8 @@ one raises ImproperlyConfigured, so a new relation cannot slip past (the tests i
 deals/tests/test_references.py walk every foreign key of every writable model).
 """
 
+import functools
+
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -48,6 +50,7 @@ def _label(model):
     return model._meta.label_lower
 
 
+@functools.cache
 def _owners():
     from .history import TRACKED
 
