@@ -151,17 +151,14 @@ class ReferenceCheck:
 
     def allowed(self, deal, model, field_name, obj):
         """Whether a row of `model` written to `deal` may point at `obj` through `field_name`."""
-        field = model._meta.get_field(field_name)
-        related = field.related_model
-        label = _label(related)
+        kind = rule_for(model, field_name)
         if obj is None:
             return True
-        if label == "deals.deal":
-            if field_name == owner_field(model):  # the row's own deal
-                return deal is not None and (obj is deal or obj.pk is not None and obj.pk == deal.pk)
-            # a link to another deal by design (connections, events): it must be readable
+        if kind == OWN_DEAL:  # the row's own deal
+            return deal is not None and (obj is deal or obj.pk is not None and obj.pk == deal.pk)
+        if kind == OTHER_DEAL:  # a link to another deal by design (connections, events)
             return bool(deal_rules.can_view_deal(self.actor, obj))
-        if is_deal_owned(related):
+        if kind == SAME_DEAL:
             if deal is None:
                 return False
             if deal.pk is not None:
@@ -171,18 +168,11 @@ class ReferenceCheck:
                 if not self._seen[key]:
                     return False
             return deal_id_of(obj) == deal.pk
-        if obj.pk is None and label in SHARED:
-            return True  # added by this very write (an import's new organisation)
-        if label in SHARED:
-            return self._shared_visible(label, obj)
-        if label in GLOBAL:
-            return True
-        if label == settings.AUTH_USER_MODEL.lower():
-            return True  # who recorded or answered: set by the service from the actor
-        raise ImproperlyConfigured(
-            f"No reference rule for {_label(model)}.{field_name} -> {label}: add one to "
-            "deals/references.py"
-        )
+        if kind == VISIBLE:
+            if obj.pk is None:
+                return True  # added by this very write (an import's new organisation)
+            return self._shared_visible(_label(type(obj)), obj)
+        return True  # GLOBAL, or ACTOR: who recorded it, set by the service from the actor
 
     def error(self, deal, model, field_name, obj):
         """The message for a reference that is not allowed, or None."""
@@ -207,6 +197,33 @@ class ReferenceCheck:
                   if any(not self.allowed(deal, model, name, o) for o in objs)}
         if errors:
             raise ValidationError(errors)
+
+
+OWN_DEAL, OTHER_DEAL, SAME_DEAL, VISIBLE, ANYONE, ACTOR = (
+    "own deal", "other deal", "same deal", "visible", "anyone", "actor")
+
+
+def rule_for(model, field_name):
+    """Which rule holds for the relation `model.field_name`: the row's own deal, another deal
+    (must be readable), a row of the same deal, a shared row the writer must see, a row
+    anyone may name, or a user the service sets. ImproperlyConfigured for a relation to a
+    kind of row without a rule: add one here before such a relation can be written."""
+    related = model._meta.get_field(field_name).related_model
+    label = _label(related)
+    if label == "deals.deal":
+        return OWN_DEAL if field_name == owner_field(model) else OTHER_DEAL
+    if is_deal_owned(related):
+        return SAME_DEAL
+    if label in SHARED:
+        return VISIBLE
+    if label in GLOBAL:
+        return ANYONE
+    if label == settings.AUTH_USER_MODEL.lower():
+        return ACTOR
+    raise ImproperlyConfigured(
+        f"No reference rule for {_label(model)}.{field_name} -> {label}: add one to "
+        "deals/references.py"
+    )
 
 
 def _is_many(model, name):

@@ -26,6 +26,7 @@ from dealmonitor.deals.references import (
     is_deal_owned,
     owner_field,
     relation_fields,
+    rule_for,
 )
 from dealmonitor.deals.tests.factories import OrganisationFactory
 from dealmonitor.impact import models as impact
@@ -220,6 +221,14 @@ def test_every_deal_owned_model_has_a_writer_or_a_reason():
     api = {r.model._meta.label_lower for r in RESOURCES if r.writable}
     assert api <= written, f"API-writable models without a writer here: {sorted(api - written)}"
     assert labels - written - NOT_WRITTEN == set(), "add a writer to WRITERS (or a reason to NOT_WRITTEN)"
+
+
+def test_every_relation_of_a_writable_model_has_a_reference_rule():
+    """A relation to a kind of row deals/references.py has no rule for fails here (and the
+    service would refuse to save it) until the rule is written."""
+    for model in WRITERS:
+        for field in relation_fields(model):
+            rule_for(model, field.name)
 
 
 @pytest.mark.parametrize("model", list(WRITERS), ids=lambda m: m._meta.label)
