@@ -12,6 +12,7 @@ from rest_framework import exceptions, parsers, serializers, viewsets
 from dealmonitor.deals import rules as deal_rules
 from dealmonitor.deals.internal import internal_fields
 from dealmonitor.deals.access import rows_of_visible_deals, visible_deals
+from dealmonitor.deals.references import REFERENCE_MESSAGE, ReferenceCheck, deal_of
 
 
 def _attr_path(path):
@@ -101,11 +102,55 @@ def serializer_for(resource):
             data = {k: v for k, v in data.items() if not (v is None and k in null_is_absent)}
         return serializers.ModelSerializer.to_internal_value(self, data)
 
+    def get_fields(self):
+        # a row that does not exist answers as one of another deal or a hidden one does
+        fields = serializers.ModelSerializer.get_fields(self)
+        for f in fields.values():
+            for relation in (f, getattr(f, "child_relation", None)):
+                if isinstance(relation, serializers.PrimaryKeyRelatedField):
+                    relation.error_messages["does_not_exist"] = REFERENCE_MESSAGE
+        return fields
+
+    def run_validators(self, value):
+        # references first: a uniqueness check against a hidden row would tell it exists
+        request = self.context.get("request")
+        check_references(request.user if request else None, resource, self.instance, value)
+        return serializers.ModelSerializer.run_validators(self, value)
+
     meta = type("Meta", (), {"model": resource.model, "fields": names, "extra_kwargs": extra})
     name = "".join(p.capitalize() for p in resource.name.split("-")) + "Serializer"
     return type(name, (serializers.ModelSerializer,),
                 {**attrs, "Meta": meta, "to_representation": to_representation,
-                 "to_internal_value": to_internal_value, "serializer_field_mapping": FIELD_MAPPING})
+                 "to_internal_value": to_internal_value, "get_fields": get_fields,
+                 "run_validators": run_validators, "serializer_field_mapping": FIELD_MAPPING})
+
+
+def check_references(user, resource, instance, attrs):
+    """The services' reference check (deals/references.py) on the fields of a write, so that
+    the answer is a 400 naming the field, before the service is called. The deal written to
+    is the one named, the row's own, or that of the row it hangs under (or, for a link, of
+    its first element)."""
+    model = resource.model
+    relations = {name: value for name, value in attrs.items() if name != "deal"
+                 and model._meta.get_field(name).is_relation}
+    # a change stays in the row's deal (the writers ignore a deal sent with it)
+    if instance is not None and resource.deal_path:
+        deal = _deal_of_row(instance, resource)
+    else:
+        deal = attrs.get("deal")
+    if deal is None:
+        found = next(((name, deal_of(v)) for name, v in relations.items()
+                      if isinstance(v, models.Model) and deal_of(v) is not None), None)
+        if found:
+            deal = found[1]
+            if not deal_rules.can_view_deal(user, deal):  # as if that row did not exist
+                raise serializers.ValidationError({found[0]: [REFERENCE_MESSAGE]})
+    if deal is None and not relations:
+        return
+    try:
+        ReferenceCheck(user).check(deal=deal, model=model, values=relations)
+    except DjangoValidationError as exc:
+        raise serializers.ValidationError(exc.message_dict) from None
 
 
 def _service_errors(fn):

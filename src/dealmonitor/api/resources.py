@@ -113,6 +113,11 @@ def _measurement_create(actor, data):
     return impact_services.record_measurement(actor=actor, indicator=data.pop("indicator"), **data)
 
 
+def _measurement_update(actor, row, data):
+    data.pop("indicator", None)  # a measurement stays with its indicator
+    return impact_services.update_measurement(actor=actor, measurement=row, **data)
+
+
 def _element_create(actor, data):
     pathway = impact_services.get_or_create_pathway(actor=actor, deal=data.pop("deal"))
     return impact_services.add_element(actor=actor, pathway=pathway, **data)
@@ -281,10 +286,13 @@ RESOURCES = [
               "evidence_url", "has_evidence", "reporting_organisation", "verification",
               "confidence", "note", "is_example"],
              filters=["indicator", "verification"], read_only=("has_evidence",),
-             create=_measurement_create,
+             create=_measurement_create, update=_measurement_update,
              delete=lambda actor, row: impact_services.delete_measurement(actor=actor, measurement=row),
              doc="Measurements; the evidence file is internal (download it in the app); "
-                 "has_evidence tells whether there is evidence."),
+                 "has_evidence tells whether there is evidence. Only the deal team sets "
+                 "verification to geverifieerd (a partner member gets 400 at that field); a "
+                 "change to the figure withdraws its verification unless the deal team "
+                 "verifies it again in the same request."),
     # learning and steering
     Resource("bottlenecks", learning_models.Bottleneck, "deal",
              ["id", "deal", "title", "description", "kind", "rule", "level", "ministry", "status",

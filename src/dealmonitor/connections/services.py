@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from dealmonitor.deals.history import set_relations
+from dealmonitor.deals.references import check_references, check_row
 
 from . import related
 from . import rules as connection_rules
@@ -21,6 +22,7 @@ def _ordered(deal, other):
 
 
 def _save(instance, actor, reason):
+    check_row(actor=actor, instance=instance)  # other deals only when the actor may read them
     instance._history_user = actor
     instance._change_reason = reason
     instance.save()
@@ -112,12 +114,14 @@ def create_event(*, actor, title, date, place="", deals=()):
             CommunityEvent(title=title, date=date, place=place, created_by=actor), actor, "created"
         )
         if deals:
+            check_references(actor=actor, deal=None, model=CommunityEvent, values={"deals": deals})
             set_relations(event, actor=actor, reason="created", deals=deals)
     return event
 
 
 def set_event_deals(*, actor, event, deals):
     _require_event_manager(actor)
+    check_references(actor=actor, deal=None, model=CommunityEvent, values={"deals": deals})
     with transaction.atomic():
         set_relations(event, actor=actor, reason="deals", deals=deals)
     return event

@@ -132,6 +132,20 @@ can_edit_deal_data = is_system | is_programme_admin | is_dealmaker | is_deal_tea
 # A partner member enters measurements for their own organisation (checked in the service).
 can_record_measurement = can_edit_deal_data | is_partner_member
 can_answer_assessment = can_edit_deal_data | is_partner_member
+# Verifying a measurement is for the deal team (and dealmaker, programme), never for the
+# organisation that reported it (docs/impact.md#verification).
+can_verify_measurement = can_edit_deal_data
+
+
+def can_report_for(user, deal, organisation):
+    """Whether `user` may record (or change) a measurement of `deal` reported by
+    `organisation` (None: no organisation): who edits the deal's data, for any organisation;
+    a partner member for their own organisation only. The one rule for the measurement form,
+    the API, the spreadsheet import and the services."""
+    if can_edit_deal_data(user, deal):
+        return True
+    return bool(is_partner_member(user, deal) and organisation is not None
+                and organisation.pk in partner_organisations(user, deal))
 # Exports of the whole portfolio (internals included) and the codebook: not for the public.
 can_export = sees_everything
 # An export of one deal holds what the user may read of it: internal fields only with
@@ -145,6 +159,7 @@ rules.add_perm("deals.view_internal", can_view_internal)
 rules.add_perm("deals.edit_deal_data", can_edit_deal_data)
 rules.add_perm("deals.record_measurement", can_record_measurement)
 rules.add_perm("deals.answer_assessment", can_answer_assessment)
+rules.add_perm("deals.verify_measurement", can_verify_measurement)
 rules.add_perm("deals.export", can_export)
 rules.add_perm("deals.export_deal", can_export_deal)
 rules.add_perm("deals.import_deals", can_import_deals)

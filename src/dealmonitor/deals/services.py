@@ -17,6 +17,7 @@ from dealmonitor.utils.partial_dates import Precision
 
 from . import history
 from . import rules as deal_rules
+from .references import check_row
 from .constants import DealStatus, ParticipationKind, Phase, SourcedField
 from .models import (
     Ambition,
@@ -369,6 +370,8 @@ def _write(instance, fields, allowed, actor, reason):
             setattr(instance, name, value)
             dirty = True
     if dirty:
+        if not isinstance(instance, Deal):
+            check_row(actor=actor, instance=instance)  # deals/references.py
         instance.full_clean()
         instance._history_user = actor
         instance._change_reason = reason
@@ -457,6 +460,11 @@ def restore_change(*, actor, deal, label, history_id, note=""):
             restored = [f.name for f in fields]
         else:
             raise ValidationError(_("A new row cannot be put back; delete it instead."))
+        # a value put back must still be a row of this deal, or one the actor may see
+        linked = {name: Model._meta.get_field(name).related_model._base_manager.filter(pk__in=ids)
+                  for name, ids in _existing(Model, relations).items()}
+        if Model is not Deal:  # a deal's themes are names anyone may type
+            check_row(actor=actor, instance=instance, values=linked)
         instance.full_clean(validate_unique=True)
         reason = compose("herstel", note)
         if relations and instance.pk is not None and record.history_type == "~":

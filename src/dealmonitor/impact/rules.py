@@ -9,6 +9,8 @@ import rules
 from dealmonitor.deals.rules import (  # noqa: F401  (re-exported for the impact app)
     can_edit_deal_data,
     can_record_measurement,
+    can_report_for,
+    can_verify_measurement,
     can_view_internal,
     is_partner_member,
     partner_organisations,

@@ -11,12 +11,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 from dealmonitor.deals.history import set_relations
+from dealmonitor.deals.references import ReferenceCheck, check_row
 from dealmonitor.utils.bulk import insert_with_history
 from dealmonitor.utils.partial_dates import Precision
 from dealmonitor.utils.uploads import check_upload
 
 from . import rules as impact_rules
-from .constants import AssumptionStatus, IndicatorKind
+from .constants import AssumptionStatus, IndicatorKind, Verification
 from .models import (
     Assumption,
     AssumptionEvidence,
@@ -35,7 +36,9 @@ def _check(predicate, actor, deal, message):
         raise PermissionDenied(message)
 
 
-def _save(instance, actor, reason="", exclude=()):
+def _save(instance, actor, reason="", exclude=(), relations=None):
+    """Check the row's references (deals/references.py) and fields, then save it with history."""
+    check_row(actor=actor, instance=instance, values=relations)
     instance.full_clean(exclude=list(exclude))
     instance._history_user = actor
     instance._change_reason = reason
@@ -101,6 +104,7 @@ def delete_element(*, actor, element, reason=""):
 def add_link(*, actor, cause, effect, reason=""):
     pathway = cause.pathway
     _check(impact_rules.can_edit_pathway, actor, pathway.deal, _("You may not edit this deal's pathway."))
+    check_row(actor=actor, instance=Link(pathway=pathway, cause=cause, effect=effect))
     if effect.pathway_id != pathway.id:
         raise ValidationError(_("Both elements must belong to the same pathway."))
     if cause.pk == effect.pk:
@@ -172,7 +176,7 @@ def save_effect(*, actor, deal, effect=None, tags=None, reason="", **fields):
     effect = effect or Effect(deal=deal)
     _assign(effect, fields, EFFECT_FIELDS)
     with transaction.atomic():
-        _save(effect, actor, reason)
+        _save(effect, actor, reason, relations={"tags": tags})
         set_relations(effect, actor=actor, reason=reason, tags=tags)
     return effect
 
@@ -188,8 +192,6 @@ INDICATOR_FIELDS = (
 
 def _validate_indicator(indicator):
     errors = {}
-    if indicator.element_id and indicator.element.pathway.deal_id != indicator.deal_id:
-        errors["element"] = _("This element belongs to another deal's pathway.")
     if indicator.kind == IndicatorKind.PERCENTAGE:
         for name in ("baseline_value", "target_value"):
             value = getattr(indicator, name)
@@ -336,21 +338,33 @@ def validate_measurement(indicator, *, date, value=None, status="", period_start
     return value
 
 
-def record_measurement(*, actor, indicator, reason="", **fields):
-    deal = indicator.deal
-    _check(impact_rules.can_record_measurement, actor, deal, _("You may not enter measurements for this deal."))
-    own = impact_rules.partner_organisations(actor, deal)
-    if not impact_rules.can_edit_indicators(actor, deal):
-        # a partner member reports for their own organisation only
-        org = fields.get("reporting_organisation")
-        if org is None or org.pk not in own:
-            raise PermissionDenied(_("You may only report measurements for your own organisation."))
+def _check_verification(actor, deal, verification):
+    """Only the deal team verifies a figure, never the organisation that reported it."""
+    if verification == Verification.VERIFIED and not impact_rules.can_verify_measurement(actor, deal):
+        raise ValidationError({"verification": verification_error()})
+
+
+def verification_error():
+    return _("Only the deal team verifies a measurement; the reporting organisation cannot "
+             "mark its own figure as verified.")
+
+
+def _check_upload(fields):
     upload = fields.get("evidence_file")
     if upload and hasattr(upload, "size") and not getattr(upload, "_committed", False):
         try:
             check_upload(upload)  # the same check for the form, the API and imports
         except ValidationError as exc:
             raise ValidationError({"evidence_file": exc.messages}) from None
+
+
+def record_measurement(*, actor, indicator, reason="", **fields):
+    deal = indicator.deal
+    error = measurement_permission_error(actor, indicator, fields.get("reporting_organisation"))
+    if error:
+        raise PermissionDenied(error)
+    _check_verification(actor, deal, fields.get("verification"))
+    _check_upload(fields)
     value = validate_measurement(
         indicator, date=fields.get("date"), value=fields.get("value"),
         status=fields.get("status", ""), period_start=fields.get("period_start"),
@@ -361,6 +375,47 @@ def record_measurement(*, actor, indicator, reason="", **fields):
         measurement.value = value
     with transaction.atomic():
         return _save(measurement, actor, reason)
+
+
+# A change to any of these is a new figure: its verification no longer holds.
+FIGURE_FIELDS = ("date", "period_start", "value", "status", "reporting_organisation")
+
+
+def update_measurement(*, actor, measurement, reason="", **fields):
+    """Change a measurement: who may record it for its reporting organisation (before and
+    after the change). A change to the figure (FIGURE_FIELDS) withdraws its verification,
+    unless the deal team verifies it again in the same change."""
+    indicator = measurement.indicator
+    deal = indicator.deal
+    for org in {measurement.reporting_organisation, fields.get("reporting_organisation",
+                                                                measurement.reporting_organisation)}:
+        error = measurement_permission_error(actor, indicator, org)
+        if error:
+            raise PermissionDenied(error)
+    _check_verification(actor, deal, fields.get("verification"))
+    _check_upload(fields)
+    before = {name: getattr(measurement, name) for name in FIGURE_FIELDS}
+    merged = {**before, **{k: v for k, v in fields.items() if k in FIGURE_FIELDS}}
+    value = validate_measurement(indicator, date=merged["date"], value=merged["value"],
+                                 status=merged["status"] or "", period_start=merged["period_start"])
+    _assign(measurement, fields, MEASUREMENT_FIELDS)
+    if not indicator.is_milestone:
+        measurement.value = value
+    changed = any(getattr(measurement, name) != before[name] for name in FIGURE_FIELDS)
+    if changed and fields.get("verification") != Verification.VERIFIED:
+        measurement.verification = Verification.SELF_REPORTED  # to be verified again
+    with transaction.atomic():
+        return _save(measurement, actor, reason)
+
+
+def verify_measurement(*, actor, measurement, reason=""):
+    """The deal team marks a measurement as verified; its history entry records who did."""
+    _check_verification(actor, measurement.indicator.deal, Verification.VERIFIED)
+    if measurement.verification == Verification.VERIFIED:
+        raise ValidationError({"verification": _("This measurement is already verified.")})
+    measurement.verification = Verification.VERIFIED
+    with transaction.atomic():
+        return _save(measurement, actor, reason or "verificatie")
 
 
 def delete_measurement(*, actor, measurement, reason=""):
@@ -378,10 +433,8 @@ def measurement_permission_error(actor, indicator, reporting_organisation):
     deal = indicator.deal
     if not impact_rules.can_record_measurement(actor, deal):
         return _("You may not enter measurements for this deal.")
-    if not impact_rules.can_edit_indicators(actor, deal):
-        own = impact_rules.partner_organisations(actor, deal)
-        if reporting_organisation is None or reporting_organisation.pk not in own:
-            return _("You may only report measurements for your own organisation.")
+    if not impact_rules.can_report_for(actor, deal, reporting_organisation):
+        return _("You may only report measurements for your own organisation.")
     return None
 
 
@@ -394,12 +447,16 @@ def import_measurements(*, actor, measurements, reason="import", progress=None):
     in one transaction. `measurements`: unsaved Measurement objects. `progress(done)` is called
     after each batch. Returns the number written."""
     checked = {}
+    references = ReferenceCheck(actor)
     for m in measurements:
         key = (m.indicator_id, m.reporting_organisation_id)
         if key not in checked:
             checked[key] = measurement_permission_error(actor, m.indicator, m.reporting_organisation)
+            if not checked[key]:  # the same reference rules as one measurement's
+                references.check(deal=m.indicator.deal, instance=m)
         if checked[key]:
             raise PermissionDenied(checked[key])
+        _check_verification(actor, m.indicator.deal, m.verification)
         if m.indicator.is_milestone:
             validate_measurement(m.indicator, date=m.date, status=m.status,
                                  period_start=m.period_start)

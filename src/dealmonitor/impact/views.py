@@ -3,6 +3,7 @@ import mimetypes
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -222,15 +223,17 @@ def indicator_targets(request, deal, pk):
 @deal_view(impact_rules.can_record_measurement)
 def measurement_create(request, deal, pk):
     indicator = _indicator(deal, pk)
-    own = impact_rules.partner_organisations(request.user, deal)
-    if impact_rules.can_edit_indicators(request.user, deal):
-        organisations = Organisation.objects.filter(participations__deal=deal).order_by("name")
-    else:
-        organisations = Organisation.objects.filter(pk__in=own)
+    candidates = Organisation.objects.filter(
+        Q(participations__deal=deal) | Q(pk__in=impact_rules.partner_organisations(request.user, deal))
+    ).distinct().order_by("name")
+    organisations = candidates.filter(pk__in=[
+        o.pk for o in candidates if impact_rules.can_report_for(request.user, deal, o)])
     form = MeasurementForm(
         request.POST or None, request.FILES or None, indicator=indicator,
         organisations=organisations,
     )
+    if not impact_rules.can_verify_measurement(request.user, deal):
+        del form.fields["verification"]  # the deal team verifies (docs/impact.md)
     if request.method == "POST" and form.is_valid():
         fields = {k: v for k, v in form.cleaned_data.items() if v not in (None, "") or k == "value"}
         fields.pop("status", None) if not indicator.is_milestone else fields.pop("value", None)

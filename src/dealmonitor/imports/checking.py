@@ -17,9 +17,10 @@ from django.utils.translation import gettext as _
 
 from dealmonitor.deals import rules as deal_rules
 from dealmonitor.deals.importer import UNICODE_SLUG
-from dealmonitor.deals.models import Deal
+from dealmonitor.deals.models import Deal, Participation
+from dealmonitor.deals.references import ReferenceCheck
 from dealmonitor.impact import rules as impact_rules
-from dealmonitor.impact.constants import DEFAULT_MILESTONE_STATUSES, IndicatorKind, Level
+from dealmonitor.impact.constants import DEFAULT_MILESTONE_STATUSES, IndicatorKind, Level, Verification
 from dealmonitor.impact.models import (
     Assumption,
     AssumptionEvidence,
@@ -31,6 +32,7 @@ from dealmonitor.impact.models import (
 from dealmonitor.impact.services import (
     measurement_permission_error,
     validate_measurement,
+    verification_error,
 )
 from dealmonitor.learning import rules as learning_rules
 from dealmonitor.learning.constants import CLOSED_STATUSES, BottleneckStatus, Visibility
@@ -339,6 +341,7 @@ class Checker:
         self._permission = {}
         self._db_cache = {}
         self._org_cache = {}
+        self.references = ReferenceCheck(actor)  # the services' reference rules
 
     # helpers ---------------------------------------------------------------------------
 
@@ -562,6 +565,12 @@ class Checker:
                              _("the same name and type in every row of one organisation"))
                 continue
             existing = self._organisations.get(org_id)
+            if existing is not None and self.references.error(deal, Participation, "organisation", existing):
+                # known only from deals this user may not read: neither its name nor its use
+                self.problem(part, number, "organisatie_id",
+                             self.references.error(deal, Participation, "organisation", existing),
+                             _("the identifier of an organisation of a deal you may read, or a new one"))
+                continue
             if existing is not None:
                 differs = [k for k, v in org_fields.items() if getattr(existing, k) != v]
                 if differs and not may_change_organisation(self.actor, existing):
@@ -743,7 +752,7 @@ class Checker:
                 org = self._organisations.get(values["organisatie_id"])
                 if org is None and values["organisatie_id"] in self.plan.organisations:
                     org = Organisation(slug=values["organisatie_id"], **self.plan.organisations[values["organisatie_id"]])
-                if org is None:
+                if org is None or self.references.error(deal, Measurement, "reporting_organisation", org):
                     self.problem(part, number, "organisatie_id",
                                  _("There is no organisation with the identifier '%(id)s'.") % {"id": values["organisatie_id"]},
                                  _("the identifier of a registered organisation"))
@@ -755,6 +764,10 @@ class Checker:
                 if self._permission[key]:
                     self.problem(part, number, "organisatie_id" if org else "deal_id", self._permission[key])
                     continue
+            if values["verificatie"] == Verification.VERIFIED and not self.may(
+                    impact_rules.can_verify_measurement, deal):
+                self.problem(part, number, "verificatie", verification_error(),
+                             _("empty or zelfgerapporteerd"))
             if len(self.problems) > before:
                 continue
             try:
@@ -988,7 +1001,7 @@ class Checker:
                 continue
             self.plan.evidence.append({"assumption": key, "fields": fields})
 
-    def _ministry(self, part, number, values):
+    def _ministry(self, part, number, values, deal=None):
         """The identifier of the ministry a bottleneck was raised with; a ministry not yet
         registered is added with the name given."""
         slug, name = values["ministerie_id"], values["ministerie"]
@@ -1009,6 +1022,10 @@ class Checker:
                 return None
             self.plan.organisations[slug] = {"name": name, "type": OrganisationType.MINISTERIE}
             return slug
+        if org is not None and self.references.error(deal, Bottleneck, "ministry", org):
+            self.problem(part, number, "ministerie_id", self.references.error(deal, Bottleneck, "ministry", org),
+                         _("the identifier of a ministry"))
+            return None
         registered = org or Organisation(slug=slug, **planned)
         if registered.type != OrganisationType.MINISTERIE:
             self.problem(part, number, "ministerie_id",
@@ -1040,7 +1057,7 @@ class Checker:
             self._one(part, number, "titel", existing,
                       _("The deal has more than one bottleneck with this title, signalled on this date."),
                       _("a title and date that identify one bottleneck"))
-            ministry = self._ministry(part, number, values)
+            ministry = self._ministry(part, number, values, deal)
             if len(self.problems) > before:
                 continue
             fields = {"title": title, "kind": values["soort"]}

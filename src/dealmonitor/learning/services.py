@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dealmonitor.deals.history import set_relations
+from dealmonitor.deals.references import check_references, check_row
 from dealmonitor.impact.models import Assumption
 from dealmonitor.organisations.constants import OrganisationType
 
@@ -40,7 +41,9 @@ def _check(predicate, actor, obj, message):
         raise PermissionDenied(message)
 
 
-def _save(instance, actor, reason="", exclude=()):
+def _save(instance, actor, reason="", exclude=(), relations=None):
+    """Check the row's references (deals/references.py) and fields, then save it with history."""
+    check_row(actor=actor, instance=instance, values=relations)
     instance.full_clean(exclude=list(exclude))
     instance._history_user = actor
     instance._change_reason = reason
@@ -78,7 +81,8 @@ BOTTLENECK_FIELDS = (
 )
 
 
-def _validate_bottleneck(bottleneck):
+def _validate_bottleneck(bottleneck, actor):
+    check_row(actor=actor, instance=bottleneck)  # before the ministry's name is shown
     if bottleneck.ministry_id and bottleneck.ministry.type != OrganisationType.MINISTERIE:
         raise ValidationError(
             {"ministry": _("%(name)s is not a ministry.") % {"name": bottleneck.ministry.name}}
@@ -94,7 +98,7 @@ def report_bottleneck(*, actor, deal, signalled_on=None, note="", reason="", **f
     bottleneck = Bottleneck(deal=deal, signalled_on=signalled_on,
                             status=BottleneckStatus.GESIGNALEERD)
     _assign(bottleneck, fields, BOTTLENECK_FIELDS)
-    _validate_bottleneck(bottleneck)
+    _validate_bottleneck(bottleneck, actor)
     with transaction.atomic():
         _save(bottleneck, actor, reason)
         _save(
@@ -111,7 +115,7 @@ def update_bottleneck(*, actor, bottleneck, reason="", **fields):
     """Change what a bottleneck is about; its status changes through `change_bottleneck_status`."""
     _may_edit(actor, bottleneck.deal)
     _assign(bottleneck, fields, BOTTLENECK_FIELDS)
-    _validate_bottleneck(bottleneck)
+    _validate_bottleneck(bottleneck, actor)
     with transaction.atomic():
         return _save(bottleneck, actor, reason)
 
@@ -160,14 +164,6 @@ LESSON_FIELDS = (
 )
 
 
-def _check_same_deal(deal, field, objects, deal_of):
-    foreign = [str(o) for o in objects if deal_of(o) != deal.pk]
-    if foreign:
-        raise ValidationError({
-            field: _("These belong to another deal: %(list)s.") % {"list": "; ".join(foreign)}
-        })
-
-
 def save_lesson(*, actor, deal, lesson=None, themes=None, indicators=None, assumptions=None,
                 bottlenecks=None, reason="", **fields):
     """Create or change a lesson. Its links to indicators, assumptions and bottlenecks must
@@ -177,16 +173,13 @@ def save_lesson(*, actor, deal, lesson=None, themes=None, indicators=None, assum
     if lesson.deal_id != deal.pk:
         raise ValidationError(_("This lesson belongs to another deal."))
     _assign(lesson, fields, LESSON_FIELDS)
-    if indicators is not None:
-        _check_same_deal(deal, "indicators", indicators, lambda i: i.deal_id)
     if assumptions is not None:
         assumptions = list(Assumption.objects.filter(pk__in=[a.pk for a in assumptions])
                            .select_related("link__pathway"))
-        _check_same_deal(deal, "assumptions", assumptions, lambda a: a.link.pathway.deal_id)
-    if bottlenecks is not None:
-        _check_same_deal(deal, "bottlenecks", bottlenecks, lambda b: b.deal_id)
+    links = {"themes": themes, "indicators": indicators, "assumptions": assumptions,
+             "bottlenecks": bottlenecks}
     with transaction.atomic():
-        _save(lesson, actor, reason, exclude=["search_stems"])
+        _save(lesson, actor, reason, exclude=["search_stems"], relations=links)
         # one more history entry, with every link that changed
         set_relations(lesson, actor=actor, reason=reason, themes=themes, indicators=indicators,
                       assumptions=assumptions, bottlenecks=bottlenecks)
@@ -285,6 +278,7 @@ def save_answers(*, actor, round, organisation, answers, is_example=False, reaso
            _("You may not answer this self-assessment."))
     if not round.is_open:
         raise ValidationError(_("This round is closed; its answers can no longer change."))
+    check_references(actor=actor, deal=deal, model=Answer, values={"organisation": organisation})
     allowed = {o.pk for o in answerable_organisations(actor, round)}
     if organisation.pk not in allowed:
         if deal.participations.filter(organisation=organisation).exists():
@@ -374,10 +368,6 @@ def save_uptake(*, actor, deal, uptake=None, reason="", **fields):
     uptake = uptake or Uptake(deal=deal)
     _assign(uptake, fields, UPTAKE_FIELDS)
     errors = {}
-    if uptake.bottleneck_id and uptake.bottleneck.deal_id != deal.pk:
-        errors["bottleneck"] = _("This bottleneck belongs to another deal.")
-    if uptake.deliverable_id and uptake.deliverable.deal_id != deal.pk:
-        errors["deliverable"] = _("This deliverable belongs to another deal.")
     if uptake.date and uptake.date > _today():
         errors["date"] = _("Uptake is recorded once it has happened; the date lies in the future.")
     if errors:
@@ -469,8 +459,6 @@ def save_experiment(*, actor, deal, experiment=None, reason="", **fields):
     experiment = experiment or Experiment(deal=deal)
     _assign(experiment, fields, EXPERIMENT_FIELDS)
     errors = {}
-    if experiment.lesson_id and experiment.lesson.deal_id != deal.pk:
-        errors["lesson"] = _("This lesson belongs to another deal.")
     if experiment.started_on and experiment.ended_on and experiment.ended_on < experiment.started_on:
         errors["ended_on"] = _("The experiment ends before it starts.")
     if errors:

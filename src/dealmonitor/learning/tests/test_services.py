@@ -94,7 +94,7 @@ def test_the_programme_view_groups_by_ministry_open_first(deal, ministry):
 def test_a_lesson_links_only_to_its_own_deals_indicators_and_bottlenecks(deal, other_deal):
     mine = _bottleneck(deal)
     theirs = _bottleneck(other_deal)
-    with pytest.raises(ValidationError, match="andere deal"):
+    with pytest.raises(ValidationError, match="niet toegestaan"):
         services.save_lesson(actor=None, deal=deal, title="Les", text="Tekst", kind=LessonKind.INZICHT,
                              bottlenecks=[mine, theirs])
     lesson = services.save_lesson(actor=None, deal=deal, title="Les", text="Tekst", kind=LessonKind.INZICHT,
@@ -213,7 +213,7 @@ def test_an_adoption_needs_an_adopter_and_uptake_stays_in_its_deal(deal, other_d
     services.add_adoption(actor=None, deliverable=tool, organisation=rotterdam)
     services.add_adoption(actor=None, deliverable=tool, adopter="meerdere steden")
     assert [a.adopter_name for a in tool.adoptions.all()] == ["Gemeente Rotterdam", "meerdere steden"]
-    with pytest.raises(ValidationError, match="andere deal"):
+    with pytest.raises(ValidationError, match="niet toegestaan"):
         services.save_uptake(actor=None, deal=deal, kind="regelgeving", title="x", bottleneck=_bottleneck(other_deal))
 
 
