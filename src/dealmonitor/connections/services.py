@@ -6,8 +6,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from dealmonitor.deals import writing
 from dealmonitor.deals.history import set_relations
-from dealmonitor.deals.references import check_references, check_row
+from dealmonitor.deals.references import check_references
 
 from . import related
 from . import rules as connection_rules
@@ -22,11 +23,8 @@ def _ordered(deal, other):
 
 
 def _save(instance, actor, reason):
-    check_row(actor=actor, instance=instance)  # other deals only when the actor may read them
-    instance._history_user = actor
-    instance._change_reason = reason
-    instance.save()
-    return instance
+    # Other deals only when the actor may read them (the reference check of writing.save).
+    return writing.save(instance, actor, reason, validate=False)
 
 
 def decide_connection(*, actor, deal, other, status, kind="", note="", event=None):

@@ -11,6 +11,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 from dealmonitor.deals.history import set_relations
+from dealmonitor.deals.writing import assign as _assign
+from dealmonitor.deals.writing import check as _check
+from dealmonitor.deals.writing import save as _save
 from dealmonitor.deals.references import ReferenceCheck, check_row
 from dealmonitor.utils.bulk import insert_with_history
 from dealmonitor.utils.partial_dates import Precision
@@ -29,29 +32,6 @@ from .models import (
     Pathway,
     Target,
 )
-
-
-def _check(predicate, actor, deal, message):
-    if not predicate(actor, deal):
-        raise PermissionDenied(message)
-
-
-def _save(instance, actor, reason="", exclude=(), relations=None):
-    """Check the row's references (deals/references.py) and fields, then save it with history."""
-    check_row(actor=actor, instance=instance, values=relations)
-    instance.full_clean(exclude=list(exclude))
-    instance._history_user = actor
-    instance._change_reason = reason
-    instance.save()
-    return instance
-
-
-def _assign(instance, fields, allowed):
-    unknown = set(fields) - set(allowed)
-    if unknown:
-        raise TypeError(f"unknown fields: {', '.join(sorted(unknown))}")
-    for name, value in fields.items():
-        setattr(instance, name, value)
 
 
 # Pathway -----------------------------------------------------------------------------------

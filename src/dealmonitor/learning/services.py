@@ -11,6 +11,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dealmonitor.deals.history import set_relations
+from dealmonitor.deals.writing import assign as _assign
+from dealmonitor.deals.writing import check as _check
+from dealmonitor.deals.writing import save as _save
+from dealmonitor.deals.writing import delete as _delete
 from dealmonitor.deals.references import check_references, check_row
 from dealmonitor.impact.models import Assumption
 from dealmonitor.organisations.constants import OrganisationType
@@ -34,35 +38,6 @@ from .models import (
     Statement,
     Uptake,
 )
-
-
-def _check(predicate, actor, obj, message):
-    if not predicate(actor, obj):
-        raise PermissionDenied(message)
-
-
-def _save(instance, actor, reason="", exclude=(), relations=None):
-    """Check the row's references (deals/references.py) and fields, then save it with history."""
-    check_row(actor=actor, instance=instance, values=relations)
-    instance.full_clean(exclude=list(exclude))
-    instance._history_user = actor
-    instance._change_reason = reason
-    instance.save()
-    return instance
-
-
-def _delete(instance, actor, reason=""):
-    instance._history_user = actor
-    instance._change_reason = reason
-    instance.delete()
-
-
-def _assign(instance, fields, allowed):
-    unknown = set(fields) - set(allowed)
-    if unknown:
-        raise TypeError(f"unknown fields: {', '.join(sorted(unknown))}")
-    for name, value in fields.items():
-        setattr(instance, name, value)
 
 
 def _may_edit(actor, deal):
