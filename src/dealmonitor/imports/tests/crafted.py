@@ -102,3 +102,38 @@ def shared_strings_bomb(size_mb=1000):
                 fh.write(chunk)
             fh.write(b"</t></si></sst>")
     return buffer.getvalue()
+
+
+def lie_about_sizes(data, member, size):
+    """The same zip, but the local and central headers of `member` claim `size` bytes
+    unpacked (a reader that trusts them is fooled)."""
+    import struct
+
+    out = bytearray(data)
+    info = zipfile.ZipFile(io.BytesIO(data)).getinfo(member)
+    out[info.header_offset + 22:info.header_offset + 26] = struct.pack("<I", size)
+    name = member.encode()
+    at = 0
+    while (at := out.find(b"PK\x01\x02", at)) >= 0:
+        length = struct.unpack("<H", out[at + 28:at + 30])[0]
+        if bytes(out[at + 46:at + 46 + length]) == name:
+            out[at + 24:at + 28] = struct.pack("<I", size)
+        at += 4
+    return bytes(out)
+
+
+def repeated_cell(times):
+    """The cell A1, `times` times over: a rectangle of one cell, but `times` cells to hold."""
+    return _zip(_sheet('<row r="1">' + '<c r="A1"><v>1</v></c>' * times + "</row>", "A1"))
+
+
+def with_doctype():
+    sheet = _sheet('<row r="1"><c r="A1"><v>1</v></c></row>', "A1").replace(
+        "<worksheet", '<!DOCTYPE worksheet [<!ENTITY a "aaaaaaaaaa">]><worksheet', 1)
+    return _zip(sheet)
+
+
+def escaped_reference():
+    """A cell reference written with a character reference (&#88; is X): a reader that
+    unescapes it finds XFD1048576, a scan that does not would miss it."""
+    return _zip(_sheet('<row r="1"><c r="&#88;FD1048576"><v>1</v></c></row>', "A1"))
