@@ -14,6 +14,8 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from python_calamine import CalamineError, CalamineWorkbook
 
+from dealmonitor.utils.spreadsheets import strip_csv_guard
+
 
 class UnreadableFile(Exception):
     """The file is not a spreadsheet we can read; the message says why, for people."""
@@ -370,7 +372,8 @@ def read_csv(data, name="CSV", limits=None):
             raise _too_many_columns(limits)
         if number * width > limits.max_cells:
             raise _too_many_cells(limits)
-        values = tuple(v if v.strip() else None for v in values)
+        # a text our CSV exports guarded against formulas ('=...) comes back as it was
+        values = tuple(strip_csv_guard(v) if v.strip() else None for v in values)
         if headers is None:
             if _is_empty(values):
                 continue
