@@ -13,6 +13,7 @@ from dealmonitor.deals import rules as deal_rules
 from dealmonitor.deals.internal import internal_fields
 from dealmonitor.deals.models import Deal
 from dealmonitor.deals.selectors import visible_deals
+from dealmonitor.utils.web_addresses import WebAddressSerializerField
 
 
 def _attr_path(path):
@@ -58,7 +59,9 @@ class TextField(serializers.CharField):
 
 
 FIELD_MAPPING = {**serializers.ModelSerializer.serializer_field_mapping,
-                 models.CharField: TextField, models.TextField: TextField}
+                 models.CharField: TextField, models.TextField: TextField,
+                 # the one check for web addresses, as in the forms and the import
+                 models.URLField: WebAddressSerializerField}
 
 
 def serializer_for(resource):

@@ -11,7 +11,6 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
-from django.core.validators import URLValidator
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -39,6 +38,7 @@ from dealmonitor.organisations.constants import OrganisationType
 from dealmonitor.organisations.models import Organisation
 from dealmonitor.organisations.services import may_change_organisation
 from dealmonitor.utils.partial_dates import Precision, parse_partial_date
+from dealmonitor.utils.web_addresses import validate_web_address
 
 from . import columns as C
 
@@ -87,6 +87,8 @@ def expected_text(column):
         return _("ja or nee")
     if t == C.LIST:
         return _("texts separated by semicolons")
+    if t == C.URL:
+        return _("a web address, e.g. https://example.org/report")
     if column.max_length:
         return _("text of at most %(n)s characters") % {"n": column.max_length}
     return _("text")
@@ -194,6 +196,11 @@ def parse_cell(column, value):
     if column.max_length and len(text) > column.max_length:
         raise ValueError(_("This text has %(n)s characters, more than the %(max)s allowed.")
                          % {"n": len(text), "max": column.max_length})
+    if t == C.URL:  # the same check as the forms and the API
+        try:
+            validate_web_address(text)
+        except ValidationError:
+            raise ValueError(_("'%(value)s' is not a web address.") % {"value": text}) from None
     return text
 
 
@@ -955,14 +962,6 @@ class Checker:
                 fields["is_example"] = bool(values["voorbeeld"])
             self.plan.assumptions[key] = fields
 
-    def _url_problem(self, part, number, column, url):
-        try:
-            URLValidator()(url)
-        except ValidationError:
-            self.problem(part, number, column,
-                         _("'%(value)s' is not a web address.") % {"value": url},
-                         _("a web address, e.g. https://example.org/report"))
-
     def _check_evidence(self, part):
         for number, values, before in self.rows(part):
             deal = self._pathway_deal(part, number, values)
@@ -977,8 +976,6 @@ class Checker:
                              _("The link has no assumption '%(text)s'.") % {"text": values["aanname"]},
                              _("an assumption on the sheet Aannames or in the deal's pathway"))
                 continue
-            if values["url"]:
-                self._url_problem(part, number, "url", values["url"])
             if len(self.problems) > before:
                 continue
             fields = {"date": values["datum"], "stance": values["houding"],
