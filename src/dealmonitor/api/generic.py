@@ -105,11 +105,37 @@ def serializer_for(resource):
             data = {k: v for k, v in data.items() if not (v is None and k in null_is_absent)}
         return serializers.ModelSerializer.to_internal_value(self, data)
 
+    def get_fields(self):
+        fields = serializers.ModelSerializer.get_fields(self)
+        request = self.context.get("request")
+        for field in fields.values():
+            _limit_to_visible(getattr(field, "child_relation", field), request.user if request else None)
+        return fields
+
     meta = type("Meta", (), {"model": resource.model, "fields": names, "extra_kwargs": extra})
     name = "".join(p.capitalize() for p in resource.name.split("-")) + "Serializer"
     return type(name, (serializers.ModelSerializer,),
                 {**attrs, "Meta": meta, "to_representation": to_representation,
-                 "to_internal_value": to_internal_value, "serializer_field_mapping": FIELD_MAPPING})
+                 "to_internal_value": to_internal_value, "get_fields": get_fields,
+                 "serializer_field_mapping": FIELD_MAPPING})
+
+
+def _limit_to_visible(field, user):
+    """A reference to another row (an indicator, a link, a bottleneck) finds only rows the user
+    may read, so a row the user may not see is answered exactly as one that does not exist
+    (400 'does not exist'), never with a 403 that confirms it."""
+    from .resources import RESOURCES
+
+    queryset = getattr(field, "queryset", None)
+    if queryset is None or getattr(field, "read_only", False):
+        return
+    for resource in RESOURCES:
+        if resource.model is queryset.model and resource.deal_path:
+            queryset = queryset.filter(**{f"{resource.deal_path}__in": visible_deals(user)})
+            if resource.rows:
+                queryset = queryset.filter(resource.rows(user))
+            field.queryset = queryset
+            return
 
 
 def _service_errors(fn):

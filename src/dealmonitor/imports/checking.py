@@ -477,20 +477,19 @@ class Checker:
         """The row's deal, if the user may change its pathway (elements, links, assumptions,
         evidence)."""
         return self._deal_for(part, number, values, impact_rules.can_edit_pathway,
-                              _("You may not change the pathway of %(name)s."))
+                              _("There is no deal '%(slug)s', or you may not change its pathway."))
 
     def _deal_for(self, part, number, values, predicate, message):
+        """The row's deal if the user may do this to it. A deal that does not exist and one the
+        user may not change (perhaps not even see) get the same message, naming only the
+        identifier the user wrote: the check never confirms that a hidden deal exists."""
         slug = values.get("deal_id")
         if not slug:
             return None
         deal = self.deal(slug)
-        if deal is None:
-            self.problem(part, number, "deal_id",
-                         _("There is no deal with the identifier '%(slug)s'.") % {"slug": slug},
-                         _("the identifier of an existing deal, as in its address"))
-            return None
-        if not self.may(predicate, deal):
-            self.problem(part, number, "deal_id", message % {"name": deal.name})
+        if deal is None or not self.may(predicate, deal):
+            self.problem(part, number, "deal_id", message % {"slug": slug},
+                         _("the identifier of a deal you may change, as in its address"))
             return None
         return deal
 
@@ -509,14 +508,12 @@ class Checker:
                 continue
             seen[slug] = number
             existing = self.deal(slug)
-            if existing is None and not deal_rules.can_import_deals(self.actor):
+            if (existing is None and not deal_rules.can_import_deals(self.actor)) or (
+                existing is not None and not self.may(deal_rules.can_edit_deal_data, existing)
+            ):  # one message for both: a hidden deal is not confirmed
                 self.problem(part, number, "deal_id",
-                             _("There is no deal '%(slug)s', and only the programme administrator may add one.")
-                             % {"slug": slug})
-                continue
-            if existing is not None and not self.may(deal_rules.can_edit_deal_data, existing):
-                self.problem(part, number, "deal_id",
-                             _("You may not change the deal %(name)s.") % {"name": existing.name})
+                             _("There is no deal '%(slug)s' that you may change; only the programme "
+                               "administrator may add a deal.") % {"slug": slug})
                 continue
             if values["fase"] and existing is not None and existing.phase != values["fase"] and (
                 not self.may(deal_rules.can_edit_deal_data, existing)
@@ -546,7 +543,7 @@ class Checker:
         seen = {}
         for number, values, before in self.rows(part):
             deal = self._deal_for(part, number, values, deal_rules.can_edit_deal_data,
-                                  _("You may not change the partners of %(name)s."))
+                                  _("There is no deal '%(slug)s', or you may not change its partners."))
             org_id = values["organisatie_id"]
             if not deal or not org_id:
                 continue
@@ -624,7 +621,7 @@ class Checker:
         groups = {}
         for number, values, before in self.rows(part):
             deal = self._deal_for(part, number, values, impact_rules.can_edit_indicators,
-                                  _("You may not change the indicators of %(name)s."))
+                                  _("There is no deal '%(slug)s', or you may not change its indicators."))
             name = values["indicator"]
             if not deal or not name:
                 continue
@@ -738,7 +735,7 @@ class Checker:
         for number, values, before in self.rows(part):
             slug = values["deal_id"]
             deal = self._deal_for(part, number, values, impact_rules.can_record_measurement,
-                                  _("You may not enter measurements for %(name)s."))
+                                  _("There is no deal '%(slug)s', or you may not enter measurements for it."))
             if not deal or not values["indicator"]:
                 continue
             indicator, error = self._indicator(deal, values["indicator"])
@@ -1022,7 +1019,7 @@ class Checker:
         today = timezone.localdate()
         for number, values, before in self.rows(part):
             deal = self._deal_for(part, number, values, learning_rules.can_edit_learning,
-                                  _("You may not change the bottlenecks of %(name)s."))
+                                  _("There is no deal '%(slug)s', or you may not change its bottlenecks."))
             title, signalled = values["titel"], values["gesignaleerd"]
             if not deal or not title or not signalled:
                 continue
@@ -1058,7 +1055,7 @@ class Checker:
     def _check_bottleneck_statuses(self, part):
         for number, values, before in self.rows(part):
             deal = self._deal_for(part, number, values, learning_rules.can_edit_learning,
-                                  _("You may not change the bottlenecks of %(name)s."))
+                                  _("There is no deal '%(slug)s', or you may not change its bottlenecks."))
             if not deal or len(self.problems) > before:
                 continue
             key = (deal.slug, values["knelpunt"], values["gesignaleerd"])
@@ -1142,7 +1139,7 @@ class Checker:
         seen = {}
         for number, values, before in self.rows(part):
             deal = self._deal_for(part, number, values, learning_rules.can_edit_learning,
-                                  _("You may not change the lessons of %(name)s."))
+                                  _("There is no deal '%(slug)s', or you may not change its lessons."))
             if not deal or not values["titel"] or not values["datum"]:
                 continue
             key = (deal.slug, values["titel"], values["datum"])
