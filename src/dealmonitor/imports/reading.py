@@ -87,6 +87,7 @@ def _damaged():
 
 
 CHUNK = 1024 * 1024
+MAX_PARTS = 10_000  # a workbook has a part per sheet, drawing, image...: tens, not thousands
 _REF = re.compile(r"^\$?([A-Za-z]{1,3})\$?([0-9]{1,7})$")
 
 
@@ -244,9 +245,15 @@ def check_xlsx(data, limits=None):
     if len(data) > limits.max_bytes:
         raise TooLarge(too_big_message(limits))
     try:
+        # the number of parts, from the end record, before zipfile makes an object of each
+        end = zipfile._EndRecData(io.BytesIO(data))
+        if end is not None and (end[zipfile._ECD_ENTRIES_TOTAL] > MAX_PARTS
+                                or end[zipfile._ECD_SIZE] > MAX_PARTS * 1024):
+            raise TooLarge(_("This workbook has more than %(limit)s parts, which a real workbook "
+                             "never has; it is not read.") % {"limit": _n(MAX_PARTS)})
         archive = zipfile.ZipFile(io.BytesIO(data))
         members = archive.infolist()
-    except (zipfile.BadZipFile, ValueError, OSError):
+    except (zipfile.BadZipFile, ValueError, OSError, struct.error):
         raise UnreadableFile(_("This is not an Excel workbook (.xlsx) that can be read: %(error)s")
                              % {"error": _("it is not a zip file")}) from None
     unpacked_message = _("Unpacked, this workbook is larger than %(limit)s MB, the most an import "

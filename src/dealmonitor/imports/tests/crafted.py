@@ -137,3 +137,13 @@ def escaped_reference():
     """A cell reference written with a character reference (&#88; is X): a reader that
     unescapes it finds XFD1048576, a scan that does not would miss it."""
     return _zip(_sheet('<row r="1"><c r="&#88;FD1048576"><v>1</v></c></row>', "A1"))
+
+
+def many_parts(n):
+    """A zip of `n` empty parts: every part costs a reader an object before anything is read."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as z:
+        z.writestr("[Content_Types].xml", CONTENT_TYPES)
+        for i in range(n):
+            z.writestr(f"x/{i}", b"")
+    return buffer.getvalue()

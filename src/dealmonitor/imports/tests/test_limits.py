@@ -134,6 +134,8 @@ def test_repeated_cells_count_and_declarations_are_refused():
         check_xlsx(crafted.with_doctype(), small())
     with pytest.raises(UnreadableFile, match="beschadigd"):
         check_xlsx(crafted.escaped_reference(), small())
+    with pytest.raises(TooLarge, match="meer dan 10.000 delen"):
+        check_xlsx(crafted.many_parts(10_001), small())
 
 
 def test_a_csv_is_bounded_too(settings):
