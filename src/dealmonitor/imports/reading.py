@@ -157,7 +157,8 @@ class _SheetScan:
     as a sheet passes a limit. A cell's place is its reference (r="B7"); a cell or row
     without one follows the one before, as readers place it."""
 
-    def __init__(self, limits, area_before, cells_before):
+    def __init__(self, limits, area_before, cells_before, xml=True):
+        self.xml = xml  # a part a reader parses as XML (not an image): no declarations in it
         self.limits = limits
         self.area_before = area_before
         self.cells_before = cells_before
@@ -183,7 +184,7 @@ class _SheetScan:
 
     def feed(self, chunk):
         text = self.tail + chunk
-        if _DECLARATION.search(text):
+        if self.xml and _DECLARATION.search(text):
             raise UnreadableFile(_("This workbook contains XML declarations (DOCTYPE or ENTITY) that "
                                    "an Excel workbook does not have; it is not read."))
         # tags that start before the last '<' are complete (an attribute holds no '<')
@@ -269,7 +270,7 @@ def check_xlsx(data, limits=None):
         allowed = max(CHUNK, limits.max_ratio * member.compress_size)
         if member.file_size > allowed:
             raise TooLarge(ratio_message)
-        scan = _SheetScan(limits, area, cells)
+        scan = _SheetScan(limits, area, cells, xml=member.filename.lower().endswith((".xml", ".rels")))
         size = 0
         for chunk in _inflate(data, member):
             size += len(chunk)
