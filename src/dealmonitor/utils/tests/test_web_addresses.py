@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from rest_framework.test import APIClient
 
 from dealmonitor.impact.forms import MeasurementForm
+from dealmonitor.impact.forms_pathway import EvidenceForm
 from dealmonitor.impact.models import Measurement
 from dealmonitor.impact.tests.conftest import (  # noqa: F401 (fixtures)
     deal,
@@ -59,6 +60,8 @@ def test_the_forms_refuse_scripts(address, numeric):
     assert not uptake.is_valid() and "evidence_url" in uptake.errors
     deliverable = DeliverableForm({"name": "x", "kind": "handreiking", "url": address})
     assert not deliverable.is_valid() and "url" in deliverable.errors
+    evidence = EvidenceForm({"date": "2023-01-01", "stance": "voor", "text": "x", "url": address})
+    assert not evidence.is_valid() and "url" in evidence.errors
 
 
 @pytest.mark.django_db
@@ -68,6 +71,7 @@ def test_the_forms_the_api_and_the_import_use_the_same_check(numeric):
 
     assert validate_web_address in MeasurementForm(indicator=numeric).fields["evidence_url"].validators
     assert validate_web_address in DeliverableForm().fields["url"].validators
+    assert validate_web_address in EvidenceForm().fields["url"].validators
     assert validate_web_address in FIELD_MAPPING[models.URLField]().validators
     assert C.MEASUREMENTS.by_key["bewijs_url"].type == C.URL and C.EVIDENCE.by_key["url"].type == C.URL
 
