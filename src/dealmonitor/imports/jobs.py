@@ -292,6 +292,7 @@ def run_import(job_id):
     job.status = ImportJob.Status.DONE
     job.summary = {**job.summary, "written": written.counts, "skipped": written.skipped}
     job.save(update_fields=["status", "summary", "updated_at"])
+    (job_dir(job) / "sheets.json").unlink(missing_ok=True)  # imported: the parsed copy is not needed
 
 
 def _in_thread(fn, job_id):

@@ -214,6 +214,7 @@ def test_the_sheets_are_parsed_once_at_upload(client, team_user, numeric, media,
     job.refresh_from_db()
     assert job.status == ImportJob.Status.DONE
     assert sorted(numeric.measurements.values_list("value", flat=True)) == [10, 20.5]
+    assert not (media / "imports" / str(job.uuid) / "sheets.json").exists()  # not kept once imported
 
 
 @pytest.mark.django_db
