@@ -13,6 +13,7 @@ from dealmonitor.deals import rules as deal_rules
 from dealmonitor.deals.internal import internal_fields
 from dealmonitor.deals.access import rows_of_visible_deals, visible_deals
 from dealmonitor.deals.references import REFERENCE_MESSAGE, ReferenceCheck, deal_of
+from dealmonitor.utils.web_addresses import WebAddressSerializerField
 
 
 def _attr_path(path):
@@ -58,7 +59,9 @@ class TextField(serializers.CharField):
 
 
 FIELD_MAPPING = {**serializers.ModelSerializer.serializer_field_mapping,
-                 models.CharField: TextField, models.TextField: TextField}
+                 models.CharField: TextField, models.TextField: TextField,
+                 # the one check for web addresses, as in the forms and the import
+                 models.URLField: WebAddressSerializerField}
 
 
 def serializer_for(resource):
@@ -103,9 +106,12 @@ def serializer_for(resource):
         return serializers.ModelSerializer.to_internal_value(self, data)
 
     def get_fields(self):
-        # a row that does not exist answers as one of another deal or a hidden one does
+        # a row that does not exist answers as one of another deal or a hidden one does,
+        # and a row of a deal the user may not read is not found at all
         fields = serializers.ModelSerializer.get_fields(self)
+        request = self.context.get("request")
         for f in fields.values():
+            _limit_to_visible(getattr(f, "child_relation", f), request.user if request else None)
             for relation in (f, getattr(f, "child_relation", None)):
                 if isinstance(relation, serializers.PrimaryKeyRelatedField):
                     relation.error_messages["does_not_exist"] = REFERENCE_MESSAGE
@@ -151,6 +157,24 @@ def check_references(user, resource, instance, attrs):
         ReferenceCheck(user).check(deal=deal, model=model, values=relations)
     except DjangoValidationError as exc:
         raise serializers.ValidationError(exc.message_dict) from None
+
+
+def _limit_to_visible(field, user):
+    """A reference to another row (an indicator, a link, a bottleneck) finds only rows the user
+    may read, so a row the user may not see is answered exactly as one that does not exist
+    (400 'does not exist'), never with a 403 that confirms it."""
+    from .resources import RESOURCES
+
+    queryset = getattr(field, "queryset", None)
+    if queryset is None or getattr(field, "read_only", False):
+        return
+    for resource in RESOURCES:
+        if resource.model is queryset.model and resource.deal_path:
+            queryset = queryset.filter(**{f"{resource.deal_path}__in": visible_deals(user)})
+            if resource.rows:
+                queryset = queryset.filter(resource.rows(user))
+            field.queryset = queryset
+            return
 
 
 def _service_errors(fn):

@@ -263,6 +263,19 @@ IMPORTS_IN_BACKGROUND = env.bool("IMPORTS_IN_BACKGROUND", default=True)
 # After a change to a deal, its related deals are recomputed (connections/signals.py); off,
 # they wait for `dealmonitor related --rebuild` (docs/connections.md).
 CONNECTIONS_AUTO_UPDATE = env.bool("CONNECTIONS_AUTO_UPDATE", default=True)
+# Limits on an imported spreadsheet (web upload and `dealmonitor import` alike), checked before
+# the file is parsed, so that a small hostile file cannot take the memory or time of the
+# server (docs/security.md#uploads-and-imports). The defaults pass a real file of 100,000
+# measurement rows (`dealmonitor bench_import`) with room to spare.
+IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", default=50 * 1024 * 1024)  # the file as uploaded
+IMPORT_MAX_UNCOMPRESSED_BYTES = env.int("IMPORT_MAX_UNCOMPRESSED_BYTES", default=300 * 1024 * 1024)
+IMPORT_MAX_COMPRESSION_RATIO = env.int("IMPORT_MAX_COMPRESSION_RATIO", default=100)
+IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=200_000)  # per sheet
+IMPORT_MAX_COLUMNS = env.int("IMPORT_MAX_COLUMNS", default=200)  # per sheet
+IMPORT_MAX_CELLS = env.int("IMPORT_MAX_CELLS", default=3_000_000)  # rows x columns, whole file
+# Uploads whose import was never finished are removed after this many hours (on every new
+# upload, and by `dealmonitor clean_imports`).
+IMPORT_ORPHAN_HOURS = env.int("IMPORT_ORPHAN_HOURS", default=48)
 
 # The open data (/rapporten/open-data/deals.json): who publishes it, under which licence.
 OPEN_DATA_PUBLISHER = env.str("OPEN_DATA_PUBLISHER", default="Programma Agenda Stad")

@@ -1,11 +1,12 @@
 """The performance table as Excel (openpyxl) and CSV, with the same figures as the page."""
 
-import csv
 import io
 
 from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
+
+from dealmonitor.utils.spreadsheets import CsvWriter, workbook_bytes
 
 from .constants import Level, Status
 
@@ -57,7 +58,7 @@ HEADER = [
 
 def performance_csv(table):
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = CsvWriter(out, lineterminator="\r\n")  # a text that looks like a formula gets a leading quote
     writer.writerow(HEADER)
     for row in performance_rows(table):
         writer.writerow(["" if v is None else v for v in row])
@@ -84,6 +85,4 @@ def performance_xlsx(table, deal):
     book.append(["kolom", "betekenis"])
     for key, meaning in CODEBOOK.items():
         book.append([key, meaning])
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    return buffer.getvalue()
+    return workbook_bytes(wb)  # every text a text cell, never a formula

@@ -3,6 +3,7 @@ from django.utils.html import escape
 from django.utils.translation import gettext_lazy as _
 
 from dealmonitor.utils.uploads import check_upload
+from dealmonitor.utils.web_addresses import WebAddressFormField
 
 from .constants import IndicatorKind
 from .models import Element, Indicator, Measurement
@@ -75,6 +76,7 @@ class MeasurementForm(forms.ModelForm):
             "date", "period_start", "source", "evidence_file", "evidence_url",
             "reporting_organisation", "verification", "confidence", "note",
         ]
+        field_classes = {"evidence_url": WebAddressFormField}  # the one check for web addresses
         widgets = {
             "date": forms.DateInput(attrs={"type": "date"}),
             "period_start": forms.DateInput(attrs={"type": "date"}),

@@ -4,6 +4,8 @@ in services.py; these forms only turn request data into typed values."""
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from dealmonitor.utils.web_addresses import WebAddressFormField
+
 from .constants import AssumptionStatus, EvidenceStance
 from .models import Effect, Element, Pathway, ReferenceItem
 
@@ -41,7 +43,7 @@ class EvidenceForm(forms.Form):
     date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
     stance = forms.ChoiceField(label=_("The evidence"), choices=EvidenceStance.choices)
     text = forms.CharField(label=_("What was found"), widget=forms.Textarea(attrs={"rows": 2}))
-    url = forms.URLField(label=_("Address of the source"), required=False, assume_scheme="https")
+    url = WebAddressFormField(label=_("Address of the source"), required=False)
     new_status = forms.ChoiceField(
         label=_("Status of the assumption after this evidence"),
         choices=[("", _("unchanged"))] + list(AssumptionStatus.choices), required=False,

@@ -11,7 +11,6 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
-from django.core.validators import URLValidator
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -41,6 +40,7 @@ from dealmonitor.organisations.constants import OrganisationType
 from dealmonitor.organisations.models import Organisation
 from dealmonitor.organisations.services import may_change_organisation
 from dealmonitor.utils.partial_dates import Precision, parse_partial_date
+from dealmonitor.utils.web_addresses import validate_web_address
 
 from . import columns as C
 
@@ -89,6 +89,8 @@ def expected_text(column):
         return _("ja or nee")
     if t == C.LIST:
         return _("texts separated by semicolons")
+    if t == C.URL:
+        return _("a web address, e.g. https://example.org/report")
     if column.max_length:
         return _("text of at most %(n)s characters") % {"n": column.max_length}
     return _("text")
@@ -196,6 +198,11 @@ def parse_cell(column, value):
     if column.max_length and len(text) > column.max_length:
         raise ValueError(_("This text has %(n)s characters, more than the %(max)s allowed.")
                          % {"n": len(text), "max": column.max_length})
+    if t == C.URL:  # the same check as the forms and the API
+        try:
+            validate_web_address(text)
+        except ValidationError:
+            raise ValueError(_("'%(value)s' is not a web address.") % {"value": text}) from None
     return text
 
 
@@ -473,20 +480,19 @@ class Checker:
         """The row's deal, if the user may change its pathway (elements, links, assumptions,
         evidence)."""
         return self._deal_for(part, number, values, impact_rules.can_edit_pathway,
-                              _("You may not change the pathway of %(name)s."))
+                              _("There is no deal '%(slug)s', or you may not change its pathway."))
 
     def _deal_for(self, part, number, values, predicate, message):
+        """The row's deal if the user may do this to it. A deal that does not exist and one the
+        user may not change (perhaps not even see) get the same message, naming only the
+        identifier the user wrote: the check never confirms that a hidden deal exists."""
         slug = values.get("deal_id")
         if not slug:
             return None
         deal = self.deal(slug)
-        if deal is None:
-            self.problem(part, number, "deal_id",
-                         _("There is no deal with the identifier '%(slug)s'.") % {"slug": slug},
-                         _("the identifier of an existing deal, as in its address"))
-            return None
-        if not self.may(predicate, deal):
-            self.problem(part, number, "deal_id", message % {"name": deal.name})
+        if deal is None or not self.may(predicate, deal):
+            self.problem(part, number, "deal_id", message % {"slug": slug},
+                         _("the identifier of a deal you may change, as in its address"))
             return None
         return deal
 
@@ -505,14 +511,12 @@ class Checker:
                 continue
             seen[slug] = number
             existing = self.deal(slug)
-            if existing is None and not deal_rules.can_import_deals(self.actor):
+            if (existing is None and not deal_rules.can_import_deals(self.actor)) or (
+                existing is not None and not self.may(deal_rules.can_edit_deal_data, existing)
+            ):  # one message for both: a hidden deal is not confirmed
                 self.problem(part, number, "deal_id",
-                             _("There is no deal '%(slug)s', and only the programme administrator may add one.")
-                             % {"slug": slug})
-                continue
-            if existing is not None and not self.may(deal_rules.can_edit_deal_data, existing):
-                self.problem(part, number, "deal_id",
-                             _("You may not change the deal %(name)s.") % {"name": existing.name})
+                             _("There is no deal '%(slug)s' that you may change; only the programme "
+                               "administrator may add a deal.") % {"slug": slug})
                 continue
             if values["fase"] and existing is not None and existing.phase != values["fase"] and (
                 not self.may(deal_rules.can_edit_deal_data, existing)
@@ -542,7 +546,7 @@ class Checker:
         seen = {}
         for number, values, before in self.rows(part):
             deal = self._deal_for(part, number, values, deal_rules.can_edit_deal_data,
-                                  _("You may not change the partners of %(name)s."))
+                                  _("There is no deal '%(slug)s', or you may not change its partners."))
             org_id = values["organisatie_id"]
             if not deal or not org_id:
                 continue
@@ -626,7 +630,7 @@ class Checker:
         groups = {}
         for number, values, before in self.rows(part):
             deal = self._deal_for(part, number, values, impact_rules.can_edit_indicators,
-                                  _("You may not change the indicators of %(name)s."))
+                                  _("There is no deal '%(slug)s', or you may not change its indicators."))
             name = values["indicator"]
             if not deal or not name:
                 continue
@@ -740,7 +744,7 @@ class Checker:
         for number, values, before in self.rows(part):
             slug = values["deal_id"]
             deal = self._deal_for(part, number, values, impact_rules.can_record_measurement,
-                                  _("You may not enter measurements for %(name)s."))
+                                  _("There is no deal '%(slug)s', or you may not enter measurements for it."))
             if not deal or not values["indicator"]:
                 continue
             indicator, error = self._indicator(deal, values["indicator"])
@@ -968,14 +972,6 @@ class Checker:
                 fields["is_example"] = bool(values["voorbeeld"])
             self.plan.assumptions[key] = fields
 
-    def _url_problem(self, part, number, column, url):
-        try:
-            URLValidator()(url)
-        except ValidationError:
-            self.problem(part, number, column,
-                         _("'%(value)s' is not a web address.") % {"value": url},
-                         _("a web address, e.g. https://example.org/report"))
-
     def _check_evidence(self, part):
         for number, values, before in self.rows(part):
             deal = self._pathway_deal(part, number, values)
@@ -990,8 +986,6 @@ class Checker:
                              _("The link has no assumption '%(text)s'.") % {"text": values["aanname"]},
                              _("an assumption on the sheet Aannames or in the deal's pathway"))
                 continue
-            if values["url"]:
-                self._url_problem(part, number, "url", values["url"])
             if len(self.problems) > before:
                 continue
             fields = {"date": values["datum"], "stance": values["houding"],
@@ -1042,7 +1036,7 @@ class Checker:
         today = timezone.localdate()
         for number, values, before in self.rows(part):
             deal = self._deal_for(part, number, values, learning_rules.can_edit_learning,
-                                  _("You may not change the bottlenecks of %(name)s."))
+                                  _("There is no deal '%(slug)s', or you may not change its bottlenecks."))
             title, signalled = values["titel"], values["gesignaleerd"]
             if not deal or not title or not signalled:
                 continue
@@ -1078,7 +1072,7 @@ class Checker:
     def _check_bottleneck_statuses(self, part):
         for number, values, before in self.rows(part):
             deal = self._deal_for(part, number, values, learning_rules.can_edit_learning,
-                                  _("You may not change the bottlenecks of %(name)s."))
+                                  _("There is no deal '%(slug)s', or you may not change its bottlenecks."))
             if not deal or len(self.problems) > before:
                 continue
             key = (deal.slug, values["knelpunt"], values["gesignaleerd"])
@@ -1162,7 +1156,7 @@ class Checker:
         seen = {}
         for number, values, before in self.rows(part):
             deal = self._deal_for(part, number, values, learning_rules.can_edit_learning,
-                                  _("You may not change the lessons of %(name)s."))
+                                  _("There is no deal '%(slug)s', or you may not change its lessons."))
             if not deal or not values["titel"] or not values["datum"]:
                 continue
             key = (deal.slug, values["titel"], values["datum"])

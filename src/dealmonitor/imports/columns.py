@@ -34,8 +34,8 @@ from dealmonitor.learning.constants import (
 from dealmonitor.organisations.constants import GovernmentLevel, OrganisationType
 
 # What a cell holds; checking.py parses each.
-TEXT, SLUG, CHOICE, DECIMAL, DATE, PARTIAL_DATE, BOOLEAN, LIST, INTEGER = (
-    "text", "slug", "choice", "decimal", "date", "partial_date", "boolean", "list", "integer",
+TEXT, SLUG, CHOICE, DECIMAL, DATE, PARTIAL_DATE, BOOLEAN, LIST, INTEGER, URL = (
+    "text", "slug", "choice", "decimal", "date", "partial_date", "boolean", "list", "integer", "url",
 )
 
 
@@ -178,7 +178,7 @@ MEASUREMENTS = SheetKind("measurements", "Metingen", _("Measurements"), [
     Column("status", _("status of a milestone"), TEXT, aliases=("milestone status",),
            max_length=100),
     Column("bron", _("source"), TEXT, aliases=("source",), max_length=300),
-    Column("bewijs_url", _("address of the evidence"), TEXT,
+    Column("bewijs_url", _("address of the evidence"), URL,
            aliases=("evidence", "evidence url", "bewijs"), max_length=1000),
     Column("organisatie_id", _("identifier of the reporting organisation"), SLUG,
            aliases=("organisation", "organisatie", "reporting organisation")),
@@ -241,7 +241,7 @@ EVIDENCE = SheetKind("evidence", "Onderbouwing", _("Evidence for or against assu
     Column("houding", _("for or against the assumption"), CHOICE, True, choices=EvidenceStance,
            aliases=("stance",)),
     Column("onderbouwing", _("the evidence, in words"), TEXT, True, aliases=("evidence", "bewijs")),
-    Column("url", _("address of the evidence"), TEXT, aliases=("address", "adres", "link"),
+    Column("url", _("address of the evidence"), URL, aliases=("address", "adres", "link"),
            max_length=1000),
 ])
 

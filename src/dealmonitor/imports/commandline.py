@@ -2,18 +2,21 @@
 
 from pathlib import Path
 
+from django.conf import settings
 from django.core.management.base import CommandError
 
 from . import columns as C
 from .checking import check_parts, guess_mapping
 from .jobs import workbook_parts
-from .reading import UnreadableFile, read_spreadsheet
+from .reading import Limits, TooLarge, UnreadableFile, read_spreadsheet, too_big_message
 from .services import import_checked
 
 
 def spreadsheet_parts(path, kind=None, deal=None):
     file = Path(path)
     try:
+        if file.stat().st_size > settings.IMPORT_MAX_BYTES:  # before reading it into memory
+            raise TooLarge(too_big_message(Limits.from_settings()))
         sheets = read_spreadsheet(file.read_bytes(), file.name)
     except FileNotFoundError:
         raise CommandError(f"{path}: file not found") from None

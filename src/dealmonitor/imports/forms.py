@@ -1,15 +1,15 @@
 from django import forms
+from django.conf import settings
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from . import columns as C
-
-MAX_BYTES = 50 * 1024 * 1024
+from .reading import Limits, too_big_message
 
 
 class UploadForm(forms.Form):
     file = forms.FileField(
         label=_("Spreadsheet"),
-        help_text=_("An Excel workbook (.xlsx) or a CSV file; at most 50 MB."),
     )
     kind = forms.ChoiceField(label=_("What the sheet holds"), choices=())
     deal = forms.ChoiceField(
@@ -19,6 +19,9 @@ class UploadForm(forms.Form):
 
     def __init__(self, *args, deals=(), **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["file"].help_text = gettext(
+            "An Excel workbook (.xlsx) or a CSV file; at most %(limit)s MB."
+        ) % {"limit": settings.IMPORT_MAX_BYTES // (1024 * 1024)}
         self.fields["kind"].choices = [(k.key, k.label) for k in C.KINDS.values()]
         self.fields["deal"].choices = [("", _("(the sheet has a deal column)"))] + [
             (d.slug, d.name) for d in deals
@@ -29,8 +32,8 @@ class UploadForm(forms.Form):
         name = upload.name.lower()
         if not name.endswith((".xlsx", ".csv")):
             raise forms.ValidationError(_("Upload an Excel workbook (.xlsx) or a CSV file."))
-        if upload.size > MAX_BYTES:
-            raise forms.ValidationError(_("This file is larger than 50 MB."))
+        if upload.size > settings.IMPORT_MAX_BYTES:
+            raise forms.ValidationError(too_big_message(Limits.from_settings()))
         head = upload.read(4)
         upload.seek(0)
         if name.endswith(".xlsx") and head != b"PK\x03\x04":

@@ -7,22 +7,26 @@ small file beside the upload instead, which any request (after a page reload, or
 server process) can read. The job row records the outcome. See docs/decisions/0005.
 """
 
+import datetime as dt
 import json
 import logging
 import os
+import shutil
 import threading
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import close_old_connections, connection, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from . import columns as C
 from .checking import check_parts, guess_mapping
 from .models import ImportJob
-from .reading import UnreadableFile, read_spreadsheet
+from .reading import Limits, Sheet, TooLarge, UnreadableFile, read_spreadsheet, too_big_message
 from .services import import_checked
 
 log = logging.getLogger(__name__)
@@ -71,9 +75,143 @@ def read_results(job):
         return {"problems": [], "previews": []}
 
 
-def sheets_of(job):
+# The parsed sheets, kept beside the upload --------------------------------------------------
+#
+# A file is read (within the limits of reading.py) once, when it is uploaded; its sheets are
+# kept as JSON beside it (sheets.json), with a short outline (outline.json: names, headers,
+# row counts and the first rows) for the mapping page, so no page parses the file again.
+
+SAMPLE_ROWS = 3
+_TYPES = {"date": dt.date, "datetime": dt.datetime, "time": dt.time}
+
+
+def _encode_cell(value):
+    if isinstance(value, dt.datetime):
+        return {"datetime": value.isoformat()}
+    if isinstance(value, dt.date):
+        return {"date": value.isoformat()}
+    if isinstance(value, dt.time):
+        return {"time": value.isoformat()}
+    if isinstance(value, dt.timedelta):
+        return {"seconds": value.total_seconds()}
+    return value
+
+
+def _decode_cell(value):
+    if isinstance(value, dict):
+        (kind, text), = value.items()
+        if kind == "seconds":
+            return dt.timedelta(seconds=text)
+        return _TYPES[kind].fromisoformat(text)
+    return value
+
+
+def _sheet_json(sheet):
+    return {"name": sheet.name, "headers": sheet.headers, "header_row": sheet.header_row,
+            "rows": [[n, [_encode_cell(v) for v in cells]] for n, cells in sheet.rows]}
+
+
+def _sheet_from_json(data):
+    return Sheet(data["name"], data["headers"],
+                 [(n, tuple(_decode_cell(v) for v in cells)) for n, cells in data["rows"]],
+                 data["header_row"])
+
+
+def store_sheets(job, sheets):
+    """Keep the parsed sheets of a job (and their outline) beside its upload."""
+    folder = job_dir(job)
+    tmp = folder / "sheets.tmp"
+    with tmp.open("w", encoding="utf-8") as fh:
+        json.dump([_sheet_json(s) for s in sheets], fh)
+    os.replace(tmp, folder / "sheets.json")
+    _write_json(folder / "outline.json", [
+        {"name": s.name, "headers": s.headers, "header_row": s.header_row, "row_count": s.row_count,
+         "sample": [[n, [_encode_cell(v) for v in cells]] for n, cells in s.rows[:SAMPLE_ROWS]]}
+        for s in sheets
+    ])
+
+
+def read_upload(job):
+    """Parse the uploaded file of a job (UnreadableFile when it cannot be, or is too large)
+    and keep its sheets; returns them."""
     with job.file.open("rb") as fh:
-        return read_spreadsheet(fh.read(), job.filename)
+        if job.file.size > settings.IMPORT_MAX_BYTES:
+            raise TooLarge(too_big_message(Limits.from_settings()))
+        sheets = read_spreadsheet(fh.read(), job.filename)
+    store_sheets(job, sheets)
+    return sheets
+
+
+def sheets_of(job):
+    """The sheets of a job as parsed at upload (parsed now for a job from before they were kept)."""
+    path = job_dir(job) / "sheets.json"
+    try:
+        with path.open(encoding="utf-8") as fh:
+            return [_sheet_from_json(s) for s in json.load(fh)]
+    except FileNotFoundError:
+        return read_upload(job)
+
+
+def outline_of(job):
+    """Name, headers, row count and first rows of each sheet of a job: a list of Sheet whose
+    rows are only the first few (with row_count set to the real number)."""
+    try:
+        data = json.loads((job_dir(job) / "outline.json").read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        read_upload(job)
+        data = json.loads((job_dir(job) / "outline.json").read_text(encoding="utf-8"))
+    return [
+        Outline(s["name"], s["headers"], [(n, tuple(_decode_cell(v) for v in c)) for n, c in s["sample"]],
+                s["header_row"], s["row_count"])
+        for s in data
+    ]
+
+
+@dataclass
+class Outline(Sheet):
+    """A sheet with only its first rows; `row_count` is the number of all its rows."""
+
+    count: int = 0
+
+    @property
+    def row_count(self):
+        return self.count
+
+
+def clean_orphans(now=None):
+    """Remove uploads whose import was never finished (uploaded, checked or failed, and not
+    touched for IMPORT_ORPHAN_HOURS), with their job rows, and folders under imports/ that
+    belong to no job and are as old. Returns the number of folders removed."""
+    now = now or timezone.now()
+    cutoff = now - dt.timedelta(hours=settings.IMPORT_ORPHAN_HOURS)
+    removed = 0
+    stale = ImportJob.objects.filter(
+        status__in=[ImportJob.Status.UPLOADED, ImportJob.Status.CHECKED, ImportJob.Status.FAILED],
+        updated_at__lt=cutoff,
+    )
+    for uuid in stale.values_list("uuid", flat=True):
+        removed += _remove_folder(Path(settings.MEDIA_ROOT) / "imports" / str(uuid))
+    stale.delete()
+    root = Path(settings.MEDIA_ROOT) / "imports"
+    if root.is_dir():
+        known = {str(u) for u in ImportJob.objects.values_list("uuid", flat=True)}
+        for folder in root.iterdir():
+            if (folder.is_dir() and folder.name not in known
+                    and folder.stat().st_mtime < cutoff.timestamp()):
+                removed += _remove_folder(folder)
+    return removed
+
+
+def remove_files(job):
+    """The folder of a job: its upload, parsed sheets, progress and results."""
+    _remove_folder(Path(settings.MEDIA_ROOT) / "imports" / str(job.uuid))
+
+
+def _remove_folder(folder):
+    if not folder.is_dir():
+        return 0
+    shutil.rmtree(folder, ignore_errors=True)
+    return 1
 
 
 def parts_for(job, sheets=None):
@@ -154,6 +292,7 @@ def run_import(job_id):
     job.status = ImportJob.Status.DONE
     job.summary = {**job.summary, "written": written.counts, "skipped": written.skipped}
     job.save(update_fields=["status", "summary", "updated_at"])
+    (job_dir(job) / "sheets.json").unlink(missing_ok=True)  # imported: the parsed copy is not needed
 
 
 def _in_thread(fn, job_id):
@@ -181,7 +320,7 @@ def start(job, phase):
     job.status = ImportJob.Status.CHECKING if phase == "check" else ImportJob.Status.IMPORTING
     job.error = ""
     job.save(update_fields=["status", "error", "updated_at"])
-    write_progress(job, job.status, 0, job.rows or sum(s.row_count for s in sheets_of(job)))
+    write_progress(job, job.status, 0, job.rows or sum(s.row_count for s in outline_of(job)))
     if getattr(settings, "IMPORTS_IN_BACKGROUND", True):
         transaction.on_commit(lambda: _in_thread(fn, job.pk))
     else:

@@ -60,11 +60,13 @@ def start(request):
         job = ImportJob(user=request.user, filename=upload.name[:300], kind=form.cleaned_data["kind"])
         if form.cleaned_data["deal"]:
             job.defaults = {"deal_id": form.cleaned_data["deal"]}
+        jobs.clean_orphans()
         job.file.save(upload.name, upload, save=False)
         try:
-            sheets = jobs.sheets_of(job)
+            sheets = jobs.read_upload(job)
         except UnreadableFile as exc:
             job.file.delete(save=False)
+            jobs.remove_files(job)
             form.add_error("file", str(exc))
         else:
             kind = C.KINDS[job.kind]
@@ -84,7 +86,7 @@ def mapping(request, uuid):
     job = _job(request, uuid)
     if job.status not in (ImportJob.Status.UPLOADED, ImportJob.Status.CHECKED, ImportJob.Status.FAILED):
         return redirect("imports:job", uuid=job.uuid)
-    sheets = jobs.sheets_of(job)
+    sheets = jobs.outline_of(job)  # parsed at upload: the file is not read again
     names = [s.name for s in sheets]
     chosen = request.POST.get("sheet") or job.sheet
     sheet = next((s for s in sheets if s.name == chosen), sheets[0])

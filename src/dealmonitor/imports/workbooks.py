@@ -1,13 +1,13 @@
 """Spreadsheet templates to fill in: one sheet with the columns of a sheet kind (choices as
 drop-down lists), and a sheet that explains every column."""
 
-import io
-
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.datavalidation import DataValidation
+
+from dealmonitor.utils.spreadsheets import workbook_bytes
 
 from . import columns as C
 
@@ -67,6 +67,4 @@ def template_workbook(kind):
             col = get_column_letter(i)
             validation.add(f"{col}2:{col}10000")
     explain(wb, [kind])
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    return buffer.getvalue()
+    return workbook_bytes(wb)  # every text a text cell, never a formula

@@ -8,6 +8,7 @@ from dealmonitor.impact.models import Assumption, Indicator
 from dealmonitor.organisations.constants import OrganisationType
 from dealmonitor.organisations.models import Organisation
 from dealmonitor.deals.selectors import visible_organisations
+from dealmonitor.utils.web_addresses import WebAddressFormField
 
 from .constants import BottleneckStatus, LessonKind
 from .models import (
@@ -148,8 +149,7 @@ class AnswersForm(forms.Form):
 
 
 class UptakeForm(forms.ModelForm):
-    evidence_url = forms.URLField(label=_("Evidence (address)"), required=False, assume_scheme="https",
-                                  max_length=1000)
+    evidence_url = WebAddressFormField(label=_("Evidence (address)"), required=False)
     class Meta:
         model = Uptake
         fields = ["kind", "title", "description", "date", "evidence_url", "bottleneck", "deliverable"]
@@ -162,7 +162,7 @@ class UptakeForm(forms.ModelForm):
 
 
 class DeliverableForm(forms.ModelForm):
-    url = forms.URLField(label=_("Address"), required=False, assume_scheme="https", max_length=1000)
+    url = WebAddressFormField(label=_("Address"), required=False)
     class Meta:
         model = Deliverable
         fields = ["name", "kind", "description", "url"]

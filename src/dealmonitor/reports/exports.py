@@ -8,7 +8,6 @@ the round trip is tested. The performance table and the codebook are for reading
 fields appear only for those who may see them (access.internal_deal_ids).
 """
 
-import csv
 import datetime as dt
 import io
 import json
@@ -38,6 +37,7 @@ from dealmonitor.learning.constants import Visibility
 from dealmonitor.learning.models import Bottleneck, BottleneckStatusChange, Lesson, Uptake
 from dealmonitor.learning.selectors import visible_bottlenecks, visible_lessons
 from dealmonitor.utils.partial_dates import to_iso
+from dealmonitor.utils.spreadsheets import CsvWriter, workbook_bytes
 
 from .access import internal_deal_ids, public_deals, readable_deals
 
@@ -265,9 +265,7 @@ def _codebook(wb, internal):
 
 
 def _save(wb):
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    return buffer.getvalue()
+    return workbook_bytes(wb)  # every text a text cell, never a formula
 
 
 def _import_sheets(wb, user, deals, internal_ids, reading=()):
@@ -389,7 +387,7 @@ def long_csv(user, deal=None):
         )
     )
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    writer = CsvWriter(out)  # a text that looks like a formula gets a leading quote
     writer.writerow([key for key, _ in LONG_COLUMNS])
     for r in rows.iterator(chunk_size=5000):
         (*head, date, start, value, status, source, verification, confidence, org,
@@ -404,7 +402,7 @@ def long_csv(user, deal=None):
 
 def codebook_csv():
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    writer = CsvWriter(out)
     writer.writerow(["kolom", "betekenis"])
     writer.writerows(LONG_COLUMNS)
     return out.getvalue()

@@ -46,7 +46,7 @@ def test_every_problem_is_reported_by_row_and_column_in_dutch_and_nothing_is_wri
     assert found[(3, "waarde")].expected == "een getal, bijvoorbeeld 1250 of 12,5"
     assert "heeft geen indicator 'Woningen verduurzaamt'" in found[(4, "indicator")].message
     assert "ligt na het einde van de deal" in found[(5, "datum")].message
-    assert "Er is geen deal met de identificatie 'cd-onbekend'" in found[(6, "deal_id")].message
+    assert "Er is geen deal 'cd-onbekend', of u mag er geen metingen voor invoeren." in found[(6, "deal_id")].message
     assert found[(7, "datum")].message == "Deze cel is leeg, maar is verplicht."
     # the preview holds every row, the faulty ones with their messages
     rows = {r[0]: r for r in result.previews[0]["rows"]}
@@ -105,7 +105,7 @@ def test_permissions_apply_to_every_row(numeric, partner_user, partner_org, othe
     assert problems[3] == "U mag alleen metingen voor uw eigen organisatie invoeren."
     outsider_problems = check(outsider, data).problems
     assert {p.row for p in outsider_problems} == {2, 3, 4}
-    assert "U mag geen metingen invoeren voor City Deal Proef." in outsider_problems[0].message
+    assert "Er is geen deal 'cd-proef', of u mag er geen metingen voor invoeren." in outsider_problems[0].message
 
 
 def test_indicators_with_targets_and_pathway_elements(deal, team_user):
