@@ -314,7 +314,7 @@ def test_an_effect_cannot_show_an_element_of_an_unpublished_deal(world, client):
         "dimension": "sociaal"}, format="json", HTTP_ACCEPT_LANGUAGE="nl")
     assert response.status_code == 400, response.content
     assert response.json() == {"element": [NL_MESSAGE]}
-    page = client.get(f"/impact/deals/{own.slug}/effecten/")
+    page = client.get(f"/deals/{own.slug}/effecten/")
     assert page.status_code == 200
     assert "GEHEIM-ELEMENT" not in page.content.decode()
 

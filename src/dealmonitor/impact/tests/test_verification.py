@@ -88,7 +88,7 @@ def test_the_api_refuses_a_partner_members_verification_with_a_message(own_figur
 
 def test_the_form_offers_no_verification_to_a_partner_member(numeric, partner_user, partner_org, client):
     client.force_login(partner_user)
-    url = f"/impact/deals/{numeric.deal.slug}/indicatoren/{numeric.pk}/meting/"
+    url = f"/deals/{numeric.deal.slug}/indicatoren/{numeric.pk}/meting/"
     assert 'name="verification"' not in client.get(url).content.decode()
     client.post(url, {"date": "2023-06-30", "value": "3", "reporting_organisation": partner_org.pk,
                       "verification": "geverifieerd"})
