@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from dealmonitor.deals.importer import ImportFileError, parse_portfolio
 from dealmonitor.deals.services import import_portfolio
+from dealmonitor.imports.columns import KINDS
 
 
 class Command(BaseCommand):
@@ -26,9 +27,9 @@ class Command(BaseCommand):
             "new deals stay unpublished and existing deals keep their publication",
         )
         parser.add_argument(
-            "--kind", choices=["deals", "partners", "indicators", "measurements"],
-            help="what a spreadsheet holds, when its tabs are not named like the templates' "
-            "(Deal, Partners, Indicatoren, Metingen)",
+            "--kind", choices=list(KINDS),
+            help="what a spreadsheet holds, when its tabs are not named like the templates' ("
+            + ", ".join(f"{key}: {kind.sheet}" for key, kind in KINDS.items()) + ")",
         )
         parser.add_argument("--deal", help="the deal of every row, for a sheet without deal_id")
 
