@@ -53,7 +53,7 @@ def input_type_of(widget):
     return (widget.attrs.get("type") or widget.input_type or "text").lower()
 
 
-def _plain_number(value):
+def plain_number(value):
     """A number as HTML's "valid floating-point number": '.' as the decimal mark, no
     thousands separators, no exponent, trailing zeros trimmed (12.0000 -> 12)."""
     if isinstance(value, float):
@@ -85,7 +85,7 @@ def html_input_value(input_type, value):
         return value.strftime("%H:%M:%S" if value.second else "%H:%M")
     if input_type in ("number", "range") and isinstance(value, (int, float, Decimal)) \
             and not isinstance(value, bool):
-        return _plain_number(Decimal(value) if isinstance(value, int) else value)
+        return plain_number(Decimal(value) if isinstance(value, int) else value)
     return None
 
 

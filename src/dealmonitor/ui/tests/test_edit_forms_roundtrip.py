@@ -125,6 +125,8 @@ def site(demo_data, staff_user):
     impact_services.set_targets(actor=None, indicator=indicator, targets=[
         {"period_start": dt.date(2025, 1, 1), "period_end": dt.date(2025, 12, 31),
          "label": "2025", "value": Decimal("1234.5")},
+        {"period_start": dt.date(2026, 1, 1), "period_end": dt.date(2026, 12, 31),
+         "label": "2026", "value": Decimal("0.125")},
     ])
     deal = indicator.deal
     rnd = learning_services.open_round(actor=None, deal=deal, name="Tussenmeting")
