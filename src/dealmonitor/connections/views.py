@@ -7,6 +7,7 @@ from django.views.decorators.http import require_POST
 
 from dealmonitor.deals.models import Deal
 from dealmonitor.deals.selectors import visible_deals
+from dealmonitor.ui.concurrency import guarded_post
 
 from . import cop, network as partner_network, selectors, services
 from . import rules as connection_rules
@@ -45,6 +46,7 @@ def deal_related(request, slug, forms_for=None, status=200):
 
 
 @require_POST
+@guarded_post
 def decide(request, slug, other):
     deal = _deal(request, slug)
     other_deal = _deal(request, other)
@@ -101,6 +103,7 @@ def network(request):
     })
 
 
+@guarded_post
 def events(request):
     can_manage = request.user.is_authenticated and connection_rules.can_manage_events(
         request.user
@@ -119,6 +122,7 @@ def events(request):
     }, status=400 if form is not None and form.is_bound else 200)
 
 
+@guarded_post
 def event_detail(request, pk):
     try:
         detail = selectors.event_detail(request.user, pk)

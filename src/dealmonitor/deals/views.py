@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from dealmonitor.ui.concurrency import guarded_post
 from dealmonitor.ui.pagination import paginate
 
 from . import history, selectors, services
@@ -65,6 +66,7 @@ def deal_detail(request, slug, phase_form=None):
 
 
 @require_POST
+@guarded_post
 def change_phase(request, slug):
     deal = _get_deal(request, slug)
     if not request.user.is_authenticated:
@@ -132,6 +134,7 @@ def change_log(request, slug):
 
 
 @require_POST
+@guarded_post
 def restore_change(request, slug, label, history_id):
     deal = _deal_only(request, slug)
     if not request.user.is_authenticated:

@@ -4,25 +4,27 @@ in services.py; these forms only turn request data into typed values."""
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from dealmonitor.ui.concurrency import GuardedFormMixin
+
 from .constants import AssumptionStatus, EvidenceStance
 from .models import Effect, Element, Pathway, ReferenceItem
 
 
-class PathwayForm(forms.ModelForm):
+class PathwayForm(GuardedFormMixin, forms.ModelForm):
     class Meta:
         model = Pathway
         fields = ["summary", "beneficiary_group", "beneficiary_involvement"]
         widgets = {name: forms.Textarea(attrs={"rows": 3}) for name in fields}
 
 
-class ElementForm(forms.ModelForm):
+class ElementForm(GuardedFormMixin, forms.ModelForm):
     class Meta:
         model = Element
         fields = ["level", "title", "description", "is_active_ingredient"]
         widgets = {"description": forms.Textarea(attrs={"rows": 2})}
 
 
-class LinkForm(forms.Form):
+class LinkForm(GuardedFormMixin, forms.Form):
     cause = forms.ModelChoiceField(label=_("From (cause)"), queryset=Element.objects.none())
     effect = forms.ModelChoiceField(label=_("To (effect)"), queryset=Element.objects.none())
 
@@ -33,11 +35,11 @@ class LinkForm(forms.Form):
         self.fields["effect"].queryset = elements
 
 
-class AssumptionForm(forms.Form):
+class AssumptionForm(GuardedFormMixin, forms.Form):
     text = forms.CharField(label=_("Assumption"), widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class EvidenceForm(forms.Form):
+class EvidenceForm(GuardedFormMixin, forms.Form):
     date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
     stance = forms.ChoiceField(label=_("The evidence"), choices=EvidenceStance.choices)
     text = forms.CharField(label=_("What was found"), widget=forms.Textarea(attrs={"rows": 2}))
@@ -48,7 +50,7 @@ class EvidenceForm(forms.Form):
     )
 
 
-class EffectForm(forms.ModelForm):
+class EffectForm(GuardedFormMixin, forms.ModelForm):
     tags = forms.ModelMultipleChoiceField(
         label=_("Broad prosperity themes and SDGs"), required=False,
         queryset=ReferenceItem.objects.select_related("reference_set"),

@@ -11,6 +11,13 @@ from django.utils.translation import gettext as _
 from dealmonitor.deals.models import Deal
 from dealmonitor.deals.selectors import visible_deals
 from dealmonitor.organisations.models import Organisation
+from dealmonitor.ui.concurrency import (
+    STALE_MESSAGE,
+    VERSION_FIELD,
+    guarded_post,
+    rows_version,
+    set_is_stale,
+)
 
 from . import charts, exports, selectors, services
 from . import rules as impact_rules
@@ -18,6 +25,7 @@ from .constants import IndicatorKind, IndicatorScope, Level, Status
 from .forms import IndicatorForm, MeasurementForm, TargetsForm
 from .models import Indicator, Measurement
 from .periods import calendar_periods
+from .templatetags.impact_tags import num
 
 
 def _deal(request, slug):
@@ -100,10 +108,12 @@ def _login_url():
     return reverse(settings.LOGIN_URL)
 
 
+@guarded_post
 def indicator_create(request, slug):
     return _indicator_form(request, _deal(request, slug))
 
 
+@guarded_post
 def indicator_edit(request, slug, pk):
     deal = _deal(request, slug)
     return _indicator_form(request, deal, _indicator(deal, pk))
@@ -151,6 +161,7 @@ def _iso(text):
         return None
 
 
+@guarded_post
 def indicator_targets(request, slug, pk):
     deal = _deal(request, slug)
     indicator = _indicator(deal, pk)
@@ -208,6 +219,11 @@ def indicator_targets(request, slug, pk):
                     continue
             rows.append(row)
             periods.append(Period(start, end, label)) if (start, end) not in {(p.start, p.end) for p in periods} else None
+        if not errors and set_is_stale(request.POST.get(VERSION_FIELD), indicator.targets.all(), lock=indicator):
+            errors.append(STALE_MESSAGE)
+            errors.append(_("Saved meanwhile: %(value)s") % {"value": "; ".join(
+                f"{t.label}: {t.status if indicator.is_milestone else num(t.value)}"
+                for t in indicator.targets.all()) or "–"})
         if not errors:
             try:
                 services.set_targets(actor=request.user, indicator=indicator, targets=rows)
@@ -234,9 +250,11 @@ def indicator_targets(request, slug, pk):
     return render(request, "impact/indicator_targets.html", {
         "deal": deal, "indicator": indicator, "form": form, "period_rows": period_rows,
         "extra_rows": extra_rows, "count": len(periods), "errors": errors,
+        "version": rows_version(indicator.targets.all()),
     }, status=400 if errors else 200)
 
 
+@guarded_post
 def measurement_create(request, slug, pk):
     deal = _deal(request, slug)
     indicator = _indicator(deal, pk)

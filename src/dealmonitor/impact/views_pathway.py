@@ -11,6 +11,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from dealmonitor.ui.concurrency import guarded_post
+
 from . import diagram, services
 from . import rules as impact_rules
 from .constants import AssumptionStatus, EvidenceStance, Level
@@ -70,6 +72,7 @@ def _forms(pathway, data=None, bound=None):
     return forms
 
 
+@guarded_post
 def pathway(request, slug):
     deal = _deal(request, slug)
     can_edit = request.user.is_authenticated and impact_rules.can_edit_pathway(request.user, deal)
@@ -181,6 +184,7 @@ def _handle_post(request, deal):
     return _back(deal)
 
 
+@guarded_post
 def effects(request, slug):
     deal = _deal(request, slug)
     can_edit = request.user.is_authenticated and impact_rules.can_edit_pathway(request.user, deal)

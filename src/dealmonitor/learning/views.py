@@ -11,6 +11,7 @@ from dealmonitor.deals.internal import public_fields
 from dealmonitor.deals.models import Deal
 from dealmonitor.deals.selectors import visible_deals
 from dealmonitor.organisations.models import Organisation
+from dealmonitor.ui.concurrency import guarded_post
 from dealmonitor.ui.pagination import paginate
 
 from . import rules as learning_rules
@@ -117,6 +118,7 @@ def bottleneck_list(request):
     })
 
 
+@guarded_post
 def bottleneck_detail(request, pk, status_form=None):
     try:
         bottleneck = selectors.bottleneck_detail(request.user, pk)
@@ -175,10 +177,12 @@ def _bottleneck_form(request, deal, bottleneck=None):
     }, status=400 if form.errors else 200)
 
 
+@guarded_post
 def bottleneck_create(request, slug):
     return _bottleneck_form(request, _deal(request, slug))
 
 
+@guarded_post
 def bottleneck_edit(request, pk):
     bottleneck = get_object_or_404(
         selectors.visible_bottlenecks(request.user).select_related("deal"), pk=pk
@@ -252,10 +256,12 @@ def _lesson_form(request, deal, lesson=None):
     }, status=400 if form.errors else 200)
 
 
+@guarded_post
 def lesson_create(request, slug):
     return _lesson_form(request, _deal(request, slug))
 
 
+@guarded_post
 def lesson_edit(request, pk):
     lesson = get_object_or_404(selectors.visible_lessons(request.user), pk=pk)
     return _lesson_form(request, lesson.deal, lesson)
@@ -273,6 +279,7 @@ def templates(request):
     })
 
 
+@guarded_post
 def template_version(request, pk):
     """The programme publishes a new version of a template: the statements of the version it
     starts from, changed, removed, reordered or added to. The old version stays as it was."""
@@ -302,6 +309,7 @@ def template_version(request, pk):
     }, status=400 if request.method == "POST" else 200)
 
 
+@guarded_post
 def round_open(request, slug):
     deal = _deal(request, slug)
     if not _allowed(request, learning_rules.can_edit_learning, deal):
@@ -346,6 +354,7 @@ def round_detail(request, pk):
     })
 
 
+@guarded_post
 def round_answer(request, pk):
     round = _round(request, pk)
     deal = round.deal
@@ -365,7 +374,8 @@ def round_answer(request, pk):
             })
     statements = list(round.template.statements.all())
     existing = {a.statement_id: a for a in round.answers.filter(organisation=organisation)}
-    form = AnswersForm(request.POST or None, statements=statements, existing=existing)
+    form = AnswersForm(request.POST or None, statements=statements, existing=existing,
+                       round=round, organisation=organisation)
     if request.method == "POST" and round.is_open and form.is_valid():
         try:
             services.save_answers(actor=request.user, round=round, organisation=organisation,
@@ -383,6 +393,7 @@ def round_answer(request, pk):
     }, status=400 if form.errors else 200)
 
 
+@guarded_post
 def round_close(request, pk):
     round = _round(request, pk)
     deal = round.deal
@@ -421,6 +432,7 @@ def _simple_create(request, deal, form, save, title, button, done):
     }, status=400 if form.errors else 200)
 
 
+@guarded_post
 def uptake_create(request, slug):
     deal = _deal(request, slug)
     if not _allowed(request, learning_rules.can_edit_learning, deal):
@@ -432,6 +444,7 @@ def uptake_create(request, slug):
     )
 
 
+@guarded_post
 def deliverable_create(request, slug):
     deal = _deal(request, slug)
     if not _allowed(request, learning_rules.can_edit_learning, deal):
@@ -443,6 +456,7 @@ def deliverable_create(request, slug):
     )
 
 
+@guarded_post
 def adoption_create(request, pk):
     deliverable = get_object_or_404(
         _of_visible_deals(request, Deliverable).select_related("deal"), pk=pk
@@ -504,6 +518,7 @@ def _display(instance, name):
     return {"name": name, "label": field.verbose_name, "value": value}
 
 
+@guarded_post
 def scaling_plan(request, slug):
     from .forms import ScalingPlanForm
 
@@ -512,6 +527,7 @@ def scaling_plan(request, slug):
                          done=_("The scaling plan has been saved."))
 
 
+@guarded_post
 def start_conversation(request, slug):
     from .forms import StartConversationForm
 
@@ -538,6 +554,7 @@ def _deal_item_form(request, deal, form, save, title, button, done):
     }, status=400 if form.errors else 200)
 
 
+@guarded_post
 def milestone_form(request, slug=None, pk=None):
     from .forms import MilestoneForm
 
@@ -556,6 +573,7 @@ def milestone_form(request, slug=None, pk=None):
     )
 
 
+@guarded_post
 def experiment_form(request, slug=None, pk=None):
     from .forms import ExperimentForm
 

@@ -1,4 +1,5 @@
-"""Every edit form of the site, posted back unchanged the way a browser does, changes no data.
+"""Every edit form of the site, posted back unchanged the way a browser does, changes no data;
+and every edit form refuses a stale version (someone else saved the row meanwhile).
 
 A browser cannot hold a value its input type does not allow (`<input type="date"
 value="11-03-2021">` is an empty field) and submits what it holds: a form that renders a
@@ -25,6 +26,8 @@ from dealmonitor.learning import models as learning_models
 from dealmonitor.learning import services as learning_services
 from dealmonitor.organisations.models import Organisation
 
+from dealmonitor.ui.concurrency import VERSION_FIELD
+
 from .html_forms import find_form, form_data, input_values, sanitize
 
 pytestmark = pytest.mark.django_db
@@ -32,9 +35,9 @@ pytestmark = pytest.mark.django_db
 PASSWORD = "een-lang-wachtwoord-42"
 
 
-def _edit_form(model, url, field, *, query="", watch=None, ignore=()):
+def _edit_form(model, url, field, *, query="", watch=None, ignore=(), other_save=None):
     return {"model": model, "url": url, "field": field, "query": query, "watch": watch or [model],
-            "ignore": set(ignore)}
+            "ignore": set(ignore), "other_save": other_save or (lambda row: row.save())}
 
 
 # A revisit is a new version of the plan dated today (the form's default), even unchanged.
@@ -49,7 +52,7 @@ EDIT_FORMS = {
         "description"),
     "impact:indicator_targets": _edit_form(
         impact_models.Indicator, lambda i: reverse("impact:indicator_targets", args=[i.deal.slug, i.pk]),
-        "count", watch=[impact_models.Target]),
+        "count", watch=[impact_models.Target], other_save=lambda i: i.targets.first().save()),
     "impact:pathway": _edit_form(
         impact_models.Pathway, lambda p: reverse("impact:pathway", args=[p.deal.slug]), "summary"),
     "learning:bottleneck_edit": _edit_form(
@@ -69,7 +72,8 @@ EDIT_FORMS = {
         ignore=REVISIT),
     "learning:round_answer": _edit_form(
         learning_models.AssessmentRound, lambda r: reverse("learning:round_answer", args=[r.pk]),
-        "organisation", query="?organisation={org}", watch=[learning_models.Answer]),
+        "organisation", query="?organisation={org}", watch=[learning_models.Answer],
+        other_save=lambda r: r.answers.first().save()),
 }
 
 
@@ -178,3 +182,27 @@ def test_an_edit_form_posted_back_unchanged_changes_nothing(client, site, name, 
     changed = {key: {k: (v, after.get(key, {}).get(k)) for k, v in values.items() if after.get(key, {}).get(k) != v}
                for key, values in before.items() if after.get(key) != values}
     assert not changed and after.keys() == before.keys(), f"{name} ({language}) changed {changed}"
+
+
+@pytest.mark.parametrize("name", sorted(EDIT_FORMS))
+def test_an_edit_form_refuses_a_stale_version(client, site, name):
+    """Someone else saves the row between showing the form and sending it: the form is
+    refused with the Dutch message, nothing changes; sending the re-shown form saves it."""
+    spec = EDIT_FORMS[name]
+    client.force_login(site["user"])
+    row = _row_for(name, site)
+    url = spec["url"](row)
+    page = client.get(url + spec["query"].format(org=site["organisation"].pk))
+    form = find_form(page.content.decode(), having=spec["field"])
+    data = form_data(form)
+    assert data.get(VERSION_FIELD, [""])[0], f"{name}: the form carries no version"
+
+    spec["other_save"](row)
+    before = _snapshot(spec["watch"])
+    response = client.post(url, data)
+    assert response.status_code == 400, name
+    assert "Iemand anders heeft dit gewijzigd terwijl u het bewerkte" in response.content.decode()
+    assert _snapshot(spec["watch"]) == before
+
+    again = find_form(response.content.decode(), having=spec["field"])
+    assert client.post(url, form_data(again)).status_code == 302, name
