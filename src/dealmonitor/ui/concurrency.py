@@ -225,4 +225,5 @@ def guarded_post(view):
                     FormSubmission.objects.filter(token=token).delete()
         return response
 
+    wrapped.guards_posts = True  # for the test that every page with a create form is guarded
     return wrapped
