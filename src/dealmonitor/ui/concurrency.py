@@ -155,22 +155,28 @@ class GuardedFormMixin:
         current = self.current_version(current_row)
         if sent == current:
             return
-        self.add_error(None, forms.ValidationError(STALE_MESSAGE, code="stale"))
         saved = self.saved_values(current_row)
+        differing = {}
         for name, field in self.fields.items():
             if name in (VERSION_FIELD, TOKEN_FIELD) or name not in saved or field.disabled:
                 continue
-            bound = self[name]
             try:
-                differs = field.has_changed(saved[name], bound.data)
+                differs = field.has_changed(saved[name], self[name].data)
             except (TypeError, ValueError):
                 differs = True
             if differs:
-                message = gettext("Saved meanwhile: %(value)s") % {"value": _display(field, saved[name])}
-                if name in self.errors:
-                    self.errors[name].append(message)
-                else:
-                    self.add_error(name, forms.ValidationError(message, code="stale"))
+                differing[name] = saved[name]
+        if not differing:
+            # The row as saved now is what this form says (the same form sent twice, or the
+            # same change made by two people): nothing of anyone's is lost by saving.
+            return
+        self.add_error(None, forms.ValidationError(STALE_MESSAGE, code="stale"))
+        for name, value in differing.items():
+            message = gettext("Saved meanwhile: %(value)s") % {"value": _display(self.fields[name], value)}
+            if name in self.errors:
+                self.errors[name].append(message)
+            else:
+                self.add_error(name, forms.ValidationError(message, code="stale"))
         # Saving again is a deliberate choice for the user's version.
         data = self.data.copy()
         data[key] = current

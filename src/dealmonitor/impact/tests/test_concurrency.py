@@ -65,6 +65,18 @@ def test_the_later_save_of_a_stale_form_is_refused_and_shows_both_inputs(client,
     assert (numeric.name, numeric.description) == ("Woningen aardgasvrij", "Geteld bij oplevering.")
 
 
+def test_the_same_edit_form_sent_twice_is_saved_without_a_conflict(client, team_user, numeric):
+    """A double click on Save: the second post finds the row as the first one left it, which
+    is what it says itself, so nothing of anyone's is lost and no conflict is reported."""
+    client.force_login(team_user)
+    data = _form(client, _edit_url(numeric), "description")
+    data["description"] = ["Geteld bij oplevering."]
+    assert client.post(_edit_url(numeric), data).status_code == 302
+    assert client.post(_edit_url(numeric), data).status_code == 302
+    numeric.refresh_from_db()
+    assert numeric.description == "Geteld bij oplevering."
+
+
 def _measurement(client, indicator):
     data = _form(client, _measure_url(indicator), "value")
     data.update({"value": ["12,5"], "date": ["2024-06-30"]})

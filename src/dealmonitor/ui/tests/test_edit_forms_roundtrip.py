@@ -35,13 +35,26 @@ pytestmark = pytest.mark.django_db
 PASSWORD = "een-lang-wachtwoord-42"
 
 
+def _change(name):
+    """Someone else's save: a new text in the field `name` of the row."""
+    def save(row):
+        setattr(row, name, "Intussen door een collega aangepast.")
+        row.save()
+    return save
+
+
 def _edit_form(model, url, field, *, query="", watch=None, ignore=(), other_save=None):
     return {"model": model, "url": url, "field": field, "query": query, "watch": watch or [model],
-            "ignore": set(ignore), "other_save": other_save or (lambda row: row.save())}
+            "ignore": set(ignore), "other_save": other_save or _change(field)}
 
 
 # A revisit is a new version of the plan dated today (the form's default), even unchanged.
 REVISIT = {"reviewed_on"}
+
+
+def _change_target(target):
+    target.value = (target.value or 0) + 1
+    target.save()
 
 
 # name -> how to reach one edit form on the demo data: the row it edits, the page, and a
@@ -52,7 +65,7 @@ EDIT_FORMS = {
         "description"),
     "impact:indicator_targets": _edit_form(
         impact_models.Indicator, lambda i: reverse("impact:indicator_targets", args=[i.deal.slug, i.pk]),
-        "count", watch=[impact_models.Target], other_save=lambda i: i.targets.first().save()),
+        "count", watch=[impact_models.Target], other_save=lambda i: _change_target(i.targets.first())),
     "impact:pathway": _edit_form(
         impact_models.Pathway, lambda p: reverse("impact:pathway", args=[p.deal.slug]), "summary"),
     "learning:bottleneck_edit": _edit_form(
@@ -65,7 +78,7 @@ EDIT_FORMS = {
         learning_models.Experiment, lambda r: reverse("learning:experiment_edit", args=[r.pk]), "title"),
     "learning:scaling_plan": _edit_form(
         learning_models.ScalingPlan, lambda r: reverse("learning:scaling_plan", args=[r.deal.slug]), "route",
-        ignore=REVISIT),
+        ignore=REVISIT, other_save=_change("route_explanation")),
     "learning:start_conversation": _edit_form(
         learning_models.StartConversation,
         lambda r: reverse("learning:start_conversation", args=[r.deal.slug]), "client",
@@ -73,7 +86,7 @@ EDIT_FORMS = {
     "learning:round_answer": _edit_form(
         learning_models.AssessmentRound, lambda r: reverse("learning:round_answer", args=[r.pk]),
         "organisation", query="?organisation={org}", watch=[learning_models.Answer],
-        other_save=lambda r: r.answers.first().save()),
+        other_save=lambda r: _change("comment")(r.answers.first())),
 }
 
 
@@ -202,6 +215,7 @@ def test_an_edit_form_refuses_a_stale_version(client, site, name):
     response = client.post(url, data)
     assert response.status_code == 400, name
     assert "Iemand anders heeft dit gewijzigd terwijl u het bewerkte" in response.content.decode()
+    assert "Intussen opgeslagen" in response.content.decode()
     assert _snapshot(spec["watch"]) == before
 
     again = find_form(response.content.decode(), having=spec["field"])
