@@ -7,13 +7,16 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import models, transaction
 from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import exceptions, parsers, serializers, viewsets
+from django.utils.translation import gettext as _
+from rest_framework import exceptions, parsers, serializers, status, viewsets
+from rest_framework.response import Response
 
 from dealmonitor.deals import rules as deal_rules
 from dealmonitor.deals.internal import internal_fields
 from dealmonitor.deals.access import rows_of_visible_deals, visible_deals
 from dealmonitor.deals.references import REFERENCE_MESSAGE, ReferenceCheck, deal_of
 from dealmonitor.utils.web_addresses import WebAddressSerializerField
+from dealmonitor.ui.concurrency import lock_row, row_version
 
 
 def _attr_path(path):
@@ -188,6 +191,66 @@ def _service_errors(fn):
         raise exceptions.ValidationError(detail) from None
 
 
+def etag(row):
+    """The row's version (ui/concurrency.py) as an HTTP entity tag."""
+    return f'"{row_version(row)}"'
+
+
+def _if_match(request):
+    """The entity tags of the If-Match header (weak ones compared as strong), or None."""
+    header = request.headers.get("If-Match")
+    if header is None:
+        return None
+    return {tag.strip().removeprefix("W/") for tag in header.split(",") if tag.strip()}
+
+
+class VersionedMixin:
+    """Lost updates: GET of one row answers with its version as ETag; PUT, PATCH and DELETE
+    with If-Match are refused with 409 when the row changed since (the body says so and holds
+    the row as saved now, with its ETag in the header). The row is locked
+    (`select_for_update`) from the check to the write. Without If-Match a write goes ahead,
+    as before. See docs/api/README.md#versions-and-conflicts."""
+
+    def retrieve(self, request, *args, **kwargs):
+        response = super().retrieve(request, *args, **kwargs)
+        response["ETag"] = etag(self._current)
+        return response
+
+    def get_object(self):
+        self._current = super().get_object()
+        return self._current
+
+    def _stale(self, request):
+        tags = _if_match(request)
+        if tags is None:
+            return None
+        current = lock_row(self.get_object())
+        if "*" in tags or etag(current) in tags:
+            return None
+        return Response({
+            "detail": _("Someone else changed this row since you read it. Nothing was "
+                        "changed; the row as saved now is in 'current'. Send your change "
+                        "again with its new ETag in If-Match to keep your version."),
+            "current": self.get_serializer(current).data,
+        }, status=status.HTTP_409_CONFLICT, headers={"ETag": etag(current)})
+
+    def update(self, request, *args, **kwargs):
+        with transaction.atomic():
+            refused = self._stale(request)
+            if refused is not None:
+                return refused
+            response = super().update(request, *args, **kwargs)
+        response["ETag"] = etag(self._current)
+        return response
+
+    def destroy(self, request, *args, **kwargs):
+        with transaction.atomic():
+            refused = self._stale(request)
+            if refused is not None:
+                return refused
+            return super().destroy(request, *args, **kwargs)
+
+
 def viewset_for(resource):
     serializer_class = serializer_for(resource)
     methods = ["get", "head", "options"]
@@ -201,7 +264,7 @@ def viewset_for(resource):
     if resource.deal_path:
         filters.append("deal")
 
-    class ViewSet(viewsets.ModelViewSet):
+    class ViewSet(VersionedMixin, viewsets.ModelViewSet):
         __doc__ = resource.doc or f"The {resource.name.replace('-', ' ')} of the deals you may read."
         http_method_names = methods
         filterset_fields = resource.filters
@@ -234,6 +297,7 @@ def viewset_for(resource):
             data = dict(serializer.validated_data)
             row = serializer.instance
             serializer.instance = _service_errors(lambda: resource.update(self.request.user, row, data))
+            self._current = serializer.instance
 
         def perform_destroy(self, instance):
             _service_errors(lambda: resource.delete(self.request.user, instance))

@@ -21,6 +21,38 @@ BODY_ERRORS = {
 }
 
 
+CONFLICT = ("The row changed since you read it: If-Match does not match its ETag. Nothing "
+            "was changed; the body holds the row as saved now, the ETag header its version.")
+IF_MATCH = {
+    "in": "header", "name": "If-Match", "required": False, "schema": {"type": "string"},
+    "description": "The ETag of the row as you read it (GET of the row). When the row has "
+                   "changed since, the request is refused with 409 and nothing changes. "
+                   "Without the header the change is made whatever the row's version.",
+}
+ETAG = {"ETag": {"schema": {"type": "string"},
+                 "description": "The row's version; send it back in If-Match when changing the row."}}
+
+
+def _versions(components, path, method, operation):
+    """ETag on reading one row, If-Match and 409 on changing one (api/generic.py); declared
+    once under components and referred to."""
+    if not path.endswith("{id}/"):
+        return
+    components.setdefault("headers", {})["ETag"] = ETAG["ETag"]
+    components.setdefault("parameters", {})["IfMatch"] = IF_MATCH
+    components.setdefault("responses", {})["Conflict"] = {
+        "description": CONFLICT, "headers": {"ETag": {"$ref": "#/components/headers/ETag"}},
+        "content": {"application/json": {"schema": ERROR}},
+    }
+    etag = {"ETag": {"$ref": "#/components/headers/ETag"}}
+    responses = operation.setdefault("responses", {})
+    if method in ("get", "put", "patch") and "200" in responses:
+        responses["200"].setdefault("headers", {}).update(etag)
+    if method in ("put", "patch", "delete"):
+        operation.setdefault("parameters", []).append({"$ref": "#/components/parameters/IfMatch"})
+        responses.setdefault("409", {"$ref": "#/components/responses/Conflict"})
+
+
 INT32_MAX = 2147483647
 INT64_MAX = 9223372036854775807
 
@@ -46,8 +78,9 @@ def _same_integers_everywhere(node):
 
 def add_error_responses(result, generator, request, public):
     _same_integers_everywhere(result.get("components", {}))
-    for path in result.get("paths", {}).values():
+    for address, path in result.get("paths", {}).items():
         for method, operation in path.items():
+            _versions(result.setdefault("components", {}), address, method, operation)
             responses = operation.setdefault("responses", {})
             errors = {**ERRORS, **WRITE_ERRORS} if method in WRITES else ERRORS
             if "requestBody" in operation:

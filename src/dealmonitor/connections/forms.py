@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from dealmonitor.deals.models import Deal
+from dealmonitor.ui.concurrency import GuardedFormMixin
 
 from .constants import LinkKind
 
@@ -20,7 +21,7 @@ class DismissForm(forms.Form):
     )
 
 
-class EventForm(forms.Form):
+class EventForm(GuardedFormMixin, forms.Form):
     title = forms.CharField(label=_("Title"), max_length=200)
     date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
     place = forms.CharField(label=_("Place"), max_length=200, required=False)
@@ -30,7 +31,7 @@ class EventForm(forms.Form):
     )
 
 
-class LessonForm(forms.Form):
+class LessonForm(GuardedFormMixin, forms.Form):
     deal = forms.ModelChoiceField(
         label=_("Deal"), queryset=Deal.objects.none(), required=False,
         empty_label=_("All deals at the event"),
@@ -42,7 +43,7 @@ class LessonForm(forms.Form):
         self.fields["deal"].queryset = event.deals.order_by("name")
 
 
-class EventConnectionForm(forms.Form):
+class EventConnectionForm(GuardedFormMixin, forms.Form):
     deal = forms.ModelChoiceField(label=_("Deal"), queryset=Deal.objects.none())
     other = forms.ModelChoiceField(label=_("Connected to"), queryset=Deal.objects.none())
     kind = forms.ChoiceField(label=_("Kind of connection"), choices=LinkKind.choices)

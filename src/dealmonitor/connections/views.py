@@ -7,6 +7,7 @@ from django.views.decorators.http import require_POST
 
 from dealmonitor.deals import access
 from dealmonitor.deals.access import deal_view
+from dealmonitor.ui.concurrency import guarded_post
 
 from . import cop, network as partner_network, selectors, services
 from . import rules as connection_rules
@@ -42,6 +43,7 @@ def _related_page(request, deal, forms_for=None, status=200):
 
 
 @require_POST
+@guarded_post
 @deal_view()
 def decide(request, deal, other):
     other_deal = access.find_deal(request.user, other)
@@ -97,6 +99,7 @@ def network(request):
     })
 
 
+@guarded_post
 def events(request):
     can_manage = access.allowed(request.user, connection_rules.can_manage_events)
     form = None
@@ -113,6 +116,7 @@ def events(request):
     }, status=400 if form is not None and form.is_bound else 200)
 
 
+@guarded_post
 def event_detail(request, pk):
     try:
         detail = selectors.event_detail(request.user, pk)

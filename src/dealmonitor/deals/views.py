@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from dealmonitor.ui.concurrency import guarded_post
 from dealmonitor.ui.pagination import paginate
 from dealmonitor.utils.params import int_param
 
@@ -63,6 +64,7 @@ def _deal_page(request, deal, phase_form=None):
 
 
 @require_POST
+@guarded_post
 @deal_view(deal_rules.can_edit_deal_data, detail=True)
 def change_phase(request, deal):
     form = PhaseChangeForm(request.POST)
@@ -112,6 +114,7 @@ def change_log(request, deal):
 
 
 @require_POST
+@guarded_post
 @deal_view(deal_rules.can_edit_deal_data)
 def restore_change(request, deal, label, history_id):
     try:

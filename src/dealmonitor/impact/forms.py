@@ -2,6 +2,7 @@ from django import forms
 from django.utils.html import escape
 from django.utils.translation import gettext_lazy as _
 
+from dealmonitor.ui.concurrency import GuardedFormMixin
 from dealmonitor.utils.uploads import check_upload
 from dealmonitor.utils.web_addresses import WebAddressFormField
 
@@ -9,7 +10,7 @@ from .constants import IndicatorKind
 from .models import Element, Indicator, Measurement
 from .periods import PERIODICITY_CHOICES
 
-class IndicatorForm(forms.ModelForm):
+class IndicatorForm(GuardedFormMixin, forms.ModelForm):
     milestone_statuses_text = forms.CharField(
         label=_("Milestone statuses"), required=False,
         help_text=_("For a milestone: its statuses in order, one per line. Empty: niet gestart, gestart, gerealiseerd."),
@@ -62,7 +63,7 @@ class TargetsForm(forms.Form):
         return data
 
 
-class MeasurementForm(forms.ModelForm):
+class MeasurementForm(GuardedFormMixin, forms.ModelForm):
     # A text field, so that "12,5" is accepted and "twaalf" gets a clear message from the
     # service rather than the browser's own.
     value = forms.CharField(label=_("Value"), required=False)

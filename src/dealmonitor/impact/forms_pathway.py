@@ -5,26 +5,27 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from dealmonitor.utils.web_addresses import WebAddressFormField
+from dealmonitor.ui.concurrency import GuardedFormMixin
 
 from .constants import AssumptionStatus, EvidenceStance
 from .models import Effect, Element, Pathway, ReferenceItem
 
 
-class PathwayForm(forms.ModelForm):
+class PathwayForm(GuardedFormMixin, forms.ModelForm):
     class Meta:
         model = Pathway
         fields = ["summary", "beneficiary_group", "beneficiary_involvement"]
         widgets = {name: forms.Textarea(attrs={"rows": 3}) for name in fields}
 
 
-class ElementForm(forms.ModelForm):
+class ElementForm(GuardedFormMixin, forms.ModelForm):
     class Meta:
         model = Element
         fields = ["level", "title", "description", "is_active_ingredient"]
         widgets = {"description": forms.Textarea(attrs={"rows": 2})}
 
 
-class LinkForm(forms.Form):
+class LinkForm(GuardedFormMixin, forms.Form):
     cause = forms.ModelChoiceField(label=_("From (cause)"), queryset=Element.objects.none())
     effect = forms.ModelChoiceField(label=_("To (effect)"), queryset=Element.objects.none())
 
@@ -35,11 +36,11 @@ class LinkForm(forms.Form):
         self.fields["effect"].queryset = elements
 
 
-class AssumptionForm(forms.Form):
+class AssumptionForm(GuardedFormMixin, forms.Form):
     text = forms.CharField(label=_("Assumption"), widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class EvidenceForm(forms.Form):
+class EvidenceForm(GuardedFormMixin, forms.Form):
     date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
     stance = forms.ChoiceField(label=_("The evidence"), choices=EvidenceStance.choices)
     text = forms.CharField(label=_("What was found"), widget=forms.Textarea(attrs={"rows": 2}))
@@ -50,7 +51,7 @@ class EvidenceForm(forms.Form):
     )
 
 
-class EffectForm(forms.ModelForm):
+class EffectForm(GuardedFormMixin, forms.ModelForm):
     tags = forms.ModelMultipleChoiceField(
         label=_("Broad prosperity themes and SDGs"), required=False,
         queryset=ReferenceItem.objects.select_related("reference_set"),

@@ -11,6 +11,13 @@ from django.utils.translation import gettext as _
 from dealmonitor.deals import access
 from dealmonitor.deals.access import deal_view
 from dealmonitor.organisations.models import Organisation
+from dealmonitor.ui.concurrency import (
+    STALE_MESSAGE,
+    VERSION_FIELD,
+    guarded_post,
+    rows_version,
+    set_is_stale,
+)
 
 from . import charts, exports, selectors, services
 from . import rules as impact_rules
@@ -18,6 +25,7 @@ from .constants import IndicatorKind, IndicatorScope, Level, Status
 from .forms import IndicatorForm, MeasurementForm, TargetsForm
 from .models import Indicator, Measurement
 from .periods import calendar_periods
+from .templatetags.impact_tags import num
 
 
 def _indicator(deal, pk):
@@ -76,11 +84,13 @@ def _indicator_form(request, deal, indicator=None):
                   {"deal": deal, "form": form, "indicator": indicator}, status=status)
 
 
+@guarded_post
 @deal_view(impact_rules.can_edit_indicators)
 def indicator_create(request, deal):
     return _indicator_form(request, deal)
 
 
+@guarded_post
 @deal_view(impact_rules.can_edit_indicators)
 def indicator_edit(request, deal, pk):
     return _indicator_form(request, deal, _indicator(deal, pk))
@@ -136,6 +146,7 @@ def _count(request):
         return 0
 
 
+@guarded_post
 @deal_view(impact_rules.can_edit_indicators)
 def indicator_targets(request, deal, pk):
     indicator = _indicator(deal, pk)
@@ -191,6 +202,11 @@ def indicator_targets(request, deal, pk):
                     continue
             rows.append(row)
             periods.append(Period(start, end, label)) if (start, end) not in {(p.start, p.end) for p in periods} else None
+        if not errors and set_is_stale(request.POST.get(VERSION_FIELD), indicator.targets.all(), lock=indicator):
+            errors.append(STALE_MESSAGE)
+            errors.append(_("Saved meanwhile: %(value)s") % {"value": "; ".join(
+                f"{t.label}: {t.status if indicator.is_milestone else num(t.value)}"
+                for t in indicator.targets.all()) or "–"})
         if not errors:
             try:
                 services.set_targets(actor=request.user, indicator=indicator, targets=rows)
@@ -217,9 +233,11 @@ def indicator_targets(request, deal, pk):
     return render(request, "impact/indicator_targets.html", {
         "deal": deal, "indicator": indicator, "form": form, "period_rows": period_rows,
         "extra_rows": extra_rows, "count": len(periods), "errors": errors,
+        "version": rows_version(indicator.targets.all()),
     }, status=400 if errors else 200)
 
 
+@guarded_post
 @deal_view(impact_rules.can_record_measurement)
 def measurement_create(request, deal, pk):
     indicator = _indicator(deal, pk)

@@ -11,6 +11,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from dealmonitor.ui.concurrency import guarded_post
+
 from . import diagram, services
 from . import rules as impact_rules
 from .constants import AssumptionStatus, EvidenceStance, Level
@@ -73,6 +75,7 @@ def _forms(pathway, data=None, bound=None):
     return forms
 
 
+@guarded_post
 @deal_view()
 def pathway(request, deal):
     can_edit = access.allowed(request.user, impact_rules.can_edit_pathway, deal)
@@ -182,6 +185,7 @@ def _handle_post(request, deal):
     return _back(deal)
 
 
+@guarded_post
 @deal_view()
 def effects(request, deal):
     can_edit = access.allowed(request.user, impact_rules.can_edit_pathway, deal)

@@ -9,6 +9,7 @@ from dealmonitor.organisations.constants import OrganisationType
 from dealmonitor.organisations.models import Organisation
 from dealmonitor.deals.selectors import visible_organisations
 from dealmonitor.utils.web_addresses import WebAddressFormField
+from dealmonitor.ui.concurrency import GuardedFormMixin, rows_version
 
 from .constants import BottleneckStatus, LessonKind
 from .models import (
@@ -26,7 +27,7 @@ from .models import (
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-class BottleneckForm(forms.ModelForm):
+class BottleneckForm(GuardedFormMixin, forms.ModelForm):
     signalled_on = forms.DateField(label=_("Signalled on"), widget=DATE, initial=timezone.localdate)
 
     class Meta:
@@ -44,7 +45,7 @@ class BottleneckForm(forms.ModelForm):
             del self.fields["signalled_on"]
 
 
-class StatusChangeForm(forms.Form):
+class StatusChangeForm(GuardedFormMixin, forms.Form):
     status = forms.ChoiceField(label=_("New status"), choices=BottleneckStatus.choices)
     date = forms.DateField(label=_("Since"), widget=DATE, initial=timezone.localdate)
     note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
@@ -54,7 +55,7 @@ class StatusChangeForm(forms.Form):
     )
 
 
-class LessonForm(forms.ModelForm):
+class LessonForm(GuardedFormMixin, forms.ModelForm):
     learned_on = forms.DateField(label=_("Date"), widget=DATE, initial=timezone.localdate)
 
     class Meta:
@@ -103,13 +104,13 @@ class LessonSearchForm(forms.Form):
         self.fields["theme"].queryset = themes
 
 
-class OpenRoundForm(forms.Form):
+class OpenRoundForm(GuardedFormMixin, forms.Form):
     name = forms.CharField(label=_("Name of the round"), max_length=200,
                            help_text=_("E.g. 'Midterm 2024'."))
     opened_on = forms.DateField(label=_("Opened on"), widget=DATE, initial=timezone.localdate)
 
 
-class CloseRoundForm(forms.Form):
+class CloseRoundForm(GuardedFormMixin, forms.Form):
     reflection = forms.CharField(label=_("Reflection"), widget=forms.Textarea(attrs={"rows": 6}),
                                  help_text=_("What do the results tell the deal, and what will it do about them?"))
     lessons = forms.CharField(
@@ -119,11 +120,13 @@ class CloseRoundForm(forms.Form):
     closed_on = forms.DateField(label=_("Closed on"), widget=DATE, initial=timezone.localdate)
 
 
-class AnswersForm(forms.Form):
-    """A score (1-5, or none) and a comment per statement."""
+class AnswersForm(GuardedFormMixin, forms.Form):
+    """A score (1-5, or none) and a comment per statement. Guarded as one set: the version is
+    that of the organisation's answers in the round."""
 
-    def __init__(self, *args, statements, existing=None, **kwargs):
-        super().__init__(*args, **kwargs)
+    def __init__(self, *args, statements, existing=None, round=None, organisation=None, **kwargs):
+        self.answer_rows = round.answers.filter(organisation=organisation) if round else None
+        super().__init__(*args, guarded_row=round, **kwargs)
         existing = existing or {}
         self.statements = statements
         choices = [("", _("no answer"))] + [(str(i), str(i)) for i in range(1, 6)]
@@ -138,6 +141,16 @@ class AnswersForm(forms.Form):
                 initial=answer.comment if answer else "",
             )
 
+    def current_version(self, row):
+        return rows_version(self.answer_rows) if self.answer_rows is not None else ""
+
+    def saved_values(self, row):
+        values = {}
+        for answer in self.answer_rows:
+            values[f"score_{answer.statement_id}"] = str(answer.score)
+            values[f"comment_{answer.statement_id}"] = answer.comment
+        return values
+
     def rows(self):
         return [(s, self[f"score_{s.pk}"], self[f"comment_{s.pk}"]) for s in self.statements]
 
@@ -148,7 +161,7 @@ class AnswersForm(forms.Form):
         }
 
 
-class UptakeForm(forms.ModelForm):
+class UptakeForm(GuardedFormMixin, forms.ModelForm):
     evidence_url = WebAddressFormField(label=_("Evidence (address)"), required=False)
     class Meta:
         model = Uptake
@@ -161,7 +174,7 @@ class UptakeForm(forms.ModelForm):
         self.fields["deliverable"].queryset = deal.deliverables.order_by("name")
 
 
-class DeliverableForm(forms.ModelForm):
+class DeliverableForm(GuardedFormMixin, forms.ModelForm):
     url = WebAddressFormField(label=_("Address"), required=False)
     class Meta:
         model = Deliverable
@@ -169,7 +182,7 @@ class DeliverableForm(forms.ModelForm):
         widgets = {"description": forms.Textarea(attrs={"rows": 3})}
 
 
-class AdoptionForm(forms.ModelForm):
+class AdoptionForm(GuardedFormMixin, forms.ModelForm):
     class Meta:
         model = Adoption
         fields = ["organisation", "adopter", "date", "note"]
@@ -181,7 +194,7 @@ class AdoptionForm(forms.ModelForm):
         self.fields["organisation"].queryset = visible_organisations(user).order_by("name")
 
 
-class ScalingPlanForm(forms.ModelForm):
+class ScalingPlanForm(GuardedFormMixin, forms.ModelForm):
     reviewed_on = forms.DateField(label=_("Drawn up or revisited on"), widget=DATE, initial=timezone.localdate)
 
     class Meta:
@@ -198,7 +211,7 @@ class ScalingPlanForm(forms.ModelForm):
         self.initial["reviewed_on"] = timezone.localdate()  # saving is a revisit: today, by default
 
 
-class StartConversationForm(forms.ModelForm):
+class StartConversationForm(GuardedFormMixin, forms.ModelForm):
     reviewed_on = forms.DateField(label=_("Held or revisited on"), widget=DATE, initial=timezone.localdate)
 
     class Meta:
@@ -214,14 +227,14 @@ class StartConversationForm(forms.ModelForm):
         self.initial["reviewed_on"] = timezone.localdate()
 
 
-class MilestoneForm(forms.ModelForm):
+class MilestoneForm(GuardedFormMixin, forms.ModelForm):
     class Meta:
         model = Milestone
         fields = ["title", "due_on", "reached_on", "note"]
         widgets = {"due_on": DATE, "reached_on": DATE, "note": forms.Textarea(attrs={"rows": 2})}
 
 
-class ExperimentForm(forms.ModelForm):
+class ExperimentForm(GuardedFormMixin, forms.ModelForm):
     class Meta:
         model = Experiment
         fields = ["title", "hypothesis", "setting", "started_on", "ended_on", "result", "lesson"]
@@ -259,6 +272,6 @@ StatementFormSet = forms.formset_factory(
 )
 
 
-class TemplateVersionForm(forms.Form):
+class TemplateVersionForm(GuardedFormMixin, forms.Form):
     description = forms.CharField(label=_("Instructions for the partners"), required=False,
                                   widget=forms.Textarea(attrs={"rows": 3}))

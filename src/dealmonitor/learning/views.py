@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 
 from dealmonitor.deals import access
 from dealmonitor.deals.access import deal_view
+from dealmonitor.ui.concurrency import guarded_post
 from dealmonitor.deals.internal import public_fields
 from dealmonitor.ui.pagination import paginate
 from dealmonitor.utils.params import int_param
@@ -94,6 +95,7 @@ def bottleneck_list(request):
     })
 
 
+@guarded_post
 @deal_view()
 def bottleneck_detail(request, deal, pk, status_form=None):
     bottleneck = access.find_row(request.user, selectors.bottleneck_detail_rows(request.user), pk, deal=deal)
@@ -148,11 +150,13 @@ def _bottleneck_form(request, deal, bottleneck=None):
     }, status=400 if form.errors else 200)
 
 
+@guarded_post
 @deal_view()
 def bottleneck_create(request, deal):
     return _bottleneck_form(request, deal)
 
 
+@guarded_post
 @deal_view()
 def bottleneck_edit(request, deal, pk):
     bottleneck = access.find_row(
@@ -223,11 +227,13 @@ def _lesson_form(request, deal, lesson=None):
     }, status=400 if form.errors else 200)
 
 
+@guarded_post
 @deal_view()
 def lesson_create(request, deal):
     return _lesson_form(request, deal)
 
 
+@guarded_post
 @deal_view()
 def lesson_edit(request, deal, pk):
     lesson = access.find_row(request.user, selectors.visible_lessons(request.user), pk, deal=deal)
@@ -245,6 +251,7 @@ def templates(request):
     })
 
 
+@guarded_post
 def template_version(request, pk):
     """The programme publishes a new version of a template: the statements of the version it
     starts from, changed, removed, reordered or added to. The old version stays as it was."""
@@ -273,6 +280,7 @@ def template_version(request, pk):
     }, status=400 if request.method == "POST" else 200)
 
 
+@guarded_post
 @deal_view(learning_rules.can_edit_learning)
 def round_open(request, deal):
     form = OpenRoundForm(request.POST or None)
@@ -313,6 +321,7 @@ def round_detail(request, deal, pk):
     })
 
 
+@guarded_post
 @deal_view()
 def round_answer(request, deal, pk):
     round = _round(request, deal, pk, learning_rules.can_answer_assessment)
@@ -331,7 +340,8 @@ def round_answer(request, deal, pk):
             })
     statements = list(round.template.statements.all())
     existing = {a.statement_id: a for a in round.answers.filter(organisation=organisation)}
-    form = AnswersForm(request.POST or None, statements=statements, existing=existing)
+    form = AnswersForm(request.POST or None, statements=statements, existing=existing,
+                       round=round, organisation=organisation)
     if request.method == "POST" and round.is_open and form.is_valid():
         try:
             services.save_answers(actor=request.user, round=round, organisation=organisation,
@@ -349,6 +359,7 @@ def round_answer(request, deal, pk):
     }, status=400 if form.errors else 200)
 
 
+@guarded_post
 @deal_view()
 def round_close(request, deal, pk):
     round = _round(request, deal, pk, learning_rules.can_edit_learning)
@@ -385,6 +396,7 @@ def _simple_create(request, deal, form, save, title, button, done):
     }, status=400 if form.errors else 200)
 
 
+@guarded_post
 @deal_view(learning_rules.can_edit_learning)
 def uptake_create(request, deal):
     return _simple_create(
@@ -394,6 +406,7 @@ def uptake_create(request, deal):
     )
 
 
+@guarded_post
 @deal_view(learning_rules.can_edit_learning)
 def deliverable_create(request, deal):
     return _simple_create(
@@ -403,6 +416,7 @@ def deliverable_create(request, deal):
     )
 
 
+@guarded_post
 @deal_view()
 def adoption_create(request, deal, pk):
     deliverable = access.find_row(request.user, Deliverable.objects.select_related("deal"), pk,
@@ -460,6 +474,7 @@ def _display(instance, name):
     return {"name": name, "label": field.verbose_name, "value": value}
 
 
+@guarded_post
 @deal_view()
 def scaling_plan(request, deal):
     from .forms import ScalingPlanForm
@@ -469,6 +484,7 @@ def scaling_plan(request, deal):
                          done=_("The scaling plan has been saved."))
 
 
+@guarded_post
 @deal_view()
 def start_conversation(request, deal):
     from .forms import StartConversationForm
@@ -496,6 +512,7 @@ def _deal_item_form(request, deal, form, save, title, button, done):
     }, status=400 if form.errors else 200)
 
 
+@guarded_post
 @deal_view()
 def milestone_form(request, deal, pk=None):
     from .forms import MilestoneForm
@@ -510,6 +527,7 @@ def milestone_form(request, deal, pk=None):
     )
 
 
+@guarded_post
 @deal_view()
 def experiment_form(request, deal, pk=None):
     from .forms import ExperimentForm

@@ -6,6 +6,9 @@ templates in `ui/templates/ui/forms/`, and every widget gets the Utrecht
 classes that style it.
 """
 
+import datetime as dt
+from decimal import Decimal
+
 from django.forms import widgets
 from django.forms.boundfield import BoundField
 from django.forms.renderers import DjangoTemplates, TemplatesSetting
@@ -43,13 +46,63 @@ def utrecht_classes_for(widget):
     return ""
 
 
+def input_type_of(widget):
+    """The `type` the widget's <input> gets in HTML (`attrs={"type": "date"}` included)."""
+    if not isinstance(widget, widgets.Input):
+        return None
+    return (widget.attrs.get("type") or widget.input_type or "text").lower()
+
+
+def plain_number(value):
+    """A number as HTML's "valid floating-point number": '.' as the decimal mark, no
+    thousands separators, no exponent, trailing zeros trimmed (12.0000 -> 12)."""
+    if isinstance(value, float):
+        value = Decimal(repr(value))
+    if not value.is_finite():
+        return ""
+    text = format(value, "f")
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
+
+
+def html_input_value(input_type, value):
+    """A Python value as the one format HTML allows for an input of `input_type`, whatever
+    the language of the page; None when the type has no fixed format (or the value is text
+    already, e.g. what the user typed, which is shown back as it was).
+
+    Django formats dates and numbers for the active language (Dutch: 11-03-2021, 12,5), which
+    suits a text box but not a date or number input: a browser cannot hold such a value, shows
+    an empty field and submits it empty, so the next save would erase it.
+    """
+    if value is None or isinstance(value, str):
+        return None
+    if input_type == "date" and isinstance(value, dt.date):
+        return (value.date() if isinstance(value, dt.datetime) else value).isoformat()
+    if input_type == "datetime-local" and isinstance(value, dt.datetime):
+        return value.strftime("%Y-%m-%dT%H:%M:%S" if value.second else "%Y-%m-%dT%H:%M")
+    if input_type == "time" and isinstance(value, dt.time):
+        return value.strftime("%H:%M:%S" if value.second else "%H:%M")
+    if input_type in ("number", "range") and isinstance(value, (int, float, Decimal)) \
+            and not isinstance(value, bool):
+        return plain_number(Decimal(value) if isinstance(value, int) else value)
+    return None
+
+
 class NLDesignBoundField(BoundField):
-    """A BoundField that adds the Utrecht classes to the widget it renders.
+    """A BoundField that adds the Utrecht classes to the widget it renders, and gives date,
+    time and number inputs their value in the format HTML requires (`html_input_value`):
+    the one place that keeps every form of the site from erasing what it shows.
 
     Django itself already sets `aria-invalid="true"` on a field with errors and
     `aria-describedby` pointing at `<auto_id>_helptext` and `<auto_id>_error`: the
     ids that `ui/forms/field.html` gives the help text and the error list.
     """
+
+    def value(self):
+        value = super().value()
+        formatted = html_input_value(input_type_of(self.field.widget), value)
+        return value if formatted is None else formatted
 
     def build_widget_attrs(self, attrs, widget=None):
         attrs = super().build_widget_attrs(attrs, widget)

@@ -33,6 +33,20 @@ def num(value):
 
 
 @register.filter
+def num_input(value):
+    """A number for a text box the user edits and posts back: every decimal kept (`num`
+    rounds to two for reading, which a save would then store), the language's decimal mark,
+    no thousands separators."""
+    if value is None or isinstance(value, str):
+        return value or ""  # what the user typed, shown back as typed
+    from django.utils.formats import get_format
+
+    from dealmonitor.ui.forms import plain_number
+
+    return plain_number(Decimal(value)).replace(".", get_format("DECIMAL_SEPARATOR"))
+
+
+@register.filter
 def pct(value):
     if value is None:
         return ""
