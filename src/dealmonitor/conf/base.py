@@ -260,6 +260,10 @@ SPECTACULAR_SETTINGS = {
 # (docs/decisions/0004); off, they run inside the request (tests of the views use this).
 IMPORTS_IN_BACKGROUND = env.bool("IMPORTS_IN_BACKGROUND", default=True)
 
+# A create form's one-time token (ui/concurrency.py) is kept this many days: within them a
+# second post of the same form stores nothing.
+FORM_TOKEN_DAYS = env.int("FORM_TOKEN_DAYS", default=7)
+
 # After a change to a deal, its related deals are recomputed (connections/signals.py); off,
 # they wait for `dealmonitor related --rebuild` (docs/connections.md).
 CONNECTIONS_AUTO_UPDATE = env.bool("CONNECTIONS_AUTO_UPDATE", default=True)

@@ -193,6 +193,20 @@ def _posted_token(request):
     return None
 
 
+def _forget_old_tokens():
+    """Tokens older than FORM_TOKEN_DAYS are removed when a new one is stored (the table holds
+    one row per create form sent, so it stays small); a form left open longer than that and
+    then sent twice stores two rows."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from .models import FormSubmission
+
+    cutoff = timezone.now() - dt.timedelta(days=settings.FORM_TOKEN_DAYS)
+    FormSubmission.objects.filter(created_at__lt=cutoff).delete()
+
+
 def guarded_post(view):
     """Run a POST to `view` in one transaction, so the version check of an edit form (which
     locks the row) and the service's write cannot be separated, and record the one-time token
@@ -212,6 +226,7 @@ def guarded_post(view):
                         from .models import FormSubmission
 
                         FormSubmission.objects.create(token=token, user=user)
+                        _forget_old_tokens()
                 except IntegrityError:
                     from .models import FormSubmission
 

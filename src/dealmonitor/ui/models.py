@@ -11,7 +11,7 @@ class FormSubmission(models.Model):
     token = models.UUIDField(primary_key=True)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
                              on_delete=models.CASCADE, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     # Where the first post led (the row it made): a repeated post is sent there too.
     location = models.CharField(max_length=2000, blank=True)
 

@@ -96,6 +96,27 @@ def test_posting_the_measurement_form_twice_stores_one_measurement(client, team_
     assert Measurement.objects.filter(indicator=numeric).count() == 2
 
 
+def test_tokens_older_than_the_stated_days_are_forgotten(client, team_user, numeric, settings):
+    """The table of sent create forms does not grow for ever: storing a token removes those
+    older than FORM_TOKEN_DAYS (and keeps the recent ones, which still stop a repeat)."""
+    import datetime as dt
+    import uuid
+
+    from django.utils import timezone
+
+    from dealmonitor.ui.models import FormSubmission
+
+    settings.FORM_TOKEN_DAYS = 7
+    old = FormSubmission.objects.create(token=uuid.uuid4())
+    recent = FormSubmission.objects.create(token=uuid.uuid4())
+    FormSubmission.objects.filter(pk=old.pk).update(created_at=timezone.now() - dt.timedelta(days=8))
+    FormSubmission.objects.filter(pk=recent.pk).update(created_at=timezone.now() - dt.timedelta(days=6))
+    client.force_login(team_user)
+    assert client.post(_measure_url(numeric), _measurement(client, numeric)).status_code == 302
+    assert not FormSubmission.objects.filter(pk=old.pk).exists()
+    assert FormSubmission.objects.filter(pk=recent.pk).exists()
+
+
 def test_a_measurement_form_with_errors_can_be_corrected_and_sent(client, team_user, numeric):
     client.force_login(team_user)
     data = _measurement(client, numeric)

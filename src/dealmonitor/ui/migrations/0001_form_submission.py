@@ -18,7 +18,7 @@ class Migration(migrations.Migration):
             name='FormSubmission',
             fields=[
                 ('token', models.UUIDField(primary_key=True, serialize=False)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
+                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True)),
                 ('location', models.CharField(blank=True, max_length=2000)),
                 ('user', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL)),
             ],
