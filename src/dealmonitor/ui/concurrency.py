@@ -34,7 +34,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 VERSION_FIELD = "row_version"
-TOKEN_FIELD = "form_token"
+ONE_TIME_FIELD = "form_token"
 
 STALE_MESSAGE = _(
     "Someone else changed this while you were editing it. Your input is still in the form; "
@@ -121,7 +121,7 @@ class GuardedFormMixin:
             self.fields[VERSION_FIELD] = forms.CharField(
                 required=False, widget=forms.HiddenInput, initial=self.current_version(row))
         else:
-            self.fields[TOKEN_FIELD] = forms.UUIDField(
+            self.fields[ONE_TIME_FIELD] = forms.UUIDField(
                 required=False, widget=forms.HiddenInput, initial=uuid.uuid4)
 
     def guarded_row(self):
@@ -140,7 +140,7 @@ class GuardedFormMixin:
     def _clean_form(self):
         super()._clean_form()
         # The guard's own fields are no data for the service.
-        for name in (VERSION_FIELD, TOKEN_FIELD):
+        for name in (VERSION_FIELD, ONE_TIME_FIELD):
             getattr(self, "cleaned_data", {}).pop(name, None)
         if VERSION_FIELD not in self.fields:
             return
@@ -158,7 +158,7 @@ class GuardedFormMixin:
         saved = self.saved_values(current_row)
         differing = {}
         for name, field in self.fields.items():
-            if name in (VERSION_FIELD, TOKEN_FIELD) or name not in saved or field.disabled:
+            if name in (VERSION_FIELD, ONE_TIME_FIELD) or name not in saved or field.disabled:
                 continue
             try:
                 differs = field.has_changed(saved[name], self[name].data)
@@ -185,7 +185,7 @@ class GuardedFormMixin:
 
 def _posted_token(request):
     for key, value in request.POST.items():
-        if key == TOKEN_FIELD or key.endswith("-" + TOKEN_FIELD):
+        if key == ONE_TIME_FIELD or key.endswith("-" + ONE_TIME_FIELD):
             try:
                 return uuid.UUID(value)
             except (TypeError, ValueError):

@@ -6,12 +6,12 @@ import uuid
 from django import template
 from django.utils.html import format_html
 
-from dealmonitor.ui.concurrency import TOKEN_FIELD
+from dealmonitor.ui.concurrency import ONE_TIME_FIELD
 
 register = template.Library()
 
 
 @register.simple_tag
 def form_token(prefix=""):
-    name = f"{prefix}-{TOKEN_FIELD}" if prefix else TOKEN_FIELD
+    name = f"{prefix}-{ONE_TIME_FIELD}" if prefix else ONE_TIME_FIELD
     return format_html('<input type="hidden" name="{}" value="{}">', name, uuid.uuid4())

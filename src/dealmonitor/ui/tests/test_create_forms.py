@@ -10,7 +10,7 @@ from django.urls import resolve, reverse
 
 from dealmonitor.connections import services as connection_services
 from dealmonitor.learning.models import AssessmentTemplate, Bottleneck, Deliverable
-from dealmonitor.ui.concurrency import TOKEN_FIELD
+from dealmonitor.ui.concurrency import ONE_TIME_FIELD
 
 from .html_forms import forms_of
 from .test_edit_forms_roundtrip import _named_urls, site  # noqa: F401 (fixture)
@@ -34,11 +34,11 @@ CREATE_PAGES = {
     "learning:bottleneck": (lambda s: Bottleneck.objects.order_by("pk").first().get_absolute_url(), ["status"]),
     "learning:lesson_create": (lambda s: reverse("learning:lesson_create", args=[_deal(s).slug]), ["title"]),
     "learning:round_open": (lambda s: reverse("learning:round_open", args=[_deal(s).slug]), ["name"]),
-    "learning:round_close": (lambda s: reverse("learning:round_close", args=[s["round"].pk]), ["reflection"]),
+    "learning:round_close": (lambda s: reverse("learning:round_close", args=[s["round"].deal.slug, s["round"].pk]), ["reflection"]),
     "learning:uptake_create": (lambda s: reverse("learning:uptake_create", args=[_deal(s).slug]), ["title"]),
     "learning:deliverable_create": (lambda s: reverse("learning:deliverable_create", args=[_deal(s).slug]), ["name"]),
     "learning:adoption_create": (
-        lambda s: reverse("learning:adoption_create", args=[Deliverable.objects.first().pk]), ["adopter"]),
+        lambda s: reverse("learning:adoption_create", args=[Deliverable.objects.first().deal.slug, Deliverable.objects.first().pk]), ["adopter"]),
     "learning:milestone_create": (lambda s: reverse("learning:milestone_create", args=[_deal(s).slug]), ["title"]),
     "learning:experiment_create": (lambda s: reverse("learning:experiment_create", args=[_deal(s).slug]), ["title"]),
     "learning:template_version": (
@@ -75,7 +75,7 @@ def test_every_create_form_carries_a_one_time_token(client, site, name):
         if marker is None or form.attrs.get("method", "").lower() != "post":
             continue
         found.add(marker)
-        assert any(c and (c == TOKEN_FIELD or c.endswith("-" + TOKEN_FIELD)) for c in controls), (
+        assert any(c and (c == ONE_TIME_FIELD or c.endswith("-" + ONE_TIME_FIELD)) for c in controls), (
             f"{name}: the form with {marker!r} has no one-time token")
         target = form.attrs.get("action") or url
         assert getattr(resolve(target.split("?")[0]).func, "guards_posts", False), (

@@ -69,13 +69,13 @@ EDIT_FORMS = {
     "impact:pathway": _edit_form(
         impact_models.Pathway, lambda p: reverse("impact:pathway", args=[p.deal.slug]), "summary"),
     "learning:bottleneck_edit": _edit_form(
-        learning_models.Bottleneck, lambda b: reverse("learning:bottleneck_edit", args=[b.pk]), "title"),
+        learning_models.Bottleneck, lambda b: reverse("learning:bottleneck_edit", args=[b.deal.slug, b.pk]), "title"),
     "learning:lesson_edit": _edit_form(
-        learning_models.Lesson, lambda r: reverse("learning:lesson_edit", args=[r.pk]), "title"),
+        learning_models.Lesson, lambda r: reverse("learning:lesson_edit", args=[r.deal.slug, r.pk]), "title"),
     "learning:milestone_edit": _edit_form(
-        learning_models.Milestone, lambda r: reverse("learning:milestone_edit", args=[r.pk]), "title"),
+        learning_models.Milestone, lambda r: reverse("learning:milestone_edit", args=[r.deal.slug, r.pk]), "title"),
     "learning:experiment_edit": _edit_form(
-        learning_models.Experiment, lambda r: reverse("learning:experiment_edit", args=[r.pk]), "title"),
+        learning_models.Experiment, lambda r: reverse("learning:experiment_edit", args=[r.deal.slug, r.pk]), "title"),
     "learning:scaling_plan": _edit_form(
         learning_models.ScalingPlan, lambda r: reverse("learning:scaling_plan", args=[r.deal.slug]), "route",
         ignore=REVISIT, other_save=_change("route_explanation")),
@@ -84,7 +84,7 @@ EDIT_FORMS = {
         lambda r: reverse("learning:start_conversation", args=[r.deal.slug]), "client",
         ignore=REVISIT),
     "learning:round_answer": _edit_form(
-        learning_models.AssessmentRound, lambda r: reverse("learning:round_answer", args=[r.pk]),
+        learning_models.AssessmentRound, lambda r: reverse("learning:round_answer", args=[r.deal.slug, r.pk]),
         "organisation", query="?organisation={org}", watch=[learning_models.Answer],
         other_save=lambda r: _change("comment")(r.answers.first())),
 }
