@@ -21,6 +21,7 @@ snapshot in one transaction, and only then replaces the uploaded files. Backups 
 links inside their rows) are still read.
 """
 
+import contextlib
 import datetime as dt
 import hashlib
 import io
@@ -89,10 +90,29 @@ def counts():
     return {m._meta.label_lower: m._base_manager.count() for m in _models()}
 
 
+@contextlib.contextmanager
+def _read_transaction(nested):
+    """One moment for every table. On SQLite a plain `atomic()` begins IMMEDIATE (the setting
+    that keeps concurrent writers from failing) and would hold the write lock for the whole
+    backup, so writers would wait and get a 503; a DEFERRED transaction reads a snapshot (WAL)
+    and lets them write."""
+    if connection.vendor != "sqlite" or nested:
+        with transaction.atomic():
+            yield
+        return
+    connection.ensure_connection()
+    with connection.cursor() as cursor:
+        cursor.execute("BEGIN DEFERRED")
+        try:
+            yield
+        finally:
+            cursor.execute("COMMIT")
+
+
 def _snapshot():
     """All rows, serialised inside one transaction so they belong to one moment."""
     already_in_transaction = connection.in_atomic_block  # (the test suite) the snapshot is set
-    with transaction.atomic():
+    with _read_transaction(already_in_transaction):
         if connection.vendor == "postgresql" and not already_in_transaction:
             with connection.cursor() as cursor:
                 cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
