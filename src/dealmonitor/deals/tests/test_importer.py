@@ -239,6 +239,7 @@ def test_a_missing_file_is_reported():
         run_import("/nonexistent/deals.json")
 
 
+@pytest.mark.own_database
 def test_the_dealmonitor_command_line_runs_the_import_and_exits_non_zero_on_errors(tmp_path):
     """The installed `dealmonitor` entry point, as an operator runs it."""
     broken = write(tmp_path, [{"id": "Geen Slug", "name": "x", "kind": "City Deal"}])
