@@ -15,7 +15,7 @@ export DJANGO_SETTINGS_MODULE ?= dealmonitor.conf.dev
 BENCH_POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/dealmonitor_bench
 SCALE ?= M
 
-.PHONY: run test test-sqlite test-postgres test-browser setup messages requirements clean \
+.PHONY: run test test-sqlite test-postgres test-browser coverage setup messages requirements clean \
 	bench loadtest loadtest-smoke
 
 $(BIN)/python:
@@ -50,17 +50,35 @@ test: $(VENV)/.installed-test
 	$(MAKE) --no-print-directory test-sqlite
 	$(MAKE) --no-print-directory test-postgres
 
-# Both runs include the browser tests; neither may skip them or the database.
+# Each run in PYTEST_WORKERS processes (pytest-xdist; 0 runs in the pytest process itself).
+# What runs where: the browser tests (marker browser) on SQLite only, schemathesis' generated
+# API writes (marker fuzz) on PostgreSQL only, the tests that make a database of their own
+# (marker own_database) on SQLite only; everything else on both. They are deselected,
+# never skipped: pytest's closing line counts them ("N passed, M deselected").
+PYTEST_WORKERS ?= 2
+PYTEST_ARGS ?=
+PYTEST_SQLITE := env -u DATABASE_URL DJANGO_SETTINGS_MODULE=dealmonitor.conf.ci \
+	$(BIN)/pytest -n $(PYTEST_WORKERS) -m "not fuzz" $(PYTEST_ARGS)
+PYTEST_POSTGRES := DATABASE_URL=$(TEST_POSTGRES_URL) DJANGO_SETTINGS_MODULE=dealmonitor.conf.ci \
+	$(BIN)/pytest -n $(PYTEST_WORKERS) -m "not browser and not own_database" $(PYTEST_ARGS)
+
 test-sqlite: $(VENV)/.installed-test
-	@echo "== test suite on SQLite =="
-	env -u DATABASE_URL DJANGO_SETTINGS_MODULE=dealmonitor.conf.ci $(BIN)/pytest
+	@echo "== test suite on SQLite (browser tests included, fuzz on PostgreSQL only) =="
+	$(PYTEST_SQLITE)
 
 test-postgres: $(VENV)/.installed-test
-	@echo "== test suite on PostgreSQL ($(TEST_POSTGRES_URL)) =="
-	DATABASE_URL=$(TEST_POSTGRES_URL) DJANGO_SETTINGS_MODULE=dealmonitor.conf.ci $(BIN)/pytest
+	@echo "== test suite on PostgreSQL ($(TEST_POSTGRES_URL)) (fuzz included, browser tests on SQLite only) =="
+	$(PYTEST_POSTGRES)
 
 test-browser: $(VENV)/.installed-test
 	env -u DATABASE_URL DJANGO_SETTINGS_MODULE=dealmonitor.conf.ci $(BIN)/pytest -m browser
+
+# The same two runs as `make test`, measuring coverage (pytest-cov); the report covers both.
+coverage: $(VENV)/.installed-test
+	rm -f .coverage .coverage.*
+	$(PYTEST_SQLITE) --cov --cov-report=
+	$(PYTEST_POSTGRES) --cov --cov-append --cov-report=
+	$(BIN)/coverage report
 
 $(VENV)/.installed-bench: $(VENV)/.installed-test requirements/bench.txt
 	$(BIN)/pip install --quiet -r requirements/bench.txt

@@ -5,6 +5,7 @@ pytest-django's live server and scan every page with axe for WCAG 2.1 AA. They n
 a missing browser is an error, so a green run always includes them.
 """
 
+import copy
 import os
 import shutil
 
@@ -47,6 +48,10 @@ def default_language():
 @pytest.fixture
 def demo_records():
     """The demo file, parsed: the real data on 26 deals."""
+    return _parse_demo_file()
+
+
+def _parse_demo_file():
     import json
 
     from dealmonitor.deals.importer import parse_portfolio
@@ -57,10 +62,138 @@ def demo_records():
 @pytest.fixture
 def demo_data(db, demo_records):
     """The demo data loaded through the ordinary import service, published (as `loaddemo`
-    does: the demo deals are public data)."""
-    from dealmonitor.deals.services import import_portfolio
+    does: the demo deals are public data). Returns the import's report.
 
-    return import_portfolio(actor=None, records=demo_records, publish=True)
+    The import itself (some 5,000 queries) runs once per test session; every later test gets
+    the same rows copied back into its tables (see `DemoSnapshot`), and loses them with its
+    transaction like any other test data. A test in a transaction (`db`) gets the rows as the
+    import leaves them inside a transaction; a test that commits (`transactional_db`,
+    `live_server`) gets them as a committed import leaves them, with what runs on commit (the
+    related-deal lists). When the tables the import writes are not empty (the test made deals
+    or organisations before asking for `demo_data`) or the records differ from the demo file,
+    the test gets the real import instead."""
+    return _DEMO.load(demo_records)
+
+
+class DemoSnapshot:
+    """The rows one import of the demo data writes, taken once and copied back per test.
+
+    Taking it: inside a transaction that is rolled back, import the demo records into tables
+    that are empty, and keep the contents of every table the import changed (SQLite: the rows
+    as tuples; PostgreSQL: COPY text). Copying back: check those tables are empty, insert the
+    rows in one transaction (foreign keys are checked at its end), set the PostgreSQL
+    sequences past the copied ids, and give the cached figures a new data version (as the
+    import's own signals would)."""
+
+    def __init__(self):
+        self.snapshots = {}  # (committed, settings that change the import) -> (tables, report)
+        self.default_records = None
+
+    def load(self, records):
+        from django.db import connection, transaction
+
+        from dealmonitor.deals.services import import_portfolio
+
+        committed = not connection.in_atomic_block
+        key = (committed, getattr(settings, "CONNECTIONS_AUTO_UPDATE", True))
+        if self.default_records is None:
+            self.default_records = _parse_demo_file()
+        usable = records == self.default_records
+        snapshot = self.snapshots.get(key) if usable else None
+        if snapshot is None and usable:
+            snapshot = self.snapshots[key] = self._take(records, committed)
+        if snapshot and self._empty(snapshot[0]):
+            with transaction.atomic():
+                self._restore(snapshot[0])
+            return copy.deepcopy(snapshot[1])
+        return import_portfolio(actor=None, records=records, publish=True)
+
+    def _take(self, records, committed):
+        from django.db import connection, transaction
+        from django.test import TestCase
+
+        from dealmonitor.deals.services import import_portfolio
+
+        tables = self._tables()
+        before = {t: self._dump(t) for t in tables}
+        with transaction.atomic():
+            if committed:  # run what would run on commit, then roll it all back
+                with TestCase.captureOnCommitCallbacks(execute=True):
+                    report = import_portfolio(actor=None, records=records, publish=True)
+            else:
+                report = import_portfolio(actor=None, records=records, publish=True)
+            changed = {}
+            for table in tables:
+                rows = self._dump(table)
+                if rows != before[table]:
+                    changed[table] = rows
+            transaction.set_rollback(True)
+        if any(before[t] for t in changed):
+            # The import changed rows that were already there: a copy would not be the same.
+            return None
+        assert connection.in_atomic_block != committed
+        return changed, report
+
+    @staticmethod
+    def _tables():
+        from django.db import connection
+
+        skip = {settings.CACHES["default"].get("LOCATION")}
+        with connection.cursor() as cursor:
+            return [t.name for t in connection.introspection.get_table_list(cursor)
+                    if t.type == "t" and t.name not in skip and not t.name.startswith("sqlite_")]
+
+    @staticmethod
+    def _dump(table):
+        from django.db import connection
+
+        name = connection.ops.quote_name(table)
+        with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                data = bytearray()
+                with cursor.cursor.copy(f"COPY {name} TO STDOUT") as copy_out:
+                    for chunk in copy_out:
+                        data += chunk
+                return bytes(data)
+            cursor.execute(f"SELECT * FROM {name}")
+            return cursor.fetchall()
+
+    @staticmethod
+    def _empty(tables):
+        from django.db import connection
+
+        with connection.cursor() as cursor:
+            for table in tables:
+                cursor.execute(f"SELECT 1 FROM {connection.ops.quote_name(table)} LIMIT 1")
+                if cursor.fetchone():
+                    return False
+        return True
+
+    @staticmethod
+    def _restore(tables):
+        from django.apps import apps
+        from django.core.management.color import no_style
+        from django.db import connection
+
+        from dealmonitor.utils import cache
+
+        with connection.cursor() as cursor:
+            for table, rows in tables.items():
+                name = connection.ops.quote_name(table)
+                if connection.vendor == "postgresql":
+                    with cursor.cursor.copy(f"COPY {name} FROM STDIN") as copy_in:
+                        copy_in.write(rows)
+                elif rows:
+                    marks = ", ".join(["%s"] * len(rows[0]))
+                    cursor.executemany(f"INSERT INTO {name} VALUES ({marks})", rows)
+            models = [m for m in apps.get_models(include_auto_created=True)
+                      if m._meta.db_table in tables]
+            for sql in connection.ops.sequence_reset_sql(no_style(), models):
+                cursor.execute(sql)
+        cache.bump()
+
+
+_DEMO = DemoSnapshot()
 
 
 @pytest.fixture

@@ -204,6 +204,7 @@ INVALID_WRITES = write_schema(schemathesis.GenerationMode.NEGATIVE, ["examples",
 SAMPLE_WRITES = write_schema(schemathesis.GenerationMode.POSITIVE, ["examples", "fuzzing"])
 
 
+@pytest.mark.fuzz
 @VALID_WRITES.parametrize()
 @hypothesis_settings(max_examples=4, derandomize=True, deadline=None, database=None,
                      suppress_health_check=list(HealthCheck))
@@ -214,6 +215,7 @@ def test_writes_conform_to_the_document(case, app, write_data):
     case.call_and_validate(app=app, headers=write_data["headers"], checks=CHECKS)
 
 
+@pytest.mark.fuzz
 @INVALID_WRITES.parametrize()
 @hypothesis_settings(max_examples=4, derandomize=True, deadline=None, database=None,
                      suppress_health_check=list(HealthCheck))
@@ -225,6 +227,7 @@ def test_invalid_writes_are_refused(case, app, write_data):
                            checks=[*CHECKS, negative_data_rejection])
 
 
+@pytest.mark.fuzz
 @SAMPLE_WRITES.parametrize()
 @hypothesis_settings(max_examples=2, derandomize=True, deadline=None, database=None,
                      suppress_health_check=list(HealthCheck))

@@ -107,6 +107,7 @@ def test_the_benchmarked_pages_need_the_same_queries_for_3_and_18_deals(client):
     assert _page_counts(client, small_deal, flagship) == before
 
 
+@pytest.mark.own_database
 def test_generate_fills_a_database_named_on_the_command_line(tmp_path, capsys):
     target = tmp_path / "portfolio.sqlite3"
     call_command("generate", "--scale", "S", "--database-url", f"sqlite:///{target}",
