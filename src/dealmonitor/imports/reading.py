@@ -32,7 +32,7 @@ class TooLarge(UnreadableFile):
 # KB can ask for hundreds of GB: two cells at A1 and XFD1048576, or one string that inflates
 # to gigabytes. Before calamine sees a file, every part is inflated here in a stream (never
 # trusting the sizes the zip declares) and every worksheet is scanned for the position of
-# its cells (never trusting its <dimension> alone), within the limits of settings.IMPORT_*.
+# its cells (never trusting its <dimension> alone), within the IMPORT_* limits of the settings.
 # See docs/security.md#uploads-and-imports.
 
 

@@ -18,7 +18,7 @@ from django.core import serializers
 from django.core.files.base import ContentFile
 from django.core.management import CommandError, call_command
 from django.utils import translation
-from rest_framework.authtoken.models import Token
+from knox.models import AuthToken
 
 from dealmonitor.connections import demo as connections_demo
 from dealmonitor.connections import related
@@ -79,7 +79,7 @@ def installation(demo_data, media, settings):
     connections_demo.load()
     call_command("createdemouser", stdout=io.StringIO())
     admin = get_user_model().objects.get(username="demo")
-    Token.objects.create(user=admin)
+    AuthToken.objects.create(user=admin)
     editors = Group.objects.create(name="redactie")
     editors.permissions.add(Permission.objects.get(codename="change_deal"))
     evaluator = get_user_model().objects.get(username="demo-evaluator")
@@ -223,7 +223,7 @@ def test_a_backup_of_format_1_still_restores(demo_data, media, tmp_path, setting
     related.build_all()
     call_command("createdemouser", stdout=io.StringIO())
     admin = get_user_model().objects.get(username="demo")
-    Token.objects.create(user=admin)
+    AuthToken.objects.create(user=admin)
     deal = Deal.objects.get(slug="cd-health-hub")
     LogEntry.objects.log_actions(admin.pk, [deal], ADDITION, change_message="[]", single_object=True)
     admin.user_permissions.add(Permission.objects.get(codename="view_measurement"))

@@ -15,6 +15,7 @@ They do not depend on the database of the test run, so they run in the SQLite le
 import http.cookiejar
 import json
 import os
+import pathlib
 import shutil
 import sqlite3
 import subprocess
@@ -52,6 +53,9 @@ def _env(db, **extra):
     env = {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
     env.update({"DJANGO_SETTINGS_MODULE": "dealmonitor.conf.ci",
                 "DATABASE_URL": f"sqlite:///{db}", **extra})
+    # the code under test, also where another checkout is the one installed
+    src = str(pathlib.Path(__file__).resolve().parents[3])
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (src, env.get("PYTHONPATH", "")) if p)
     return env
 
 
