@@ -31,10 +31,14 @@ from django.conf import settings
 
 from .private_postgres import free_port
 
-pytestmark = pytest.mark.skipif(
-    not settings.DATABASES["default"]["ENGINE"].endswith("sqlite3"),
-    reason="starts its own SQLite file database; runs once, in the SQLite leg",
-)
+pytestmark = [
+    # make test runs it in the SQLite run only (deselected, not skipped, on PostgreSQL)
+    pytest.mark.own_database,
+    pytest.mark.skipif(
+        not settings.DATABASES["default"]["ENGINE"].endswith("sqlite3"),
+        reason="starts its own SQLite file database; runs once, in the SQLite leg",
+    ),
+]
 PASSWORD = "een-lang-wachtwoord-42"
 SETUP = f"""
 from django.contrib.auth import get_user_model
