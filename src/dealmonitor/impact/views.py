@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from dealmonitor.deals import access
 from dealmonitor.deals.access import deal_view
+from dealmonitor.ui.forms import add_service_errors as _form_errors
 from dealmonitor.organisations.models import Organisation
 from dealmonitor.ui.concurrency import (
     STALE_MESSAGE,
@@ -30,16 +31,6 @@ from .templatetags.impact_tags import num
 
 def _indicator(deal, pk):
     return access.find_row(None, Indicator.objects.select_related("deal", "element"), pk, deal=deal)
-
-
-def _form_errors(form, exc):
-    if hasattr(exc, "message_dict"):
-        for field, errors in exc.message_dict.items():
-            for error in errors:
-                form.add_error(field if field in form.fields else None, error)
-    else:
-        for error in exc.messages:
-            form.add_error(None, error)
 
 
 @deal_view()

@@ -135,3 +135,15 @@ class NLDesignFormRenderer(TemplatesSetting):
             return super().get_template(template_name)
         except TemplateDoesNotExist:
             return self._builtin_renderer.get_template(template_name)
+
+
+def add_service_errors(form, exc):
+    """Show a service's ValidationError on the form: at its field where the form has one,
+    above the form otherwise (the one way every page does it)."""
+    if hasattr(exc, "message_dict"):
+        for name, errors in exc.message_dict.items():
+            for error in errors:
+                form.add_error(name if name in form.fields else None, error)
+    else:
+        for error in exc.messages:
+            form.add_error(None, error)

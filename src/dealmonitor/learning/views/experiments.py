@@ -1,9 +1,5 @@
 """Milestones and experiments of a deal."""
 
-from django.contrib import messages
-from django.core.exceptions import ValidationError
-from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from dealmonitor.deals import access
@@ -15,25 +11,10 @@ from ..models import (
     Experiment,
     Milestone,
 )
-from .common import form_errors, may_edit
+from .common import deal_item_form, may_edit
 
 
 # Milestones and experiments -------------------------------------------------------------------
-
-
-def _deal_item_form(request, deal, form, save, title, button, done):
-    if request.method == "POST" and form.is_valid():
-        try:
-            save(dict(form.cleaned_data))
-        except ValidationError as exc:
-            form_errors(form, exc)
-        else:
-            messages.success(request, done)
-            return redirect(reverse("learning:deal", args=[deal.slug]) + "#experimenten")
-    return render(request, "learning/form.html", {
-        "deal": deal, "form": form, "title": title, "button": button,
-        "back": reverse("learning:deal", args=[deal.slug]),
-    }, status=400 if form.errors else 200)
 
 
 @guarded_post
@@ -43,11 +24,12 @@ def milestone_form(request, deal, pk=None):
 
     milestone = access.find_row(request.user, Milestone, pk, deal=deal) if pk else None
     may_edit(request, deal)
-    return _deal_item_form(
+    return deal_item_form(
         request, deal, MilestoneForm(request.POST or None, instance=milestone),
         lambda data: services.save_milestone(actor=request.user, deal=deal, milestone=milestone, **data),
         _("Edit milestone") if milestone else _("Add a milestone"), _("Save milestone"),
         _("The milestone has been saved."),
+        anchor="experimenten",
     )
 
 
@@ -58,9 +40,10 @@ def experiment_form(request, deal, pk=None):
 
     experiment = access.find_row(request.user, Experiment, pk, deal=deal) if pk else None
     may_edit(request, deal)
-    return _deal_item_form(
+    return deal_item_form(
         request, deal, ExperimentForm(request.POST or None, instance=experiment, deal=deal),
         lambda data: services.save_experiment(actor=request.user, deal=deal, experiment=experiment, **data),
         _("Edit experiment") if experiment else _("Add an experiment"), _("Save experiment"),
         _("The experiment has been saved."),
+        anchor="experimenten",
     )
