@@ -178,6 +178,40 @@ class Outline(Sheet):
         return self.count
 
 
+def create_job(*, user, upload, kind, deal_id=None):
+    """A new import of `upload` (a file from the form) by `user`: stored, checked against the
+    limits and parsed once (UnreadableFile, with nothing left on disk, when it is not a file
+    we take), with the sheet and column mapping guessed. Unfinished uploads of the past are
+    cleaned up first."""
+
+    job = ImportJob(user=user, filename=upload.name[:300], kind=kind)
+    if deal_id:
+        job.defaults = {"deal_id": deal_id}
+    clean_orphans()
+    job.file.save(upload.name, upload, save=False)
+    try:
+        sheets = read_upload(job)
+    except UnreadableFile:
+        job.file.delete(save=False)
+        remove_files(job)
+        raise
+    sheet_kind = C.KINDS[job.kind]
+    sheet = next((s for s in sheets if s.name.lower() == sheet_kind.sheet.lower()), sheets[0])
+    job.sheet = sheet.name
+    job.mapping = guess_mapping(sheet_kind, sheet.headers)
+    job.rows = sheet.row_count
+    job.save()
+    return job
+
+
+def set_mapping(job, *, sheet, mapping):
+    """The sheet and the column mapping the user chose for `job`."""
+    job.sheet = sheet.name
+    job.mapping = mapping
+    job.rows = sheet.row_count
+    job.save(update_fields=["sheet", "mapping", "rows", "updated_at"])
+
+
 def clean_orphans(now=None):
     """Remove uploads whose import was never finished (uploaded, checked or failed, and not
     touched for IMPORT_ORPHAN_HOURS), with their job rows, and folders under imports/ that

@@ -56,25 +56,12 @@ def start(request):
     deals = list(selectors.importable_deals(request.user))
     form = UploadForm(request.POST or None, request.FILES or None, deals=deals)
     if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        job = ImportJob(user=request.user, filename=upload.name[:300], kind=form.cleaned_data["kind"])
-        if form.cleaned_data["deal"]:
-            job.defaults = {"deal_id": form.cleaned_data["deal"]}
-        jobs.clean_orphans()
-        job.file.save(upload.name, upload, save=False)
         try:
-            sheets = jobs.read_upload(job)
+            job = jobs.create_job(user=request.user, upload=form.cleaned_data["file"],
+                                  kind=form.cleaned_data["kind"], deal_id=form.cleaned_data["deal"])
         except UnreadableFile as exc:
-            job.file.delete(save=False)
-            jobs.remove_files(job)
             form.add_error("file", str(exc))
         else:
-            kind = C.KINDS[job.kind]
-            sheet = next((s for s in sheets if s.name.lower() == kind.sheet.lower()), sheets[0])
-            job.sheet = sheet.name
-            job.mapping = guess_mapping(kind, sheet.headers)
-            job.rows = sheet.row_count
-            job.save()
             return redirect("imports:mapping", uuid=job.uuid)
     return render(request, "imports/start.html", {
         "form": form, "kinds": C.KINDS.values(), "jobs": selectors.jobs_of(request.user),
@@ -96,10 +83,7 @@ def mapping(request, uuid):
                        initial_mapping=initial, sheet=sheet.name,
                        has_default_deal=bool(job.defaults.get("deal_id")))
     if request.method == "POST" and "sheet-only" not in request.POST and form.is_valid():
-        job.sheet = sheet.name
-        job.mapping = form.mapping()
-        job.rows = sheet.row_count
-        job.save(update_fields=["sheet", "mapping", "rows", "updated_at"])
+        jobs.set_mapping(job, sheet=sheet, mapping=form.mapping())
         jobs.start(job, "check")
         return redirect("imports:job", uuid=job.uuid)
     suggestion = guess_kind(sheet.headers)

@@ -184,3 +184,37 @@ def test_every_part_of_a_deal_is_one_click_from_any_of_its_pages(client):
         tabs = tabs[:tabs.index("</nav>")]
         for target in targets:
             assert f'href="{target}"' in tabs, (name, target)
+
+
+WRITING_METHODS = {"save", "delete", "bulk_create", "bulk_update", "get_or_create",
+                   "update_or_create"}
+MANAGER_WRITES = {"create", "update"}  # on a manager or queryset (a dict's update is no write)
+
+
+def test_no_view_writes_itself():
+    """Views call a service to write (deals/writing.py and the apps' services.py); a view
+    that saves, creates, updates or deletes a row itself fails here. (The API's generic views
+    call the resource's service functions: `resource.create(...)`.)"""
+    found = {}
+    for path in _view_modules():
+        tree = ast.parse(path.read_text(), filename=str(path))
+        for node in ast.walk(tree):
+            if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)):
+                continue
+            owner, method = ast.unparse(node.func.value), node.func.attr
+            if owner in ("resource", "super()"):
+                continue
+            if method in WRITING_METHODS or (method in MANAGER_WRITES and "objects" in owner):
+                found.setdefault(str(path.relative_to(PACKAGE)), []).append(
+                    f"{owner}.{method}() (line {node.lineno})")
+    assert found == {}
+
+
+def test_the_write_check_finds_a_view_that_saves(tmp_path, monkeypatch):
+    bad = tmp_path / "views.py"
+    bad.write_text("def page(request):\n    job.save()\n    Deal.objects.create(slug='x')\n")
+    monkeypatch.setattr(__import__(__name__, fromlist=["_view_modules"]), "_view_modules",
+                        lambda: [bad])
+    monkeypatch.setattr(__import__(__name__, fromlist=["PACKAGE"]), "PACKAGE", tmp_path)
+    with pytest.raises(AssertionError):
+        test_no_view_writes_itself()
