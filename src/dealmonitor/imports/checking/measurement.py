@@ -1,0 +1,123 @@
+"""The Metingen sheet: measurements of indicators."""
+
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+from dealmonitor.impact import rules as impact_rules
+from dealmonitor.impact.constants import IndicatorKind, Verification
+from dealmonitor.impact.models import (
+    Measurement,
+)
+from dealmonitor.impact.services import (
+    measurement_permission_error,
+    validate_measurement,
+    verification_error,
+)
+from dealmonitor.organisations.models import Organisation
+
+
+
+class MeasurementSheet:
+    """Checker methods for this sheet kind (imports/checking/__init__.py puts them together)."""
+
+    def _check_measurements(self, part):
+        existing_keys = None
+        for number, values, before in self.rows(part):
+            slug = values["deal_id"]
+            deal = self._deal_for(part, number, values, impact_rules.can_record_measurement,
+                                  _("There is no deal '%(slug)s', or you may not enter measurements for it."))
+            if not deal or not values["indicator"]:
+                continue
+            indicator, error = self._indicator(deal, values["indicator"])
+            if error:
+                self.problem(part, number, "indicator", error, _("the name of one of the deal's indicators"))
+                continue
+            org = None
+            if values["organisatie_id"]:
+                org = self._organisations.get(values["organisatie_id"])
+                if org is None and values["organisatie_id"] in self.plan.organisations:
+                    org = Organisation(slug=values["organisatie_id"], **self.plan.organisations[values["organisatie_id"]])
+                if org is None or self.references.error(deal, Measurement, "reporting_organisation", org):
+                    self.problem(part, number, "organisatie_id",
+                                 _("There is no organisation with the identifier '%(id)s'.") % {"id": values["organisatie_id"]},
+                                 _("the identifier of a registered organisation"))
+                    continue
+            if deal.pk is not None and indicator.pk is not None:
+                key = (indicator.pk, getattr(org, "pk", None))
+                if key not in self._permission:
+                    self._permission[key] = measurement_permission_error(self.actor, indicator, org)
+                if self._permission[key]:
+                    self.problem(part, number, "organisatie_id" if org else "deal_id", self._permission[key])
+                    continue
+            if values["verificatie"] == Verification.VERIFIED and not self.may(
+                    impact_rules.can_verify_measurement, deal):
+                self.problem(part, number, "verificatie", verification_error(),
+                             _("empty or zelfgerapporteerd"))
+            if len(self.problems) > before:
+                continue
+            try:
+                value = validate_measurement(
+                    indicator, date=values["datum"], value=values["waarde"],
+                    status=values["status"] or "", period_start=values["periode_begin"],
+                ) if values["datum"] else None
+            except ValidationError as exc:
+                for name, messages in exc.message_dict.items():
+                    column = {"value": "waarde", "status": "status", "date": "datum",
+                              "period_start": "periode_begin"}.get(name, "waarde")
+                    for message in messages:
+                        self.problem(part, number, column, message,
+                                     self._measurement_expected(indicator, column))
+                continue
+            if len(self.problems) > before:
+                continue
+            fields = {
+                "date": values["datum"], "period_start": values["periode_begin"],
+                "value": None if indicator.is_milestone else value,
+                "status": values["status"] or "" if indicator.is_milestone else "",
+                "source": values["bron"] or "", "evidence_url": values["bewijs_url"] or "",
+                "note": values["toelichting"] or "", "is_example": bool(values["voorbeeld"]),
+            }
+            if values["verificatie"]:
+                fields["verification"] = values["verificatie"]
+            if values["betrouwbaarheid"]:
+                fields["confidence"] = values["betrouwbaarheid"]
+            # An indicator this file (re)defines is unsaved here, but may already be in the
+            # database: its measurements there count as present too.
+            found = self._indicators.get((deal.slug, values["indicator"]), [])
+            indicator_id = indicator.pk or (found[0].pk if len(found) == 1 else None)
+            if indicator_id is not None:
+                if existing_keys is None:
+                    existing_keys = self._existing_measurements()
+                if self._key(indicator_id, getattr(org, "pk", None), fields) in existing_keys:
+                    self.plan.skipped += 1
+                    continue
+            self.plan.measurements.append(
+                {"deal": slug, "indicator": values["indicator"], "org": values["organisatie_id"],
+                 "fields": fields, "object": indicator})
+
+    def _measurement_expected(self, indicator, column):
+        if column == "status":
+            return _("one of: %(list)s") % {"list": ", ".join(indicator.statuses)}
+        if column == "waarde":
+            if indicator.kind == IndicatorKind.PERCENTAGE:
+                return _("a number from 0 to 100")
+            return _("a number, e.g. 1250 or 12,5")
+        if column == "datum":
+            return _("a date within the deal's term")
+        return _("a date, e.g. 2024-03-31 or 31-03-2024")
+
+    @staticmethod
+    def _key(indicator_id, org_id, fields):
+        value = fields["value"].normalize() if fields["value"] is not None else None
+        return (indicator_id, org_id, fields["date"], fields["period_start"], value, fields["status"],
+                fields["source"])
+
+    def _existing_measurements(self):
+        ids = {ind.pk for group in self._indicators.values() for ind in group}
+        keys = set()
+        for row in Measurement.objects.filter(indicator_id__in=ids).values(
+            "indicator_id", "reporting_organisation_id", "date", "period_start", "value", "status", "source"
+        ):
+            keys.add(self._key(row["indicator_id"], row["reporting_organisation_id"], row))
+        return keys

@@ -1,0 +1,77 @@
+"""The Partners sheet: organisations and their participation in a deal."""
+
+
+from django.utils.translation import gettext as _
+
+from dealmonitor.deals import rules as deal_rules
+from dealmonitor.deals.models import Participation
+from dealmonitor.organisations.services import may_change_organisation
+
+
+
+class PartnerSheet:
+    """Checker methods for this sheet kind (imports/checking/__init__.py puts them together)."""
+
+    def _check_partners(self, part):
+        seen = {}
+        for number, values, before in self.rows(part):
+            deal = self._deal_for(part, number, values, deal_rules.can_edit_deal_data,
+                                  _("There is no deal '%(slug)s', or you may not change its partners."))
+            org_id = values["organisatie_id"]
+            if not deal or not org_id:
+                continue
+            key = (deal.slug, org_id)
+            if key in seen:
+                self.problem(part, number, "organisatie_id",
+                             _("This organisation is already in this deal in row %(row)s.") % {"row": seen[key]},
+                             _("each organisation once per deal"))
+                continue
+            seen[key] = number
+            org_fields = {"name": values["organisatie_naam"], "type": values["organisatie_type"]}
+            if values["cbs_code"]:
+                org_fields["cbs_code"] = values["cbs_code"]
+            if part.mapping.get("overheidslaag") is not None:  # else it follows from the type
+                org_fields["government_level"] = values["overheidslaag"] or ""
+            planned = self.plan.organisations.get(org_id)
+            if planned and (planned["name"], planned["type"]) != (org_fields["name"], org_fields["type"]):
+                self.problem(part, number, "organisatie_naam",
+                             _("Organisation %(id)s has another name or type in an earlier row.") % {"id": org_id},
+                             _("the same name and type in every row of one organisation"))
+                continue
+            existing = self._organisations.get(org_id)
+            if existing is not None and self.references.error(deal, Participation, "organisation", existing):
+                # known only from deals this user may not read: neither its name nor its use
+                self.problem(part, number, "organisatie_id",
+                             self.references.error(deal, Participation, "organisation", existing),
+                             _("the identifier of an organisation of a deal you may read, or a new one"))
+                continue
+            if existing is not None:
+                differs = [k for k, v in org_fields.items() if getattr(existing, k) != v]
+                if differs and not may_change_organisation(self.actor, existing):
+                    self.problem(
+                        part, number, "organisatie_naam",
+                        _("Organisation %(id)s exists as '%(name)s' (%(type)s); only the programme administrator may change it.")
+                        % {"id": org_id, "name": existing.name, "type": existing.type},
+                        _("the name and type as registered"),
+                    )
+                    continue
+            if len(self.problems) > before:
+                continue
+            self.plan.organisations[org_id] = org_fields
+            joined = values["toegetreden"] or (None, "")
+            left = values["vertrokken"] or (None, "")
+            fields = {
+                "role_description": values["rol"] or "",
+                "joined_on": joined[0], "joined_on_precision": joined[1],
+                "left_on": left[0], "left_on_precision": left[1],
+            }
+            if values["soort_deelname"]:
+                fields["kind"] = values["soort_deelname"]
+            internal = {"houding": "stance", "toezegging_euro": "commitment_money",
+                        "toezegging_fte": "commitment_fte", "toezegging_in_natura": "commitment_in_kind",
+                        "geleverd_euro": "delivered_money", "geleverd_fte": "delivered_fte"}
+            for column_key, name in internal.items():
+                if part.mapping.get(column_key) is not None:  # a column left out changes nothing
+                    fields[name] = values[column_key] if values[column_key] is not None else (
+                        "" if name in ("stance", "commitment_in_kind") else None)
+            self.plan.participations[key] = fields
