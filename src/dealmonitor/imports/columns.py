@@ -33,7 +33,7 @@ from dealmonitor.learning.constants import (
 )
 from dealmonitor.organisations.constants import GovernmentLevel, OrganisationType
 
-# What a cell holds; checking.py parses each.
+# What a cell holds; imports/checking/base.py parses each.
 TEXT, SLUG, CHOICE, DECIMAL, DATE, PARTIAL_DATE, BOOLEAN, LIST, INTEGER, URL = (
     "text", "slug", "choice", "decimal", "date", "partial_date", "boolean", "list", "integer", "url",
 )

@@ -1,5 +1,5 @@
 """Reading a spreadsheet (Excel .xlsx or CSV) into sheets of header and rows, without
-interpreting the cells: checking.py does that, with the column mapping."""
+interpreting the cells: imports/checking/ does that, with the column mapping."""
 
 import csv
 import io

@@ -55,7 +55,8 @@ from .bottleneck import BottleneckSheets
 from .lesson import LessonSheet
 
 
-class Checker(DealSheet, PartnerSheet, IndicatorSheet, MeasurementSheet, PathwaySheets, BottleneckSheets, LessonSheet):
+class Checker(DealSheet, PartnerSheet, IndicatorSheet, MeasurementSheet, PathwaySheets,
+              BottleneckSheets, LessonSheet):
     def __init__(self, actor, progress=None, previews=True):
         self.actor = actor
         self.with_previews = previews
