@@ -101,7 +101,7 @@ def test_a_round_trip_restores_every_row_and_file(installation, media, tmp_path)
     for table in ("deals.deal", "impact.measurement", "learning.lesson", "connections.communityevent",
                   "connections.relatedsuggestion", "accounts.dealmembership", "accounts.user_groups",
                   "accounts.user_user_permissions", "auth.group_permissions",
-                  "authtoken.token", "admin.logentry", "imports.importjob", "deals.historicaldeal",
+                  "knox.authtoken", "admin.logentry", "imports.importjob", "deals.historicaldeal",
                   "deals.deal_themes"):
         assert before[table], table
     assert len(files) == 2
