@@ -13,7 +13,7 @@ from rest_framework.response import Response
 
 from dealmonitor.deals import rules as deal_rules
 from dealmonitor.deals.internal import internal_fields
-from dealmonitor.deals.access import rows_of_visible_deals, visible_deals
+from dealmonitor.deals.access import deal_at, rows_of_visible_deals, visible_deals
 from dealmonitor.deals.references import REFERENCE_MESSAGE, ReferenceCheck, deal_of
 from dealmonitor.utils.web_addresses import WebAddressSerializerField
 from dealmonitor.ui.concurrency import lock_row, row_version
@@ -24,10 +24,7 @@ def _attr_path(path):
 
 
 def _deal_of_row(row, resource):
-    obj = row
-    for part in resource.deal_path.split("__"):
-        obj = getattr(obj, part)
-    return obj
+    return deal_at(row, resource.deal_path)
 
 
 class VisibleDealField(serializers.SlugRelatedField):

@@ -115,12 +115,6 @@ def related_as_data(items):
     ]
 
 
-def can_decide(user, deal, other=None):
-    return bool(user and user.is_authenticated) and connection_rules.can_decide_connection(
-        user, (deal, other or deal)
-    )
-
-
 def events(user):
     return CommunityEvent.objects.prefetch_related(
         Prefetch("deals", queryset=visible_deals(user))

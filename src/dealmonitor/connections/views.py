@@ -29,7 +29,7 @@ def deal_related(request, deal):
 
 def _related_page(request, deal, forms_for=None, status=200):
     related = selectors.related_for_deal(request.user, deal)
-    can_decide = selectors.can_decide(request.user, deal)
+    can_decide = access.allowed(request.user, connection_rules.can_decide_connection, (deal, deal))
     forms_for = forms_for or {}
     for item in related["items"]:
         prefix = item.other.slug

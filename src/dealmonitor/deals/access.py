@@ -82,7 +82,8 @@ def rows_of_visible_deals(user, queryset, deal_path="deal"):
     return qs.filter(**{f"{deal_path}__in": visible_deals(user)})
 
 
-def _deal_of(row, deal_path):
+def deal_at(row, deal_path):
+    """The deal of `row`, along `deal_path` (`indicator__deal` for a measurement)."""
     obj = row
     for part in deal_path.split("__"):
         obj = getattr(obj, part)
@@ -105,7 +106,7 @@ def find_row(user, queryset, pk, predicate=None, *, deal=None, deal_path="deal")
     row = qs.filter(pk=pk).first()
     if row is None:
         raise Http404(_("Not found."))
-    require(user, predicate, deal if deal is not None else _deal_of(row, deal_path))
+    require(user, predicate, deal if deal is not None else deal_at(row, deal_path))
     return row
 
 
@@ -150,7 +151,7 @@ class DealRowPermission(permissions.BasePermission):
         if isinstance(obj, Deal):
             deal = obj
         else:
-            deal = _deal_of(obj, deal_path) if deal_path else None
+            deal = deal_at(obj, deal_path) if deal_path else None
         if deal is None:
             return True
         return allowed(request.user, deal_rules.can_view_deal, deal)

@@ -44,9 +44,7 @@ def row_page(model, place, deal_path="deal"):
     def view(request, pk, rest=""):
         row = access.find_row(request.user, model.objects.select_related(deal_path), pk,
                               deal_path=deal_path)
-        deal = row
-        for part in deal_path.split("__"):
-            deal = getattr(deal, part)
+        deal = access.deal_at(row, deal_path)
         return _to(request, f"{reverse('deals:detail', args=[deal.slug])}{place}/{pk}/{rest}")
 
     return view

@@ -4,6 +4,7 @@
 from collections import Counter, OrderedDict, defaultdict
 from dataclasses import dataclass, field
 
+from django.db.models import Prefetch
 from django.utils import timezone
 
 from dealmonitor.deals.internal import public_bottlenecks_q
@@ -13,6 +14,7 @@ from dealmonitor.organisations.constants import OrganisationType
 from ..constants import BottleneckStatus
 from ..models import (
     Bottleneck,
+    Lesson,
 )
 
 
@@ -90,5 +92,6 @@ def bottleneck_detail_rows(user):
     """The bottlenecks `user` may read, with what the page of one shows."""
     return (
         visible_bottlenecks(user).select_related("deal", "ministry")
-        .prefetch_related("status_changes__recorded_by", "uptakes", "lessons")
+        .prefetch_related("status_changes__recorded_by", "uptakes",
+                          Prefetch("lessons", Lesson.objects.select_related("deal")))
     )

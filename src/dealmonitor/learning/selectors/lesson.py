@@ -2,7 +2,7 @@
 
 
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Prefetch, Q
 
 from dealmonitor.deals.models import Theme
 from dealmonitor.deals.selectors import internal_deals_q, visible_deals
@@ -10,6 +10,7 @@ from dealmonitor.deals.selectors import internal_deals_q, visible_deals
 from .. import search as lesson_search
 from ..constants import Visibility
 from ..models import (
+    Bottleneck,
     Lesson,
 )
 
@@ -55,7 +56,7 @@ def lesson_library_lazily(user, *, q="", phase="", theme=None, kind="", deal=Non
 def lesson_detail_rows(user):
     """The lessons `user` may read, with what the page of one shows."""
     return visible_lessons(user).prefetch_related(
-        "indicators", "assumptions", "bottlenecks"
+        "indicators", "assumptions", Prefetch("bottlenecks", Bottleneck.objects.select_related("deal"))
     ).select_related("source_round")
 
 

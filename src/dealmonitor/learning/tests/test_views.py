@@ -64,20 +64,27 @@ def test_deal_and_round_pages_need_the_same_queries_for_more_data(client, staff_
     _fill(1, ministry)
     deal = AssessmentRound.objects.get().deal
     rnd = AssessmentRound.objects.get()
+    b = Bottleneck.objects.get()
+    # A lesson of the round that names the bottleneck: the three pages link each other.
+    linked = services.save_lesson(actor=None, deal=deal, title="Gekoppeld", text="x", kind="fout",
+                                  source_round=rnd, bottlenecks=[b])
     urls = [reverse("learning:deal", args=[deal.slug]), rnd.get_absolute_url(),
-            Bottleneck.objects.get().get_absolute_url()]
+            b.get_absolute_url(), linked.get_absolute_url()]
     before = []
     for url in urls:
         with count_queries() as counted:
             assert client.get(url).status_code == 200
         before.append(counted.count)
     org2 = ParticipationFactory(deal=deal).organisation
-    b = Bottleneck.objects.get()
+    extra_bottlenecks = []
     for i in range(5):
-        services.report_bottleneck(actor=None, deal=deal, title=f"Extra {i}", kind="markt")
+        extra_bottlenecks.append(
+            services.report_bottleneck(actor=None, deal=deal, title=f"Extra {i}", kind="markt"))
         services.change_bottleneck_status(actor=None, bottleneck=b, status=["in_behandeling", "geagendeerd"][i % 2],
                                           date=dt.date(2022, 3, 1 + i))
-        services.save_lesson(actor=None, deal=deal, title=f"Extra {i}", text="x", kind="fout")
+        services.save_lesson(actor=None, deal=deal, title=f"Extra {i}", text="x", kind="fout",
+                             source_round=rnd, bottlenecks=[b])
+    services.save_lesson(actor=None, deal=deal, lesson=linked, bottlenecks=[b, *extra_bottlenecks])
     rnd.closed_on = None  # reopened to take a second organisation's answers
     rnd.save()
     services.save_answers(actor=None, round=rnd, organisation=org2,

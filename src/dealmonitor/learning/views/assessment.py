@@ -104,7 +104,7 @@ def round_detail(request, deal, pk):
         "answerable": services.answerable_organisations(user, round)
         if access.allowed(user, learning_rules.can_answer_assessment, deal) and round.is_open else [],
         "close_form": CloseRoundForm() if round.is_open and can_edit_learning(request, round.deal) else None,
-        "round_lessons": [l for l in round.lessons.all() if learning_rules.can_read_lesson(user, l)],
+        "round_lessons": [l for l in round.lessons.select_related("deal") if learning_rules.can_read_lesson(user, l)],
     })
 
 
