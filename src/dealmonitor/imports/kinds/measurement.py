@@ -1,0 +1,94 @@
+"""The sheet Metingen: measurements of indicators; its columns, what an import writes and the
+rows an export gives. The checks are in imports/checking/measurement.py."""
+
+from django.utils.translation import gettext_lazy as _
+
+from dealmonitor.impact import services as impact_services
+from dealmonitor.impact.constants import Confidence, Verification
+from dealmonitor.impact.models import Measurement
+from dealmonitor.organisations.models import Organisation
+
+from .base import (
+    BOOLEAN,
+    CHOICE,
+    DATE,
+    DEAL_ID,
+    DECIMAL,
+    REASON,
+    SLUG,
+    TEXT,
+    URL,
+    Column,
+    SheetKind,
+    num,
+    yes,
+)
+
+MEASUREMENTS = SheetKind("measurements", "Metingen", _("Measurements"), [
+    DEAL_ID,
+    Column("indicator", _("name of the indicator"), TEXT, True,
+           aliases=("naam", "name", "indicator naam"), max_length=300),
+    Column("datum", _("date measured, or the last day of the period measured"), DATE, True,
+           aliases=("date", "meetdatum", "peildatum")),
+    Column("periode_begin", _("first day of the period measured"), DATE,
+           aliases=("period start", "begin")),
+    Column("waarde", _("value (a number)"), DECIMAL, aliases=("value", "meting", "gerealiseerd")),
+    Column("status", _("status of a milestone"), TEXT, aliases=("milestone status",),
+           max_length=100),
+    Column("bron", _("source"), TEXT, aliases=("source",), max_length=300),
+    Column("bewijs_url", _("address of the evidence"), URL,
+           aliases=("evidence", "evidence url", "bewijs"), max_length=1000),
+    Column("organisatie_id", _("identifier of the reporting organisation"), SLUG,
+           aliases=("organisation", "organisatie", "reporting organisation")),
+    Column("verificatie", _("verification"), CHOICE, choices=Verification,
+           aliases=("verification",)),
+    Column("betrouwbaarheid", _("confidence"), CHOICE, choices=Confidence,
+           aliases=("confidence",)),
+    Column("toelichting", _("note"), TEXT, aliases=("note", "opmerking")),
+    Column("voorbeeld", _("invented for the demo (yes or no)"), BOOLEAN, aliases=("example",)),
+])
+
+KINDS = (MEASUREMENTS,)
+
+
+def rows(scope):
+    measurements = (
+        Measurement.objects.filter(indicator__deal__in=scope.deals)
+        .order_by("indicator__deal__slug", "indicator__name", "date", "period_start", "value",
+                  "status", "id")
+        .values_list("indicator__deal__slug", "indicator__name", "date", "period_start", "value",
+                     "status", "source", "evidence_url", "reporting_organisation__slug",
+                     "verification", "confidence", "note", "is_example")
+    )
+    for (deal, name, date, start, value, status, source, url, org, verification, confidence,
+         note, example) in measurements.iterator(chunk_size=5000):
+        yield {"deal_id": deal, "indicator": name, "datum": date, "periode_begin": start,
+               "waarde": num(value), "status": status, "bron": source, "bewijs_url": url,
+               "organisatie_id": org or "", "verificatie": verification,
+               "betrouwbaarheid": confidence, "toelichting": note, "voorbeeld": yes(example)}
+
+
+EXPORTS = ((MEASUREMENTS, rows),)
+
+
+def write(w):
+    """Every planned measurement, written in bulk with its history rows."""
+    rows = []
+    organisations = dict(w.organisations)
+    wanted = {item["org"] for item in w.plan.measurements if item["org"]} - set(organisations)
+    organisations.update({o.slug: o for o in Organisation.objects.filter(slug__in=wanted)})
+    for item in w.plan.measurements:
+        key = (item["deal"], item["indicator"])
+        indicator = w.indicators.get(key)
+        if indicator is None:
+            indicator = item["object"]  # saved before this import (else written above)
+            w.indicators[key] = indicator
+        org = organisations[item["org"]] if item["org"] else None
+        rows.append(Measurement(indicator=indicator, reporting_organisation=org, **item["fields"]))
+    base = w.done
+    progress = w.progress
+    impact_services.import_measurements(
+        actor=w.actor, measurements=rows, reason=REASON,
+        progress=(lambda n: progress(base + n, w.total)) if progress else None,
+    )
+    w.done = base + len(rows)
