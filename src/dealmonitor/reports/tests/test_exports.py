@@ -294,3 +294,51 @@ def test_an_edited_bottleneck_status_that_contradicts_its_history_is_not_dropped
     assert [(p.sheet, p.row, p.column) for p in result.problems] == [("Knelpunten", row, "status")]
     assert "verschilt van de laatste status" in result.problems[0].message
 
+
+
+
+# Every sheet kind: the export's header is the import's columns, and a deal exported and
+# imported into an empty database gives every row of the kind back, cell for cell. Every
+# column holds a value in some row, so a column the export forgets, or the import drops,
+# fails here.
+
+from dealmonitor.imports import columns as C  # noqa: E402
+
+
+@pytest.fixture
+def complete(filled, milestone, numeric, partner_org):
+    """`filled` with every optional column of every kind given somewhere."""
+    filled.themes.add(Theme.objects.get_or_create(name="Energie")[0])
+    Deal.objects.filter(pk=filled.pk).update(phase="aanjagen", extended_to=dt.date(2026, 6, 1),
+                                             extended_to_precision="month")
+    Organisation.objects.filter(pk=partner_org.pk).update(cbs_code="GM0363", government_level="gemeente",
+                                                          type="gemeente")
+    Participation.objects.filter(deal=filled, organisation=partner_org).update(
+        joined_on=dt.date(2022, 5, 1), joined_on_precision="month", left_on=dt.date(2024, 1, 1),
+        left_on_precision="year", commitment_fte=Decimal("1.5"), commitment_in_kind="Een projectleider",
+        delivered_money=Decimal(8000), delivered_fte=Decimal("0.5"))
+    impact_services.save_indicator(actor=None, deal=filled, indicator=milestone, name=milestone.name,
+                                   element=milestone.element, kind=milestone.kind,
+                                   target_status="gerealiseerd", target_date=dt.date(2025, 1, 1),
+                                   milestone_statuses=["gestart", "gerealiseerd"],
+                                   data_source="Projectverslagen", description="De handreiking is af.",
+                                   baseline_date=dt.date(2022, 1, 1))
+    impact_services.set_targets(actor=None, indicator=milestone, targets=[
+        {"period_start": dt.date(2024, 1, 1), "period_end": dt.date(2024, 12, 31), "label": "2024",
+         "status": "gestart"}])
+    Measurement.objects.filter(indicator=numeric, date=dt.date(2023, 12, 31)).update(
+        period_start=dt.date(2023, 7, 1), confidence="hoog", note="Geteld door de gemeente")
+    return filled
+
+
+@pytest.mark.parametrize("kind", list(C.KINDS.values()), ids=list(C.KINDS))
+def test_every_sheet_kind_exports_its_import_columns_and_comes_back_unchanged(complete, staff_user, kind):
+    data = exports.deal_workbook(staff_user, complete)
+    sheet = _sheets(data)[kind.sheet]
+    assert sheet[0] == [c.key for c in kind.columns]
+    empty = [c.key for i, c in enumerate(kind.columns) if all(r[i] in (None, "") for r in sheet[1:])]
+    assert not empty, f"no row of {kind.sheet} holds {empty}: the round trip would not test them"
+    _empty_the_database()
+    _import(data)
+    again = _sheets(exports.deal_workbook(staff_user, Deal.objects.get(slug="cd-proef")))
+    assert again[kind.sheet] == sheet
