@@ -5,6 +5,7 @@ import datetime as dt
 from collections import Counter
 from dataclasses import dataclass, field
 
+from django.apps import apps
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F
@@ -60,7 +61,15 @@ class ImportReport:
 
 
 class _Writer:
-    """Create or update rows so that a second import of the same file writes nothing."""
+    """Create or update rows so that a second import of the same file writes nothing.
+
+    Without N+1: what the deals of the file hold already is read up front, a few queries per
+    table (`preload`); new rows wait in `pending` and are written at the end in bulk, each with
+    its history row (`flush`), their links (sources, themes) with them; only a row that changed
+    is saved on its own."""
+
+    # New rows are written in this order: a row's parents before it.
+    ORDER = (Organisation, Person, Deal, DealFact, Participation, Role, PartnerCount, Result, Ambition)
 
     def __init__(self, actor, report, publish=False):
         self.actor = actor
@@ -69,34 +78,64 @@ class _Writer:
         self.sources = {s.reference: s for s in Source.objects.all()}
         self.themes = {t.name: t for t in Theme.objects.all()}
         self.outcomes = {}
+        self.pending = {model: [] for model in self.ORDER}
+        self.new_sources = []
+        self.new_themes = []
+        self.links = []  # (owner, field name, [objects]) of new owners
+        self.current = {}  # (model, field name) -> {owner pk: {linked pks}} of existing owners
+        self.phases = []  # (deal, phase, started_on, note): recorded once the deal is written
+
+    def preload(self, model, name, owners):
+        """The links `name` of existing `owners` (of `model`), in one query."""
+        field = model._meta.get_field(name)
+        through = field.remote_field.through
+        own, other = field.m2m_field_name() + "_id", field.m2m_reverse_field_name() + "_id"
+        found = {}
+        ids = [o.pk for o in owners if o.pk is not None]
+        if ids:
+            for owner_id, linked_id in through.objects.filter(**{f"{own}__in": ids}).values_list(own, other):
+                found.setdefault(owner_id, set()).add(linked_id)
+        self.current.setdefault((model, name), {}).update({pk: found.get(pk, set()) for pk in ids})
 
     def save(self, instance, values, label):
-        """Set `values` on `instance`; save (with history) only when something differs."""
+        """Set `values` on `instance`; save (with history) only when something differs. A new
+        row waits for `flush`."""
         is_new = instance.pk is None
         dirty = is_new
         for name, value in values.items():
             if getattr(instance, name) != value:
                 setattr(instance, name, value)
                 dirty = True
-        if dirty:
+        if is_new:
+            self.pending[type(instance)].append(instance)
+        elif dirty:
             instance._history_user = self.actor
             instance._change_reason = IMPORT_REASON
             instance.save()
         outcome = "created" if is_new else "updated" if dirty else "unchanged"
         self.report.count(outcome, label)
-        self.outcomes[(label, type(instance), instance.pk)] = outcome
+        if not is_new:
+            self.outcomes[(label, type(instance), instance.pk)] = outcome
         return dirty
 
-    def sync_m2m(self, manager, wanted, label, owner):
-        """Set a many-to-many relation; an owner saved as unchanged now counts as updated."""
-        wanted_ids = {obj.pk for obj in wanted}
-        current = set(manager.values_list("pk", flat=True))
+    def sync_m2m(self, owner, name, wanted, label):
+        """Set the many-to-many relation `name` of `owner`; an owner saved as unchanged now
+        counts as updated."""
+        if owner.pk is None:  # a new row: its links are written with it
+            if wanted:
+                self.links.append((owner, name, list(wanted)))
+            return bool(wanted)
+        wanted_ids = {obj.pk if obj.pk is not None else obj for obj in wanted}
+        current = self.current.get((type(owner), name), {}).get(owner.pk)
+        if current is None:
+            current = set(getattr(owner, name).values_list("pk", flat=True))
         if current == wanted_ids:
             return False
+        self.flush_new_links()  # a new source or theme gets its id first
         # simple-history records kept links (a deal's themes) with who and why
         owner._history_user = self.actor
         owner._change_reason = IMPORT_REASON
-        manager.set(wanted_ids)
+        getattr(owner, name).set([obj.pk for obj in wanted])
         key = (label, type(owner), owner.pk)
         if self.outcomes.get(key) == "unchanged":
             self.report.unchanged[label] -= 1
@@ -108,7 +147,8 @@ class _Writer:
         out = []
         for ref in references:
             if ref not in self.sources:
-                self.sources[ref] = Source.objects.create(reference=ref)
+                self.sources[ref] = Source(reference=ref)
+                self.new_sources.append(self.sources[ref])
                 self.report.count("created", "sources")
             out.append(self.sources[ref])
         return out
@@ -117,10 +157,78 @@ class _Writer:
         out = []
         for name in names:
             if name not in self.themes:
-                self.themes[name] = Theme.objects.create(name=name)
+                self.themes[name] = Theme(name=name)
+                self.new_themes.append(self.themes[name])
                 self.report.count("created", "themes")
             out.append(self.themes[name])
         return out
+
+    def flush_new_links(self):
+        """Sources and themes first named in this file (they keep no history)."""
+        for model, new in ((Source, self.new_sources), (Theme, self.new_themes)):
+            if new:
+                model.objects.bulk_create(new)
+                if any(obj.pk is None for obj in new):  # a database that returns no ids
+                    ids = dict(model.objects.filter(pk__isnull=False).values_list(
+                        "reference" if model is Source else "name", "pk"))
+                    for obj in new:
+                        obj.pk = ids[obj.reference if model is Source else obj.name]
+                new.clear()
+
+    def flush(self):
+        """Write the new rows, a table at a time, each with its history row, then their links."""
+        from dealmonitor.utils.bulk import insert_with_history
+
+        self.flush_new_links()
+        for model in self.ORDER:
+            rows = self.pending[model]
+            for row in rows:  # parents written above: take their ids
+                for f in model._meta.concrete_fields:
+                    if f.is_relation and getattr(row, f.attname) is None:
+                        parent = f.get_cached_value(row, None)
+                        if parent is not None:
+                            setattr(row, f.attname, parent.pk)
+            insert_with_history(rows, user=self.actor, reason=IMPORT_REASON)
+            rows.clear()
+        by_relation = {}
+        for owner, name, linked in self.links:
+            by_relation.setdefault((type(owner), name), []).append((owner, linked))
+        for (model, name), pairs in by_relation.items():
+            field = model._meta.get_field(name)
+            through = field.remote_field.through
+            own, other = field.m2m_field_name() + "_id", field.m2m_reverse_field_name() + "_id"
+            through.objects.bulk_create([through(**{own: owner.pk, other: obj.pk})
+                                         for owner, linked in pairs for obj in dict.fromkeys(linked)])
+            if model is Deal and name == "themes":
+                self._themes_history([owner for owner, _linked in pairs])
+        self.links.clear()
+        for deal, phase, started_on, note in self.phases:
+            _record_phase(deal, phase, started_on, self.actor, note=note)
+        self.phases.clear()
+
+    def _themes_history(self, deals):
+        """As saving the themes of a deal one by one records it: a history row of the deal,
+        after its creation, holding the themes it was linked to."""
+        history = Deal.history.model
+        m2m = apps.get_model("deals", "HistoricalDeal_themes")
+        fields = [f.attname for f in history._meta.concrete_fields
+                  if f.attname not in ("history_id", "history_date", "history_change_reason",
+                                       "history_type", "history_user_id")]
+        now = timezone.now()
+        rows = history.objects.bulk_create([
+            history(**{name: getattr(deal, name) for name in fields}, history_date=now,
+                    history_type="~", history_change_reason=IMPORT_REASON, history_user=self.actor)
+            for deal in deals
+        ])
+        if any(row.pk is None for row in rows):  # a database that returns no ids
+            latest = dict(history.objects.filter(id__in=[d.pk for d in deals], history_type="~")
+                          .order_by("history_id").values_list("id", "history_id"))
+            for row in rows:
+                row.pk = latest[row.id]
+        themes = Deal.themes.through.objects.filter(deal__in=deals).values_list("id", "deal_id", "theme_id")
+        kept = {row.id: row for row in rows}
+        m2m.objects.bulk_create([m2m(id=pk, history=kept[deal_id], deal_id=deal_id, theme_id=theme_id)
+                                 for pk, deal_id, theme_id in themes])
 
 
 def _organisation_values(records):
@@ -167,13 +275,37 @@ def import_portfolio(*, actor, records, publish=False):
             writer.save(org, values, "organisations")
             orgs[org_id] = org
         people = {p.slug: p for p in Person.objects.all()}
+        held = _Held(writer, [record.slug for record in records])
         for record in records:
-            _import_deal(writer, record, orgs, people)
+            _import_deal(writer, record, orgs, people, held)
+        writer.flush()
     return report
 
 
-def _import_deal(writer, record, orgs, people):
-    deal = Deal.objects.filter(slug=record.slug).first() or Deal(slug=record.slug)
+class _Held:
+    """What the deals of a file already hold, read a table at a time (not a deal at a time)."""
+
+    def __init__(self, writer, slugs):
+        self.deals = {d.slug: d for d in Deal.objects.filter(slug__in=slugs)}
+        ids = [d.pk for d in self.deals.values()]
+        self.rows = {}
+        for model in (DealFact, Participation, Role, PartnerCount, Result, Ambition):
+            rows = model.objects.filter(deal_id__in=ids).order_by("pk")
+            if model is Participation:
+                rows = rows.select_related("organisation")
+            self.rows[model] = {}
+            for row in rows:
+                self.rows[model].setdefault(row.deal_id, []).append(row)
+            writer.preload(model, "sources", [r for group in self.rows[model].values() for r in group])
+        writer.preload(Deal, "themes", self.deals.values())
+        writer.preload(Deal, "all_sources", self.deals.values())
+
+    def of(self, model, deal):
+        return self.rows[model].get(deal.pk, []) if deal.pk is not None else []
+
+
+def _import_deal(writer, record, orgs, people, held):
+    deal = held.deals.get(record.slug) or Deal(slug=record.slug)
     signing, signing_precision = record.signing_date.value
     end, end_precision = record.end_date.value
     status_as_of, status_as_of_precision = record.status.as_of
@@ -197,17 +329,17 @@ def _import_deal(writer, record, orgs, people):
         },
         "deals",
     )
-    writer.sync_m2m(deal.themes, writer.theme_objs(record.themes), "deals", deal)
-    writer.sync_m2m(deal.all_sources, writer.source_objs(record.all_sources), "deals", deal)
+    writer.sync_m2m(deal, "themes", writer.theme_objs(record.themes), "deals")
+    writer.sync_m2m(deal, "all_sources", writer.source_objs(record.all_sources), "deals")
 
     if not deal.phase and record.status.value == DealStatus.AFGEROND:
         # A finished deal is in its last phase; every other phase is for the deal team to set.
         # Its start is known no better than the end date (or the status date) is known.
         when = (end, end_precision) if end else (status_as_of, status_as_of_precision)
-        _record_phase(deal, Phase.AFGEROND, when, writer.actor, note=DERIVED_PHASE_NOTE)
+        writer.phases.append((deal, Phase.AFGEROND, when, DERIVED_PHASE_NOTE))
         writer.report.count("created", "phase changes")
 
-    existing_facts = {f.field: f for f in deal.facts.all()}
+    existing_facts = {f.field: f for f in held.of(DealFact, deal)}
     for fact_field in SourcedField:
         fact = getattr(record, fact_field.value, None)
         if fact_field == SourcedField.KIND or fact is None:
@@ -225,9 +357,9 @@ def _import_deal(writer, record, orgs, people):
             },
             "sourced facts",
         )
-        writer.sync_m2m(row.sources, writer.source_objs(fact.sources), "sourced facts", row)
+        writer.sync_m2m(row, "sources", writer.source_objs(fact.sources), "sourced facts")
 
-    existing = {p.organisation.slug: p for p in deal.participations.select_related("organisation")}
+    existing = {p.organisation.slug: p for p in held.of(Participation, deal)}
     merged = {}
     for partner in record.partners:  # one organisation named twice in a deal: merge mentions
         merged.setdefault(partner.org_id, []).append(partner)
@@ -253,7 +385,7 @@ def _import_deal(writer, record, orgs, people):
             "participations",
         )
         refs = list(dict.fromkeys(ref for m in mentions for ref in m.sources))
-        writer.sync_m2m(row.sources, writer.source_objs(refs), "participations", row)
+        writer.sync_m2m(row, "sources", writer.source_objs(refs), "participations")
 
     for item in record.key_roles:
         person = people.get(item["person_id"])
@@ -261,23 +393,21 @@ def _import_deal(writer, record, orgs, people):
             person = Person(slug=item["person_id"])
             writer.save(person, {}, "people")
             people[person.slug] = person
-        row = (
-            Role.objects.filter(deal=deal, person=person, kind=item["kind"]).first()
-            or Role(deal=deal, person=person, kind=item["kind"])
-        )
+        row = next((r for r in held.of(Role, deal) if (r.person_id, r.kind) == (person.pk, item["kind"])
+                    and person.pk is not None), None) or Role(deal=deal, person=person, kind=item["kind"])
         writer.save(row, {"description": item["description"]}, "roles")
-        writer.sync_m2m(row.sources, writer.source_objs(item["sources"]), "roles", row)
+        writer.sync_m2m(row, "sources", writer.source_objs(item["sources"]), "roles")
 
-    counts = {(c.count, c.as_of, c.as_of_precision): c for c in deal.partner_counts.all()}
+    counts = {(c.count, c.as_of, c.as_of_precision): c for c in held.of(PartnerCount, deal)}
     for item in record.partner_counts:
         key = (item["count"], *item["as_of"])
         row = counts.get(key) or PartnerCount(
             deal=deal, count=item["count"], as_of=item["as_of"][0], as_of_precision=item["as_of"][1]
         )
         writer.save(row, {"breakdown": item["breakdown"], "note": item["note"]}, "partner counts")
-        writer.sync_m2m(row.sources, writer.source_objs(item["sources"]), "partner counts", row)
+        writer.sync_m2m(row, "sources", writer.source_objs(item["sources"]), "partner counts")
 
-    results = {r.text: r for r in deal.results.all()}
+    results = {r.text: r for r in held.of(Result, deal)}
     for item in record.results:
         row = results.get(item["text"]) or Result(deal=deal, text=item["text"])
         writer.save(
@@ -290,9 +420,9 @@ def _import_deal(writer, record, orgs, people):
             },
             "results",
         )
-        writer.sync_m2m(row.sources, writer.source_objs(item["sources"]), "results", row)
+        writer.sync_m2m(row, "sources", writer.source_objs(item["sources"]), "results")
 
-    ambitions = {a.text: a for a in deal.ambitions.all()}
+    ambitions = {a.text: a for a in held.of(Ambition, deal)}
     for item in record.ambitions:
         row = ambitions.get(item["text"]) or Ambition(deal=deal, text=item["text"])
         writer.save(
@@ -305,7 +435,7 @@ def _import_deal(writer, record, orgs, people):
             },
             "ambitions",
         )
-        writer.sync_m2m(row.sources, writer.source_objs(item["sources"]), "ambitions", row)
+        writer.sync_m2m(row, "sources", writer.source_objs(item["sources"]), "ambitions")
 
 
 def _record_phase(deal, phase, started_on, actor, note=""):

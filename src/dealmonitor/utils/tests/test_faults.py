@@ -262,12 +262,12 @@ def test_an_import_that_fails_halfway_writes_nothing(demo_records, monkeypatch):
     real = services._import_deal
     calls = []
 
-    def failing(writer, record, orgs, people):
+    def failing(writer, record, *rest):
         calls.append(record.slug)
         if len(calls) == 10:
             with connection.cursor() as cursor:  # a real database error, not a Python one
                 cursor.execute("INSERT INTO deals_deal (id) VALUES (NULL)")
-        return real(writer, record, orgs, people)
+        return real(writer, record, *rest)
 
     monkeypatch.setattr(services, "_import_deal", failing)
     with pytest.raises(Exception):
