@@ -53,14 +53,14 @@ test: $(VENV)/.installed-test
 # Each run in PYTEST_WORKERS processes (pytest-xdist; 0 runs in the pytest process itself).
 # What runs where: the browser tests (marker browser) on SQLite only, schemathesis' generated
 # API writes (marker fuzz) on PostgreSQL only, the tests that make a database of their own
-# (marker own_database) on SQLite only; everything else on both. They are deselected,
+# (marker own_database) and those that open exports with LibreOffice (marker office) on SQLite only; everything else on both. They are deselected,
 # never skipped: pytest's closing line counts them ("N passed, M deselected").
 PYTEST_WORKERS ?= 2
 PYTEST_ARGS ?=
 PYTEST_SQLITE := env -u DATABASE_URL DJANGO_SETTINGS_MODULE=dealmonitor.conf.ci \
 	$(BIN)/pytest -n $(PYTEST_WORKERS) -m "not fuzz" $(PYTEST_ARGS)
 PYTEST_POSTGRES := DATABASE_URL=$(TEST_POSTGRES_URL) DJANGO_SETTINGS_MODULE=dealmonitor.conf.ci \
-	$(BIN)/pytest -n $(PYTEST_WORKERS) -m "not browser and not own_database" $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(PYTEST_WORKERS) -m "not browser and not office and not own_database" $(PYTEST_ARGS)
 
 test-sqlite: $(VENV)/.installed-test
 	@echo "== test suite on SQLite (browser tests included, fuzz on PostgreSQL only) =="

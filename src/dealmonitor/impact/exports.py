@@ -6,7 +6,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
-from dealmonitor.utils.spreadsheets import CsvWriter, workbook_bytes
+from dealmonitor.utils.spreadsheets import PLAIN, CsvWriter, workbook_bytes
 
 from .constants import Level, Status
 
@@ -56,13 +56,16 @@ HEADER = [
 ]
 
 
-def performance_csv(table):
+def performance_csv(table, variant=PLAIN):
+    """The table as CSV bytes in `variant` (utils/spreadsheets.py: DUTCH for a spreadsheet
+    program in a Dutch locale, PLAIN for analysis)."""
     out = io.StringIO()
-    writer = CsvWriter(out, lineterminator="\r\n")  # a text that looks like a formula gets a leading quote
+    # a text that looks like a formula gets a leading quote
+    writer = CsvWriter(out, lineterminator="\r\n", variant=variant)
     writer.writerow(HEADER)
     for row in performance_rows(table):
         writer.writerow(["" if v is None else v for v in row])
-    return out.getvalue()
+    return variant.encode(out.getvalue())
 
 
 def performance_xlsx(table, deal):

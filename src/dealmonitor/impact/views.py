@@ -12,6 +12,7 @@ from dealmonitor.deals import access
 from dealmonitor.deals.access import deal_view
 from dealmonitor.ui.forms import add_service_errors as _form_errors
 from dealmonitor.organisations.models import Organisation
+from dealmonitor.utils.spreadsheets import csv_variant
 from dealmonitor.ui.concurrency import (
     STALE_MESSAGE,
     VERSION_FIELD,
@@ -283,8 +284,11 @@ def performance_export(request, deal, fmt):
     period = request.GET.get("periode") or None
     table = selectors.performance_table(deal, level=level if level in Level.values else None,
                                         period=period)
-    if fmt == "csv":
-        response = HttpResponse(exports.performance_csv(table), content_type="text/csv; charset=utf-8")
+    name = f"prestaties-{deal.slug}.{fmt}"
+    if fmt == "csv":  # ?csv=excel or ?csv=analyse; without: the one for the page's language
+        variant = csv_variant(request.GET.get("csv"), request.LANGUAGE_CODE)
+        response = HttpResponse(exports.performance_csv(table, variant), content_type="text/csv; charset=utf-8")
+        name = f"prestaties-{deal.slug}-{variant.key}.csv"
     elif fmt == "xlsx":
         response = HttpResponse(
             exports.performance_xlsx(table, deal),
@@ -292,7 +296,7 @@ def performance_export(request, deal, fmt):
         )
     else:
         raise Http404
-    response["Content-Disposition"] = f'attachment; filename="prestaties-{deal.slug}.{fmt}"'
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
 
 

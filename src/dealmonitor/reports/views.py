@@ -5,10 +5,13 @@ checked, by the gateway (deals/access.py)."""
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from dealmonitor.deals import access
 from dealmonitor.deals import rules as deal_rules
 from dealmonitor.deals.access import deal_view
+
+from dealmonitor.utils.spreadsheets import csv_variant
 
 from . import documents, exports
 from .access import readable_deals
@@ -31,7 +34,16 @@ def index(request):
         "deals": readable_deals(request.user).order_by("name").only("slug", "name"),
         "can_export": deal_rules.can_export(request.user),
         "years": documents.report_years(),
+        "csv_variants": _csv_links(request),
     })
+
+
+def _csv_links(request):
+    """Both CSV variants, named plainly; the one for the page's language first."""
+    links = [("excel", _("CSV for Excel (semicolons, decimal comma)")),
+             ("analyse", _("CSV for analysis (commas, decimal point)"))]
+    first = csv_variant(None, getattr(request, "LANGUAGE_CODE", "nl")).key
+    return sorted(links, key=lambda link: link[0] != first)
 
 
 @deal_view(deal_rules.can_export_deal)
@@ -46,18 +58,27 @@ def portfolio_workbook(request):
                      f"portfolio-{exports.stamp()}.xlsx")
 
 
+def _csv_variant(request):
+    """`?csv=excel` (semicolons, decimal comma, byte-order mark) or `?csv=analyse` (commas,
+    decimal point); without: the one for the page's language (utils/spreadsheets.py)."""
+    return csv_variant(request.GET.get("csv"), getattr(request, "LANGUAGE_CODE", "nl"))
+
+
 def long_csv(request):
     """One deal's measurements for whoever may read the deal; all of them for exporters."""
     deal = access.find_deal(request.user, request.GET["deal"]) if request.GET.get("deal") else None
     if deal is None:
         _may_export(request)
-    name = f"metingen-{deal.slug if deal else 'portfolio'}-{exports.stamp()}.csv"
-    return _download(exports.long_csv(request.user, deal), "text/csv; charset=utf-8", name)
+    variant = _csv_variant(request)
+    name = f"metingen-{deal.slug if deal else 'portfolio'}-{exports.stamp()}-{variant.key}.csv"
+    return _download(exports.long_csv(request.user, deal, variant), "text/csv; charset=utf-8", name)
 
 
 def codebook_csv(request):
     _may_export(request)
-    return _download(exports.codebook_csv(), "text/csv; charset=utf-8", "codeboek-metingen.csv")
+    variant = _csv_variant(request)
+    return _download(exports.codebook_csv(variant), "text/csv; charset=utf-8",
+                     f"codeboek-metingen-{variant.key}.csv")
 
 
 def open_data(request):

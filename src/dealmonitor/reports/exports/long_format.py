@@ -5,7 +5,7 @@ import io
 
 from dealmonitor.imports import columns as C
 from dealmonitor.impact.models import Measurement
-from dealmonitor.utils.spreadsheets import CsvWriter
+from dealmonitor.utils.spreadsheets import DUTCH, PLAIN, CsvWriter  # noqa: F401
 
 from ..access import readable_deals
 
@@ -27,7 +27,7 @@ LONG_COLUMNS = [
     ("bereik", "prestatie (eigen prestatie-indicator) of populatie (context)"),
     ("datum", "meetdatum, of laatste dag van de gemeten periode (JJJJ-MM-DD)"),
     ("periode_begin", "eerste dag van de gemeten periode (leeg: een moment)"),
-    ("waarde", "gemeten waarde; leeg bij een mijlpaal; een punt als decimaalteken"),
+    ("waarde", "gemeten waarde; leeg bij een mijlpaal; {decimal} als decimaalteken"),
     ("status", "status van een mijlpaal; leeg bij een getal"),
     ("bron", "bron van de meting"),
     ("verificatie", "zelfgerapporteerd of geverifieerd"),
@@ -38,8 +38,12 @@ LONG_COLUMNS = [
 ]
 
 
-def long_csv(user, deal=None):
-    """One row per measurement, with its indicator and deal: the format for R, Stata or SPSS."""
+DECIMAL_SIGN = {",": "een komma", ".": "een punt"}
+
+
+def long_csv(user, deal=None, variant=PLAIN):
+    """One row per measurement, with its indicator and deal: the format for R, Stata or SPSS
+    (`PLAIN`), or for a spreadsheet program in a Dutch locale (`DUTCH`); as bytes."""
     deals = readable_deals(user)
     if deal is not None:
         deals = deals.filter(pk=deal.pk)
@@ -55,22 +59,24 @@ def long_csv(user, deal=None):
         )
     )
     out = io.StringIO()
-    writer = CsvWriter(out)  # a text that looks like a formula gets a leading quote
+    writer = CsvWriter(out, variant=variant)  # a text that looks like a formula gets a leading quote
     writer.writerow([key for key, _ in LONG_COLUMNS])
     for r in rows.iterator(chunk_size=5000):
         (*head, date, start, value, status, source, verification, confidence, org,
          efile, eurl, example) = r
         writer.writerow([
             *(v or "" for v in head), date.isoformat(), start.isoformat() if start else "",
-            "" if value is None else f"{value.normalize():f}", status, source, verification,
+            "" if value is None else value, status, source, verification,
             confidence, org or "", _yes(efile or eurl), _yes(example),
         ])
-    return out.getvalue()
+    return variant.encode(out.getvalue())
 
 
-def codebook_csv():
+def codebook_csv(variant=PLAIN):
+    """What each column of the long format holds, as bytes in the same CSV variant."""
     out = io.StringIO()
-    writer = CsvWriter(out)
+    writer = CsvWriter(out, variant=variant)
     writer.writerow(["kolom", "betekenis"])
-    writer.writerows(LONG_COLUMNS)
-    return out.getvalue()
+    for key, meaning in LONG_COLUMNS:
+        writer.writerow([key, meaning.format(decimal=DECIMAL_SIGN[variant.decimal])])
+    return variant.encode(out.getvalue())
