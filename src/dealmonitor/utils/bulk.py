@@ -201,9 +201,11 @@ def insert_with_history(objs, *, user=None, reason="", batch_size=5000, progress
     convert = [(f.attname, _converter(f)) for f in fields]
 
     def values(obj):
+        # From the instance's dict: a file field's descriptor would make a FieldFile per row.
+        own = obj.__dict__
         out = []
         for attname, conv in convert:
-            v = getattr(obj, attname)
+            v = own[attname] if attname in own else getattr(obj, attname)
             out.append(conv(v) if conv and v is not None else v)
         return out
 

@@ -23,10 +23,10 @@ class MeasurementSheet:
 
     def _check_measurements(self, part):
         existing_keys = None
+        no_deal = _("There is no deal '%(slug)s', or you may not enter measurements for it.")  # once, not per row
         for number, values, before in self.rows(part):
             slug = values["deal_id"]
-            deal = self._deal_for(part, number, values, impact_rules.can_record_measurement,
-                                  _("There is no deal '%(slug)s', or you may not enter measurements for it."))
+            deal = self._deal_for(part, number, values, impact_rules.can_record_measurement, no_deal)
             if not deal or not values["indicator"]:
                 continue
             indicator, error = self._indicator(deal, values["indicator"])

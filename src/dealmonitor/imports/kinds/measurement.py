@@ -71,12 +71,37 @@ def rows(scope):
 EXPORTS = ((MEASUREMENTS, rows),)
 
 
+def _builder():
+    """A fast maker of unsaved measurements: positional arguments in the order of the table's
+    columns (what Django does for rows it reads), then the indicator and organisation put in
+    the instance's cache, so the services read them without a query. Keyword arguments cost a
+    third of the write of 100,000 rows."""
+    fields = Measurement._meta.concrete_fields
+    defaults = [None if f.primary_key else f.get_default() for f in fields]
+    index = {f.name: i for i, f in enumerate(fields)}
+    index.update({f.attname: i for i, f in enumerate(fields)})
+
+    def build(indicator, organisation, values):
+        row = list(defaults)
+        for name, value in values.items():
+            row[index[name]] = value
+        row[index["indicator_id"]] = indicator.pk
+        row[index["reporting_organisation_id"]] = organisation.pk if organisation else None
+        m = Measurement(*row)
+        m._state.fields_cache["indicator"] = indicator
+        m._state.fields_cache["reporting_organisation"] = organisation
+        return m
+
+    return build
+
+
 def write(w):
     """Every planned measurement, written in bulk with its history rows."""
     rows = []
     organisations = dict(w.organisations)
     wanted = {item["org"] for item in w.plan.measurements if item["org"]} - set(organisations)
     organisations.update({o.slug: o for o in Organisation.objects.filter(slug__in=wanted)})
+    build = _builder()
     for item in w.plan.measurements:
         key = (item["deal"], item["indicator"])
         indicator = w.indicators.get(key)
@@ -84,7 +109,7 @@ def write(w):
             indicator = item["object"]  # saved before this import (else written above)
             w.indicators[key] = indicator
         org = organisations[item["org"]] if item["org"] else None
-        rows.append(Measurement(indicator=indicator, reporting_organisation=org, **item["fields"]))
+        rows.append(build(indicator, org, item["fields"]))
     base = w.done
     progress = w.progress
     impact_services.import_measurements(
