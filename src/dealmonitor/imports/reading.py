@@ -16,6 +16,8 @@ from python_calamine import CalamineError, CalamineWorkbook
 
 from dealmonitor.utils.spreadsheets import strip_csv_guard
 
+from . import long_texts
+
 
 class UnreadableFile(Exception):
     """The file is not a spreadsheet we can read; the message says why, for people."""
@@ -339,7 +341,10 @@ def read_xlsx(data):
                     body.append((number, tuple(None if v == "" else v for v in values)))
             if headers is not None:
                 sheets.append(Sheet(name, headers, body, header_row))
-    return sheets
+    try:
+        return long_texts.reassemble(sheets)  # texts longer than a cell, whole again
+    except long_texts.BrokenContinuation as exc:
+        raise UnreadableFile(str(exc)) from None
 
 
 def _decode(data):

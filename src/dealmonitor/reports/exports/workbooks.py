@@ -18,6 +18,7 @@ from dealmonitor.impact.models import Measurement
 from dealmonitor.imports import columns as C
 from dealmonitor.imports.kinds import MODULES
 from dealmonitor.imports.kinds.base import Scope
+from dealmonitor.imports.long_texts import Continuations
 from dealmonitor.imports.workbooks import write_header
 from dealmonitor.learning.selectors import visible_bottlenecks, visible_lessons
 from dealmonitor.utils.partial_dates import to_iso
@@ -33,12 +34,15 @@ def _columns(kind, internal):
     return [c for c in kind.columns if internal or not c.internal]
 
 
-def _sheet(wb, kind, rows, internal=True):
+def _sheet(wb, kind, rows, internal=True, long=None):
+    """A sheet in the import format; a text longer than a cell goes on in `long`
+    (imports/long_texts.py)."""
     ws = wb.create_sheet(kind.sheet)
     columns = _columns(kind, internal)
     write_header(ws, kind, columns)
-    for row in rows:
-        ws.append([row.get(c.key) if row.get(c.key) != "" else None for c in columns])
+    for number, row in enumerate(rows, start=2):
+        ws.append([long.cell(kind.sheet, number, c.key, row.get(c.key)) if row.get(c.key) != "" else None
+                   for c in columns])
     return ws
 
 
@@ -79,13 +83,16 @@ def scope_of(user, deals, internal_ids):
 
 def import_sheets(wb, scope, reading=()):
     """The sheets in the import format, one per sheet kind, so that the workbook imports again
-    as it is; the sheets in `reading` (write functions) go after the measurements."""
+    as it is; the sheets in `reading` (write functions) go after the measurements. Texts longer
+    than a cell go on in the sheet of long texts, after the data sheets."""
+    long = Continuations()
     for kind, rows in (pair for module in MODULES for pair in module.EXPORTS):
         internal = bool(scope.internal_ids) or not any(c.internal for c in kind.columns)
-        _sheet(wb, kind, rows(scope), internal=internal)
+        _sheet(wb, kind, rows(scope), internal=internal, long=long)
         if kind is C.MEASUREMENTS:
             for write in reading:
                 write(wb)
+    long.write(wb)
 
 
 def deal_workbook(user, deal):

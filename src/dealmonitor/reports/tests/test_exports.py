@@ -356,3 +356,22 @@ def test_every_sheet_kind_exports_its_import_columns_and_comes_back_unchanged(co
     _import(data)
     again = _sheets(exports.deal_workbook(staff_user, Deal.objects.get(slug="cd-proef")))
     assert again[kind.sheet] == sheet
+
+
+def test_a_lesson_longer_than_a_cell_comes_back_whole_from_the_workbook(filled, staff_user):
+    """Excel and LibreOffice cut a cell at 32,767 characters; a 100,000-character lesson is
+    carried whole (continued in the sheet Lange teksten) and the import gives back every
+    character, those outside the Basic Multilingual Plane (two units in a cell) included."""
+    piece = "Bewoners eerst: categorieën, één aanpak 🏘️. "
+    text = (piece * (100_000 // len(piece) + 1))[:100_000]
+    Lesson.objects.filter(title="Bewoners eerst").update(text=text)
+    data = exports.deal_workbook(staff_user, Deal.objects.get(slug="cd-proef"))
+    sheets = _sheets(data)
+    assert "Lange teksten" in sheets
+    for rows in sheets.values():  # no cell beyond what office software keeps
+        assert all(len(str(v).encode("utf-16-le")) // 2 <= 32_767 for r in rows for v in r if v is not None)
+    lessons = sheets["Leerervaringen"]
+    assert text.startswith(lessons[1 + [r[1] for r in lessons[1:]].index("Bewoners eerst")][5])
+    _empty_the_database()
+    _import(data)
+    assert Lesson.objects.get(title="Bewoners eerst").text == text
