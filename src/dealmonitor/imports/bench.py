@@ -1,19 +1,24 @@
 """`dealmonitor bench_import`: a spreadsheet of 100,000 measurement rows (50 indicators of one
 deal) imported the way the import page and `dealmonitor import` do it: read the .xlsx, check
 every row, write every measurement with its history row, in one transaction.
-Target: at most 20 s from file to committed rows."""
+
+Target (issue 20): checked and written at 10,000 rows/s or more. Each run is rolled back, so
+runs measure the same work; the figures are medians over the runs, in wall-clock time and in
+the CPU time of the Python process (on a busy machine the wall clock also counts waiting for
+a core and for the database server)."""
 
 import datetime as dt
 import random
+import statistics
 import tempfile
 import time
 from decimal import Decimal
 from pathlib import Path
 
-from django.db import connection
+from django.db import connection, transaction
 from openpyxl import Workbook
 
-TARGET_S = 20
+TARGET_ROWS_PER_S = 10_000
 INDICATORS = 50
 
 
@@ -29,18 +34,15 @@ def _sheet(path, rows, names):
     wb.save(path)
 
 
-def worker(options):
+class _Rollback(Exception):
+    pass
+
+
+def _deal():
     from dealmonitor.deals.models import Deal
     from dealmonitor.impact import services as impact_services
-    from dealmonitor.impact.models import Measurement
     from dealmonitor.utils.partial_dates import Precision
 
-    from .checking import check_parts
-    from .jobs import workbook_parts
-    from .reading import read_spreadsheet
-    from .services import import_checked
-
-    rows = options["rows"]
     deal = Deal.objects.create(
         slug="cd-bench-import", name="City Deal Importbenchmark", kind="city_deal",
         signing_date=dt.date(2022, 1, 1), signing_date_precision=Precision.DAY,
@@ -51,37 +53,72 @@ def worker(options):
                                        unit="stuks", target_value=Decimal(1000)).name
         for i in range(INDICATORS)
     ]
+    return deal, names
+
+
+def _once(data, name, rows):
+    from dealmonitor.impact.models import Measurement
+
+    from .checking import check_parts
+    from .jobs import workbook_parts
+    from .reading import read_spreadsheet
+    from .services import import_checked
+
+    out = {}
+    try:
+        with transaction.atomic():
+            deal, _names = _deal()
+            clock = [(time.perf_counter(), time.process_time())]
+            sheets = read_spreadsheet(data, name)
+            clock.append((time.perf_counter(), time.process_time()))
+            result = check_parts(None, workbook_parts(sheets), previews=False)
+            assert not result.problems, result.problems[:5]
+            clock.append((time.perf_counter(), time.process_time()))
+            import_checked(actor=None, result=result)
+            clock.append((time.perf_counter(), time.process_time()))
+            written = Measurement.objects.filter(indicator__deal=deal).count()
+            history = Measurement.history.filter(indicator__deal=deal, history_change_reason="import").count()
+            assert written == rows and history == rows, (written, history)
+            for i, step in enumerate(("read", "check", "write")):
+                out[f"{step}_s"] = clock[i + 1][0] - clock[i][0]
+                out[f"{step}_cpu_s"] = clock[i + 1][1] - clock[i][1]
+            raise _Rollback
+    except _Rollback:
+        pass
+    return out
+
+
+def worker(options):
+    rows, repeat = options["rows"], options.get("repeat", 3)
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "metingen.xlsx"
+        try:
+            with transaction.atomic():
+                _deal_obj, names = _deal()
+                raise _Rollback
+        except _Rollback:
+            pass
         _sheet(path, rows, names)
-        size = path.stat().st_size
-        t0 = time.perf_counter()
-        sheets = read_spreadsheet(path.read_bytes(), path.name)
-        t1 = time.perf_counter()
-        result = check_parts(None, workbook_parts(sheets), previews=False)
-        assert not result.problems, result.problems[:5]
-        t2 = time.perf_counter()
-        import_checked(actor=None, result=result)
-        t3 = time.perf_counter()
-    written = Measurement.objects.filter(indicator__deal=deal).count()
-    history = Measurement.history.filter(indicator__deal=deal, history_change_reason="import").count()
-    assert written == rows and history == rows, (written, history)
-    return {
-        "vendor": connection.vendor, "rows": rows, "file_mb": round(size / 1e6, 1),
-        "read_s": round(t1 - t0, 2), "check_s": round(t2 - t1, 2), "write_s": round(t3 - t2, 2),
-        "total_s": round(t3 - t0, 2), "measurements": written, "history_rows": history,
-    }
+        data = path.read_bytes()
+        runs = [_once(data, path.name, rows) for _ in range(repeat)]
+    median = {key: round(statistics.median(r[key] for r in runs), 2) for key in runs[0]}
+    return {"vendor": connection.vendor, "rows": rows, "runs": repeat,
+            "file_mb": round(len(data) / 1e6, 1), **median}
 
 
 def report(results, write):
     write(f"Spreadsheet import: {results[0]['rows']:,} measurement rows "
-          f"({results[0]['file_mb']} MB .xlsx), {INDICATORS} indicators of one deal")
-    write(f"{'database':<11} {'read s':>7} {'check s':>8} {'write s':>8} {'total s':>8} "
-          f"{'rows/s':>8} {'history rows':>13}")
+          f"({results[0]['file_mb']} MB .xlsx), {INDICATORS} indicators of one deal; "
+          f"medians of {results[0]['runs']} runs, each rolled back")
+    write(f"{'database':<11} {'read s':>7} {'check s':>8} {'write s':>8} {'check+write rows/s':>19} "
+          f"{'(CPU s: check':>14} {'write)':>7}")
+    verdicts = []
     for r in results:
+        rate = r["rows"] / max(r["check_s"] + r["write_s"], 1e-9)
+        verdicts.append(rate >= TARGET_ROWS_PER_S)
         write(f"{r['vendor']:<11} {r['read_s']:>7.2f} {r['check_s']:>8.2f} {r['write_s']:>8.2f} "
-              f"{r['total_s']:>8.2f} {r['rows'] / r['total_s']:>8.0f} {r['history_rows']:>13,}")
-    verdict = all(r["total_s"] <= TARGET_S for r in results)
-    write(f"target: {results[0]['rows']:,} rows in at most {TARGET_S} s on every database: "
+              f"{rate:>19,.0f} {r['check_cpu_s']:>14.2f} {r['write_cpu_s']:>7.2f}")
+    verdict = all(verdicts)
+    write(f"target: checked and written at {TARGET_ROWS_PER_S:,} rows/s or more on every database: "
           f"{'met' if verdict else 'NOT met'}")
     return verdict
