@@ -5,6 +5,7 @@ become 403 and 400)."""
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.validators import MaxLengthValidator
 from django.db import models, transaction
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from django.utils.translation import gettext as _
@@ -51,6 +52,12 @@ class VisibleDealField(serializers.SlugRelatedField):
 class TextField(serializers.CharField):
     """Text as the document says: a string. (DRF's CharField also takes a number and writes
     it as text, so `{"note": 12}` would be accepted against the document.)"""
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        if self.max_length is not None:  # the forms' message (Django's), as the import gives it
+            self.validators = [v for v in self.validators if not isinstance(v, MaxLengthValidator)]
+            self.validators.append(MaxLengthValidator(self.max_length))
 
     def to_internal_value(self, data):
         if not isinstance(data, str):

@@ -8,6 +8,7 @@ from simple_history.models import HistoricalRecords
 
 from dealmonitor.organisations.models import Organisation, Person
 from dealmonitor.utils.partial_dates import Precision, format_partial_date, partial_date_fields
+from dealmonitor.utils.text_limits import LONG_TEXT
 
 from .constants import (
     AmbitionScope,
@@ -72,7 +73,7 @@ class Deal(models.Model):
     name = models.CharField(_("name"), max_length=300)
     aliases = models.JSONField(_("aliases"), default=list, blank=True)
     themes = models.ManyToManyField(Theme, verbose_name=_("themes"), blank=True, related_name="deals")
-    description = models.TextField(_("description"), blank=True)
+    description = models.TextField(_("description"), blank=True, max_length=LONG_TEXT)
     signing_date, signing_date_precision = partial_date_fields(_("signed on"))
     end_date, end_date_precision = partial_date_fields(_("ends on"))
     extended_to, extended_to_precision = partial_date_fields(_("extended to"))
@@ -278,7 +279,7 @@ class Participation(models.Model):
     commitment_fte = models.DecimalField(
         _("commitment in FTE"), max_digits=7, decimal_places=2, null=True, blank=True
     )
-    commitment_in_kind = models.TextField(_("commitment in kind"), blank=True)
+    commitment_in_kind = models.TextField(_("commitment in kind"), blank=True, max_length=LONG_TEXT)
     delivered_money = models.DecimalField(
         _("delivered in euros"), max_digits=14, decimal_places=2, null=True, blank=True
     )

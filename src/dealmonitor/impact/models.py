@@ -7,6 +7,7 @@ from simple_history.models import HistoricalRecords
 
 from dealmonitor.deals.models import Deal
 from dealmonitor.organisations.models import Organisation
+from dealmonitor.utils.text_limits import LONG_TEXT
 
 from .constants import (
     DEFAULT_MILESTONE_STATUSES,
@@ -96,7 +97,7 @@ class Element(models.Model):
     pathway = models.ForeignKey(Pathway, on_delete=models.CASCADE, related_name="elements")
     level = models.CharField(_("level"), max_length=20, choices=Level.choices)
     title = models.CharField(_("title"), max_length=300)
-    description = models.TextField(_("description"), blank=True)
+    description = models.TextField(_("description"), blank=True, max_length=LONG_TEXT)
     is_active_ingredient = models.BooleanField(
         _("active ingredient"), default=False,
         help_text=_("An element expected to predict long-term impact (werkzaam element)."),
@@ -140,7 +141,7 @@ class Link(models.Model):
 
 class Assumption(models.Model):
     link = models.ForeignKey(Link, on_delete=models.CASCADE, related_name="assumptions")
-    text = models.TextField(_("assumption"))
+    text = models.TextField(_("assumption"), max_length=LONG_TEXT)
     status = models.CharField(
         _("status"), max_length=20, choices=AssumptionStatus.choices,
         default=AssumptionStatus.ONGETOETST,
@@ -163,7 +164,7 @@ class AssumptionEvidence(models.Model):
     assumption = models.ForeignKey(Assumption, on_delete=models.CASCADE, related_name="evidence")
     date = models.DateField(_("date"))
     stance = models.CharField(_("stance"), max_length=10, choices=EvidenceStance.choices)
-    text = models.TextField(_("evidence"))
+    text = models.TextField(_("evidence"), max_length=LONG_TEXT)
     url = models.URLField(_("address"), blank=True, max_length=1000)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
@@ -219,7 +220,7 @@ class Indicator(models.Model):
         related_name="indicators", verbose_name=_("ambition"),
     )
     name = models.CharField(_("name"), max_length=300)
-    description = models.TextField(_("description"), blank=True)
+    description = models.TextField(_("description"), blank=True, max_length=LONG_TEXT)
     kind = models.CharField(
         _("kind"), max_length=20, choices=IndicatorKind.choices, default=IndicatorKind.NUMERIC
     )
@@ -340,7 +341,7 @@ class Measurement(models.Model):
     confidence = models.CharField(
         _("confidence"), max_length=10, choices=Confidence.choices, blank=True
     )
-    note = models.TextField(_("note"), blank=True)
+    note = models.TextField(_("note"), blank=True, max_length=LONG_TEXT)
     is_example = models.BooleanField(
         _("example"), default=False, help_text=_("Invented for the demo, not a fact of the deal.")
     )

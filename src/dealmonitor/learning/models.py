@@ -14,6 +14,7 @@ from dealmonitor.deals.constants import Phase
 from dealmonitor.deals.models import Deal, Theme
 from dealmonitor.organisations.models import Organisation
 from dealmonitor.utils.text import stems
+from dealmonitor.utils.text_limits import LONG_TEXT
 
 from .constants import (
     CLOSED_STATUSES,
@@ -40,7 +41,7 @@ class Bottleneck(models.Model):
 
     deal = models.ForeignKey(Deal, on_delete=models.CASCADE, related_name="bottlenecks")
     title = models.CharField(_("title"), max_length=300)
-    description = models.TextField(_("description"), blank=True)
+    description = models.TextField(_("description"), blank=True, max_length=LONG_TEXT)
     kind = models.CharField(_("kind"), max_length=20, choices=BottleneckKind.choices)
     rule = models.CharField(
         _("rule concerned"), max_length=300, blank=True,
@@ -58,7 +59,7 @@ class Bottleneck(models.Model):
     )
     signalled_on = models.DateField(_("signalled on"))
     closed_on = models.DateField(_("closed on"), null=True, blank=True)
-    resolution = models.TextField(_("resolution"), blank=True)
+    resolution = models.TextField(_("resolution"), blank=True, max_length=LONG_TEXT)
     is_example = models.BooleanField(_("example"), default=False, help_text=EXAMPLE_HELP)
     created_at = models.DateTimeField(auto_now_add=True)
     history = HistoricalRecords()
@@ -90,7 +91,7 @@ class BottleneckStatusChange(models.Model):
     bottleneck = models.ForeignKey(Bottleneck, on_delete=models.CASCADE, related_name="status_changes")
     status = models.CharField(_("status"), max_length=20, choices=BottleneckStatus.choices)
     date = models.DateField(_("date"))
-    note = models.TextField(_("note"), blank=True)
+    note = models.TextField(_("note"), blank=True, max_length=LONG_TEXT)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
         related_name="+", verbose_name=_("recorded by"),
@@ -220,7 +221,7 @@ class Answer(models.Model):
 class Lesson(models.Model):
     deal = models.ForeignKey(Deal, on_delete=models.CASCADE, related_name="lessons")
     title = models.CharField(_("title"), max_length=300)
-    text = models.TextField(_("lesson"))
+    text = models.TextField(_("lesson"), max_length=LONG_TEXT)
     kind = models.CharField(_("kind"), max_length=20, choices=LessonKind.choices)
     phase = models.CharField(_("phase"), max_length=20, choices=Phase.choices, blank=True)
     themes = models.ManyToManyField(Theme, blank=True, related_name="lessons", verbose_name=_("themes"))

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
 from django.utils import translation
 from django.utils.translation import gettext as _
 
@@ -177,8 +178,11 @@ def parse_cell(column, value):
         if not UNICODE_SLUG.match(text):
             raise ValueError(_("'%(value)s' is not an identifier.") % {"value": text})
     if column.max_length and len(text) > column.max_length:
-        raise ValueError(_("This text has %(n)s characters, more than the %(max)s allowed.")
-                         % {"n": len(text), "max": column.max_length})
+        # the forms' message (Django's), so a text too long says the same everywhere
+        try:
+            MaxLengthValidator(column.max_length)(text)
+        except ValidationError as exc:
+            raise ValueError(exc.messages[0]) from None
     if t == C.URL:  # the same check as the forms and the API
         try:
             validate_web_address(text)

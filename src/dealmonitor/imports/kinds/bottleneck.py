@@ -9,6 +9,7 @@ from dealmonitor.learning import services as learning_services
 from dealmonitor.learning.constants import BottleneckKind, BottleneckStatus, RuleLevel
 from dealmonitor.learning.models import BottleneckStatusChange
 from dealmonitor.organisations.models import Organisation
+from dealmonitor.utils.text_limits import LONG_TEXT
 
 from .base import CHOICE, DATE, DEAL_ID, EXAMPLE, REASON, SLUG, TEXT, Column, SheetKind, same, yes
 
@@ -23,12 +24,14 @@ BOTTLENECKS = SheetKind("bottlenecks", "Knelpunten", _("Bottlenecks"), [
     Column("ministerie_id", _("identifier of the ministry it was raised with"), SLUG,
            aliases=("ministry id",)),
     Column("ministerie", _("name of that ministry"), TEXT, aliases=("ministry",), max_length=300),
-    Column("omschrijving", _("description"), TEXT, aliases=("description",)),
+    Column("omschrijving", _("description"), TEXT, aliases=("description",),
+           max_length=LONG_TEXT),
     Column("status", _("current status (the last row of its status history)"), CHOICE,
            choices=BottleneckStatus),
     Column("gesloten", _("closed on (follows from the status history)"), DATE,
            aliases=("closed on", "closed")),
-    Column("oplossing", _("how it was resolved"), TEXT, aliases=("resolution",)),
+    Column("oplossing", _("how it was resolved"), TEXT, aliases=("resolution",),
+           max_length=LONG_TEXT),
     EXAMPLE,
 ])
 
@@ -41,7 +44,8 @@ BOTTLENECK_STATUSES = SheetKind("bottleneck_statuses", "Knelpuntstatussen",
            DATE, True, aliases=("signalled on",)),
     Column("status", _("the status it entered"), CHOICE, True, choices=BottleneckStatus),
     Column("datum", _("date of the status change"), DATE, True, aliases=("date",)),
-    Column("notitie", _("note"), TEXT, aliases=("note", "toelichting")),
+    Column("notitie", _("note"), TEXT, aliases=("note", "toelichting"),
+           max_length=LONG_TEXT),
 ])
 
 KINDS = (BOTTLENECKS, BOTTLENECK_STATUSES)

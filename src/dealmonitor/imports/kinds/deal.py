@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from dealmonitor.deals.constants import DealKind, DealStatus, Phase
 from dealmonitor.deals.services import save_deal
 from dealmonitor.utils.partial_dates import to_iso
+from dealmonitor.utils.text_limits import LONG_TEXT
 
 from .base import BOOLEAN, CHOICE, DEAL_ID, LIST, PARTIAL_DATE, REASON, TEXT, Column, SheetKind, yes
 
@@ -25,7 +26,8 @@ DEALS = SheetKind("deals", "Deal", _("Deals"), [
     Column("verlengd_tot", _("extended to (year, year-month or date)"), PARTIAL_DATE,
            aliases=("extended to", "verlengd tot")),
     Column("themas", _("themes, separated by semicolons"), LIST, aliases=("themes", "thema's")),
-    Column("omschrijving", _("description"), TEXT, aliases=("description",)),
+    Column("omschrijving", _("description"), TEXT, aliases=("description",),
+           max_length=LONG_TEXT),
 ])
 
 KINDS = (DEALS,)

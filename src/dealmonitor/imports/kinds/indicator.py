@@ -16,6 +16,7 @@ from dealmonitor.impact.constants import (
     Level,
 )
 from dealmonitor.impact.models import Element, Indicator, Target
+from dealmonitor.utils.text_limits import LONG_TEXT
 
 from .base import (
     BOOLEAN,
@@ -57,7 +58,8 @@ INDICATORS = SheetKind("indicators", "Indicatoren", _("Indicators and targets"),
            max_length=300),
     Column("frequentie", _("frequency"), CHOICE, choices=Frequency, aliases=("frequency",)),
     Column("bereik", _("scope"), CHOICE, choices=IndicatorScope, aliases=("scope",)),
-    Column("omschrijving", _("description"), TEXT, aliases=("description",)),
+    Column("omschrijving", _("description"), TEXT, aliases=("description",),
+           max_length=LONG_TEXT),
     Column("voorbeeld", _("invented for the demo (yes or no)"), BOOLEAN, aliases=("example",)),
     Column("doel_periode", _("name of the target period (e.g. 2024)"), TEXT,
            aliases=("period", "periode", "target period"), max_length=50),

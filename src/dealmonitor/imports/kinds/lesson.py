@@ -10,6 +10,7 @@ from dealmonitor.impact.models import Indicator
 from dealmonitor.learning import services as learning_services
 from dealmonitor.learning.constants import LessonKind, Visibility
 from dealmonitor.learning.models import Bottleneck
+from dealmonitor.utils.text_limits import LONG_TEXT
 
 from .base import CHOICE, DATE, DEAL_ID, EXAMPLE, LIST, REASON, TEXT, Column, SheetKind, same, yes
 
@@ -19,7 +20,8 @@ LESSONS = SheetKind("lessons", "Leerervaringen", _("Lessons"), [
     Column("datum", _("date the lesson was learned"), DATE, True, aliases=("date", "learned on")),
     Column("soort", _("kind of lesson"), CHOICE, True, choices=LessonKind, aliases=("kind",)),
     Column("fase", _("phase of the deal"), CHOICE, choices=Phase, aliases=("phase",)),
-    Column("les", _("the lesson"), TEXT, True, aliases=("lesson", "tekst", "text")),
+    Column("les", _("the lesson"), TEXT, True, aliases=("lesson", "tekst", "text"),
+           max_length=LONG_TEXT),
     Column("themas", _("themes, separated by semicolons"), LIST, aliases=("themes", "thema's")),
     Column("tags", _("tags, separated by commas"), TEXT, max_length=500),
     Column("zichtbaarheid", _("visible to"), CHOICE, choices=Visibility,

@@ -7,6 +7,7 @@ from dealmonitor.impact import services as impact_services
 from dealmonitor.impact.constants import Confidence, Verification
 from dealmonitor.impact.models import Measurement
 from dealmonitor.organisations.models import Organisation
+from dealmonitor.utils.text_limits import LONG_TEXT
 
 from .base import (
     BOOLEAN,
@@ -44,7 +45,8 @@ MEASUREMENTS = SheetKind("measurements", "Metingen", _("Measurements"), [
            aliases=("verification",)),
     Column("betrouwbaarheid", _("confidence"), CHOICE, choices=Confidence,
            aliases=("confidence",)),
-    Column("toelichting", _("note"), TEXT, aliases=("note", "opmerking")),
+    Column("toelichting", _("note"), TEXT, aliases=("note", "opmerking"),
+           max_length=LONG_TEXT),
     Column("voorbeeld", _("invented for the demo (yes or no)"), BOOLEAN, aliases=("example",)),
 ])
 

@@ -10,6 +10,7 @@ from dealmonitor.deals.services import save_participation
 from dealmonitor.organisations.constants import GovernmentLevel, OrganisationType
 from dealmonitor.organisations.services import save_organisation
 from dealmonitor.utils.partial_dates import to_iso
+from dealmonitor.utils.text_limits import LONG_TEXT
 
 from .base import CHOICE, DEAL_ID, DECIMAL, PARTIAL_DATE, REASON, SLUG, TEXT, Column, SheetKind, num
 
@@ -39,7 +40,8 @@ PARTNERS = SheetKind("partners", "Partners", _("Organisations and participations
     Column("toezegging_fte", _("commitment in FTE"), DECIMAL, aliases=("commitment fte",),
            internal=True),
     Column("toezegging_in_natura", _("commitment in kind"), TEXT,
-           aliases=("in kind", "in natura"), internal=True),
+           aliases=("in kind", "in natura"), internal=True,
+           max_length=LONG_TEXT),
     Column("geleverd_euro", _("delivered in euros"), DECIMAL, aliases=("delivered",),
            internal=True),
     Column("geleverd_fte", _("delivered in FTE"), DECIMAL, aliases=("delivered fte",),

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from dealmonitor.impact import services as impact_services
 from dealmonitor.impact.constants import AssumptionStatus, EvidenceStance, Level
 from dealmonitor.impact.models import Assumption, AssumptionEvidence, Element, Link
+from dealmonitor.utils.text_limits import LONG_TEXT
 
 from .base import (
     BOOLEAN,
@@ -45,7 +46,8 @@ ELEMENTS = SheetKind("elements", "Veranderpad", _("Pathway elements"), [
            aliases=("level",)),
     Column("element", _("title of the pathway element"), TEXT, True,
            aliases=("titel", "title", "pathway element"), max_length=300),
-    Column("omschrijving", _("description"), TEXT, aliases=("description",)),
+    Column("omschrijving", _("description"), TEXT, aliases=("description",),
+           max_length=LONG_TEXT),
     Column("werkzaam_element", _("an active ingredient: expected to predict long-term impact (yes or no)"),
            BOOLEAN, aliases=("active ingredient", "werkzaam element")),
     Column("volgorde", _("position in the pathway (a whole number; empty: the row's order)"),
@@ -57,7 +59,8 @@ LINKS = SheetKind("links", "Verbanden", _("Links between pathway elements"), LIN
 
 ASSUMPTIONS = SheetKind("assumptions", "Aannames", _("Assumptions on links"), [
     *LINK_KEY,
-    Column("aanname", _("the assumption"), TEXT, True, aliases=("assumption",)),
+    Column("aanname", _("the assumption"), TEXT, True, aliases=("assumption",),
+           max_length=LONG_TEXT),
     Column("status", _("status of the assumption"), CHOICE, choices=AssumptionStatus),
     EXAMPLE,
 ])
@@ -65,11 +68,13 @@ ASSUMPTIONS = SheetKind("assumptions", "Aannames", _("Assumptions on links"), [
 EVIDENCE = SheetKind("evidence", "Onderbouwing", _("Evidence for or against assumptions"), [
     *LINK_KEY,
     Column("aanname", _("the assumption, as on the sheet Aannames"), TEXT, True,
-           aliases=("assumption",)),
+           aliases=("assumption",),
+           max_length=LONG_TEXT),
     Column("datum", _("date of the evidence"), DATE, True, aliases=("date",)),
     Column("houding", _("for or against the assumption"), CHOICE, True, choices=EvidenceStance,
            aliases=("stance",)),
-    Column("onderbouwing", _("the evidence, in words"), TEXT, True, aliases=("evidence", "bewijs")),
+    Column("onderbouwing", _("the evidence, in words"), TEXT, True, aliases=("evidence", "bewijs"),
+           max_length=LONG_TEXT),
     Column("url", _("address of the evidence"), URL, aliases=("address", "adres", "link"),
            max_length=1000),
 ])
