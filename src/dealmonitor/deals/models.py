@@ -150,7 +150,7 @@ class DealFact(models.Model):
 
     deal = models.ForeignKey(Deal, on_delete=models.CASCADE, related_name="facts")
     field = models.CharField(_("field"), max_length=30, choices=SourcedField.choices)
-    note = models.TextField(_("note"), blank=True)
+    note = models.TextField(_("note"), blank=True, max_length=LONG_TEXT)
     as_of, as_of_precision = partial_date_fields(_("as of"))
     confidence = models.CharField(
         _("confidence"), max_length=20, choices=Confidence.choices, blank=True
@@ -181,7 +181,7 @@ class PhaseChange(models.Model):
     deal = models.ForeignKey(Deal, on_delete=models.CASCADE, related_name="phase_changes")
     phase = models.CharField(_("phase"), max_length=20, choices=Phase.choices)
     started_on, started_on_precision = partial_date_fields(_("since"))
-    note = models.TextField(_("note"), blank=True)
+    note = models.TextField(_("note"), blank=True, max_length=LONG_TEXT)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
         verbose_name=_("recorded by"),
@@ -206,7 +206,7 @@ class Track(models.Model):
 
     deal = models.ForeignKey(Deal, on_delete=models.CASCADE, related_name="tracks")
     name = models.CharField(_("name"), max_length=200)
-    description = models.TextField(_("description"), blank=True)
+    description = models.TextField(_("description"), blank=True, max_length=LONG_TEXT)
     lead_person = models.ForeignKey(
         Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
         verbose_name=_("lead (person)"),
@@ -233,7 +233,7 @@ class WorkingGroup(models.Model):
         verbose_name=_("track"),
     )
     name = models.CharField(_("name"), max_length=200)
-    description = models.TextField(_("description"), blank=True)
+    description = models.TextField(_("description"), blank=True, max_length=LONG_TEXT)
     lead_person = models.ForeignKey(
         Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
         verbose_name=_("lead (person)"),
@@ -289,7 +289,7 @@ class Participation(models.Model):
     confidence = models.CharField(
         _("confidence"), max_length=20, choices=Confidence.choices, blank=True
     )
-    note = models.TextField(_("note"), blank=True)
+    note = models.TextField(_("note"), blank=True, max_length=LONG_TEXT)
     sources = models.ManyToManyField(Source, verbose_name=_("sources"), blank=True)
 
     history = HistoricalRecords()
@@ -363,7 +363,7 @@ class PartnerCount(models.Model):
     count = models.PositiveIntegerField(_("number of partners"))
     as_of, as_of_precision = partial_date_fields(_("as of"))
     breakdown = models.JSONField(_("breakdown by type"), default=dict, blank=True)
-    note = models.TextField(_("note"), blank=True)
+    note = models.TextField(_("note"), blank=True, max_length=LONG_TEXT)
     sources = models.ManyToManyField(Source, verbose_name=_("sources"), blank=True)
 
     history = HistoricalRecords()
@@ -383,10 +383,10 @@ class PartnerCount(models.Model):
 
 class Result(models.Model):
     deal = models.ForeignKey(Deal, on_delete=models.CASCADE, related_name="results")
-    text = models.TextField(_("result"))
+    text = models.TextField(_("result"), max_length=LONG_TEXT)
     kind = models.CharField(_("kind"), max_length=50, blank=True)
     date, date_precision = partial_date_fields(_("date"))
-    note = models.TextField(_("note"), blank=True)
+    note = models.TextField(_("note"), blank=True, max_length=LONG_TEXT)
     sources = models.ManyToManyField(Source, verbose_name=_("sources"), blank=True)
 
     history = HistoricalRecords()
@@ -406,7 +406,7 @@ class Result(models.Model):
 
 class Ambition(models.Model):
     deal = models.ForeignKey(Deal, on_delete=models.CASCADE, related_name="ambitions")
-    text = models.TextField(_("ambition"))
+    text = models.TextField(_("ambition"), max_length=LONG_TEXT)
     target_value = models.DecimalField(
         _("target value"), max_digits=20, decimal_places=4, null=True, blank=True
     )

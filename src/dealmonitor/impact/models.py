@@ -34,7 +34,7 @@ class ReferenceSet(models.Model):
     edition = models.CharField(_("edition"), max_length=50)
     source = models.CharField(_("source"), max_length=500)
     licence = models.CharField(_("licence"), max_length=200)
-    attribution = models.TextField(_("attribution"), blank=True)
+    attribution = models.TextField(_("attribution"), blank=True, max_length=LONG_TEXT)
 
     class Meta:
         constraints = [
@@ -53,7 +53,7 @@ class ReferenceItem(models.Model):
     reference_set = models.ForeignKey(ReferenceSet, on_delete=models.PROTECT, related_name="items")
     code = models.CharField(_("code"), max_length=20)
     name = models.CharField(_("name"), max_length=200)
-    description = models.TextField(_("description"), blank=True)
+    description = models.TextField(_("description"), blank=True, max_length=LONG_TEXT)
     order = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
@@ -72,14 +72,12 @@ class Pathway(models.Model):
     """The impact pathway (impactketen, veranderpad) of a deal."""
 
     deal = models.OneToOneField(Deal, on_delete=models.CASCADE, related_name="pathway")
-    summary = models.TextField(_("summary"), blank=True)
+    summary = models.TextField(_("summary"), blank=True, max_length=LONG_TEXT)
     beneficiary_group = models.TextField(
         _("beneficiary group"), blank=True,
-        help_text=_("The people who should benefit (profijtgroep)."),
-    )
+        help_text=_("The people who should benefit (profijtgroep)."), max_length=LONG_TEXT)
     beneficiary_involvement = models.TextField(
-        _("how the beneficiary group is involved"), blank=True
-    )
+        _("how the beneficiary group is involved"), blank=True, max_length=LONG_TEXT)
     history = HistoricalRecords()
 
     class Meta:
@@ -184,15 +182,15 @@ class Effect(models.Model):
         Element, null=True, blank=True, on_delete=models.SET_NULL, related_name="effects",
         verbose_name=_("pathway element"),
     )
-    description = models.TextField(_("effect"))
+    description = models.TextField(_("effect"), max_length=LONG_TEXT)
     valence = models.CharField(_("positive or negative"), max_length=10, choices=Valence.choices)
     intended = models.BooleanField(_("intended"), default=True)
     dimension = models.CharField(_("dimension"), max_length=20, choices=Dimension.choices)
-    what = models.TextField(_("what"), blank=True)
-    who = models.TextField(_("who"), blank=True)
-    how_much = models.TextField(_("how much"), blank=True)
-    contribution = models.TextField(_("contribution"), blank=True)
-    risk = models.TextField(_("risk"), blank=True)
+    what = models.TextField(_("what"), blank=True, max_length=LONG_TEXT)
+    who = models.TextField(_("who"), blank=True, max_length=LONG_TEXT)
+    how_much = models.TextField(_("how much"), blank=True, max_length=LONG_TEXT)
+    contribution = models.TextField(_("contribution"), blank=True, max_length=LONG_TEXT)
+    risk = models.TextField(_("risk"), blank=True, max_length=LONG_TEXT)
     tags = models.ManyToManyField(
         ReferenceItem, blank=True, related_name="effects",
         verbose_name=_("broad prosperity themes and SDGs"),

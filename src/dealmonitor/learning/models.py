@@ -116,7 +116,7 @@ class AssessmentTemplate(models.Model):
 
     name = models.CharField(_("name"), max_length=200)
     version = models.PositiveIntegerField(_("version"), default=1)
-    description = models.TextField(_("description"), blank=True)
+    description = models.TextField(_("description"), blank=True, max_length=LONG_TEXT)
     is_default = models.BooleanField(_("default template"), default=False)
     created_at = models.DateTimeField(auto_now_add=True)
     history = HistoricalRecords()
@@ -140,7 +140,7 @@ class Statement(models.Model):
     template = models.ForeignKey(AssessmentTemplate, on_delete=models.CASCADE, related_name="statements")
     code = models.SlugField(_("code"), max_length=50)
     theme = models.CharField(_("theme"), max_length=100)
-    text = models.TextField(_("statement"))
+    text = models.TextField(_("statement"), max_length=LONG_TEXT)
     order = models.PositiveIntegerField(_("order"), default=0)
     history = HistoricalRecords()
 
@@ -165,7 +165,7 @@ class AssessmentRound(models.Model):
     name = models.CharField(_("name"), max_length=200, help_text=_("E.g. 'Midterm 2024'."))
     opened_on = models.DateField(_("opened on"))
     closed_on = models.DateField(_("closed on"), null=True, blank=True)
-    reflection = models.TextField(_("reflection"), blank=True)
+    reflection = models.TextField(_("reflection"), blank=True, max_length=LONG_TEXT)
     is_example = models.BooleanField(_("example"), default=False, help_text=EXAMPLE_HELP)
     history = HistoricalRecords()
 
@@ -194,7 +194,7 @@ class Answer(models.Model):
         Organisation, on_delete=models.PROTECT, related_name="+", verbose_name=_("organisation")
     )
     score = models.PositiveSmallIntegerField(_("score"), choices=SCORES)
-    comment = models.TextField(_("comment"), blank=True)
+    comment = models.TextField(_("comment"), blank=True, max_length=LONG_TEXT)
     answered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -303,7 +303,7 @@ class Deliverable(models.Model):
     deal = models.ForeignKey(Deal, on_delete=models.CASCADE, related_name="deliverables")
     name = models.CharField(_("name"), max_length=300)
     kind = models.CharField(_("kind"), max_length=20, choices=DeliverableKind.choices)
-    description = models.TextField(_("description"), blank=True)
+    description = models.TextField(_("description"), blank=True, max_length=LONG_TEXT)
     url = models.URLField(_("address"), blank=True, max_length=1000)
     is_example = models.BooleanField(_("example"), default=False, help_text=EXAMPLE_HELP)
     history = HistoricalRecords()
@@ -330,7 +330,7 @@ class Adoption(models.Model):
         help_text=_("When the adopter is not in the register, or is a group (e.g. 'several cities')."),
     )
     date = models.DateField(_("date"), null=True, blank=True)
-    note = models.TextField(_("note"), blank=True)
+    note = models.TextField(_("note"), blank=True, max_length=LONG_TEXT)
     is_example = models.BooleanField(_("example"), default=False, help_text=EXAMPLE_HELP)
     history = HistoricalRecords()
 
@@ -353,7 +353,7 @@ class Uptake(models.Model):
     deal = models.ForeignKey(Deal, on_delete=models.CASCADE, related_name="uptakes")
     kind = models.CharField(_("kind"), max_length=30, choices=UptakeKind.choices)
     title = models.CharField(_("what landed where"), max_length=300)
-    description = models.TextField(_("description"), blank=True)
+    description = models.TextField(_("description"), blank=True, max_length=LONG_TEXT)
     date = models.DateField(_("date"), null=True, blank=True)
     evidence_url = models.URLField(_("evidence (address)"), blank=True, max_length=1000)
     bottleneck = models.ForeignKey(
@@ -404,19 +404,17 @@ class ScalingPlan(RevisitMixin):
 
     deal = models.OneToOneField(Deal, on_delete=models.CASCADE, related_name="scaling_plan")
     route = models.CharField(_("route"), max_length=20, choices=ScalingRoute.choices)
-    route_explanation = models.TextField(_("why this route"), blank=True)
-    diversity_settings = models.TextField(_("diversity in settings"), blank=True)
-    diversity_target_groups = models.TextField(_("diversity in target groups"), blank=True)
-    diversity_interests = models.TextField(_("diversity in interests"), blank=True)
-    diversity_environments = models.TextField(_("diversity in environments"), blank=True)
+    route_explanation = models.TextField(_("why this route"), blank=True, max_length=LONG_TEXT)
+    diversity_settings = models.TextField(_("diversity in settings"), blank=True, max_length=LONG_TEXT)
+    diversity_target_groups = models.TextField(_("diversity in target groups"), blank=True, max_length=LONG_TEXT)
+    diversity_interests = models.TextField(_("diversity in interests"), blank=True, max_length=LONG_TEXT)
+    diversity_environments = models.TextField(_("diversity in environments"), blank=True, max_length=LONG_TEXT)
     scaling_partners = models.TextField(
         _("scaling partners"), blank=True,
-        help_text=_("Parties needed to scale the result, often not signatories."),
-    )
+        help_text=_("Parties needed to scale the result, often not signatories."), max_length=LONG_TEXT)
     resistant_parties = models.TextField(
         _("resistant parties to involve"), blank=True,
-        help_text=_("Parties that resist, and how the deal involves them early."),
-    )
+        help_text=_("Parties that resist, and how the deal involves them early."), max_length=LONG_TEXT)
     owner_after = models.CharField(_("owner after the deal"), max_length=300, blank=True,
                                    help_text=_("Who keeps the result going once the deal ends."))
     reviewed_on = models.DateField(_("drawn up or last revisited on"))
@@ -435,18 +433,17 @@ class StartConversation(RevisitMixin):
     """The start conversation (startgesprek) about roles, client and success; revisited yearly."""
 
     deal = models.OneToOneField(Deal, on_delete=models.CASCADE, related_name="start_conversation")
-    participants = models.TextField(_("who took part"), blank=True)
-    client = models.TextField(_("who is the client"), blank=True)
+    participants = models.TextField(_("who took part"), blank=True, max_length=LONG_TEXT)
+    client = models.TextField(_("who is the client"), blank=True, max_length=LONG_TEXT)
     internal_anchoring = models.TextField(
         _("internal anchoring"), blank=True,
-        help_text=_("Who is involved inside the organisations, how results are anchored and steered."),
-    )
+        help_text=_("Who is involved inside the organisations, how results are anchored and steered."), max_length=LONG_TEXT)
     way_of_working = models.CharField(_("way of working"), max_length=20, choices=WayOfWorking.choices,
                                       blank=True)
-    escalation = models.TextField(_("escalation"), blank=True)
-    joint_strategy = models.TextField(_("joint strategy"), blank=True)
-    picture_of_success = models.TextField(_("picture of success"), blank=True)
-    expected_end_result = models.TextField(_("what is reached at the end of the deal"), blank=True)
+    escalation = models.TextField(_("escalation"), blank=True, max_length=LONG_TEXT)
+    joint_strategy = models.TextField(_("joint strategy"), blank=True, max_length=LONG_TEXT)
+    picture_of_success = models.TextField(_("picture of success"), blank=True, max_length=LONG_TEXT)
+    expected_end_result = models.TextField(_("what is reached at the end of the deal"), blank=True, max_length=LONG_TEXT)
     reviewed_on = models.DateField(_("held or last revisited on"))
     is_example = models.BooleanField(_("example"), default=False, help_text=EXAMPLE_HELP)
     history = HistoricalRecords()
@@ -467,7 +464,7 @@ class Milestone(models.Model):
     title = models.CharField(_("milestone"), max_length=300)
     due_on = models.DateField(_("planned for"), null=True, blank=True)
     reached_on = models.DateField(_("reached on"), null=True, blank=True)
-    note = models.TextField(_("note"), blank=True)
+    note = models.TextField(_("note"), blank=True, max_length=LONG_TEXT)
     is_example = models.BooleanField(_("example"), default=False, help_text=EXAMPLE_HELP)
     history = HistoricalRecords()
 
@@ -487,12 +484,12 @@ class Experiment(models.Model):
     deal = models.ForeignKey(Deal, on_delete=models.CASCADE, related_name="experiments")
     title = models.CharField(_("experiment"), max_length=300)
     hypothesis = models.TextField(_("hypothesis"), blank=True,
-                                  help_text=_("What the deal expects to happen, and why."))
+                                  help_text=_("What the deal expects to happen, and why."), max_length=LONG_TEXT)
     setting = models.TextField(_("setting"), blank=True,
-                               help_text=_("Where and with whom: the place, the target group, the circumstances."))
+                               help_text=_("Where and with whom: the place, the target group, the circumstances."), max_length=LONG_TEXT)
     started_on = models.DateField(_("started on"), null=True, blank=True)
     ended_on = models.DateField(_("ended on"), null=True, blank=True)
-    result = models.TextField(_("result"), blank=True)
+    result = models.TextField(_("result"), blank=True, max_length=LONG_TEXT)
     lesson = models.ForeignKey(Lesson, null=True, blank=True, on_delete=models.SET_NULL,
                                related_name="experiments", verbose_name=_("lesson"))
     is_example = models.BooleanField(_("example"), default=False, help_text=EXAMPLE_HELP)

@@ -52,3 +52,19 @@ def test_a_text_too_long_gets_the_same_dutch_message_from_form_api_and_import(de
     assert from_import == [from_form]
     assert from_api == from_form
     assert not Measurement.objects.exists()  # refused, never cut
+
+
+def test_every_free_text_of_the_domain_has_a_maximum():
+    from django.apps import apps
+    from django.db import models
+
+    derived = {("learning", "Lesson", "search_stems")}  # computed from the lesson, never typed
+    missing = [
+        f"{m._meta.app_label}.{m.__name__}.{f.name}"
+        for app in ("deals", "impact", "learning", "organisations")
+        for m in apps.get_app_config(app).get_models() if not m.__name__.startswith("Historical")
+        for f in m._meta.concrete_fields
+        if isinstance(f, models.TextField) and f.max_length is None
+        and (m._meta.app_label, m.__name__, f.name) not in derived
+    ]
+    assert not missing
