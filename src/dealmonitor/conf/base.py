@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "dealmonitor.learning",
     "dealmonitor.connections",
     "dealmonitor.imports",
+    "dealmonitor.workday",
     "dealmonitor.reports",
     "dealmonitor.api",
 ]
@@ -125,7 +126,8 @@ AUTHENTICATION_BACKENDS = [
 ]
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "deals:portfolio"
+# After signing in: Mijn deals, the user's deals and what is due in them.
+LOGIN_REDIRECT_URL = "workday:mine"
 LOGOUT_REDIRECT_URL = "deals:portfolio"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -136,6 +138,8 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 ROOT_URLCONF = "dealmonitor.urls"
+# A form sent back without a valid CSRF token: a page of the site saying why (ui/errors.py).
+CSRF_FAILURE_VIEW = "dealmonitor.ui.errors.csrf_failure"
 WSGI_APPLICATION = "dealmonitor.wsgi.application"
 
 TEMPLATES = [
