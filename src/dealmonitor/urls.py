@@ -9,7 +9,7 @@ from dealmonitor.ui.errors import favicon
 urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
     path("api/v1/", include(("dealmonitor.api.urls", "api"), namespace="v1")),
-    path("favicon.ico", favicon),
+    path("favicon.ico", favicon, name="favicon"),
 ]
 if settings.OIDC_ENABLED:
     # Single sign-on (OpenID Connect), only when configured; the provider calls back here.

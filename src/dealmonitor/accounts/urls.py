@@ -8,7 +8,7 @@ app_name = "accounts"
 urlpatterns = [
     path(
         "inloggen/",
-        auth_views.LoginView.as_view(template_name="accounts/login.html"),
+        views.SignInView.as_view(),
         name="login",
     ),
     path("uitloggen/", auth_views.LogoutView.as_view(), name="logout"),

@@ -2,6 +2,7 @@
 page django-axes shows when sign-in attempts are locked out, and the profile page."""
 
 from django.conf import settings
+from django.contrib.auth import views as auth_views
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
@@ -48,3 +49,17 @@ def profile(request):
         form = ProfileForm(instance=preferences, initial=initial)
     return render(request, "accounts/profile.html", {"form": form},
                   status=400 if form.is_bound else 200)
+
+
+class SignInView(auth_views.LoginView):
+    """Django's sign-in page; signing in from the portfolio (the site's front page, which every
+    header's "Sign in" link names as the way back) leads to Mijn deals, the start page of a
+    signed-in user. Any other page asked for is where the user returns."""
+
+    template_name = "accounts/login.html"
+
+    def get_redirect_url(self):
+        url = super().get_redirect_url()
+        if url in ("/", "/en/"):
+            return ""
+        return url

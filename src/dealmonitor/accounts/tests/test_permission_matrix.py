@@ -354,6 +354,7 @@ MATRIX = {
     "accounts:login": Case(page("accounts:login"), read="anyone", write="anyone"),
     "accounts:logout": Case(page("accounts:logout"), read="no such method", write="anyone",
                             fresh_client=True),
+    "favicon": Case(page("favicon"), read="anyone"),
     "accounts:profile": Case(page("accounts:profile"), read="signed in", write="signed in"),
     # Mijn deals and a new deal (workday)
     "workday:mine": Case(page("workday:mine"), read="signed in"),
