@@ -9,8 +9,8 @@ mail server is logged; it never undoes what the user saved.
 Who receives what:
 
 - round invitations: every member of the deal (dealmaker, team, partner member);
-- measurement reminders: every member who records measurements (team, dealmaker, partner
-  member for their organisation), at most once per indicator and period;
+- measurement reminders: the deal team and the partner members (for their organisation),
+  who record the measurements, at most once per indicator and period;
 - bottleneck notices: the deal's dealmakers, the ministry's contacts for the deal;
 - the weekly digest: whoever asked for it, once per week.
 
@@ -129,8 +129,8 @@ def remind_measurements(today=None):
     for user, language in _recipients(_users_with_roles(), "measurement_reminders"):
         items = []
         for item in selectors.my_deals(user, today):
-            if item.roles == {"dealmaker"} and not item.measurements:
-                continue
+            if not item.roles & {"team", "partner"}:
+                continue  # the dealmaker (the ministry's liaison) does not report
             for due in item.measurements:
                 key = f"measurement:{due.indicator.pk}:{due.period.start.isoformat()}"
                 if SentNotification.objects.filter(user=user, key=key).exists():

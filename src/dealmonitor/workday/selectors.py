@@ -6,8 +6,9 @@ query-count test (tests/test_mine.py) holds that.
 What counts as due:
 
 - a measurement: an indicator reported monthly, quarterly, half-yearly or yearly has no
-  measurement dated in the last period that has ended (calendar periods, impact/periods.py);
-  for a partner member, none reported by their own organisation;
+  measurement dated in the last period that has ended (calendar periods, impact/periods.py),
+  and its deal was signed before that period ended (or has no signing date); for a partner
+  member, none reported by their own organisation;
 - a self-assessment round: open, and not answered yet (by the partner member's organisation;
   for the deal team, by nobody);
 - evidence gaps: performance indicators without a measurement in the last twelve months, and
@@ -55,7 +56,9 @@ def _due_q(today, organisation_ids=None):
         )
         if organisation_ids is not None:
             measured = measured.filter(reporting_organisation_id__in=organisation_ids)
-        q |= Q(frequency=frequency) & ~Exists(measured)
+        # a deal signed after the period ended had nothing to report for it
+        started = Q(deal__signing_date__isnull=True) | Q(deal__signing_date__lte=period.end)
+        q |= Q(frequency=frequency) & started & ~Exists(measured)
     return q
 
 

@@ -141,6 +141,7 @@ def test_the_project_leaders_day(live_server, page, axe_check, day):
     j.reached("report a bottleneck", "bottleneck-form")
     page.locator("[name=title]").fill("Subsidie sluit niet aan")
     page.locator("[name=kind]").select_option("financiering")
+    page.locator("[name=signalled_on]").fill("2026-05-19")
     j.submit()
     expect(page.get_by_role("heading", name="Subsidie sluit niet aan")).to_be_visible()
     assert Bottleneck.objects.filter(deal=deal).count() == 1

@@ -49,8 +49,8 @@ def test_what_is_due_per_deal(client, user, ministry):
     start, middle = html.index(deal.name), html.index(quiet.name)
     first, second = (html[start:middle], html[middle:]) if start < middle else (html[start:], html[middle:start])
     # the deal with things due links each to the exact page
-    assert reverse("impact:measurement_create", args=[deal.slug, indicator.pk]) in first
-    assert "2026-K1" in first
+    due_link = reverse("impact:measurement_create", args=[deal.slug, indicator.pk])
+    assert f'{due_link}">Meting invoeren: {indicator.name} over 2026-K1' in first
     assert reverse("learning:round_answer", args=[deal.slug, round.pk]) in first
     assert reverse("learning:bottleneck", args=[deal.slug, bottleneck.pk]) in first
     # the quiet deal has no measurement due, no round, no bottleneck
@@ -71,11 +71,20 @@ def test_a_partner_member_is_asked_only_for_their_own_organisation(client, user)
                                        value=Decimal(3), reporting_organisation=other_org)
     client.force_login(partner)
     html = client.get(reverse("workday:mine")).content.decode()
-    assert reverse("impact:measurement_create", args=[deal.slug, indicator.pk]) + '">' in html
+    assert reverse("impact:measurement_create", args=[deal.slug, indicator.pk]) + '">Meting invoeren' in html
     impact_services.record_measurement(actor=None, indicator=indicator, date=dt.date(2026, 2, 2),
                                        value=Decimal(4), reporting_organisation=org)
     html = client.get(reverse("workday:mine")).content.decode()
     assert "2026-K1" not in html
+
+
+def test_a_deal_signed_after_the_period_has_nothing_due_for_it(client, user):
+    leader = user("projectleider")
+    deal, indicator, _ = make_deal(1, signing_date=dt.date(2026, 4, 15))  # after Q1 2026
+    member(leader, deal, "team")
+    client.force_login(leader)
+    html = client.get(reverse("workday:mine")).content.decode()
+    assert reverse("impact:measurement_create", args=[deal.slug, indicator.pk]) + '">Meting invoeren' not in html
 
 
 def test_programme_staff_see_the_portfolio(client, user):
