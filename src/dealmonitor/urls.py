@@ -4,9 +4,12 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.i18n import set_language
 
+from dealmonitor.ui.errors import favicon
+
 urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
     path("api/v1/", include(("dealmonitor.api.urls", "api"), namespace="v1")),
+    path("favicon.ico", favicon, name="favicon"),
 ]
 if settings.OIDC_ENABLED:
     # Single sign-on (OpenID Connect), only when configured; the provider calls back here.
@@ -19,6 +22,7 @@ urlpatterns += i18n_patterns(
     # One address tree per deal: every page of a deal is under /deals/<slug>/, whichever app
     # serves it (each app's urls.py has its programme pages and its deal pages); the
     # addresses they had before answer with a permanent redirect (deals/moved.py).
+    path("", include("dealmonitor.workday.urls")),
     path("", include("dealmonitor.deals.urls")),
     path("", include("dealmonitor.impact.urls")),
     path("", include("dealmonitor.learning.urls")),

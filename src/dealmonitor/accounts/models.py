@@ -94,3 +94,41 @@ class DealMembership(models.Model):
             errors["organisation"] = _("Only a partner member has an organisation.")
         if errors:
             raise ValidationError(errors)
+
+
+class NotificationPreferences(models.Model):
+    """What e-mail a user receives, and in which language (the profile page). A user without
+    a row receives the defaults below."""
+
+    user = models.OneToOneField(
+        User, on_delete=models.CASCADE, related_name="notification_preferences",
+        verbose_name=_("user"),
+    )
+    round_invitations = models.BooleanField(
+        _("invitations to self-assessment rounds"), default=True,
+        help_text=_("When a round opens in a deal you have a role in."),
+    )
+    measurement_reminders = models.BooleanField(
+        _("reminders of measurements due"), default=True,
+        help_text=_("Once per reporting period, for indicators without a measurement."),
+    )
+    bottleneck_notices = models.BooleanField(
+        _("bottlenecks reported"), default=True,
+        help_text=_("As a deal's dealmaker (the ministry's contact): when the deal reports a bottleneck."),
+    )
+    weekly_digest = models.BooleanField(
+        _("weekly digest"), default=False,
+        help_text=_("On Mondays: what is due in your deals."),
+    )
+    language = models.CharField(
+        _("language of the e-mails"), max_length=10, default="nl",
+        choices=[("nl", _("Dutch")), ("en", _("English"))],
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("notification preferences")
+        verbose_name_plural = _("notification preferences")
+
+    def __str__(self):
+        return str(self.user)

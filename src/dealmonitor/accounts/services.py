@@ -63,3 +63,40 @@ def set_global_role(*, actor, user, role, value=True):
         setattr(user, field, value)
         user.save(update_fields=[field])
     return user
+
+
+PREFERENCE_FIELDS = ("round_invitations", "measurement_reminders", "bottleneck_notices",
+                     "weekly_digest", "language")
+
+
+def preferences_of(user):
+    """The user's notification preferences (unsaved defaults when they chose none yet)."""
+    from .models import NotificationPreferences
+
+    try:
+        return user.notification_preferences
+    except NotificationPreferences.DoesNotExist:
+        return NotificationPreferences(user=user)
+
+
+def set_profile(*, actor, user, email, reason="", **preferences):
+    """Set `user`'s e-mail address and notification preferences: the user themself, or the
+    programme administrator."""
+    if actor != user and not deal_rules.can_manage_roles(actor):
+        raise PermissionDenied(_("Only you set what you receive."))
+    unknown = set(preferences) - set(PREFERENCE_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown fields: {', '.join(sorted(unknown))}")
+    prefs = preferences_of(user)
+    for name, value in preferences.items():
+        setattr(prefs, name, value)
+    with transaction.atomic():
+        if user.email != email:
+            user.email = email
+            user.full_clean(exclude=["password"])
+            user.save(update_fields=["email"])
+        prefs.full_clean()
+        prefs._history_user = actor
+        prefs._change_reason = reason or "profile"
+        prefs.save()
+    return prefs

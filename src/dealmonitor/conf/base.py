@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "dealmonitor.learning",
     "dealmonitor.connections",
     "dealmonitor.imports",
+    "dealmonitor.workday",
     "dealmonitor.reports",
     "dealmonitor.api",
 ]
@@ -125,7 +126,8 @@ AUTHENTICATION_BACKENDS = [
 ]
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "deals:portfolio"
+# After signing in: Mijn deals, the user's deals and what is due in them.
+LOGIN_REDIRECT_URL = "workday:mine"
 LOGOUT_REDIRECT_URL = "deals:portfolio"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -135,7 +137,25 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
+# E-mail (workday/notifications.py): an address like DATABASE_URL, e.g.
+# smtp+tls://user:password@smtp.example.nl:587; the default writes mails to standard output.
+# See docs/configuration.md#e-mail.
+_email = env.email_url("EMAIL_URL", default="consolemail://")
+EMAIL_BACKEND = _email["EMAIL_BACKEND"]
+EMAIL_HOST = _email.get("EMAIL_HOST", "localhost") or "localhost"
+EMAIL_PORT = _email.get("EMAIL_PORT") or 25
+EMAIL_HOST_USER = _email.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = _email.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = bool(_email.get("EMAIL_USE_TLS", False))
+EMAIL_USE_SSL = bool(_email.get("EMAIL_USE_SSL", False))
+EMAIL_TIMEOUT = 30
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Dealmonitor <noreply@localhost>")
+# The address of the site as users reach it, for the links in e-mails (no trailing slash).
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+
 ROOT_URLCONF = "dealmonitor.urls"
+# A form sent back without a valid CSRF token: a page of the site saying why (ui/errors.py).
+CSRF_FAILURE_VIEW = "dealmonitor.ui.errors.csrf_failure"
 WSGI_APPLICATION = "dealmonitor.wsgi.application"
 
 TEMPLATES = [

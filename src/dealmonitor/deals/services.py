@@ -618,3 +618,50 @@ def _existing(Model, relations):
         related = Model._meta.get_field(name).related_model
         out[name] = list(related._base_manager.filter(pk__in=ids).values_list("pk", flat=True))
     return out
+
+
+# A new deal in the app ---------------------------------------------------------------------
+
+# Addresses of the site that look like a deal identifier under /deals/.
+RESERVED_SLUGS = {"nieuw"}
+
+
+def free_slug(name):
+    """An identifier for a new deal made from its name, not yet used by another deal."""
+    from django.utils.text import slugify
+
+    base = (slugify(name)[:90].strip("-") or "deal")
+    slug, n = base, 1
+    while slug in RESERVED_SLUGS or Deal.objects.filter(slug=slug).exists():
+        n += 1
+        slug = f"{base}-{n}"
+    return slug
+
+
+def create_deal(*, actor, name, kind, other_kind="", description="", signing_date=None,
+                end_date=None, themes=(), phase=Phase.VERKENNEN, reason=""):
+    """A new deal, made in the app by the programme administrator: unpublished until the
+    programme publishes it, running, in its first phase from its signing date (or today).
+    The deal's team, pathway and start conversation are set by the caller through their own
+    services (workday/services.py), so each app keeps writing its own rows."""
+    if not deal_rules.can_import_deals(actor):
+        raise PermissionDenied(_("Only the programme administrator may add a deal."))
+    if kind == "other" and not other_kind:
+        raise ValidationError({"other_kind": _("Say what kind of deal this is.")})
+    if signing_date and end_date and end_date < signing_date:
+        raise ValidationError({"end_date": _("The deal ends before it is signed.")})
+    with transaction.atomic():
+        deal = Deal(slug=free_slug(name))
+        fields = {"name": name, "kind": kind, "other_kind": other_kind if kind == "other" else "",
+                  "description": description, "status": DealStatus.LOPEND}
+        if signing_date:
+            fields.update(signing_date=signing_date, signing_date_precision=Precision.DAY)
+        if end_date:
+            fields.update(end_date=end_date, end_date_precision=Precision.DAY)
+        _write(deal, fields, DEAL_FIELDS, actor, reason or "created in the app")
+        if themes:
+            history.set_relations(deal, actor=actor, reason=reason, themes=list(themes))
+        if phase:
+            _record_phase(deal, phase, (signing_date or timezone.localdate(), Precision.DAY),
+                          actor, note=reason or "")
+    return deal

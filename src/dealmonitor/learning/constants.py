@@ -36,8 +36,12 @@ class LessonKind(models.TextChoices):
 
 
 class Visibility(models.TextChoices):
-    DEAL = "deal", _("the deal only")
-    PROGRAMMA = "programma", _("the whole programme")
+    """Who reads a lesson. "programma" is public: whoever may read the deal, so for a
+    published deal everyone, without signing in (learning/rules.py, can_read_lesson); the
+    labels say so."""
+
+    DEAL = "deal", _("the deal only: its members and the programme staff")
+    PROGRAMMA = "programma", _("public: everyone, also without signing in (once the deal is published)")
 
 
 class UptakeKind(models.TextChoices):

@@ -10,6 +10,7 @@ from dealmonitor.organisations.models import Organisation
 from dealmonitor.deals.selectors import visible_organisations
 from dealmonitor.utils.web_addresses import WebAddressFormField
 from dealmonitor.ui.concurrency import GuardedFormMixin, rows_version
+from dealmonitor.ui.forms import SearchableCheckboxSelectMultiple
 
 from .constants import BottleneckStatus, LessonKind
 from .models import (
@@ -64,7 +65,8 @@ class LessonForm(GuardedFormMixin, forms.ModelForm):
                   "indicators", "assumptions", "bottlenecks"]
         widgets = {
             "text": forms.Textarea(attrs={"rows": 6}),
-            "themes": forms.CheckboxSelectMultiple,
+            "themes": SearchableCheckboxSelectMultiple,
+            "visibility": forms.RadioSelect,
             "indicators": forms.CheckboxSelectMultiple,
             "assumptions": forms.CheckboxSelectMultiple,
             "bottlenecks": forms.CheckboxSelectMultiple,
@@ -73,6 +75,9 @@ class LessonForm(GuardedFormMixin, forms.ModelForm):
     def __init__(self, *args, deal, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["themes"].queryset = Theme.objects.order_by("name")
+        self.fields["visibility"].help_text = _(
+            "Who can read this lesson. A public lesson of a published deal is on the open "
+            "website and in the open data.")
         self.fields["indicators"].queryset = Indicator.objects.filter(deal=deal).order_by("name")
         self.fields["assumptions"].queryset = Assumption.objects.filter(link__pathway__deal=deal)
         self.fields["bottlenecks"].queryset = deal.bottlenecks.order_by("title")

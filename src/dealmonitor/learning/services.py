@@ -20,6 +20,7 @@ from dealmonitor.impact.models import Assumption
 from dealmonitor.organisations.constants import OrganisationType
 
 from . import rules as learning_rules
+from . import signals
 from .constants import CLOSED_STATUSES, BottleneckStatus, LessonKind, Visibility
 from .defaults import DEFAULT_TEMPLATE
 from .models import (
@@ -83,6 +84,9 @@ def report_bottleneck(*, actor, deal, signalled_on=None, note="", reason="", **f
             ),
             actor, reason,
         )
+        if not bottleneck.is_example:
+            transaction.on_commit(lambda: signals.bottleneck_reported.send(
+                sender=Bottleneck, bottleneck=bottleneck))
     return bottleneck
 
 
@@ -226,11 +230,15 @@ def open_round(*, actor, deal, name, opened_on=None, template=None, is_example=F
     if not name.strip():
         raise ValidationError({"name": _("Give the round a name, e.g. 'Midterm 2024'.")})
     with transaction.atomic():
-        return _save(
+        round = _save(
             AssessmentRound(deal=deal, template=template, name=name.strip(), opened_on=opened_on,
                             is_example=is_example),
             actor, reason,
         )
+        if not is_example:
+            transaction.on_commit(lambda: signals.round_opened.send(sender=AssessmentRound,
+                                                                    round=round))
+        return round
 
 
 def answerable_organisations(actor, round):

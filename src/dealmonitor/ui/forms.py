@@ -147,3 +147,23 @@ def add_service_errors(form, exc):
     else:
         for error in exc.messages:
             form.add_error(None, error)
+
+
+class SearchableCheckboxSelectMultiple(widgets.CheckboxSelectMultiple):
+    """Many checkboxes (the 61 themes) as a scrollable list with, when JavaScript runs, a
+    search box that narrows it as you type (`ui/static/ui/multiselect.js`). Without
+    JavaScript it is an ordinary list of checkboxes: progressive enhancement."""
+
+    template_name = "ui/forms/widgets/searchable_multiple.html"
+
+    def get_context(self, name, value, attrs):
+        from django.utils.translation import gettext
+
+        context = super().get_context(name, value, attrs)
+        context["widget"].update({
+            "search_label": gettext("Search the list"),
+            # "%(n)s" is filled in by the script
+            "chosen_label": gettext("%(n)s chosen"),
+            "none_label": gettext("Nothing matches."),
+        })
+        return context

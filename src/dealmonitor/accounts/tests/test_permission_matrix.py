@@ -354,6 +354,12 @@ MATRIX = {
     "accounts:login": Case(page("accounts:login"), read="anyone", write="anyone"),
     "accounts:logout": Case(page("accounts:logout"), read="no such method", write="anyone",
                             fresh_client=True),
+    "favicon": Case(page("favicon"), read="anyone"),
+    "accounts:profile": Case(page("accounts:profile"), read="signed in", write="signed in"),
+    # Mijn deals and a new deal (workday)
+    "workday:mine": Case(page("workday:mine"), read="signed in"),
+    "workday:new_deal": Case(page("workday:new_deal"), read="programme admin",
+                             write="programme admin"),
     # deals
     "deals:portfolio": Case(page("deals:portfolio"), read="anyone"),
     "deals:detail": Case(of_deal("deals:detail"), read="read deal"),

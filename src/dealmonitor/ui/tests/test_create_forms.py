@@ -47,6 +47,7 @@ CREATE_PAGES = {
     "connections:events": (lambda s: reverse("connections:events"), ["title"]),
     "connections:event": (lambda s: reverse("connections:event", args=[s["event"].pk]), ["text", "other"]),
     "deals:detail": (lambda s: _deal(s).get_absolute_url(), ["phase"]),
+    "workday:new_deal": (lambda s: reverse("workday:new_deal"), ["name"]),
 }
 
 
