@@ -83,7 +83,10 @@ def import_checked(*, actor, result, progress=None, publish=False):
 
         orgs = {}
         for slug, fields in plan.organisations.items():
-            orgs[slug] = save_organisation(actor=actor, slug=slug, reason=REASON, **fields)
+            # the check refused identifiers and names already registered; a resembling name
+            # cannot be confirmed in a file: it is written, and listed among the duplicates
+            orgs[slug] = save_organisation(actor=actor, slug=slug, reason=REASON, confirmed=True,
+                                           **fields)
             step()
         for (deal_slug, org_slug), fields in plan.participations.items():
             save_participation(actor=actor, deal=deal(deal_slug), organisation=orgs[org_slug],
