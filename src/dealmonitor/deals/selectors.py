@@ -193,6 +193,16 @@ def visible_organisations(user):
     )
 
 
+def merged_organisation(user, slug):
+    """The organisation an old identifier was merged into, if `user` may see it, else None."""
+    from dealmonitor.organisations.merging import merged_into
+
+    kept = merged_into(slug)
+    if kept is None or not visible_organisations(user).filter(pk=kept.pk).exists():
+        return None
+    return kept
+
+
 def organisation_detail(user, slug):
     participations = (
         Participation.objects.filter(deal__in=visible_deals(user))

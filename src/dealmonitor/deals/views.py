@@ -142,6 +142,9 @@ def organisation_detail(request, slug):
     try:
         organisation = selectors.organisation_detail(request.user, slug)
     except Organisation.DoesNotExist:
+        kept = selectors.merged_organisation(request.user, slug)  # an old address
+        if kept is not None:
+            return redirect(kept.get_absolute_url(), permanent=True)
         raise Http404(_("No organisation with this identifier.")) from None
     return render(
         request, "organisations/organisation_detail.html", {"organisation": organisation}

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
@@ -99,3 +100,40 @@ class Person(models.Model):
 
     def __str__(self):
         return self.name or _("person %(id)s") % {"id": self.slug}
+
+
+class Merge(models.Model):
+    """One organisation merged into another (services in organisations/merging.py): what moved,
+    what was folded into the kept organisation's rows, and what was removed, so the merge can be
+    undone, and the old address can redirect to the kept organisation."""
+
+    kept = models.ForeignKey(
+        Organisation, verbose_name=_("kept organisation"), null=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    kept_slug = models.CharField(_("kept organisation's identifier"), max_length=200)
+    duplicate_slug = models.CharField(_("merged organisation's identifier"), max_length=200, db_index=True)
+    duplicate_name = models.CharField(_("merged organisation's name"), max_length=300)
+    duplicate_data = models.JSONField(_("the merged organisation as it was"), default=list)
+    moved = models.JSONField(_("rows moved"), default=dict)
+    filled = models.JSONField(_("values filled in"), default=dict)
+    removed = models.JSONField(_("rows removed"), default=list)
+    reason = models.CharField(_("reason"), max_length=300, blank=True)
+    merged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("merged by"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    merged_at = models.DateTimeField(_("merged at"), auto_now_add=True)
+    undone_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("undone by"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    undone_at = models.DateTimeField(_("undone at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-merged_at", "-pk"]
+        verbose_name = _("merge of organisations")
+        verbose_name_plural = _("merges of organisations")
+
+    def __str__(self):
+        return f"{self.duplicate_slug} → {self.kept_slug}"
