@@ -357,7 +357,7 @@ DEAL_FIELDS = (
 PARTICIPATION_FIELDS = (
     "kind", "role_description", "name_in_source", "stance", "joined_on", "joined_on_precision",
     "left_on", "left_on_precision", "commitment_money", "commitment_fte", "commitment_in_kind",
-    "delivered_money", "delivered_fte", "confidence", "note",
+    "delivered_money", "delivered_fte", "confidence", "note", "contact_name", "contact_email",
 )
 
 

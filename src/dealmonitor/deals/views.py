@@ -18,6 +18,7 @@ from .constants import SourcedField
 from .filters import PortfolioFilter
 from .forms import PhaseChangeForm
 from dealmonitor.organisations.models import Organisation
+from dealmonitor.organisations.rules import can_change_organisation
 
 
 PAGE_SIZE = 50
@@ -134,7 +135,8 @@ def organisation_list(request):
     return render(
         request,
         "organisations/organisation_list.html",
-        {"organisations": selectors.organisations_list(request.user)},
+        {"organisations": selectors.organisations_list(request.user),
+         "can_clean": access.allowed(request.user, can_change_organisation)},
     )
 
 

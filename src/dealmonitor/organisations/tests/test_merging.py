@@ -117,3 +117,24 @@ def test_only_the_programme_administrator_merges(variants, django_user_model):
     with pytest.raises(PermissionDenied):
         merge_organisations(actor=user, keep=den_haag, duplicate=orgs[0])
     assert Organisation.objects.filter(pk=orgs[0].pk).exists()
+
+
+def test_the_page_for_programme_staff_lists_merges_and_undoes(variants, admin_client, client):
+    den_haag, orgs, *_ = variants
+    url = reverse("organisations:duplicates")
+    page = admin_client.get(url).content.decode()
+    assert "gemeente-den-haag-3" in page and "CBS" in page
+    assert reverse("organisations:duplicates") in admin_client.get(reverse("organisations:list")).content.decode()
+    response = admin_client.post(reverse("organisations:merge"),
+                                 {"keep": den_haag.slug, "duplicate": orgs[2].slug})
+    assert response.status_code == 302
+    assert not Organisation.objects.filter(pk=orgs[2].pk).exists()
+    merge = Merge.objects.get()
+    assert merge.merged_by.is_superuser
+    page = admin_client.get(url).content.decode()
+    assert reverse("organisations:undo_merge", args=[merge.pk]) in page
+    admin_client.post(reverse("organisations:undo_merge", args=[merge.pk]))
+    assert Organisation.objects.filter(pk=orgs[2].pk).exists()
+    # not for others
+    assert client.get(url).status_code == 302
+    assert reverse("organisations:duplicates") not in client.get(reverse("organisations:list")).content.decode()
