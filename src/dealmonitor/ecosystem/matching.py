@@ -102,7 +102,8 @@ def matches_for(post, candidates=None, corpus=None, limit=10):
 
     def vector(p):
         counts = terms[id(p)][0]
-        return {s: c * math.log((1 + n) / (1 + document_frequency[s])) for s, c in counts.items()}
+        # smoothed: a word every post uses still counts a little, so two posts alone can match
+        return {s: c * (1 + math.log((1 + n) / (1 + document_frequency[s]))) for s, c in counts.items()}
 
     mine = vector(post)
     norm = math.sqrt(sum(v * v for v in mine.values())) or 1.0
@@ -146,3 +147,20 @@ def matches_for(post, candidates=None, corpus=None, limit=10):
             found.append(Match(c, round(score, 3), reasons))
     found.sort(key=lambda m: (-m.score, m.post.pk or 0))
     return found[:limit]
+
+
+def deal_pair_scores(deal_ids):
+    """{(deal id, deal id) smaller first: score} for deals whose partners' open needs and
+    offers fit each other (the best match between the two deals), for seating deals together
+    at a Community of Practice session (connections/cop.py)."""
+    posts = list(Post.objects.filter(deal_id__in=deal_ids, is_open=True)
+                 .select_related("organisation", "deal").prefetch_related("themes"))
+    offers = [p for p in posts if p.direction == Direction.OFFER]
+    scores = {}
+    for need in (p for p in posts if p.direction == Direction.NEED):
+        for match in matches_for(need, candidates=offers, corpus=posts):
+            a, b = need.deal_id, match.post.deal_id
+            if a != b:
+                key = (min(a, b), max(a, b))
+                scores[key] = max(scores.get(key, 0.0), match.score)
+    return scores

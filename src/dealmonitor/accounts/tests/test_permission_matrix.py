@@ -305,6 +305,17 @@ def participation_page(name):
     return build
 
 
+def post_page(world, key):
+    """A public need of the deal's own organisation (created once per world)."""
+    from dealmonitor.ecosystem.models import Post
+
+    post, _new = Post.objects.get_or_create(
+        deal=world.deals[key], organisation=world.organisations[key], direction="vraag",
+        kind="kennis", defaults={"title": f"Vraag {key}", "text": "Kennis gezocht.",
+                                 "visibility": "openbaar"})
+    return reverse("ecosystem:detail", kwargs={"pk": post.pk})
+
+
 def default_template_page(world, key):
     from dealmonitor.learning.models import AssessmentTemplate
 
@@ -483,6 +494,11 @@ MATRIX = {
     "connections:events": Case(page("connections:events"), read="anyone",
                                write="programme admin"),
     "connections:event": Case(event_page, read="anyone", write="programme admin"),
+    # needs and offers: the programme's list and a post for everyone (a post of a deal is read
+    # with the deal); posting for the deal's members, marking for the poster
+    "ecosystem:list": Case(page("ecosystem:list"), read="anyone"),
+    "ecosystem:detail": Case(post_page, read="read deal", write="partner input"),
+    "ecosystem:deal": Case(of_deal("ecosystem:deal"), read="read deal", write="partner input"),
     # spreadsheet import
     "imports:start": Case(page("imports:start"), read="signed in", write="signed in"),
     "imports:template": Case(page("imports:template", kind="measurements"), read="anyone"),
