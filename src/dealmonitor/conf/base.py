@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "dealmonitor.organisations",
     "dealmonitor.deals",
     "dealmonitor.impact",
+    "dealmonitor.ecosystem",
     "dealmonitor.learning",
     "dealmonitor.connections",
     "dealmonitor.imports",

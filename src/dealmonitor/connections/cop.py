@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from dealmonitor.deals.constants import DealStatus, Phase, RoleKind
 from dealmonitor.deals.models import Role
+from dealmonitor.ecosystem.matching import deal_pair_scores
 
 from .constants import PhaseGroup
 from .models import RelatedSuggestion
@@ -64,8 +65,11 @@ def group_by_phase(deals, today=None):
     return [(g, g.label, sorted(groups[g], key=lambda d: d.name)) for g in PhaseGroup]
 
 
-def pair_scores(deals):
-    """Scores between the given deals, from the stored suggestions (one query)."""
+def pair_scores(deals, needs_and_offers=True):
+    """Scores between the given deals, from the stored suggestions (one query), plus, with
+    `needs_and_offers`, the best fit between the open needs of one deal's partners and the
+    open offers of the other's (ecosystem.matching): deals that can help each other sit
+    together."""
     ids = [d.pk for d in deals]
     scores = {}
     for a, b, score in RelatedSuggestion.objects.filter(
@@ -73,6 +77,9 @@ def pair_scores(deals):
     ).values_list("deal_id", "other_id", "score"):
         key = (min(a, b), max(a, b))
         scores[key] = max(scores.get(key, 0.0), score)
+    if needs_and_offers:
+        for key, score in deal_pair_scores(ids).items():
+            scores[key] = scores.get(key, 0.0) + score
     return scores
 
 

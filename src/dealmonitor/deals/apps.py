@@ -22,4 +22,5 @@ class DealsConfig(AppConfig):
         track("deals.participation", "partners", "deal", named_by="organisation")
         # A partner's commitment and what it delivered, and its stance towards the deal.
         internal("deals.participation", ("stance", "commitment_money", "commitment_fte",
-                                         "commitment_in_kind", "delivered_money", "delivered_fte"))
+                                         "commitment_in_kind", "delivered_money", "delivered_fte",
+                                         "contact_name", "contact_email"))

@@ -280,6 +280,11 @@ class Participation(models.Model):
         _("commitment in FTE"), max_digits=7, decimal_places=2, null=True, blank=True
     )
     commitment_in_kind = models.TextField(_("commitment in kind"), blank=True, max_length=LONG_TEXT)
+    contact_name = models.CharField(
+        _("contact person"), max_length=200, blank=True,
+        help_text=_("Who the deal team contacts at this organisation about the deal."),
+    )
+    contact_email = models.EmailField(_("contact's e-mail address"), blank=True)
     delivered_money = models.DecimalField(
         _("delivered in euros"), max_digits=14, decimal_places=2, null=True, blank=True
     )

@@ -193,6 +193,16 @@ def visible_organisations(user):
     )
 
 
+def merged_organisation(user, slug):
+    """The organisation an old identifier was merged into, if `user` may see it, else None."""
+    from dealmonitor.organisations.merging import merged_into
+
+    kept = merged_into(slug)
+    if kept is None or not visible_organisations(user).filter(pk=kept.pk).exists():
+        return None
+    return kept
+
+
 def organisation_detail(user, slug):
     participations = (
         Participation.objects.filter(deal__in=visible_deals(user))
@@ -210,3 +220,23 @@ def organisations_list(user):
     return visible_organisations(user).annotate(
         deal_count=Count("participations__deal", filter=visible, distinct=True)
     ).order_by("-deal_count", "name")
+
+
+def search_organisations(user, text, limit=10):
+    """Registered organisations `user` may see whose name contains `text` (also as normalised:
+    "den haag" finds "Gemeente 's-Gravenhage"), for picking a partner while typing."""
+    from dealmonitor.organisations.identity import normalise_name
+
+    text = (text or "").strip()[:100]
+    if len(text) < 2:
+        return []
+    key = normalise_name(text, OrganisationType.GEMEENTE) if text else ""
+    query = Q(name__icontains=text) | Q(slug__icontains=text)
+    if key:
+        query |= Q(name_key__icontains=key) | Q(name_key__icontains=normalise_name(text))
+    return list(visible_organisations(user).filter(query).order_by("name")[:limit])
+
+
+def deal_partners(deal):
+    """A deal's participations with their organisation, by name."""
+    return list(deal.participations.select_related("organisation").order_by("organisation__name"))

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from dealmonitor.organisations.constants import government_level_for
 from dealmonitor.organisations.models import Organisation, Person
+from dealmonitor.organisations.services import check_new_organisation
 from dealmonitor.utils.partial_dates import Precision
 
 from . import history
@@ -272,6 +273,8 @@ def import_portfolio(*, actor, records, publish=False):
         orgs = {o.slug: o for o in Organisation.objects.all()}
         for org_id, values in _organisation_values(records).items():
             org = orgs.get(org_id) or Organisation(slug=org_id)
+            if org.pk is None:  # a new one: refused when it is one registered (by code or name)
+                check_new_organisation(slug=org_id, confirmed=True, **values)
             writer.save(org, values, "organisations")
             orgs[org_id] = org
         people = {p.slug: p for p in Person.objects.all()}
@@ -484,7 +487,7 @@ DEAL_FIELDS = (
 PARTICIPATION_FIELDS = (
     "kind", "role_description", "name_in_source", "stance", "joined_on", "joined_on_precision",
     "left_on", "left_on_precision", "commitment_money", "commitment_fte", "commitment_in_kind",
-    "delivered_money", "delivered_fte", "confidence", "note",
+    "delivered_money", "delivered_fte", "confidence", "note", "contact_name", "contact_email",
 )
 
 

@@ -18,6 +18,7 @@ from .constants import SourcedField
 from .filters import PortfolioFilter
 from .forms import PhaseChangeForm
 from dealmonitor.organisations.models import Organisation
+from dealmonitor.organisations.rules import can_change_organisation
 
 
 PAGE_SIZE = 50
@@ -134,7 +135,8 @@ def organisation_list(request):
     return render(
         request,
         "organisations/organisation_list.html",
-        {"organisations": selectors.organisations_list(request.user)},
+        {"organisations": selectors.organisations_list(request.user),
+         "can_clean": access.allowed(request.user, can_change_organisation)},
     )
 
 
@@ -142,6 +144,9 @@ def organisation_detail(request, slug):
     try:
         organisation = selectors.organisation_detail(request.user, slug)
     except Organisation.DoesNotExist:
+        kept = selectors.merged_organisation(request.user, slug)  # an old address
+        if kept is not None:
+            return redirect(kept.get_absolute_url(), permanent=True)
         raise Http404(_("No organisation with this identifier.")) from None
     return render(
         request, "organisations/organisation_detail.html", {"organisation": organisation}

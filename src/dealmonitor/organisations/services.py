@@ -1,36 +1,103 @@
 """The only code that writes organisations. An organisation is shared by every deal it takes
 part in, so a new one may be added by anyone who edits a deal's partners, and an existing one
-changed only by the programme administrator."""
+changed only by the programme administrator.
 
-from django.core.exceptions import PermissionDenied
+A new organisation is first compared with the register (`check_new_organisation`): one with the
+identifier or the normalised name of a registered organisation is refused with a pointer to it,
+one whose name resembles a registered one is refused unless the user confirmed it is another."""
+
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from . import identity
 from .constants import government_level_for
 from .models import Organisation
 from .rules import can_change_organisation
 
-ORGANISATION_FIELDS = ("name", "type", "subtype", "government_level", "cbs_code")
+ORGANISATION_FIELDS = ("name", "type", "subtype", "government_level", "cbs_code",
+                       "kvk_number", "oin", "web_domain")
+
+
+class DuplicateOrganisation(ValidationError):
+    """A new organisation that is, or may be, one already registered. `matches` holds the
+    `identity.Match`es; `needs_confirmation` is true when only resemblances were found."""
+
+    def __init__(self, matches):
+        self.matches = matches
+        self.needs_confirmation = not any(m.refuses for m in matches)
+        super().__init__(duplicate_message(matches), code="duplicate")
+
+
+def duplicate_message(matches):
+    first = matches[0]
+    names = {"name": first.organisation.name, "slug": first.organisation.slug,
+             "reason": first.describe()}
+    if first.refuses:
+        return _("This organisation is already registered as '%(name)s' (%(slug)s): %(reason)s. "
+                 "Use that one.") % names
+    return _("This resembles '%(name)s' (%(slug)s): %(reason)s. Use that one, or confirm that "
+             "it is another organisation.") % names
+
+
+def candidate(*, slug="", **fields):
+    """An unsaved organisation with its identity computed, for comparing with the register."""
+    org = Organisation(slug=slug, **{k: v for k, v in fields.items() if k in ORGANISATION_FIELDS})
+    org.refresh_identity()
+    return org
+
+
+def duplicates_of(org):
+    """The registered organisations that `org` (saved or not) would duplicate, strongest first.
+    Reads only the rows that can match: same identifier, or the same type (for the names)."""
+    from django.db.models import Q
+
+    query = Q(type=org.type) | Q(name_key=org.name_key)
+    for field in identity.IDENTIFIERS:
+        if getattr(org, field):
+            query |= Q(**{field: getattr(org, field)})
+    rows = Organisation.objects.filter(query).only(
+        "pk", "slug", "name", "type", "name_key", *identity.IDENTIFIERS)
+    return identity.matches(org, list(rows))
+
+
+def check_new_organisation(*, slug="", confirmed=False, **fields):
+    """Raise DuplicateOrganisation when an organisation with these fields would duplicate a
+    registered one: always for the same identifier or normalised name, for a resembling name
+    unless `confirmed`. Called by every path that creates an organisation."""
+    found = duplicates_of(candidate(slug=slug, **fields))
+    if not confirmed:
+        blocking = found
+    else:
+        blocking = [m for m in found if m.refuses]
+    if blocking:
+        raise DuplicateOrganisation(blocking)
 
 
 def may_change_organisation(actor, organisation):
     return organisation.pk is None or can_change_organisation(actor)
 
 
-def save_organisation(*, actor, slug, reason="", **fields):
+def save_organisation(*, actor, slug, reason="", confirmed=False, **fields):
     """Create or change an organisation; the government level follows from the type unless
-    given. Writes (with history) only when a value differs."""
+    given. Writes (with history) only when a value differs. A new organisation is checked
+    against the register first (see check_new_organisation)."""
     unknown = set(fields) - set(ORGANISATION_FIELDS)
     if unknown:
         raise TypeError(f"unknown fields: {', '.join(sorted(unknown))}")
     organisation = Organisation.objects.filter(slug=slug).first() or Organisation(slug=slug)
     if "government_level" not in fields and "type" in fields:
         fields["government_level"] = government_level_for(fields["type"], fields.get("subtype", ""))
+    for field in identity.IDENTIFIERS:
+        if field in fields:
+            fields[field] = identity.normalise_identifier(field, fields[field])
     changed = [k for k, v in fields.items() if getattr(organisation, k) != v]
     if not changed and organisation.pk:
         return organisation
     if not may_change_organisation(actor, organisation):
         raise PermissionDenied(_("Only the programme administrator may change an existing organisation."))
+    if organisation.pk is None:
+        check_new_organisation(slug=slug, confirmed=confirmed, **fields)
     for name, value in fields.items():
         setattr(organisation, name, value)
     organisation.full_clean()
@@ -39,3 +106,21 @@ def save_organisation(*, actor, slug, reason="", **fields):
     with transaction.atomic():
         organisation.save()
     return organisation
+
+
+def import_problem(slug, fields, planned):
+    """For a spreadsheet import (imports/checking): the (message, expected) of a new
+    organisation that is one registered or planned earlier in the same file, or None. A
+    resembling name is no problem here (a file cannot confirm): it is written and the
+    duplicates list (`dealmonitor organisations duplicates`) shows it for merging."""
+    org = candidate(slug=slug, **fields)
+    found = [m for m in duplicates_of(org) if m.refuses]
+    if not found:
+        others = [candidate(slug=s, **f) for s, f in planned.items() if s != slug]
+        for i, other in enumerate(others):
+            other.pk = -1 - i  # unsaved: tell them apart
+        found = [m for m in identity.matches(org, others) if m.refuses]
+    if not found:
+        return None
+    return (duplicate_message(found),
+            _("the identifier of the registered organisation (%(slug)s)") % {"slug": found[0].organisation.slug})

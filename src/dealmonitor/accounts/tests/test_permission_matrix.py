@@ -295,6 +295,27 @@ def of_object(name, obj, with_slug=False):
     return build
 
 
+def participation_page(name):
+    def build(world, key):
+        from dealmonitor.deals.models import Participation
+
+        row = Participation.objects.get(deal=world.deals[key], organisation=world.organisations[key])
+        return reverse(name, kwargs={"slug": world.deals[key].slug, "pk": row.pk})
+
+    return build
+
+
+def post_page(world, key):
+    """A public need of the deal's own organisation (created once per world)."""
+    from dealmonitor.ecosystem.models import Post
+
+    post, _new = Post.objects.get_or_create(
+        deal=world.deals[key], organisation=world.organisations[key], direction="vraag",
+        kind="kennis", defaults={"title": f"Vraag {key}", "text": "Kennis gezocht.",
+                                 "visibility": "openbaar"})
+    return reverse("ecosystem:detail", kwargs={"pk": post.pk})
+
+
 def default_template_page(world, key):
     from dealmonitor.learning.models import AssessmentTemplate
 
@@ -368,9 +389,22 @@ MATRIX = {
     # the change log shows internal values: for who may see the deal's internals
     "deals:change_log": Case(of_deal("deals:change_log"), read="read internal page"),
     "deals:restore_change": Case(restore_url, read="no such method per deal", write="edit deal"),
+    # a deal's partners: the team manages them, a partner member its own commitment and contact
+    "deals:partners": Case(of_deal("deals:partners"), read="read deal", write="edit deal"),
+    "deals:organisation_options": Case(of_deal("deals:organisation_options"), read="edit deal"),
+    "deals:partner_edit": Case(participation_page("deals:partner_edit"), read="edit deal",
+                               write="edit deal"),
+    "deals:partner_commitment": Case(participation_page("deals:partner_commitment"),
+                                     read="partner input", write="partner input"),
     # organisations: readable with a deal they take part in (each deal has its own here)
     "organisations:list": Case(page("organisations:list"), read="anyone"),
     "organisations:detail": Case(of_organisation("organisations:detail"), read="read deal"),
+    # keeping the register clean: likely duplicates, merging, undoing a merge
+    "organisations:duplicates": Case(page("organisations:duplicates"), read="programme admin"),
+    "organisations:merge": Case(page("organisations:merge"), read="no such method",
+                                write="programme admin"),
+    "organisations:undo_merge": Case(page("organisations:undo_merge", pk=999999),
+                                     read="no such method", write="programme admin"),
     # impact
     "impact:pathway": Case(of_deal("impact:pathway"), read="read deal", write="edit deal"),
     "impact:effects": Case(of_deal("impact:effects"), read="read deal", write="edit deal"),
@@ -466,6 +500,11 @@ MATRIX = {
     "connections:events": Case(page("connections:events"), read="anyone",
                                write="programme admin"),
     "connections:event": Case(event_page, read="anyone", write="programme admin"),
+    # needs and offers: the programme's list and a post for everyone (a post of a deal is read
+    # with the deal); posting for the deal's members, marking for the poster
+    "ecosystem:list": Case(page("ecosystem:list"), read="anyone"),
+    "ecosystem:detail": Case(post_page, read="read deal", write="partner input"),
+    "ecosystem:deal": Case(of_deal("ecosystem:deal"), read="read deal", write="partner input"),
     # spreadsheet import
     "imports:start": Case(page("imports:start"), read="signed in", write="signed in"),
     "imports:template": Case(page("imports:template", kind="measurements"), read="anyone"),

@@ -5,7 +5,7 @@ from django.utils.translation import gettext as _
 
 from dealmonitor.deals import rules as deal_rules
 from dealmonitor.deals.models import Participation
-from dealmonitor.organisations.services import may_change_organisation
+from dealmonitor.organisations.services import import_problem, may_change_organisation
 
 
 
@@ -54,6 +54,11 @@ class PartnerSheet:
                         % {"id": org_id, "name": existing.name, "type": existing.type},
                         _("the name and type as registered"),
                     )
+                    continue
+            if existing is None and not planned:
+                problem = import_problem(org_id, org_fields, self.plan.organisations)
+                if problem:
+                    self.problem(part, number, "organisatie_naam", *problem)
                     continue
             if len(self.problems) > before:
                 continue

@@ -88,7 +88,10 @@ EXPORTS = ((PARTNERS, rows),)
 
 def write(w):
     for slug, fields in w.plan.organisations.items():
-        w.organisations[slug] = save_organisation(actor=w.actor, slug=slug, reason=REASON, **fields)
+        # the check refused identifiers and names already registered; a resembling name
+        # cannot be confirmed in a file: it is written, and listed among the duplicates
+        w.organisations[slug] = save_organisation(actor=w.actor, slug=slug, reason=REASON,
+                                                  confirmed=True, **fields)
         w.step()
     for (deal_slug, org_slug), fields in w.plan.participations.items():
         save_participation(actor=w.actor, deal=w.deal(deal_slug),

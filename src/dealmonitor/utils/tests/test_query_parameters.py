@@ -30,6 +30,8 @@ PARAMETERS = {
     "deals:portfolio": ["q", "kind", "status", "phase", "theme", "page"],
     "deals:change_log": ["onderdeel", "pagina"],
     "organisations:list": ["page"],
+    "deals:organisation_options": ["organisation", "name", "type", "kvk_number", "web_domain"],
+    "ecosystem:list": ["soort", "wat"],
     # the form that proposes a series of targets (rows _0, _1, ... for the periods)
     "impact:indicator_targets": ["periodicity", "first", "last",
                                  *(f"{f}_{n}" for n in range(3) for f in ("start", "end", "label", "value"))],

@@ -1,0 +1,11 @@
+from django.urls import path
+
+from . import views
+
+app_name = "ecosystem"
+
+urlpatterns = [
+    path("vraag-en-aanbod/", views.posts, name="list"),
+    path("vraag-en-aanbod/<int:pk>/", views.post_detail, name="detail"),
+    path("deals/<slug:slug>/vraag-en-aanbod/", views.deal_posts, name="deal"),
+]
