@@ -44,6 +44,7 @@ def job(team_user, numeric, deal, settings, tmp_path):
 
 def test_a_check_waits_in_the_queue_and_a_worker_of_any_backend_runs_it(queue, job, client,
                                                                          team_user):
+    queue.clear()  # the related-deal updates of the fixtures' deal
     jobs.start(job, "check")
     (queued,) = queue.results
     assert queued.task.module_path == "dealmonitor.imports.tasks.check_job"
