@@ -124,7 +124,8 @@ class Renderer:
         periods = "".join('<th scope=colgroup colspan=3%s>%s' % (fold, escape(p.label))
                           for p, fold in zip(self.table.periods, self.fold))
         kinds = "<th%s>{t}<th%s>{a}<th%s>{m}"
-        t, a, m = escape(_("Target")), escape(_("Actual")), escape(_("% met"))
+        t, a = escape(_("Target")), escape(_("Actual"))
+        m = escape(_("%% met") % {})  # the template's msgid ("%" doubled: a format string)
         labels = "".join((kinds % (f, f, f)).format(t=t, a=a, m=m) for f in self.fold)
         return ('<thead><tr><th scope=col rowspan=2>%s%s<th scope=colgroup colspan=3>%s'
                 '<tr>%s%s</thead>\n' % (escape(_("Indicator")), periods,
