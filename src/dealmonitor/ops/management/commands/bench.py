@@ -68,7 +68,7 @@ class Command(BaseCommand):
             generation["total_s"] = round(time.perf_counter() - started, 1)
         only = [c for c in options["cases"].split(",") if c]
         cases = bench_pages.run(repeat=options["repeat"], only=only, log=log)
-        browser = None if options["no_browser"] or only else bench_pages.browser(log=log)
+        browser = None if options["no_browser"] or options["subject"] else bench_pages.browser(log=log)
         return {"vendor": connection.vendor, "scale": options["scale"],
                 "spec": spec.__dict__, "generation": generation, "cases": cases,
                 "browser": browser}
