@@ -1,5 +1,6 @@
 # Dealmonitor: two commands.
-#   make run   set everything up and serve the demo on http://127.0.0.1:$(PORT) (SQLite under var/)
+#   make run   set everything up and serve the demo on http://127.0.0.1:$(PORT) (SQLite under var/),
+#              with a worker for the background tasks beside the server (both stop together)
 #   make test  set everything up and run the whole suite on SQLite and on PostgreSQL
 
 PYTHON ?= python3
@@ -41,8 +42,12 @@ setup: $(VENV)/.installed-run
 	$(BIN)/dealmonitor loadconnectionsdemo
 	$(BIN)/dealmonitor createdemouser
 
+# The worker (`dealmonitor db_worker`: imports, related-deal updates, the portfolio PDF) runs
+# in the background of the same shell and is stopped when the server stops (Ctrl+C).
 run: setup
 	@echo "Dealmonitor: http://127.0.0.1:$(PORT)/  (English: http://127.0.0.1:$(PORT)/en/)"
+	$(BIN)/dealmonitor db_worker --queue-name "*" --no-reload -v0 & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/dealmonitor runserver 127.0.0.1:$(PORT)
 
 test: $(VENV)/.installed-test

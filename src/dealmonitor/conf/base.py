@@ -75,6 +75,9 @@ INSTALLED_APPS = [
     "knox",
     "drf_spectacular",
     "csp",
+    # Background work (Django's task framework; the backport until Django 6): see TASKS below.
+    "django_tasks",
+    "django_tasks_db",
     "dealmonitor.accounts",
     "dealmonitor.utils",
     "dealmonitor.ops",
@@ -277,9 +280,16 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
-# Spreadsheet imports are checked and written in a background thread of the web process
-# (docs/decisions/0004); off, they run inside the request (tests of the views use this).
-IMPORTS_IN_BACKGROUND = env.bool("IMPORTS_IN_BACKGROUND", default=True)
+# Background work runs as tasks of Django's task framework (docs/decisions/0007): imports,
+# the related-deal update after a change, the portfolio PDF. The default backend keeps the
+# queue in the database (django-tasks-db) and `dealmonitor db_worker` runs it (`make run`
+# starts one beside the server). TASKS_BACKEND names another backend, e.g.
+# django_tasks.backends.immediate.ImmediateBackend (run at once, inside the request: the test
+# suite) or a Celery backend (docs/deployment.md#background-work).
+TASKS = {"default": {"BACKEND": env.str("TASKS_BACKEND", default="django_tasks_db.DatabaseBackend")}}
+# A change to a deal's data queues one update of its related deals this many seconds later;
+# more changes to the same deal within that time join it (connections/signals.py).
+RELATED_UPDATE_DELAY = env.float("RELATED_UPDATE_DELAY", default=10.0)
 
 # A create form's one-time token (ui/concurrency.py) is kept this many days: within them a
 # second post of the same form stores nothing.

@@ -1,13 +1,20 @@
-"""Keep the stored suggestions fresh: a change to a deal's data updates that deal's related
-list once its transaction commits (incrementally), or rebuilds all lists after a large
-import. Set CONNECTIONS_AUTO_UPDATE = False to leave it to `dealmonitor related --rebuild`."""
+"""Keep the stored suggestions fresh: a change to a deal's data queues a background task
+(connections/tasks.py) that updates that deal's related list, once its transaction commits
+and RELATED_UPDATE_DELAY seconds later, so a burst of changes to one deal (a form saved five
+times, an import of its partners) costs one update: the task for a deal that is already
+waiting in the queue takes the later changes with it. After a large import, one task
+rebuilds all lists. Set CONNECTIONS_AUTO_UPDATE = False to leave it to `dealmonitor related
+--rebuild`."""
 
+import datetime as dt
 import logging
 import threading
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.utils import timezone
 
 from dealmonitor.deals.models import Ambition, Deal, DealFact, Participation, Result, Role
 
@@ -18,8 +25,28 @@ REBUILD_ABOVE = 20
 _pending = threading.local()
 
 
+def waiting_key(deal_id):
+    """The cache key that says an update of this deal's related list is waiting in the queue."""
+    return f"connections:related-update-waiting:{deal_id}"
+
+
+def schedule_update(deal_id):
+    """Queue one update of the related list of `deal_id`, unless one is already waiting.
+    With a backend that cannot defer (the immediate backend of the tests) it runs now."""
+    from . import tasks
+
+    delay = settings.RELATED_UPDATE_DELAY
+    if delay <= 0 or not tasks.update_related.get_backend().supports_defer:
+        tasks.update_related.enqueue(deal_id)
+        return
+    # cache.add is atomic in every cache backend: of two requests at once, one queues.
+    if cache.add(waiting_key(deal_id), 1, timeout=int(delay) + 600):
+        run_after = timezone.now() + dt.timedelta(seconds=delay)
+        tasks.update_related.using(run_after=run_after).enqueue(deal_id)
+
+
 def _flush():
-    from . import related
+    from . import tasks
     from .models import RelatedSuggestion
 
     ids = getattr(_pending, "ids", None)
@@ -27,10 +54,10 @@ def _flush():
     if not ids:
         return
     if len(ids) > REBUILD_ABOVE or not RelatedSuggestion.objects.exists():
-        related.build_all()
+        tasks.rebuild_related.enqueue()
     else:
         for pk in sorted(ids):
-            related.update_for_deal(pk)
+            schedule_update(pk)
 
 
 def mark_changed(deal_id):

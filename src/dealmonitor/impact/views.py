@@ -23,6 +23,7 @@ from dealmonitor.ui.concurrency import (
 
 from . import charts, exports, selectors, services
 from . import rules as impact_rules
+from .performance_html import performance_table_html
 from .constants import IndicatorKind, IndicatorScope, Level, Status
 from .forms import IndicatorForm, MeasurementForm, TargetsForm
 from .models import Indicator, Measurement
@@ -273,7 +274,7 @@ def performance_table(request, deal):
     return render(request, "impact/performance.html", {
         "deal": deal, "table": table, "level": level, "period": period,
         "level_choices": Level.choices,
-        "colspan": 3 * len(table.periods) + 4,
+        "table_html": performance_table_html(table, deal) if table.rows else "",
         "query": request.GET.urlencode(),
     })
 

@@ -1,10 +1,17 @@
 """Running a check or an import in the background, and following it.
 
-A job runs in a thread of the web process (so `make run` needs no extra service). The import
-itself is one database transaction, and SQLite lets only one connection write at a time, so
-the progress cannot be written to the database while the import runs: it is written to a
-small file beside the upload instead, which any request (after a page reload, or in another
-server process) can read. The job row records the outcome. See docs/decisions/0005.
+Checking and importing run as tasks of Django's task framework (imports/tasks.py): the
+database backend with `dealmonitor db_worker` by default (`make run` starts one), or any
+other backend the operator configures (TASKS_BACKEND). The progress is kept in the job's own
+row, where every web worker on every machine sees it. The import itself is one transaction
+(decision 0003): on PostgreSQL its progress is written through a second connection, so it
+shows while rows are written; SQLite has one write lock, held by the import, so there the
+row shows the checking phase's progress and then "importing" until the write commits.
+
+A worker holds a lock while it runs a job (utils/runlock.py); a job marked running whose
+lock nobody holds was interrupted (its worker was killed or its machine stopped): its
+transaction was rolled back, nothing of it was written, and the page says so and offers to
+run it again. See docs/decisions/0007.
 """
 
 import datetime as dt
@@ -12,16 +19,18 @@ import json
 import logging
 import os
 import shutil
-import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import close_old_connections, connection, transaction
+from django.db import connection, connections
 from django.utils import timezone
 from django.utils.translation import gettext as _
+
+from dealmonitor.utils import runlock
 
 from . import columns as C
 from .checking import check_parts, guess_mapping
@@ -31,10 +40,8 @@ from .services import import_checked
 
 log = logging.getLogger(__name__)
 
-# A running job whose progress has not moved for this long was interrupted (the server
-# stopped): its transaction was rolled back, so nothing of it was written.
-STALE_AFTER = 15 * 60
 PREVIEW_PAGE = 100
+PROGRESS_EVERY = 0.5  # seconds between two writes of a job's progress
 
 
 def job_dir(job):
@@ -49,22 +56,79 @@ def _write_json(path, data):
     os.replace(tmp, path)
 
 
-def write_progress(job, phase, done, total):
-    _write_json(job_dir(job) / "progress.json",
-                {"phase": phase, "done": done, "total": total, "at": time.time()})
+def lock_name(job):
+    return f"import-job-{job.uuid}"
+
+
+class Progress:
+    """Writes a running job's progress into its row, at most every PROGRESS_EVERY seconds
+    (and always a new phase and the last step). Outside a transaction directly; inside the import's
+    transaction through a connection of its own (a thread of its own: Django's connections
+    are per thread), which on SQLite cannot write while the import holds the lock."""
+
+    def __init__(self, job):
+        self.job_id = job.pk
+        self.last = 0.0
+        self.phase = None
+        self._side = None
+
+    def __call__(self, phase, done, total):
+        now = time.monotonic()
+        if phase == self.phase and done < total and now - self.last < PROGRESS_EVERY:
+            return
+        self.last, self.phase = now, phase
+        fields = {"phase": phase, "done": done, "total": total, "progress_at": timezone.now()}
+        if not connection.in_atomic_block:
+            ImportJob.objects.filter(pk=self.job_id).update(**fields)
+        elif connection.vendor != "sqlite":
+            if self._side is None:
+                self._side = ThreadPoolExecutor(max_workers=1, thread_name_prefix="import-progress")
+            self._side.submit(self._write_aside, fields)
+
+    def _write_aside(self, fields):
+        try:
+            ImportJob.objects.filter(pk=self.job_id).update(**fields)
+        except Exception:  # progress is a courtesy: never let it stop the import
+            log.exception("progress of import job %s not written", self.job_id)
+
+    def close(self):
+        if self._side is not None:
+            self._side.submit(connections.close_all)
+            self._side.shutdown(wait=True)
+            self._side = None
 
 
 def read_progress(job):
-    """{'phase', 'done', 'total', 'percent', 'stale'} of a job."""
-    path = job_dir(job) / "progress.json"
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (FileNotFoundError, ValueError):
-        data = {"phase": job.status, "done": 0, "total": job.rows, "at": time.time()}
-    total = data.get("total") or 0
-    data["percent"] = min(100, round(100 * data["done"] / total)) if total else 0
-    data["stale"] = job.is_running and time.time() - data.get("at", 0) > STALE_AFTER
-    return data
+    """{'phase', 'done', 'total', 'percent', 'queued', 'interrupted'} of a job."""
+    total = job.total or job.rows or 0
+    done = min(job.done, total) if total else job.done
+    return {
+        "phase": job.phase or job.status, "done": done, "total": total,
+        "percent": min(100, round(100 * done / total)) if total else 0,
+        "queued": job.is_running and job.started_at is None,
+        "interrupted": False,
+    }
+
+
+def notice_interruption(job):
+    """If `job` is marked running but no worker holds it, it was interrupted: record that
+    (nothing of it was written) so it can be run again. Returns the job as it now is."""
+    if not job.is_running or job.started_at is None or runlock.is_held(lock_name(job)):
+        return job
+    job.refresh_from_db()  # it may have finished between the two reads
+    if not job.is_running or runlock.is_held(lock_name(job)):
+        return job
+    if job.status == ImportJob.Status.IMPORTING:
+        job.status = ImportJob.Status.CHECKED  # it passed the check: it may be started again
+        job.error = _("The import was interrupted before it finished (its worker stopped). "
+                      "Nothing of it was written; you can start it again.")
+    else:
+        job.status = ImportJob.Status.UPLOADED
+        job.error = _("The check was interrupted before it finished (its worker stopped). "
+                      "Check the file again.")
+    job.started_at = None
+    job.save(update_fields=["status", "error", "started_at", "updated_at"])
+    return job
 
 
 def read_results(job):
@@ -285,12 +349,11 @@ def _fail(job, message):
     job.save(update_fields=["status", "error", "updated_at"])
 
 
-def run_check(job_id):
+def run_check(job_id, progress):
     job = ImportJob.objects.get(pk=job_id)
     try:
         parts = parts_for(job)
-        result = check_parts(job.user, parts,
-                             progress=lambda d, t: write_progress(job, "checking", d, t))
+        result = check_parts(job.user, parts, progress=lambda d, t: progress("checking", d, t))
     except UnreadableFile as exc:
         return _fail(job, str(exc))
     _write_json(job_dir(job) / "results.json", {
@@ -306,20 +369,21 @@ def run_check(job_id):
     job.save(update_fields=["rows", "problem_count", "summary", "status", "updated_at"])
 
 
-def run_import(job_id):
+def run_import(job_id, progress):
     """Check again (the data may have changed since the preview), then write all or nothing."""
     job = ImportJob.objects.get(pk=job_id)
     try:
         parts = parts_for(job)
         result = check_parts(job.user, parts, previews=False,
-                             progress=lambda d, t: write_progress(job, "checking", d, t))
+                             progress=lambda d, t: progress("checking", d, t))
         if result.problems:
             job.problem_count = len(result.problems)
             job.save(update_fields=["problem_count", "updated_at"])
             return _fail(job, _("The file no longer passes the check (%(n)s problems); nothing was imported.")
                          % {"n": len(result.problems)})
+        progress("importing", 0, result.rows)  # before the transaction: seen on SQLite too
         written = import_checked(actor=job.user, result=result,
-                              progress=lambda d, t: write_progress(job, "importing", d, t))
+                                 progress=lambda d, t: progress("importing", d, t))
     except (UnreadableFile, ValidationError, PermissionDenied) as exc:
         messages = getattr(exc, "messages", None) or [str(exc)]
         return _fail(job, _("Nothing was imported: %(error)s") % {"error": " ".join(messages)})
@@ -329,33 +393,40 @@ def run_import(job_id):
     (job_dir(job) / "sheets.json").unlink(missing_ok=True)  # imported: the parsed copy is not needed
 
 
-def _in_thread(fn, job_id):
-    def target():
-        close_old_connections()
+def run(job_id, phase):
+    """Run one phase of a job in this process (the task calls this): under the job's lock,
+    with its progress in its row; an unexpected error leaves the job failed, not running."""
+    job = ImportJob.objects.get(pk=job_id)
+    fn = run_check if phase == "check" else run_import
+    with runlock.holding(lock_name(job)):
+        job.refresh_from_db()
+        if not job.is_running or job.started_at is not None:
+            return  # already handled: a task delivered twice, or a job marked interrupted
+        ImportJob.objects.filter(pk=job_id).update(started_at=timezone.now())
+        progress = Progress(job)
         try:
-            fn(job_id)
-        except Exception:  # the job row must not stay 'running' after a crash
+            fn(job_id, progress)
+        except Exception:
             log.exception("import job %s failed", job_id)
             ImportJob.objects.filter(pk=job_id).update(
                 status=ImportJob.Status.FAILED,
                 error=_("An unexpected error stopped the import; nothing was imported."))
         finally:
-            connection.close()
-
-    thread = threading.Thread(target=target, name=f"import-{job_id}", daemon=True)
-    thread.start()
-    return thread
+            progress.close()
 
 
 def start(job, phase):
-    """Start checking (`phase='check'`) or importing (`'import'`) a job, in the background
-    unless IMPORTS_IN_BACKGROUND is off (then in this request)."""
-    fn = run_check if phase == "check" else run_import
+    """Queue checking (`phase='check'`) or importing (`'import'`) a job as a background task
+    (with the immediate backend of the test suite it runs at once)."""
+    from . import tasks
+
     job.status = ImportJob.Status.CHECKING if phase == "check" else ImportJob.Status.IMPORTING
     job.error = ""
-    job.save(update_fields=["status", "error", "updated_at"])
-    write_progress(job, job.status, 0, job.rows or sum(s.row_count for s in outline_of(job)))
-    if getattr(settings, "IMPORTS_IN_BACKGROUND", True):
-        transaction.on_commit(lambda: _in_thread(fn, job.pk))
-    else:
-        fn(job.pk)
+    job.phase, job.done, job.started_at = "checking", 0, None  # an import checks again first
+    job.total = job.rows or sum(s.row_count for s in outline_of(job))
+    job.progress_at = timezone.now()
+    job.save(update_fields=["status", "error", "phase", "done", "total", "started_at",
+                            "progress_at", "updated_at"])
+    task = tasks.check_job if phase == "check" else tasks.import_job
+    result = task.enqueue(job.pk)
+    ImportJob.objects.filter(pk=job.pk).update(task_id=str(result.id)[:64])

@@ -12,9 +12,9 @@ def upload_path(job, filename):
 class ImportJob(models.Model):
     """One spreadsheet on its way in: uploaded, mapped, checked, then imported.
 
-    The file lives under MEDIA_ROOT (not served). Checking and importing run in the
-    background (jobs.py); while they run, their progress is kept beside the file, so a page
-    reload (or another server process) can follow it. See docs/decisions/0005.
+    The file lives under MEDIA_ROOT (not served). Checking and importing run as background
+    tasks (imports/tasks.py); while they run, their progress is kept in this row, so a page
+    reload, another server process or another machine can follow it. See docs/decisions/0007.
     """
 
     class Status(models.TextChoices):
@@ -39,6 +39,14 @@ class ImportJob(models.Model):
     problem_count = models.PositiveIntegerField(_("problems"), default=0)
     summary = models.JSONField(default=dict, blank=True)
     error = models.TextField(blank=True)
+    # Progress of the running phase (jobs.Progress writes it; the page reads it).
+    phase = models.CharField(max_length=20, blank=True)
+    done = models.PositiveIntegerField(default=0)
+    total = models.PositiveIntegerField(default=0)
+    progress_at = models.DateTimeField(null=True, blank=True)
+    # Set when a worker took the job up (queued until then), with the task that runs it.
+    started_at = models.DateTimeField(null=True, blank=True)
+    task_id = models.CharField(max_length=64, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -96,7 +96,7 @@ def mapping(request, uuid):
 
 @login_required
 def job(request, uuid):
-    job = _job(request, uuid)
+    job = jobs.notice_interruption(_job(request, uuid))
     context = {"job": job, "progress": jobs.read_progress(job)}
     if job.status in (ImportJob.Status.CHECKED, ImportJob.Status.FAILED, ImportJob.Status.DONE):
         results = jobs.read_results(job)
@@ -115,7 +115,7 @@ def job(request, uuid):
 def progress(request, uuid):
     """The progress bar alone (polled by htmx); once the job has finished, htmx is told to
     load the whole page, which then shows the result."""
-    job = _job(request, uuid)
+    job = jobs.notice_interruption(_job(request, uuid))
     if not job.is_running and request.htmx:
         response = HttpResponse(status=204)
         response["HX-Redirect"] = reverse("imports:job", kwargs={"uuid": job.uuid})

@@ -1,5 +1,5 @@
-"""The import pages, with checking and importing run inside the request (the background
-thread is exercised by the browser test)."""
+"""The import pages, with checking and importing run inside the request (the test settings'
+immediate task backend; the queue and a real worker: test_queue.py, test_tasks.py)."""
 
 import io
 
@@ -19,7 +19,6 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture(autouse=True)
 def inline(settings, tmp_path):
-    settings.IMPORTS_IN_BACKGROUND = False
     settings.MEDIA_ROOT = tmp_path / "media"
 
 

@@ -131,3 +131,26 @@ def test_the_lessons_library_shows_25_lessons_a_page_and_counts_them_all(client)
         lesson.pk for lesson in second.context["lessons"]}
     assert len(shown) == 25 + len(second.context["lessons"])  # no lesson on both pages
     assert "Volgende pagina" in first.content.decode()
+
+
+def test_the_performance_table_of_200_indicators_by_12_quarters_weighs_at_most_250_kb(client):
+    """Issue 20: compact markup (no class list per cell); the quarters of each year fold
+    behind a <details> toggle in the caption, one per year, the latest begun year open; every
+    value stays in the page."""
+    import re
+
+    from dealmonitor.accounts.models import User
+
+    generate(SMALL, seed=5, related=False)
+    client.force_login(User.objects.create_user("lezer", is_staff=True))
+    flagship = Deal.objects.get(slug=FLAGSHIP_SLUG)
+    html = client.get(reverse("impact:performance", args=[flagship.slug])).content.decode()
+    assert len(html.encode()) <= 250 * 1024, len(html.encode())
+    table = html[html.index('id="performance-table"'):html.index("</table>")]
+    assert table.count("<tr><th scope=row>") == 200  # one row per indicator
+    assert table.count("<td") == 200 * (12 + 1) * 3  # every period and the total, three cells
+    years = re.findall(r'<details class="dm-fold y(\d+)"( open)?><summary>(\d{4})', table)
+    assert len(years) == 3 and sum(1 for _n, is_open, _y in years if is_open) <= 1
+    # of each year's four quarters three fold with it; its last stays in view
+    assert table.count("<td class=q1>") == 200 * 3 * 3
+    assert "utrecht-table__cell" not in table and "<i class=k>op koers</i>" in table

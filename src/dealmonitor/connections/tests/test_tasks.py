@@ -1,0 +1,87 @@
+"""The related-deal update after a change is a background task, debounced per deal: a burst
+of changes to one deal queues one deferred update; a change after that update started
+queues the next. Run with the dummy backend (it keeps what is queued without running it),
+so this also shows the tasks carry only JSON (what a Celery or any other backend needs)."""
+
+import datetime as dt
+import json
+
+import pytest
+from django.core.cache import cache
+from django.utils import timezone
+from django_tasks import task_backends
+
+from dealmonitor.connections import signals
+from dealmonitor.connections.models import RelatedSuggestion
+from dealmonitor.deals.tests.factories import DealFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def queue(settings):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    settings.CONNECTIONS_AUTO_UPDATE = True
+    settings.RELATED_UPDATE_DELAY = 10
+    backend = task_backends["default"]
+    backend.clear()
+    return backend
+
+
+def updates(queue, name="update_related"):
+    return [r for r in queue.results if r.task.module_path == f"dealmonitor.connections.tasks.{name}"]
+
+
+@pytest.fixture(autouse=True)
+def nothing_pending():
+    """Deals made by the factories outside a captured commit leave nothing waiting."""
+    yield
+    signals._pending.ids = set()
+
+
+def made(*deals):
+    signals._pending.ids = set()  # their creation was never committed (the test's transaction)
+    return deals
+
+
+def change(deal, text, capture):
+    with capture(execute=True):
+        deal.description = text
+        deal.save()
+
+
+def test_a_burst_of_changes_to_one_deal_queues_one_deferred_update(
+        queue, django_capture_on_commit_callbacks):
+    deal, other = made(DealFactory(), DealFactory())
+    RelatedSuggestion.objects.create(deal=other, other=deal, rank=1, score=0.5)  # lists exist
+    cache.delete(signals.waiting_key(deal.pk))
+    before = timezone.now()
+    for text in ("een", "twee", "drie"):
+        change(deal, text, django_capture_on_commit_callbacks)
+
+    (update,) = updates(queue)
+    assert update.args == [deal.pk] and update.kwargs == {}
+    json.dumps([update.args, update.kwargs])  # what any broker can carry
+    assert update.task.run_after >= before + dt.timedelta(seconds=10)
+    assert updates(queue, "rebuild_related") == []
+
+    # The update starts (a worker calls it): from then on a change queues the next one.
+    update.task.call(*update.args)
+    change(deal, "vier", django_capture_on_commit_callbacks)
+    assert [u.args for u in updates(queue)] == [[deal.pk], [deal.pk]]
+
+
+def test_changes_to_two_deals_queue_one_update_each(queue, django_capture_on_commit_callbacks):
+    a, b = made(DealFactory(), DealFactory())
+    RelatedSuggestion.objects.create(deal=a, other=b, rank=1, score=0.5)
+    for deal in (a, b):
+        cache.delete(signals.waiting_key(deal.pk))
+    for deal in (a, b, a, b):
+        change(deal, f"tekst {deal.pk}", django_capture_on_commit_callbacks)
+    assert sorted(u.args[0] for u in updates(queue)) == sorted([a.pk, b.pk])
+
+
+def test_without_any_lists_yet_one_rebuild_is_queued(queue, django_capture_on_commit_callbacks):
+    (deal,) = made(DealFactory())
+    change(deal, "eerste", django_capture_on_commit_callbacks)
+    assert len(updates(queue, "rebuild_related")) == 1 and updates(queue) == []

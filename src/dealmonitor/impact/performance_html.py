@@ -1,0 +1,154 @@
+"""The performance table (impact `prestaties/`) as HTML, built in Python.
+
+A 200-indicator deal with 12 quarters has 7,200 value cells; through the template engine they
+took most of the page's time, and with a class list on every cell the page weighed 900 KB.
+Here every cell is a bare `<td>` (the table's class styles them, ui/dealmonitor.css), the
+status badge a short `<i class=…>`, numbers are formatted once per distinct value, and every
+text is escaped. The periods are grouped by year; the last period of each year is always
+shown and the year's other periods are folded behind the year's toggle in the caption (a
+`<details>` element: it works without JavaScript; the CSS shows a year's periods while its
+toggle is open). Without `:has()` support in the browser every period is shown.
+
+To add something to a cell or a row (per-partner contributions, a marker for verified
+values), extend `Renderer`: each cell and row is one method returning escaped HTML.
+"""
+
+import datetime as dt
+from itertools import groupby
+
+from django.urls import reverse
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+from django.utils.text import capfirst
+from django.utils.translation import gettext as _
+
+from .constants import Level, Status
+from .templatetags.impact_tags import LABELS, num, pct
+
+MAX_FOLDED_YEARS = 12  # ui/dealmonitor.css has a rule per year up to this many
+# One letter per status for the badge's class (ui/dealmonitor.css, `.dm-iptt td i.…`): the
+# page has thousands of badges.
+BADGE_CLASS = {
+    Status.MET: "g", Status.ON_TRACK: "k", Status.AT_RISK: "r", Status.OFF_TRACK: "a",
+    Status.NO_DATA: "n", Status.NO_TARGET: "d",
+}
+
+
+class Renderer:
+    def __init__(self, table, deal, *, today=None):
+        self.table = table
+        self.deal = deal
+        self.today = today or dt.date.today()
+        self.numbers = {}
+        self.percents = {}
+        self.no_data = "<span class=m>%s</span>" % escape(_("no data"))
+        self.badges = {s: "<i class=%s>%s</i>" % (BADGE_CLASS[s], escape(LABELS[s])) for s in Status.values}
+        self.years = [(year, list(ps)) for year, ps in groupby(table.periods, key=lambda p: p.end.year)]
+        if len(self.years) > MAX_FOLDED_YEARS:  # more years than the CSS knows: nothing folded
+            self.years = [(None, list(table.periods))]
+        # the class of each period's cells: '' shown always, ' class=qN' folded with year N
+        self.fold = []
+        for n, (year, periods) in enumerate(self.years, start=1):
+            for i, _p in enumerate(periods):
+                self.fold.append("" if year is None or i == len(periods) - 1 else f" class=q{n}")
+        self.open_year = self._open_year()
+
+    def _open_year(self):
+        """The year shown unfolded at first: the latest that has begun."""
+        begun = [year for year, periods in self.years if year and periods[0].start <= self.today]
+        return begun[-1] if begun else None
+
+    # Numbers and cells ------------------------------------------------------------------
+
+    def number(self, value):
+        text = self.numbers.get(value)
+        if text is None:
+            text = self.numbers[value] = escape(num(value))
+        return text
+
+    def percent(self, value):
+        text = self.percents.get(value)
+        if text is None:
+            text = self.percents[value] = escape(pct(value))
+        return text
+
+    def target(self, c):
+        return escape(c.target_status) if c.target_status else self.number(c.target)
+
+    def actual(self, c):
+        if c.actual_status:
+            return escape(c.actual_status)
+        return self.number(c.actual) if c.actual is not None else self.no_data
+
+    def met(self, c):
+        return "%s %s" % (self.percent(c.percent), self.badges.get(c.status, ""))
+
+    def cells(self, row):
+        parts = []
+        for c, fold in zip(row.cells, self.fold):
+            parts.append("<td%s>%s<td%s>%s<td%s>%s" % (
+                fold, self.target(c), fold, self.actual(c), fold, self.met(c)))
+        total = row.total
+        parts.append("<td>%s<td>%s<td>%s" % (self.target(total), self.actual(total), self.met(total)))
+        return "".join(parts)
+
+    def heading(self, row):
+        ind = row.indicator
+        url = reverse("impact:indicator", args=[self.deal.slug, ind["id"]])
+        unit = ' <span class="dm-muted">(%s)</span>' % escape(ind["unit"]) if ind["unit"] else ""
+        example = (' <span class="utrecht-status-badge utrecht-status-badge--warning dm-example" '
+                   'title="%s">%s</span>' % (escape(_("Invented for the demo, not a fact of the deal.")),
+                                             escape(_("example")))) if ind["is_example"] else ""
+        return '<th scope=row><a href="%s">%s</a>%s%s' % (url, escape(ind["name"]), unit, example)
+
+    def row(self, row):
+        return "<tr>%s%s\n" % (self.heading(row), self.cells(row))
+
+    # The table --------------------------------------------------------------------------
+
+    def caption(self):
+        text = escape(_("Indicators of %(name)s against their targets") % {"name": self.deal.name})
+        folded = [(n, y, ps) for n, (y, ps) in enumerate(self.years, start=1) if y and len(ps) > 1]
+        if not folded:
+            return '<caption class="utrecht-table__caption" id="iptt-caption">%s</caption>' % text
+        toggles = "".join(
+            '<details class="dm-fold y%d"%s><summary>%s</summary></details>' % (
+                n, " open" if year == self.open_year else "",
+                escape(_("%(year)s: every period") % {"year": year}))
+            for n, year, _ps in folded)
+        return ('<caption class="utrecht-table__caption" id="iptt-caption">%s'
+                '<span class="dm-folds">%s %s</span></caption>'
+                % (text, escape(_("Show the periods within a year:")), toggles))
+
+    def head(self):
+        periods = "".join('<th scope=colgroup colspan=3%s>%s' % (fold, escape(p.label))
+                          for p, fold in zip(self.table.periods, self.fold))
+        kinds = "<th%s>{t}<th%s>{a}<th%s>{m}"
+        t, a = escape(_("Target")), escape(_("Actual"))
+        m = escape(_("%% met") % {})  # the template's msgid ("%" doubled: a format string)
+        labels = "".join((kinds % (f, f, f)).format(t=t, a=a, m=m) for f in self.fold)
+        return ('<thead><tr><th scope=col rowspan=2>%s%s<th scope=colgroup colspan=3>%s'
+                '<tr>%s%s</thead>\n' % (escape(_("Indicator")), periods,
+                                       escape(_("Total (end target)")), labels,
+                                       (kinds % ("", "", "")).format(t=t, a=a, m=m)))
+
+    def body(self):
+        colspan = 3 * len(self.table.periods) + 4
+        levels = dict(Level.choices)
+        parts = []
+        for level, rows in groupby(self.table.rows, key=lambda r: r.level):
+            name = capfirst(str(levels.get(level, level))) if level else _("Not linked to the pathway")
+            parts.append('<tbody><tr class=dm-iptt__level><th scope=rowgroup colspan=%d>%s\n'
+                         % (colspan, escape(name)))
+            parts.extend(self.row(r) for r in rows)
+            parts.append("</tbody>")
+        return "".join(parts)
+
+    def render(self):
+        return mark_safe(  # noqa: S308 - every text above is escaped
+            '<table class="utrecht-table dm-iptt" id="performance-table">%s%s%s</table>'
+            % (self.caption(), self.head(), self.body()))
+
+
+def performance_table_html(table, deal):
+    return Renderer(table, deal).render()
