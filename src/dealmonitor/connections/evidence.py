@@ -49,7 +49,7 @@ def reasons(portfolio, pk, other, values):
             "count": len(shared),
             "items": [
                 {"pk": o, "name": portfolio.org_names.get(o), "deals": portfolio.org_df[o]}
-                for o in shared[:REASON_ITEMS]
+                for o in _worth_naming(shared, portfolio)[:REASON_ITEMS]
             ],
         })
     if themes:
@@ -78,3 +78,12 @@ def reasons(portfolio, pk, other, values):
     out.sort(key=lambda r: -r["score"])
     return out
 
+
+
+def _worth_naming(shared, portfolio):
+    """The shared organisations a reason names: those in at most a quarter of the deals (a
+    big city in ten of 26 deals adds little and is counted, not named), the rarest first;
+    the rarest one when all are common."""
+    limit = max(3, portfolio.n // 4)
+    named = [o for o in shared if portfolio.org_df[o] <= limit]
+    return named or shared[:1]

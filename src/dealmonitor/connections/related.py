@@ -33,8 +33,10 @@ def build_all():
     """Recompute the top list of every deal and store what changed. Returns (deals,
     suggestions)."""
     portfolio = Portfolio.load()
+    previous = storage.previous_ranks(RelatedSuggestion.objects.all())
     rows = []
     for pk, ranked in portfolio.ranked_all().items():
+        ranked = storage.stable_order(ranked, previous.get(pk))
         rows.extend(portfolio.suggestions(pk, ranked=ranked))
     storage.name_organisations(rows)
     with transaction.atomic():
@@ -64,9 +66,11 @@ def update_for_deal(deal_pk):
     )
     enters = {o for o in candidates if o not in kth or scores[o] >= kth[o]}
     affected = {deal_pk} | had_it | enters
+    previous = storage.previous_ranks(RelatedSuggestion.objects.filter(deal_id__in=affected))
     rows = []
     for pk in affected:
-        rows.extend(portfolio.suggestions(pk))
+        ranked = storage.stable_order(portfolio.ranked(pk), previous.get(pk))
+        rows.extend(portfolio.suggestions(pk, ranked=ranked))
     storage.name_organisations(rows)
     with transaction.atomic():
         storage.store(rows, RelatedSuggestion.objects.filter(deal_id__in=affected))

@@ -10,6 +10,42 @@ from .constants import ReasonKind
 from .models import RelatedSuggestion
 
 
+# Scores this close (a share of the higher one) count as equal: the two deals keep the order
+# they had, so a new lesson or partner that moves a score by a hair does not swap them.
+STABLE_MARGIN = 0.05
+
+
+def stable_order(ranked, previous):
+    """`ranked` [(other, score, values)] best first, reordered so that neighbours whose scores
+    lie within `STABLE_MARGIN` keep their `previous` order ({other: rank}; a deal new to the
+    list comes after one that was there). Each swap undoes an inversion against the previous
+    order, so this ends."""
+    items = list(ranked)
+    if not previous:
+        return items
+    changed = True
+    while changed:
+        changed = False
+        for i in range(len(items) - 1):
+            (a, score_a, _va), (b, score_b, _vb) = items[i], items[i + 1]
+            rank_a, rank_b = previous.get(a), previous.get(b)
+            if rank_b is None or (rank_a is not None and rank_a < rank_b):
+                continue
+            if score_a - score_b <= STABLE_MARGIN * abs(score_a):
+                items[i], items[i + 1] = items[i + 1], items[i]
+                changed = True
+    return items
+
+
+def previous_ranks(existing_qs):
+    """{deal: {other: rank}} of the stored lists."""
+    out = {}
+    for deal_id, other_id, rank in existing_qs.values_list("deal_id", "other_id", "rank").iterator(
+            chunk_size=10000):
+        out.setdefault(deal_id, {})[other_id] = rank
+    return out
+
+
 def rows(portfolio, pk, ranked):
     """Unsaved suggestion rows for one deal's ranked list [(other, score, values)]."""
     return [
