@@ -45,6 +45,29 @@ def deal_choices(user):
     return visible_deals(user).order_by("name").only("slug", "name")
 
 
+def themes_in_use(deals):
+    """The themes of the given deals, by name, for a choice of theme."""
+    from dealmonitor.deals.models import Theme
+
+    return Theme.objects.filter(deals__in=deals).distinct().order_by("name")
+
+
+def network_deals(user, theme=None):
+    """The deals the partner network shows: those the user may read, of one theme if given."""
+    deals = visible_deals(user)
+    if theme:
+        deals = deals.filter(themes__pk=theme)
+    return deals.distinct()
+
+
+def group_by_type(organisations):
+    """[(type label, [organisation, ...])], the largest group first, then by label."""
+    groups = {}
+    for org in organisations:
+        groups.setdefault(org["type_label"], []).append(org)
+    return sorted(groups.items(), key=lambda kv: (-len(kv[1]), str(kv[0])))
+
+
 def decisions_for(deal):
     return {
         c.other_than(deal).pk: c
