@@ -44,6 +44,31 @@ def _positive(weights):
     return {k: w for k, w in weights.items() if w > 0}
 
 
+def _unit(vec, floor=0.0):
+    norm = max(math.sqrt(sum(w * w for w in vec.values())), floor)
+    return {k: w / norm for k, w in vec.items()} if norm else {}
+
+
+def deal_vectors(profile, org_df, theme_df, term_df, n, cap):
+    """A deal's organisation, theme and stem vectors (unit length, weighted by rarity), given
+    how many deals of `n` have each feature. The same for the rebuild and the one-deal
+    update. A short list is not allowed to look like a perfect match: the length of a
+    vector is taken as at least that of a list with `SHORT_LIST` items as rare as can be
+    shared (in two deals). Without it two deals that each list only one partner would score
+    a cosine of 1 on it alone."""
+    floor = rarity(2, n) * math.sqrt(SHORT_LIST)
+    org = _unit(_positive(
+        {o: rarity(org_df[o], n) for o in profile.orgs if 2 <= org_df[o] <= cap}), floor)
+    theme = _unit(_positive(
+        {t: rarity(theme_df[t], n) for t in profile.themes if theme_df[t] >= 2}))
+    weighted = _positive({
+        t: (1 + math.log(c)) * rarity(term_df[t], n)
+        for t, c in profile.terms.items() if 2 <= term_df[t] <= cap
+    })
+    top = sorted(weighted.items(), key=lambda kv: (-kv[1], kv[0]))[:TERMS_PER_DEAL]
+    return org, theme, _unit(dict(top), floor)
+
+
 class Portfolio:
     """Everything the engine needs about every deal, loaded in a fixed number of queries."""
 
@@ -89,26 +114,9 @@ class Portfolio:
         self.org_vec, self.theme_vec, self.term_vec = {}, {}, {}
         self.postings = {name: defaultdict(list) for name in ("org", "theme", "term", "person",
                                                                "reg")}
-        cap = self.cap
-        # A short list is not allowed to look like a perfect match: the length of a vector is
-        # taken as at least that of a list with `SHORT_LIST` items as rare as can be shared
-        # (in two deals). Without it two deals that each list only one ministry would score a
-        # cosine of 1 on that ministry alone; with it a single shared rare foundation still
-        # counts, a single shared ministry hardly.
-        floor = self._idf(2) * math.sqrt(SHORT_LIST)
         for pk, p in self.profiles.items():
-            self.org_vec[pk] = self._unit(_positive(
-                {o: self._idf(org_df[o]) for o in p.orgs if 2 <= org_df[o] <= cap}), floor
-            )
-            self.theme_vec[pk] = self._unit(_positive(
-                {t: self._idf(theme_df[t]) for t in p.themes if theme_df[t] >= 2}
-            ))
-            weighted = _positive({
-                t: (1 + math.log(c)) * self._idf(term_df[t])
-                for t, c in p.terms.items() if 2 <= term_df[t] <= cap
-            })
-            top = sorted(weighted.items(), key=lambda kv: (-kv[1], kv[0]))[:TERMS_PER_DEAL]
-            self.term_vec[pk] = self._unit(dict(top), floor)
+            self.org_vec[pk], self.theme_vec[pk], self.term_vec[pk] = deal_vectors(
+                p, org_df, theme_df, term_df, self.n, self.cap)
             for name, vec in (("org", self.org_vec[pk]), ("theme", self.theme_vec[pk]),
                               ("term", self.term_vec[pk])):
                 for key, weight in vec.items():
@@ -119,11 +127,6 @@ class Portfolio:
             for key, label in p.regulations:
                 if reg_df[key] >= 2:
                     self.postings["reg"][key].append((pk, label))
-
-    @staticmethod
-    def _unit(vec, floor=0.0):
-        norm = max(math.sqrt(sum(w * w for w in vec.values())), floor)
-        return {k: w / norm for k, w in vec.items()} if norm else {}
 
     def _stated(self, a, b):
         return self.stated.pair(a, b)
