@@ -205,15 +205,25 @@ class Partial(Portfolio):
             acc[other] += WEIGHTS[ReasonKind.PEOPLE] * min(value, MAX_PEOPLE)
         keys = {k for k, _ in mine.regulations}
         if keys:
+            # A regulation may be named in thousands of deals: their regulations only, not
+            # their whole profiles.
             holders = set()
             for chunk in _chunks(keys):
                 holders.update(SimilarityFeature.objects.filter(
                     kind=index.REGULATION, key__in=chunk).exclude(deal_id=pk)
                     .values_list("deal_id", flat=True))
-            self.load(holders)
-            for other in holders:
-                acc[other] += WEIGHTS[ReasonKind.REGULATION] * self._regulation_value(
-                    mine, self.profiles[other])
+            theirs = defaultdict(set)
+            for chunk in _chunks(holders, 5000):
+                for other, key, label in SimilarityFeature.objects.filter(
+                        kind=index.REGULATION, deal_id__in=chunk).values_list(
+                        "deal_id", "key", "label"):
+                    theirs[other].add((key, label))
+            for other, regulations in theirs.items():
+                keys_b = {k for k, _ in regulations}
+                mine_shared = {label for k, label in mine.regulations if k in keys_b}
+                theirs_shared = {label for k, label in regulations if k in keys}
+                acc[other] += WEIGHTS[ReasonKind.REGULATION] * min(len(mine_shared),
+                                                                    len(theirs_shared))
         for other in self.mentioned.get(pk, ()):
             acc[other] += WEIGHTS[ReasonKind.STATED] * self.stated.pair(pk, other)[0]
         acc.pop(pk, None)
@@ -285,8 +295,21 @@ def update(deal_pk):
     stored = defaultdict(list)
     holding = set(RelatedSuggestion.objects.filter(other_id__in=changed)
                   .values_list("deal_id", flat=True))
-    for pk, row in rows_of_changed.items():
-        holding.update(o for o, s in row.items() if s >= MIN_SCORE)
+    # The deals a changed deal may climb into: its score beats their last place, or their
+    # list is not full.
+    best = defaultdict(float)
+    for row in rows_of_changed.values():
+        for other, score in row.items():
+            if score >= MIN_SCORE:
+                best[other] = max(best[other], round(score, 4))
+    candidates = set(best) - holding - set(changed)
+    counts, last = Counter(), {}
+    for chunk in _chunks(candidates, 5000):
+        counts.update(dict(RelatedSuggestion.objects.filter(deal_id__in=chunk).values_list(
+            "deal_id").annotate(n=Count("id")).order_by()))
+        last.update(RelatedSuggestion.objects.filter(deal_id__in=chunk, rank=TOP_K)
+                    .values_list("deal_id", "score"))
+    holding.update(o for o in candidates if counts[o] < TOP_K or best[o] >= last.get(o, 0.0))
     holding -= set(changed)
     for chunk in _chunks(holding | set(changed)):
         for deal_id, other_id, rank, score, reasons in RelatedSuggestion.objects.filter(

@@ -110,3 +110,23 @@ def test_the_update_reads_the_changed_deal_not_the_portfolio(related_data):
              if ('"deals_result"' in q["sql"] or '"deals_ambition"' in q["sql"]
                  or '"description"' in q["sql"])]
     assert texts and all(str(kennis.pk) in sql for sql in texts), texts
+
+
+def test_a_shared_regulation_gives_the_lists_of_a_full_rebuild(related_data):
+    from dealmonitor.learning import services as learning
+
+    # Titles in words no other deal uses: the regulation is all they share (a word several
+    # deals share moves the rarity weights of other pairs, which the rebuild settles).
+    slugs = ["cd-health-hub", "cd-kennis-maken", "cd-ruimte-voor-lopen"]
+    for slug, title in zip(slugs[:2], ["Alfaknoop", "Betaknoop"]):
+        learning.report_bottleneck(actor=None, deal=deal(slug), title=title,
+                                   kind="regelgeving", rule="Omgevingswet")
+    related.build_all()
+    lopen = deal(slugs[2])
+
+    def change():
+        learning.report_bottleneck(actor=None, deal=lopen, title="Gammaknoop",
+                                   kind="regelgeving", rule="de Omgevingswet")
+
+    incremental, full = both_ways(change, lambda: lopen.pk)
+    assert incremental == full
