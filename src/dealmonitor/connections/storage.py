@@ -78,6 +78,9 @@ def name_organisations(rows, batch_size=5000):
                         item["name"] = names.get(pk, "")
 
 
+BULK_UPDATE_LIMIT = 5000
+
+
 def store(rows, existing_qs, batch_size=2000):
     """Write the new suggestion rows over the stored ones of the same deals, touching only
     what changed: an unchanged list keeps its rows (and their ids and times) as they are."""
@@ -103,6 +106,15 @@ def store(rows, existing_qs, batch_size=2000):
             row.computed_at = timezone.now()
             update.append(row)
     gone = [v[0] for k, v in stored.items() if k not in keep]
+    if len(update) > BULK_UPDATE_LIMIT:
+        # Many changed rows (after a change to the engine itself): an UPDATE per 500 rows
+        # with a CASE per column takes minutes at 200,000 rows; deleting them and streaming
+        # them anew takes seconds. Their ids change; unchanged rows keep theirs.
+        gone.extend(row.pk for row in update)
+        for row in update:
+            row.pk = None
+        create.extend(update)
+        update = []
     for start in range(0, len(gone), batch_size):
         RelatedSuggestion.objects.filter(pk__in=gone[start:start + batch_size]).delete()
     RelatedSuggestion.objects.bulk_update(

@@ -130,3 +130,16 @@ def test_a_shared_regulation_gives_the_lists_of_a_full_rebuild(related_data):
 
     incremental, full = both_ways(change, lambda: lopen.pk)
     assert incremental == full
+
+
+def test_many_changed_rows_are_written_anew_with_the_same_result(related_data, monkeypatch):
+    from dealmonitor.connections import storage
+
+    expected = lists()
+    untouched = set(RelatedSuggestion.objects.filter(rank=1).values_list("pk", flat=True))
+    RelatedSuggestion.objects.exclude(rank=1).update(score=0.0, reasons=[])
+    monkeypatch.setattr(storage, "BULK_UPDATE_LIMIT", 0)
+    related.build_all()
+    assert lists() == expected
+    # The rows that did not change keep their ids.
+    assert untouched <= set(RelatedSuggestion.objects.values_list("pk", flat=True))
