@@ -1,4 +1,4 @@
-"""Precision and recall at k of the related-deals engine on links the sources state.
+"""Precision and recall at k, and R-precision, of the related-deals engine on links the sources state.
 
 The links are in `evaluation.json`, written by hand from the demo data's sources. For every
 deal that has at least one such link, the engine's top k (without people's decisions) is
@@ -25,6 +25,7 @@ class DealScore:
     expected: set
     top: list
     hits: int
+    r_hits: int = 0  # stated links among the first len(expected)
 
 
 def evaluate(k=5, links=None, portfolio=None, without=()):
@@ -38,14 +39,23 @@ def evaluate(k=5, links=None, portfolio=None, without=()):
             expected.setdefault(b, set()).add(a)
     rows = []
     for slug, wanted in sorted(expected.items()):
-        ranked = ranked_without(portfolio, by_slug[slug], without, k)
-        top = [portfolio.profiles[o].slug for o in ranked]
-        rows.append(DealScore(slug, wanted, top, len(wanted & set(top))))
+        ranked = ranked_without(portfolio, by_slug[slug], without, max(k, len(wanted)))
+        slugs = [portfolio.profiles[o].slug for o in ranked]
+        top = slugs[:k]
+        rows.append(DealScore(slug, wanted, top, len(wanted & set(top)),
+                              len(wanted & set(slugs[:len(wanted)]))))
     if not rows:
         return 0.0, 0.0, rows
     precision = sum(r.hits / k for r in rows) / len(rows)
     recall = sum(r.hits / len(r.expected) for r in rows) / len(rows)
     return precision, recall, rows
+
+
+def r_precision(rows):
+    """Precision at R, R being each deal's number of stated links: 1.0 when every deal's
+    first R suggestions are exactly its stated links (precision@k cannot reach 1 when a deal
+    has fewer than k stated links)."""
+    return sum(r.r_hits / len(r.expected) for r in rows) / len(rows) if rows else 0.0
 
 
 def ranked_without(portfolio, pk, without, k):

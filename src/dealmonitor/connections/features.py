@@ -26,8 +26,22 @@ PARENS = re.compile(r"\(([^)]*)\)")
 CAPITALISED = re.compile(r"(?:^|(?<=\s)|(?<=[\'\"(]))([A-Z][a-z\u00e0-\u00ff]+)")
 
 
-# Words every deal's texts use about the programme itself, not about its subject.
-PROGRAMME_WORDS = frozenset({"city", "town", "deal", "deals", "agenda", "regio", "green"})
+# Words every deal's texts use about the programme itself and its partners, not about its
+# subject: every City Deal is about cities, with municipalities, the national government,
+# partners and knowledge institutions working together on an approach.
+PROGRAMME_WORDS = frozenset(
+    """
+    city town deal deals agenda regio green stad steden stedelijk stedelijke gemeente
+    gemeenten gemeentelijk gemeentelijke rijk rijksoverheid ministerie ministeries provincie
+    provincies overheid overheden partner partners partij partijen samenwerking samenwerken
+    samen samenwerkingsverband kennisinstelling kennisinstellingen instelling instellingen
+    programma programma's project projecten aanpak netwerk netwerken betrokken betrokkenen
+    organisatie organisaties ondertekend ondertekening ondertekenaars
+    """.split()
+)
+# Words that mark invented demo rows ("Voorbeeld: ..."), never evidence of a link.
+DEMO_MARKERS = frozenset({"voorbeeld", "voorbeelden", "verzonnen", "fictief", "fictieve",
+                          "demo", "example"})
 # Words of ordinary Dutch prose that say when, how much or that something happened, but not
 # what a deal is about: numbers, months, time words and the commonest verbs and adverbs of
 # reports. In a small portfolio two deals can share such a word by chance, and the rarity
@@ -49,6 +63,18 @@ GENERIC_WORDS = frozenset(
     extra elke elk eigen verschillende diverse meerdere ander sterk goed goede beter groot
     grote grootste mogelijk mogelijke nodig echter vooral steeds verder weer tevens daarnaast
     wel waarmee waardoor waarvan daarmee hiervoor daarvoor erbij eraan erin
+    gericht gerichte richten richt vroeg vroegen vragen vraagt gevraagd vraag gepresenteerd
+    presenteren presenteert presentatie leggen legt gelegd legde gewerkt werken werkt werkte
+    werkten ontwikkelen ontwikkelt ontwikkeld ontwikkelde ontwikkeling bestaande bestaan
+    bestaat doe doet gedaan deed hebt had gehad kunt konden moest moesten mocht mogen zullen
+    laten liet gelaten zien ziet gezien zag keek kijken gekeken blijkt bleek gebleken blijven
+    blijft bleef gebleven leidt leiden leidde geleid kwam gekomen
+    gaf wilde wilden opgeleverd opleveren oplevert leverde levert leveren geleverd
+    resultaat resultaten doel doelen ambitie ambities les lessen geleerd leren knelpunt
+    knelpunten mensen manier manieren rol rollen kern punt punten vorm vormen onderdeel
+    belangrijk belangrijke mee waar wanneer daarom zowel namelijk alleen vaak soms gaat
+    toe iedereen versterken versterkt versterking probleem problemen kleine klein oplossing
+    oplossingen uitgewerkt uitwerken uitwerking
     """.split()
 )
 
@@ -86,9 +112,8 @@ def terms_of(value, surface=None):
     for each stem (its first spelling) for the reasons."""
     out = []
     for word in (w for _sentence, words in sentences_of(value) for w in words):
-        if word in dutch.STOP_WORDS or word in PROGRAMME_WORDS or word in GENERIC_WORDS or len(
-            word
-        ) < 3:
+        if (word in dutch.STOP_WORDS or word in PROGRAMME_WORDS or word in GENERIC_WORDS
+                or word in DEMO_MARKERS or len(word) < 3):
             continue
         stem = _stem(word)
         out.append(stem)

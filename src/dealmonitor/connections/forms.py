@@ -61,3 +61,17 @@ class EventConnectionForm(GuardedFormMixin, forms.Form):
         if data.get("deal") and data.get("deal") == data.get("other"):
             self.add_error("other", _("Choose two different deals."))
         return data
+
+
+class NetworkFilterForm(forms.Form):
+    """The choices of the partner network page (a GET form: the address keeps them)."""
+
+    deal = forms.ChoiceField(label=_("Highlight the partners of"), required=False)
+    theme = forms.ChoiceField(label=_("Theme"), required=False)
+    type = forms.ChoiceField(label=_("Type of organisation"), required=False)
+
+    def __init__(self, *args, deals, themes, types, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["deal"].choices = [("", "")] + [(d.slug, d.name) for d in deals]
+        self.fields["theme"].choices = [("", "")] + [(str(t.pk), t.name) for t in themes]
+        self.fields["type"].choices = [("", "")] + list(types)

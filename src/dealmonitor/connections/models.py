@@ -150,3 +150,35 @@ class EventLesson(models.Model):
 
     def __str__(self):
         return self.text[:80]
+
+
+class SimilarityFeature(models.Model):
+    """What the related-deals engine keeps of each deal between runs, so that one deal's
+    list is updated without reading the whole portfolio (`incremental.py`). Derived data,
+    rewritten by the rebuild and the one-deal update like the suggestions; no history.
+
+    kind  key                weight                         label
+    o     organisation pk    weight in the deal's vector    -
+    t     theme pk           weight in the deal's vector    -
+    s     stem               weight in the deal's vector    a readable spelling
+    w     stem               times the deal's texts use it  -    (every stem: rarity)
+    r     regulation key     -                              the regulation as worded
+    m     named deal pk      1 for a follow-up, else 0      field, a newline, the sentence
+    """
+
+    deal = models.ForeignKey("deals.Deal", on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=1)
+    key = models.CharField(max_length=400)
+    weight = models.FloatField(default=0.0)
+    label = models.TextField(blank=True, default="")
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["kind", "key"], name="similarity_kind_key"),
+            models.Index(fields=["deal", "kind"], name="similarity_deal_kind"),
+        ]
+        verbose_name = _("similarity feature")
+        verbose_name_plural = _("similarity features")
+
+    def __str__(self):
+        return f"{self.deal_id} {self.kind}:{self.key}"

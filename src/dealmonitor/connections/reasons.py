@@ -7,7 +7,7 @@ sentences at display time, so the same suggestion reads in Dutch at / and in Eng
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from dealmonitor.deals.constants import RoleKind
+from dealmonitor.deals.constants import Phase, RoleKind
 
 from .constants import ReasonKind
 
@@ -98,3 +98,67 @@ def describe(reason):
 
 def describe_all(reasons):
     return [describe(r) for r in reasons]
+
+
+# How far a deal has come, for the sentence on what two deals could learn from each other.
+PHASE_ORDER = {Phase.VERKENNEN: 0, Phase.AANJAGEN: 1, Phase.LEREN: 2, Phase.BORGEN: 3,
+               Phase.AFGEROND: 4}
+
+
+def _words(reason):
+    return _join(reason.get("items", [])[:3])
+
+
+def _main_clause(reason, earlier, later):
+    kind = reason.get("kind")
+    if kind == ReasonKind.STATED:
+        if reason.get("follow_up") and earlier is not None:
+            return _("%(later)s can build on what %(earlier)s delivered and learned, and "
+                     "%(earlier)s sees what became of its work") % {
+                "later": later.name, "earlier": earlier.name}
+        if reason.get("follow_up"):
+            return _("one can build on what the other delivered and learned")
+        return _("the sources already name them together: they can ask each other what "
+                 "that link brought")
+    if kind == ReasonKind.REGULATION:
+        return _("both are held up by %(rules)s: they can compare how they deal with it and "
+                 "raise it together") % {"rules": _words(reason)}
+    if kind == ReasonKind.PEOPLE:
+        return _("the people who work on both can carry experience from one to the other "
+                 "directly")
+    if kind == ReasonKind.ORGANISATIONS:
+        names = [i["name"] for i in reason.get("items", [])][:3]
+        return _("their shared partners (%(names)s) can tell each what worked in the "
+                 "other") % {"names": _join(names)}
+    if kind == ReasonKind.TEXT:
+        return _("both work on %(words)s: they can compare their approach and what it "
+                 "yielded") % {"words": _words(reason)}
+    if kind == ReasonKind.THEMES:
+        return _("both work on %(themes)s: they can compare their approach and what it "
+                 "yielded") % {"themes": _words(reason)}
+    return ""
+
+
+def learning_sentence(deal, other, reasons):
+    """One sentence on what `deal` and `other` could learn from each other: from the
+    strongest reason, and, when one deal is clearly further along, that it can show what
+    worked. "" without reasons."""
+    if not reasons:
+        return ""
+    strongest = max(reasons, key=lambda r: r.get("score", 0))
+    dates = (getattr(deal, "signing_date", None), getattr(other, "signing_date", None))
+    earlier = later = None
+    if all(dates) and dates[0] != dates[1]:
+        earlier, later = (deal, other) if dates[0] < dates[1] else (other, deal)
+    clause = _main_clause(strongest, earlier, later)
+    if not clause:
+        return ""
+    steps = (PHASE_ORDER.get(getattr(deal, "phase", ""), None),
+             PHASE_ORDER.get(getattr(other, "phase", ""), None))
+    if None not in steps and abs(steps[0] - steps[1]) >= 2 and strongest.get(
+            "kind") != ReasonKind.STATED:
+        further = deal if steps[0] > steps[1] else other
+        clause = _("%(clause)s; %(further)s is further along (%(phase)s) and can show what "
+                   "worked") % {"clause": clause, "further": further.name,
+                                "phase": further.get_phase_display()}
+    return clause[:1].upper() + clause[1:] + "."

@@ -20,10 +20,16 @@ class RelatedItem:
     rank: int | None
     reasons: list = field(default_factory=list)  # the stored evidence
     decision: Connection | None = None
+    deal: object = None  # the deal whose list this is
 
     @property
     def reason_texts(self):
         return reason_text.describe_all(self.reasons)
+
+    @property
+    def learning_text(self):
+        """One sentence: what the two deals could learn from each other."""
+        return reason_text.learning_sentence(self.deal, self.other, self.reasons)
 
     @property
     def confirmed(self):
@@ -37,6 +43,29 @@ class RelatedItem:
 def deal_choices(user):
     """The deals `user` may read, by name, for a choice of deal."""
     return visible_deals(user).order_by("name").only("slug", "name")
+
+
+def themes_in_use(deals):
+    """The themes of the given deals, by name, for a choice of theme."""
+    from dealmonitor.deals.models import Theme
+
+    return Theme.objects.filter(deals__in=deals).distinct().order_by("name")
+
+
+def network_deals(user, theme=None):
+    """The deals the partner network shows: those the user may read, of one theme if given."""
+    deals = visible_deals(user)
+    if theme:
+        deals = deals.filter(themes__pk=theme)
+    return deals.distinct()
+
+
+def group_by_type(organisations):
+    """[(type label, [organisation, ...])], the largest group first, then by label."""
+    groups = {}
+    for org in organisations:
+        groups.setdefault(org["type_label"], []).append(org)
+    return sorted(groups.items(), key=lambda kv: (-len(kv[1]), str(kv[0])))
 
 
 def decisions_for(deal):
@@ -66,13 +95,13 @@ def related_for_deal(user, deal, limit=10):
     confirmed, open_items, dismissed = [], [], []
     for s in suggestions:
         item = RelatedItem(s.other, s.score, s.rank, _readable_reasons(user, deal, s.other, s.reasons),
-                           decisions.get(s.other_id))
+                           decisions.get(s.other_id), deal)
         seen.add(s.other_id)
         (dismissed if item.dismissed else confirmed if item.confirmed else open_items).append(item)
     for other_pk, decision in decisions.items():
         if other_pk in seen:
             continue
-        item = RelatedItem(decision.other_than(deal), None, None, [], decision)
+        item = RelatedItem(decision.other_than(deal), None, None, [], decision, deal)
         (confirmed if item.confirmed else dismissed).append(item)
     confirmed.sort(key=lambda i: (i.rank is None, i.rank or 0, i.other.name))
     items = confirmed + open_items[: max(0, limit - len(confirmed))]
@@ -108,6 +137,7 @@ def related_as_data(items):
             "rank": item.rank,
             "decision": item.decision.status if item.decision else None,
             "kind": (item.decision.kind or None) if item.decision else None,
+            "learning": item.learning_text,
             "reasons": item.reason_texts,
             "evidence": item.reasons,
         }

@@ -13,5 +13,9 @@ class RelatedDealSerializer(serializers.Serializer):
         help_text="A person's decision on this pair; dismissed pairs are left out.",
     )
     kind = serializers.CharField(allow_null=True, help_text="The kind of a confirmed link.")
+    learning = serializers.CharField(
+        allow_blank=True,
+        help_text="One sentence on what the two deals could learn from each other (empty for a "
+                  "confirmed link without a suggestion).")
     reasons = serializers.ListField(child=serializers.CharField(), help_text="In plain language.")
     evidence = serializers.ListField(child=serializers.DictField(), help_text="The same as data.")

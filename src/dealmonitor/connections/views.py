@@ -11,7 +11,14 @@ from dealmonitor.ui.concurrency import guarded_post
 
 from . import cop, network as partner_network, selectors, services
 from . import rules as connection_rules
-from .forms import ConfirmForm, DismissForm, EventConnectionForm, EventForm, LessonForm
+from .forms import (
+    ConfirmForm,
+    DismissForm,
+    EventConnectionForm,
+    EventForm,
+    LessonForm,
+    NetworkFilterForm,
+)
 from .models import CommunityEvent
 
 
@@ -83,20 +90,37 @@ def decide(request, deal, other):
 
 
 def network(request):
-    data = partner_network.build(access.visible_deals(request.user))
-    deals = sorted(data.deals.items(), key=lambda kv: (kv[1]["community"], kv[1]["name"]))
+    visible = access.visible_deals(request.user)
+    themes = selectors.themes_in_use(visible)
+    form = NetworkFilterForm(request.GET or None, deals=selectors.deal_choices(request.user),
+                             themes=themes, types=partner_network.type_labels().items())
+    choice = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    deals = selectors.network_deals(request.user, choice.get("theme"))
+    focus = None
+    if choice.get("deal"):
+        focus = access.find_deal(request.user, choice["deal"])
+    data, picture = partner_network.cached_view(
+        deals, org_type=choice.get("type", ""), focus=focus.pk if focus else None)
+    if focus is not None and focus.pk not in data.deals:  # the theme leaves it out
+        focus = None
+    deal_rows = sorted(data.deals.items(), key=lambda kv: (kv[1]["community"], kv[1]["name"]))
+    type_names = partner_network.type_labels()
+    organisations = [
+        dict(o, type_label=type_names.get(o["type"], o["type"]))
+        for o in data.organisations if not choice.get("type") or o["type"] == choice["type"]
+    ]
     return render(request, "connections/network.html", {
         "network": data,
-        "deal_rows": [dict(row, pk=pk) for pk, row in deals],
-        "edges": [
-            {"a": data.deals[a], "b": data.deals[b], "weight": w, "count": c,
-             "width": min(1 + w / 2, 6)}
-            for a, b, w, c in data.edges
-        ],
-        "bridging": data.organisations[:15],
-        "communities": [[data.deals[pk]["name"] for pk in c] for c in data.communities],
-        "size": partner_network.SVG_SIZE,
-    })
+        "form": form,
+        "focus": focus,
+        "picture": picture,
+        "deal_rows": [dict(row, pk=pk) for pk, row in deal_rows],
+        "organisations_by_type": selectors.group_by_type(organisations),
+        "bridging": organisations[:15],
+        "communities": [[data.deals[pk]["name"] for pk in c] for c in data.communities
+                        if len(c) > 1],
+        "max_deals": partner_network.MAX_DRAWN_DEALS,
+    }, status=400 if form.is_bound and not form.is_valid() else 200)
 
 
 @guarded_post

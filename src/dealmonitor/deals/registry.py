@@ -8,6 +8,11 @@ other app's model (docs/architecture.md).
   in the log), `not_restorable` (fields the log shows but does not put back).
 - `internal(label, fields=..., whole=False)`: fields, or the whole model, that only those who may
   see the deal's internals see (deals/internal.py).
+- `shared_texts(reader)`: texts an app keeps about a deal that the whole programme may read
+  (lessons, bottlenecks), for apps on the same floor that may not import it (the related-deals
+  engine in `connections` reads the lessons of `learning` this way). `reader(deal_ids)` yields
+  `(deal_id, texts, regulation)`: a tuple of texts and the rule a bottleneck names, or "";
+  `deal_ids=None` means every deal. Examples and invented demo rows are left out by the reader.
 """
 
 # (model label, part, field pointing to the parent, parent label); the parent None is the deal.
@@ -17,6 +22,7 @@ NOT_RESTORABLE = {}
 NAMED_BY = {}
 INTERNAL_FIELDS = {}
 INTERNAL_MODELS = set()
+SHARED_TEXTS = {}  # app label -> reader(deal_ids) of texts the whole programme may read
 
 
 def track(label, part, parent_field, parent_label=None, *, named_by=None, not_restorable=()):
@@ -37,3 +43,7 @@ def internal(label, fields=(), *, whole=False):
         INTERNAL_MODELS.add(label)
     if fields:
         INTERNAL_FIELDS[label] = tuple(fields)
+
+
+def shared_texts(app_label, reader):
+    SHARED_TEXTS[app_label] = reader

@@ -7,7 +7,12 @@ class LearningConfig(AppConfig):
     verbose_name = _("Learning and steering")
 
     def ready(self):
-        from dealmonitor.deals.registry import internal, track
+        from dealmonitor.deals.registry import internal, shared_texts, track
+
+        from .shared import programme_texts
+
+        # Lessons for the whole programme and bottlenecks feed the related-deals engine.
+        shared_texts("learning", programme_texts)
 
         # A bottleneck's status changes with its status history.
         track("learning.bottleneck", "bottlenecks", "deal", not_restorable=("status", "closed_on"))

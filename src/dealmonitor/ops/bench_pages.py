@@ -46,6 +46,8 @@ CASES = [
     Case("programme_lesson", "programme view right after a new lesson", 200),
     Case("programme_cold", "programme view, all figures counted afresh", 100),
     Case("related", "related deals of a deal", None),
+    Case("related_update", "related deals: one deal updated after a change", 1000),
+    Case("related_rebuild", "related deals: full rebuild (3 runs)", 60_000),
     Case("lessons", f"lessons search '{SEARCH}'", None),
     Case("import", "import of 26 deals (rolled back)", None, page=False),
 ]
@@ -165,6 +167,27 @@ def floor_related(deal_id):
           "WHERE s.deal_id = %s ORDER BY s.rank", [deal_id])
 
 
+def floor_related_update(deal_id):
+    """Reading the deal's own rows the engine reads, and the lists it may enter."""
+    _rows("SELECT name, aliases, description, phase FROM deals_deal WHERE id = %s", [deal_id])
+    for table in ("deals_participation", "deals_role", "deals_ambition", "deals_result"):
+        _rows(f"SELECT * FROM {table} WHERE deal_id = %s", [deal_id])
+    _rows("SELECT deal_id, other_id, rank, score FROM connections_relatedsuggestion "
+          "WHERE deal_id = %s OR other_id = %s", [deal_id, deal_id])
+
+
+def floor_related_rebuild():
+    """Reading every text and link the engine reads (no scoring, no writing)."""
+    for sql in ("SELECT id, name, aliases, description FROM deals_deal",
+                "SELECT deal_id, organisation_id, note, role_description FROM deals_participation",
+                "SELECT deal_id, person_id, kind, description FROM deals_role",
+                "SELECT deal_id, text, scope FROM deals_ambition",
+                "SELECT deal_id, text, note FROM deals_result",
+                "SELECT deal_id, title, text FROM learning_lesson",
+                "SELECT deal_id, title, description, rule FROM learning_bottleneck"):
+        _rows(sql)
+
+
 def floor_lessons():
     from dealmonitor.learning.search import query_stems
 
@@ -265,6 +288,24 @@ def _measure(fn, floor, repeat):
     return result
 
 
+def _measure_slow(fn, floor, repeat):
+    """For a case of many seconds: the first run counts the queries, then `repeat` runs."""
+    with count_queries() as queries:
+        fn()
+    result = timed(fn, repeat=repeat, warmup=0)
+    result["queries"] = queries.count
+    result["floor"] = {**timed(floor, repeat=repeat, warmup=0), "queries": 0}
+    result["ratio"] = round(result["median_ms"] / max(result["floor"]["median_ms"], 0.01), 2)
+    return result
+
+
+def _update_related(deal_id):
+    """As after a change to one deal: its related list and the lists it enters or leaves."""
+    from dealmonitor.connections import related
+
+    related.update_for_deal(deal_id)
+
+
 def _after_a_change(path, tables=None):
     """As right after someone saved something to `tables` (labels): the figures counting
     those tables no longer count. Without tables: as after a restore, nothing kept counts."""
@@ -334,6 +375,9 @@ def run(*, repeat, only=None, log=lambda m: None):
         "related": lambda: (
             _get(client, lambda: reverse("connections:deal", args=[next(turn)[1]])),
             lambda: floor_related(next(floor_turn)[0])),
+        "related_update": lambda: (
+            lambda: _update_related(next(turn)[0]),
+            lambda: floor_related_update(next(floor_turn)[0])),
         "lessons": lambda: (_get(client, reverse("learning:lessons") + "?q=" + SEARCH.replace(" ", "+")),
                             floor_lessons),
     }
@@ -356,7 +400,11 @@ def _run_cases(cases, results, records, repeat, only, log):
         if only and case.name not in only:
             continue
         log(f"  {case.label} …")
-        if case.name == "import":
+        if case.name == "related_rebuild":
+            from dealmonitor.connections import related
+
+            result = _measure_slow(related.build_all, floor_related_rebuild, 3)
+        elif case.name == "import":
             written = _written_rows(records)
             result = _measure(lambda: _import_once(records), lambda: floor_import(written),
                               max(3, repeat // 6))

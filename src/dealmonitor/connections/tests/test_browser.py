@@ -48,20 +48,41 @@ def test_related_deals_with_reasons_and_a_confirmation(
     axe_check(page)
 
 
-def test_network_view_works_with_the_keyboard(
+def _shot(page, name):
+    from pathlib import Path
+
+    from django.conf import settings
+
+    shot = Path(settings.BASE_DIR) / "var" / "screenshots" / name
+    shot.parent.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(shot), full_page=True)
+    # The picture alone, to look at without scrolling through the tables.
+    page.locator("section[aria-labelledby=graph-heading]").screenshot(
+        path=str(shot.with_name(shot.stem + "-picture.png")))
+
+
+def test_network_view_names_everything_and_works_with_the_keyboard(
     live_server, transactional_db, built, page, axe_check
 ):
+    page.set_viewport_size({"width": 1280, "height": 900})
     page.goto(live_server.url + reverse("connections:network"))
     expect(page.get_by_role("heading", level=1)).to_have_text("Partnernetwerk")
     axe_check(page)
-    # Every deal is drawn at its own place (the Dutch page writes numbers with a decimal
-    # comma, which SVG coordinates must not get).
+    _shot(page, "network.png")
+    # Every deal and organisation in the picture is named, each at its own place (the Dutch
+    # page writes numbers with a decimal comma, which SVG coordinates must not get).
+    deals = page.locator(".dm-network__deal")
+    assert deals.count() > 1
+    assert "City Deal Health Hub" in [t.strip() for t in deals.all_text_contents()]
     boxes = [node.bounding_box() for node in page.locator(".dm-network__node").all()]
-    assert len(boxes) > 1
     assert len({(round(b["x"]), round(b["y"])) for b in boxes}) == len(boxes)
+    # Organisations grouped by type, in plain Dutch.
+    expect(page.locator(".dm-network__group").first).to_contain_text("Gemeente")
+    expect(page.get_by_role("heading", name="Verbindende organisaties")).to_be_visible()
+    expect(page.locator("body")).not_to_contain_text("betweenness")
 
-    # Tab reaches the network once (one tab stop), the arrows move between deals.
-    for _ in range(60):
+    # Tab reaches the picture once (one tab stop), the arrows move between names.
+    for _ in range(80):
         page.keyboard.press("Tab")
         if page.evaluate("document.activeElement.classList.contains('dm-network__node')"):
             break
@@ -73,7 +94,7 @@ def test_network_view_works_with_the_keyboard(
     assert second and second != first
     name = page.evaluate("document.activeElement.getAttribute('data-name')")
     expect(page.locator("#network-details")).to_contain_text(name)
-    page.keyboard.press("Shift+Tab")  # leaving and coming back lands on the same deal
+    page.keyboard.press("Shift+Tab")  # leaving and coming back lands on the same name
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.getAttribute('data-slug')") == second
     page.keyboard.press("Enter")
@@ -84,11 +105,30 @@ def test_network_view_works_with_the_keyboard(
     button = page.get_by_role("button", name="Organisaties", exact=True)
     button.focus()
     page.keyboard.press("Enter")
-    header = page.locator("#network-table thead th").nth(3)
+    header = page.locator("#network-table thead th").nth(2)
     expect(header).to_have_attribute("aria-sort", "ascending")
-    cells = page.locator("#network-table tbody tr td:nth-child(4)")
+    cells = page.locator("#network-table tbody tr td:nth-child(3)")
     counts = [int(c) for c in cells.all_inner_texts()]
     assert counts == sorted(counts)
+    axe_check(page)
+
+    # One deal's partners, chosen in the form: that deal and its partners stand out.
+    page.get_by_label("Partners markeren van").select_option("cd-health-hub")
+    page.get_by_role("button", name="Tonen").click()
+    expect(page.get_by_role("heading", level=2, name="Partners van City Deal Health Hub")).to_be_visible()
+    expect(page.locator(".dm-network__deal.is-focus")).to_have_count(1)
+    expect(page.locator(".dm-network__deal.is-focus")).to_contain_text("City Deal Health Hub")
+    focused_lines = page.locator(".dm-network__edges line.is-focus").count()
+    assert focused_lines == page.locator(".dm-network__org").count() > 0
+    axe_check(page)
+    _shot(page, "network-health-hub.png")
+
+    # One type of organisation only.
+    page.get_by_label("Partners markeren van").select_option("")
+    page.get_by_label("Soort organisatie").select_option("ministerie")
+    page.get_by_role("button", name="Tonen").click()
+    groups = page.locator(".dm-network__group").all_text_contents()
+    assert groups and all(g.startswith("Ministerie") for g in groups), groups
     axe_check(page)
 
 

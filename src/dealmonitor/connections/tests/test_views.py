@@ -8,6 +8,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils.html import escape
 
 from dealmonitor.connections import services
 from dealmonitor.connections.constants import DecisionStatus, LinkKind
@@ -106,13 +107,14 @@ def test_unknown_deal_is_404(client, related_data):
     assert client.get(reverse("connections:deal", args=["bestaat-niet"])).status_code == 404
 
 
-def test_network_page_shows_bridging_organisations_and_growth(client, related_data):
+def test_network_page_shows_connecting_organisations_and_growth(client, related_data):
     response = client.get(reverse("connections:network"))
     assert response.status_code == 200
     # the drawing's coordinates keep a decimal point on the Dutch page ("12,5" is two numbers)
     html = response.content.decode()
-    coordinates = re.findall(r'\s(?:cx|cy|x1|y1|x2|y2|stroke-width)="([^"]*)"', html)
+    coordinates = re.findall(r'\s(?:cx|cy|x|y|x1|y1|x2|y2)="([^"]*)"', html)
     assert coordinates and all(re.fullmatch(r"-?\d+(\.\d+)?", c) for c in coordinates), coordinates[:5]
+    assert "Verbindende organisaties" in html and "etweenness" not in html
     bridging = response.context["bridging"]
     assert bridging and all(len(org["deals"]) >= 2 for org in bridging)
     assert bridging == sorted(bridging, key=lambda o: -o["betweenness"])
@@ -125,9 +127,52 @@ def test_network_page_shows_bridging_organisations_and_growth(client, related_da
     assert deal("ot-health-hub-utrecht").pk in same
 
 
+def test_network_picture_names_every_node_grouped_by_type(client, related_data):
+    picture = client.get(reverse("connections:network")).context["picture"]
+    html = client.get(reverse("connections:network")).content.decode()
+    for node in picture["deals"] + picture["organisations"]:
+        assert f">{escape(node['name'][:30])}" in html  # a visible label, not a number
+    types = [o["type"] for o in picture["organisations"]]
+    blocks = [t for i, t in enumerate(types) if i == 0 or types[i - 1] != t]
+    assert len(blocks) == len(set(types)) == len(picture["groups"])  # each type in one block
+
+
+def test_network_filters_by_deal_theme_and_type(client, related_data):
+    from dealmonitor.deals.models import Theme
+
+    url = reverse("connections:network")
+    hub = deal("cd-health-hub")
+    picture = client.get(url, {"deal": hub.slug}).context["picture"]
+    assert [d["slug"] for d in picture["deals"] if d["focus"]] == [hub.slug]
+    partners = set(hub.participations.values_list("organisation__slug", flat=True))
+    assert {o["slug"] for o in picture["organisations"]} <= partners
+    assert all(line["focus"] == (line["deal"] == hub.slug) for line in picture["lines"])
+    ministries = client.get(url, {"type": "ministerie"}).context
+    assert {o["type"] for o in ministries["picture"]["organisations"]} == {"ministerie"}
+    assert all(label.startswith("Ministerie") or label.startswith("ministerie")
+               for label, _m in ministries["organisations_by_type"])
+    theme = Theme.objects.filter(deals=hub).first()
+    shown = client.get(url, {"theme": theme.pk}).context["deal_rows"]
+    assert shown and all(Deal.objects.get(slug=d["slug"]).themes.filter(pk=theme.pk).exists()
+                         for d in shown)
+    assert client.get(url, {"type": "geen-soort"}).status_code == 400
+
+
+def test_network_layout_is_kept_in_the_cache(client, related_data):
+    url = reverse("connections:network")
+    client.get(url)  # the cache's version keys exist from here on
+    ParticipationFactory(deal=deal("cd-health-hub"), organisation=OrganisationFactory())
+    computed = count_queries(client, url)
+    assert count_queries(client, url) < computed  # the next visit reuses the layout
+    ParticipationFactory(deal=deal("cd-health-hub"), organisation=OrganisationFactory())
+    assert count_queries(client, url) == computed  # a new partner: computed afresh
+
+
 def test_network_page_queries_do_not_grow_with_the_data(client, related_data):
     url = reverse("connections:network")
-    before = count_queries(client, url)
+    client.get(url)  # the cache's version keys exist from here on
+    ParticipationFactory(deal=deal("cd-health-hub"), organisation=OrganisationFactory())
+    before = count_queries(client, url)  # computed afresh after a change
     add_synthetic_deals()
     assert count_queries(client, url) == before
 

@@ -37,6 +37,7 @@ PARAMETERS = {
                                  *(f"{f}_{n}" for n in range(3) for f in ("start", "end", "label", "value"))],
     "impact:performance": ["niveau", "periode"],
     "impact:performance_export": ["niveau", "periode", "csv"],
+    "connections:network": ["deal", "theme", "type"],
     "learning:bottlenecks": ["status", "ministry", "kind"],
     "learning:lessons": ["q", "theme", "kind", "phase", "page"],
     "learning:round_answer": ["organisation"],

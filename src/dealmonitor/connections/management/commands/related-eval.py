@@ -2,14 +2,15 @@ import json
 
 from django.core.management.base import BaseCommand
 
-from dealmonitor.connections.evaluation import LINKS_FILE, evaluate
+from dealmonitor.connections.evaluation import LINKS_FILE, evaluate, r_precision
 from dealmonitor.connections.related import Portfolio
 
 
 class Command(BaseCommand):
     help = (
-        "Precision and recall at k of the related-deals engine on the links between deals "
-        "that the sources state (connections/evaluation.json)."
+        "Precision and recall at k, and R-precision (precision among each deal's first R "
+        "suggestions, R its number of stated links), of the related-deals engine on the links "
+        "between deals that the sources state (connections/evaluation.json)."
     )
 
     def add_arguments(self, parser):
@@ -31,7 +32,8 @@ class Command(BaseCommand):
             precision, recall, rows = evaluate(k=k, links=pairs, portfolio=portfolio,
                                                without=without)
             results.append({"run": label, "precision": round(precision, 3),
-                            "recall": round(recall, 3), "deals": len(rows),
+                            "recall": round(recall, 3),
+                            "r_precision": round(r_precision(rows), 3), "deals": len(rows),
                             "rows": rows})
         if options["json"]:
             for r in results:
@@ -49,6 +51,7 @@ class Command(BaseCommand):
         for r in results:
             self.stdout.write(
                 f"{r['run']:<36} precision@{k} {r['precision']:.3f}   recall@{k} {r['recall']:.3f}"
+                f"   R-precision {r['r_precision']:.3f}"
             )
         if options["verbose"]:
             for row in results[0]["rows"]:

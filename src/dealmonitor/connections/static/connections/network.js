@@ -1,5 +1,6 @@
-/* The partner network: arrow keys move between deals (one tab stop for the whole graph),
-   focus or hover shows a deal's connections, Enter jumps to its row in the table.
+/* The partner network: arrow keys move between the names (one tab stop for the whole
+   picture), focus or hover shows what a deal or an organisation is linked with, Enter jumps
+   to its row in the tables.
    Tables with class dm-sortable sort by a column when its header button is pressed.
    Without this script the circles are plain links to the table rows. */
 (function () {
@@ -14,13 +15,16 @@
 
     function show(node) {
       var slug = node.getAttribute("data-slug");
+      var isDeal = node.classList.contains("dm-network__deal");
       var names = [];
       lines.forEach(function (line) {
         var a = line.getAttribute("data-a"), b = line.getAttribute("data-b");
-        var on = a === slug || b === slug;
+        var on = (isDeal ? a : b) === slug;
         line.classList.toggle("is-active", on);
         if (on) {
-          var other = svg.querySelector('[data-slug="' + (a === slug ? b : a) + '"]');
+          var other = svg.querySelector(
+            (isDeal ? ".dm-network__org" : ".dm-network__deal") +
+            '[data-slug="' + (isDeal ? b : a) + '"]');
           if (other) names.push(other.getAttribute("data-name"));
         }
       });
@@ -58,7 +62,7 @@
         event.preventDefault();
       });
       node.addEventListener("click", function (event) {
-        var row = document.getElementById("deal-" + node.getAttribute("data-slug"));
+        var row = document.getElementById(node.getAttribute("data-row"));
         if (!row) return;
         event.preventDefault();
         row.focus();

@@ -1,0 +1,145 @@
+"""The one-deal update (issue 20, item 6): only that deal's row and column of the similarity,
+from the stored index, and the same lists a full rebuild gives."""
+
+import pytest
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
+
+from dealmonitor.connections import related
+from dealmonitor.connections.models import RelatedSuggestion, SimilarityFeature
+from dealmonitor.deals.models import Deal, Participation
+from dealmonitor.deals.tests.factories import DealFactory, OrganisationFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def deal(slug):
+    return Deal.objects.get(slug=slug)
+
+
+def lists():
+    out = {}
+    for deal_id, other_id, score in RelatedSuggestion.objects.order_by(
+            "deal_id", "rank").values_list("deal_id", "other_id", "score"):
+        out.setdefault(deal_id, []).append((other_id, score))
+    return out
+
+
+def both_ways(change, pk):
+    """The lists after `change()` and the one-deal update, and after `change()` and a full
+    rebuild, both from the same stored state."""
+    results = []
+    for update in (lambda: related.update_for_deal(pk()), related.build_all):
+        with transaction.atomic():
+            change()
+            update()
+            results.append(lists())
+            transaction.set_rollback(True)
+    return results
+
+
+def test_the_rebuild_stores_the_index(related_data):
+    kinds = set(SimilarityFeature.objects.values_list("kind", flat=True))
+    assert {"o", "t", "s", "w", "m"} <= kinds
+
+
+def test_new_rare_partners_give_the_lists_of_a_full_rebuild(related_data):
+    kennis, woning = deal("cd-kennis-maken"), deal("cd-woningabonnement")
+
+    def change():
+        for i in range(5):
+            org = OrganisationFactory(name=f"Stichting Zeldzaam {i}")
+            Participation.objects.create(deal=kennis, organisation=org)
+            Participation.objects.create(deal=woning, organisation=org)
+
+    incremental, full = both_ways(change, lambda: kennis.pk)
+    assert incremental == full
+    assert woning.pk in [o for o, _s in incremental[kennis.pk][:3]]
+
+
+def test_a_partner_leaving_gives_the_lists_of_a_full_rebuild(related_data):
+    hub = deal("cd-health-hub")
+    rare = (Participation.objects.filter(deal=hub).order_by("organisation__name")
+            .values_list("organisation_id", flat=True))
+    shared_by_two = [o for o in rare
+                     if Participation.objects.filter(organisation_id=o).count() == 2]
+    assert shared_by_two
+
+    def change():
+        Participation.objects.filter(deal=hub, organisation_id__in=shared_by_two[:2]).delete()
+
+    incremental, full = both_ways(change, lambda: hub.pk)
+    assert incremental == full
+
+
+def test_a_new_description_ranks_the_deal_as_a_full_rebuild_does(related_data):
+    lopen = deal("cd-ruimte-voor-lopen")
+
+    def change():
+        Deal.objects.filter(pk=lopen.pk).update(
+            description=lopen.description + " Wandelroutes en stoepen in wijken met "
+                                            "klimaatadaptatie en groen.")
+
+    incremental, full = both_ways(change, lambda: lopen.pk)
+    # Its own list: the same deals in the same order. (Words many deals share move the
+    # rarity weights of other pairs a little, which the next rebuild settles.)
+    assert [o for o, _s in incremental[lopen.pk]] == [o for o, _s in full[lopen.pk]]
+    for (_o, a), (_o2, b) in zip(incremental[lopen.pk], full[lopen.pk]):
+        assert a == pytest.approx(b, abs=0.02)
+
+
+def test_a_new_deal_and_a_deleted_one(related_data):
+    new = DealFactory(name="City Deal Kennis Maken Twee",
+                      description="Een vervolg op de City Deal Kennis Maken.")
+    related.update_for_deal(new.pk)
+    assert RelatedSuggestion.objects.filter(deal=new).exists()
+    assert RelatedSuggestion.objects.filter(deal=new).first().other == deal("cd-kennis-maken")
+    pk = new.pk
+    new.delete()
+    related.update_for_deal(pk)
+    assert not RelatedSuggestion.objects.filter(other_id=pk).exists()
+
+
+def test_the_update_reads_the_changed_deal_not_the_portfolio(related_data):
+    """Its queries name the changed deal or read the index by feature; none reads every
+    deal's texts (the descriptions, results and ambitions of all deals)."""
+    kennis = deal("cd-kennis-maken")
+    with CaptureQueriesContext(connection) as ctx:
+        related.update_for_deal(kennis.pk)
+    texts = [q["sql"] for q in ctx.captured_queries
+             if ('"deals_result"' in q["sql"] or '"deals_ambition"' in q["sql"]
+                 or '"description"' in q["sql"])]
+    assert texts and all(str(kennis.pk) in sql for sql in texts), texts
+
+
+def test_a_shared_regulation_gives_the_lists_of_a_full_rebuild(related_data):
+    from dealmonitor.learning import services as learning
+
+    # Titles in words no other deal uses: the regulation is all they share (a word several
+    # deals share moves the rarity weights of other pairs, which the rebuild settles).
+    slugs = ["cd-health-hub", "cd-kennis-maken", "cd-ruimte-voor-lopen"]
+    for slug, title in zip(slugs[:2], ["Alfaknoop", "Betaknoop"]):
+        learning.report_bottleneck(actor=None, deal=deal(slug), title=title,
+                                   kind="regelgeving", rule="Omgevingswet")
+    related.build_all()
+    lopen = deal(slugs[2])
+
+    def change():
+        learning.report_bottleneck(actor=None, deal=lopen, title="Gammaknoop",
+                                   kind="regelgeving", rule="de Omgevingswet")
+
+    incremental, full = both_ways(change, lambda: lopen.pk)
+    assert incremental == full
+
+
+def test_many_changed_rows_are_written_anew_with_the_same_result(related_data, monkeypatch):
+    from dealmonitor.connections import storage
+
+    expected = lists()
+    untouched = set(RelatedSuggestion.objects.filter(rank=1).values_list("pk", flat=True))
+    RelatedSuggestion.objects.exclude(rank=1).update(score=0.0, reasons=[])
+    monkeypatch.setattr(storage, "BULK_UPDATE_LIMIT", 0)
+    related.build_all()
+    assert lists() == expected
+    # The rows that did not change keep their ids.
+    assert untouched <= set(RelatedSuggestion.objects.values_list("pk", flat=True))
