@@ -160,6 +160,8 @@ FORM_RENDERER = "dealmonitor.ui.forms.NLDesignFormRenderer"
 LANGUAGE_CODE = "nl"
 LANGUAGES = [("nl", _("Dutch")), ("en", _("English"))]
 LOCALE_PATHS = [SRC_DIR / "conf" / "locale"]
+# One date style per language (conf/formats/<language>/formats.py): "6 december 2026", "6 December 2026"
+FORMAT_MODULE_PATH = ["dealmonitor.conf.formats"]
 TIME_ZONE = "Europe/Amsterdam"
 USE_I18N = True
 USE_TZ = True
