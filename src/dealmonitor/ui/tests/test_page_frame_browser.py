@@ -20,19 +20,31 @@ PAGES = [("portfolio", "/"), ("deal", "/deals/cd-impact-ondernemen/"), ("reports
          ("portfolio-en", "/en/")]
 
 
+def sign_in(page, live_server, username):
+    page.goto(live_server.url + reverse("accounts:login"))
+    page.get_by_label("Gebruikersnaam").fill(username)
+    page.get_by_label("Wachtwoord").fill("een-lang-wachtwoord-42")
+    page.get_by_role("button", name="Inloggen").click()
+    expect(page.get_by_text(f"Ingelogd als {username}")).to_be_visible()
+
+
 @pytest.mark.parametrize("width", list(WIDTHS))
-def test_the_page_frame_at_desktop_and_phone_width(live_server, demo_data, page, axe_check, width):
+def test_the_page_frame_at_desktop_and_phone_width(live_server, demo_data, staff_user, page, axe_check, width):
     page.set_viewport_size(WIDTHS[width])
     ARTEFACTS.mkdir(parents=True, exist_ok=True)
-    for name, path in PAGES:
+    for name, path in [*PAGES, ("signed-in", "/")]:
+        if name == "signed-in":
+            sign_in(page, live_server, staff_user.username)
         page.goto(live_server.url + path)
         header = page.locator("header.dm-header")
-        # one language control: a link to this page in the other language, no form, no buttons
-        assert header.locator("select, button").count() == 0
+        # one language control: a link to this page in the other language, no form, no select;
+        # the only button is signing out, which looks like the links beside it
+        assert header.locator("select").count() == 0
+        assert header.locator("button").count() == (1 if name == "signed-in" else 0)
         switch = header.locator(".dm-language a")
         expect(switch).to_have_count(1)
         box = header.bounding_box()
-        assert box["height"] <= (140 if width == "desktop" else 220), f"{name}: the header is {box['height']}px high"
+        assert box["height"] <= (140 if width == "desktop" else 240), f"{name}: the header is {box['height']}px high"
         assert switch.bounding_box()["height"] <= 32  # a line of text, not a large button
         assert page.evaluate("document.documentElement.scrollWidth") <= WIDTHS[width]["width"], \
             f"{name} is wider than the screen"
