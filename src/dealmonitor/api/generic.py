@@ -317,6 +317,7 @@ def viewset_for(resource):
         __doc__ = resource.doc or f"The {resource.name.replace('-', ' ')} of the deals you may read."
         http_method_names = methods
         filterset_class = filterset_for(resource)
+        filterset_fields = resource.filters  # the names of its filters (the class above is used)
         # JSON bodies only: a form cannot say null or an empty list, so the document would
         # promise writes that forms cannot make
         parser_classes = [parsers.JSONParser]
