@@ -27,6 +27,9 @@ class User(AbstractUser):
 
     class Meta:
         db_table = "accounts_user"
+        # a Meta of its own drops AbstractUser's, so the admin said "Users" on Dutch pages
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
 
 
 class DealMembership(models.Model):

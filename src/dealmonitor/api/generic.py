@@ -49,6 +49,26 @@ class VisibleDealField(serializers.SlugRelatedField):
         return visible_deals(request.user if request else None)
 
 
+# Rows the API lists by an identifier of their own rather than a number: a deal (the other deal
+# of a connection), an organisation and a person by their slug (/api/v1/organisations/ gives only that), a theme by its name (as a
+# deal lists its themes). A reference to one in a write takes the same identifier; every
+# other reference is the row's id, which its own list gives.
+def _identifiers():
+    from dealmonitor.deals.models import Deal, Theme
+    from dealmonitor.organisations.models import Organisation, Person
+
+    return {Deal: "slug", Organisation: "slug", Person: "slug", Theme: "name"}
+
+
+class IdentifierField(serializers.SlugRelatedField):
+    """A reference to an organisation, a person or a theme by the identifier the API lists."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str) or "\x00" in data:  # PostgreSQL cannot even look NUL up
+            self.fail("does_not_exist", slug_name=self.slug_field, value=data)
+        return super().to_internal_value(data)
+
+
 class TextField(serializers.CharField):
     """Text as the document says: a string. (DRF's CharField also takes a number and writes
     it as text, so `{"note": 12}` would be accepted against the document.)"""
@@ -112,6 +132,17 @@ def serializer_for(resource):
             data = {k: v for k, v in data.items() if not (v is None and k in null_is_absent)}
         return serializers.ModelSerializer.to_internal_value(self, data)
 
+    def build_relational_field(self, field_name, relation_info):
+        field_class, kwargs = serializers.ModelSerializer.build_relational_field(self, field_name, relation_info)
+        identifier = _identifiers().get(relation_info.related_model)
+        if identifier:
+            field_class = IdentifierField
+            kwargs["slug_field"] = identifier
+            kwargs.setdefault("help_text", {
+                "slug": "Its identifier (slug), as its list gives it (/api/v1/organisations/, /api/v1/deals/).",
+                "name": "Its name, as a deal lists its themes."}[identifier])
+        return field_class, kwargs
+
     def get_fields(self):
         # a row that does not exist answers as one of another deal or a hidden one does,
         # and a row of a deal the user may not read is not found at all
@@ -120,8 +151,9 @@ def serializer_for(resource):
         for f in fields.values():
             _limit_to_visible(getattr(f, "child_relation", f), request.user if request else None)
             for relation in (f, getattr(f, "child_relation", None)):
-                if isinstance(relation, serializers.PrimaryKeyRelatedField):
+                if isinstance(relation, (serializers.PrimaryKeyRelatedField, IdentifierField)):
                     relation.error_messages["does_not_exist"] = REFERENCE_MESSAGE
+                    relation.error_messages["invalid"] = REFERENCE_MESSAGE
         return fields
 
     def run_validators(self, value):
@@ -135,6 +167,7 @@ def serializer_for(resource):
     return type(name, (serializers.ModelSerializer,),
                 {**attrs, "Meta": meta, "to_representation": to_representation,
                  "to_internal_value": to_internal_value, "get_fields": get_fields,
+                 "build_relational_field": build_relational_field,
                  "run_validators": run_validators, "serializer_field_mapping": FIELD_MAPPING})
 
 
@@ -255,6 +288,25 @@ class VersionedMixin:
             return super().destroy(request, *args, **kwargs)
 
 
+def filterset_for(resource):
+    """The resource's filters; one on an organisation, a person or a theme takes the identifier
+    the API lists (`?ministry=ministerie-van-bzk`), as the fields do."""
+    from django_filters import rest_framework as filters
+
+    identifiers = _identifiers()
+
+    def extra(field):
+        return {"queryset": field.remote_field.model._default_manager.all(),
+                "to_field_name": identifiers.get(field.remote_field.model)}
+
+    meta = type("Meta", (), {
+        "model": resource.model, "fields": list(resource.filters),
+        "filter_overrides": {models.ForeignKey: {"filter_class": filters.ModelChoiceFilter, "extra": extra}},
+    })
+    name = "".join(p.capitalize() for p in resource.name.split("-")) + "FilterSet"
+    return type(name, (filters.FilterSet,), {"Meta": meta})
+
+
 def viewset_for(resource):
     serializer_class = serializer_for(resource)
     methods = ["get", "head", "options"]
@@ -271,7 +323,8 @@ def viewset_for(resource):
     class ViewSet(VersionedMixin, viewsets.ModelViewSet):
         __doc__ = resource.doc or f"The {resource.name.replace('-', ' ')} of the deals you may read."
         http_method_names = methods
-        filterset_fields = resource.filters
+        filterset_class = filterset_for(resource)
+        filterset_fields = resource.filters  # the names of its filters (the class above is used)
         # JSON bodies only: a form cannot say null or an empty list, so the document would
         # promise writes that forms cannot make
         parser_classes = [parsers.JSONParser]

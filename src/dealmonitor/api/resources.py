@@ -263,6 +263,10 @@ RESOURCES = [
              ["id", "deal", "element", "description", "valence", "intended", "dimension", "what",
               "who", "how_much", "contribution", "risk", "tags", "is_example"],
              filters=["valence", "dimension"], create=_effect_create, update=_effect_update),
+    Resource("reference-sets", impact_models.ReferenceSet, None,
+             ["id", "code", "name", "edition", "source", "licence", "attribution"],
+             doc="The reference lists shipped with the product (CBS Monitor Brede Welvaart, UN SDGs), "
+                 "with their edition, source and licence; a reference item names its set by this id."),
     Resource("reference-items", impact_models.ReferenceItem, None,
              ["id", "reference_set", "code", "name", "description"],
              doc="The CBS Monitor Brede Welvaart themes and the UN SDGs, shipped with the product."),

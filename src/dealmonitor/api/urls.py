@@ -16,6 +16,7 @@ for resource in RESOURCES:
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", views.documentation, name="docs"),
     path("token/", views.TokenView.as_view(), name="token"),
     path("", include(router.urls)),
 ]

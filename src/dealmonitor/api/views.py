@@ -4,6 +4,7 @@ from drf_spectacular.utils import (
     extend_schema_view,
     inline_serializer,
 )
+from drf_spectacular.views import SpectacularSwaggerSplitView
 from knox.views import LoginView
 from rest_framework import serializers as drf_serializers
 from rest_framework import viewsets
@@ -96,3 +97,12 @@ class TokenView(LoginView):
         credentials.is_valid(raise_exception=True)
         request.user = credentials.validated_data["user"]
         return super().post(request, format)
+
+
+# The API's documentation page: Swagger UI on the OpenAPI document, served from the package
+# (drf-spectacular-sidecar) with its start script as a file of its own, so the page keeps the
+# site's Content-Security-Policy: scripts, styles and images from our own origin only (Redoc
+# would load its logo from elsewhere and needs inline styles). "Try it out" sends requests
+# with the reader's session, to this origin only.
+documentation = SpectacularSwaggerSplitView.as_view(template_name="api/docs.html", url_name="v1:schema",
+                                                    title="Dealmonitor API")

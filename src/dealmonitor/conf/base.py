@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "knox",
     "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI for /api/v1/docs/, served from the package
     "csp",
     # Background work (Django's task framework; the backport until Django 6): see TASKS below.
     "django_tasks",
@@ -184,6 +185,8 @@ FORM_RENDERER = "dealmonitor.ui.forms.NLDesignFormRenderer"
 LANGUAGE_CODE = "nl"
 LANGUAGES = [("nl", _("Dutch")), ("en", _("English"))]
 LOCALE_PATHS = [SRC_DIR / "conf" / "locale"]
+# One date style per language (conf/formats/<language>/formats.py): "6 december 2026", "6 December 2026"
+FORMAT_MODULE_PATH = ["dealmonitor.conf.formats"]
 TIME_ZONE = "Europe/Amsterdam"
 USE_I18N = True
 USE_TZ = True
@@ -261,6 +264,10 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SCHEMA_PATH_PREFIX": "/api/v1",
+    # the documentation page (/api/v1/docs/) loads Swagger UI from our own static files
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "SWAGGER_UI_SETTINGS": {"validatorUrl": None, "deepLinking": True},
     # a required text field says minLength 1, so clients (and schemathesis) know "" is refused
     "ENFORCE_NON_BLANK_FIELDS": True,
     "POSTPROCESSING_HOOKS": [

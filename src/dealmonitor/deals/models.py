@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext
 from simple_history.models import HistoricalRecords
 
 from dealmonitor.organisations.models import Organisation, Person
@@ -52,6 +53,10 @@ class Source(models.Model):
 
 
 class Theme(models.Model):
+    """A theme of deals. `name` is the stored Dutch word (and the identifier in the API and the
+    workbooks); `label` is that word in the reader's language, from the catalogue with context
+    "theme" (conf/locale/en/), so a fixed list needs no column per language."""
+
     name = models.CharField(_("name"), max_length=100, unique=True)
 
     class Meta:
@@ -60,7 +65,11 @@ class Theme(models.Model):
         verbose_name_plural = _("themes")
 
     def __str__(self):
-        return self.name
+        return self.label
+
+    @property
+    def label(self):
+        return pgettext("theme", self.name)
 
 
 class Deal(models.Model):

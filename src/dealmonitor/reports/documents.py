@@ -35,34 +35,48 @@ def report_years(today=None):
     return list(range(this, this - 6, -1))
 
 
-def year_from(request, deal=None):
-    """The year asked for (?jaar=), else the last year the deal measured anything, else this
-    year."""
+def default_year(today=None):
+    """The one rule for the period of a report when none is asked for: the last full calendar
+    year (in 2026, 2025), for the deal's annual report and the portfolio report alike. An
+    annual report is about a year that is over; the running year can be chosen."""
+    return (today or timezone.localdate()).year - 1
+
+
+def year_from(request):
+    """The year asked for (?jaar=, between 2000 and this year), else `default_year()`."""
     try:
         year = int(request.GET.get("jaar", ""))
     except ValueError:
-        last = None
-        if deal is not None:
-            last = Measurement.objects.filter(indicator__deal=deal).aggregate(last=Max("date"))["last"]
-        year = last.year if last else timezone.localdate().year
+        return default_year()
     return min(max(year, 2000), timezone.localdate().year)
 
 
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
 def respond(request, template, context, fmt, filename):
-    context = {**context, "pdf": fmt == "pdf"}
+    """The report as a page (html), a PDF or an editable Word document (docx). The PDF and the
+    document are written from the same HTML, so they hold the same text and headings."""
+    context = {**context, "pdf": fmt in ("pdf", "docx"), "default_year": default_year()}
     if fmt == "pdf":  # the PDF carries its stylesheet; the page links it (Content-Security-Policy)
         from django.contrib.staticfiles import finders
         from django.utils.safestring import mark_safe
 
         context["report_css"] = mark_safe(Path(finders.find("reports/report.css")).read_text(encoding="utf-8"))
     html = render_to_string(template, context, request=request)
+    if fmt == "docx":
+        from .word import document_from_html
+
+        response = HttpResponse(document_from_html(html), content_type=DOCX)
+        response["Content-Disposition"] = f'attachment; filename="{filename}.docx"'
+        return response
     if fmt != "pdf":
         return HttpResponse(html)
     from weasyprint import HTML
 
     pdf = HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()
     response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    response["Content-Disposition"] = f'inline; filename="{filename}.pdf"'
     return response
 
 
@@ -179,6 +193,7 @@ def portfolio_report(user, *, year):
     uptakes = list(Uptake.objects.filter(deal__in=visible_ids).select_related("deal").order_by("-date", "id")[:40])
     return {
         "year": year,
+        "years": report_years(),
         "generated": timezone.localdate(),
         "deals": deals,
         "totals": totals,

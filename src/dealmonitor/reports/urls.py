@@ -19,6 +19,7 @@ deal_urlpatterns = [
     path("werkmap.xlsx", views.deal_workbook, name="deal_workbook"),
     path("jaarverslag/", views.deal_report, name="deal_report"),
     path("jaarverslag.pdf", views.deal_report, {"fmt": "pdf"}, name="deal_report_pdf"),
+    path("jaarverslag.docx", views.deal_report, {"fmt": "docx"}, name="deal_report_docx"),
 ]
 
 urlpatterns = [

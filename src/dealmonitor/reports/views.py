@@ -35,6 +35,7 @@ def index(request):
         "can_export": deal_rules.can_export(request.user),
         "years": documents.report_years(),
         "csv_variants": _csv_links(request),
+        "default_year": documents.default_year(),
     })
 
 
@@ -89,13 +90,13 @@ def open_data(request):
 
 @deal_view(deal_rules.can_export_deal)
 def deal_report(request, deal, fmt="html"):
-    context = documents.deal_report(request.user, deal, year=documents.year_from(request, deal))
+    context = documents.deal_report(request.user, deal, year=documents.year_from(request))
     return documents.respond(request, "reports/deal_report.html", context, fmt,
-                             f"jaarverslag-{deal.slug}-{context['year']}.pdf")
+                             f"jaarverslag-{deal.slug}-{context['year']}")
 
 
 def portfolio_report(request, fmt="html"):
     context = documents.portfolio_report(request.user, year=documents.year_from(request))
     context["open_data_url"] = request.build_absolute_uri(reverse("reports:open_data"))
     return documents.respond(request, "reports/portfolio_report.html", context, fmt,
-                             f"portfoliorapportage-{context['year']}.pdf")
+                             f"portfoliorapportage-{context['year']}")

@@ -527,9 +527,11 @@ MATRIX = {
     "reports:deal_workbook": Case(of_deal("reports:deal_workbook"), read="read deal"),
     "reports:deal_report": Case(of_deal("reports:deal_report"), read="read deal"),
     "reports:deal_report_pdf": Case(of_deal("reports:deal_report_pdf"), read="read deal"),
+    "reports:deal_report_docx": Case(of_deal("reports:deal_report_docx"), read="read deal"),
     # the REST API
     "v1:api-root": Case(page("v1:api-root"), read="anyone", write="api no write"),
     "v1:schema": Case(page("v1:schema"), read="anyone", write="no such method"),
+    "v1:docs": Case(page("v1:docs"), read="anyone", write="no such method"),
     "v1:deal-list": Case(page("v1:deal-list"), read="anyone", write="api no write"),
     "v1:deal-detail": Case(of_deal("v1:deal-detail"), read="read deal",
                            write="api no write per deal"),

@@ -42,12 +42,12 @@ def test_reads_follow_publication_and_internal_fields_stay_hidden(api, deal, num
                               signalled_on=dt.date(2024, 1, 1))
     public = api.get("/api/v1/participations/").json()["results"]
     assert {p["deal"] for p in public} == {"cd-proef"}  # not the unpublished deal
-    mine = next(p for p in public if p["organisation"] == partner_org.pk)
+    mine = next(p for p in public if p["organisation"] == partner_org.slug)
     assert mine["commitment_in_kind"] is None and mine["stance"] is None
     assert [b["title"] for b in api.get("/api/v1/bottlenecks/").json()["results"]] == ["Opgelost"]
     api.force_authenticate(team_user)
     mine = next(p for p in api.get("/api/v1/participations/").json()["results"]
-                if p["organisation"] == partner_org.pk)
+                if p["organisation"] == partner_org.slug)
     assert mine["commitment_in_kind"] == "INTERN-TOEZEGGING"
     assert len(api.get("/api/v1/bottlenecks/").json()["results"]) == 2
     assert api.get(f"/api/v1/indicators/{numeric.pk}/").status_code == 200
@@ -56,18 +56,18 @@ def test_reads_follow_publication_and_internal_fields_stay_hidden(api, deal, num
 def test_writes_go_through_the_services_with_token_authentication(api, numeric, team_user, partner_user,
                                                                   partner_org, other_org, outsider):
     body = {"indicator": numeric.pk, "date": "2023-06-30", "value": "12.5",
-            "reporting_organisation": other_org.pk}
+            "reporting_organisation": other_org.slug}
     assert api.post("/api/v1/measurements/", body, format="json").status_code in (401, 403)
     token = AuthToken.objects.create(user=partner_user)[1]
     api.credentials(HTTP_AUTHORIZATION=f"Token {token}")
     refused = api.post("/api/v1/measurements/", body, format="json")
     assert refused.status_code == 403  # a partner member reports for its own organisation only
-    created = api.post("/api/v1/measurements/", {**body, "reporting_organisation": partner_org.pk}, format="json")
+    created = api.post("/api/v1/measurements/", {**body, "reporting_organisation": partner_org.slug}, format="json")
     assert created.status_code == 201, created.content
     measurement = Measurement.objects.get(pk=created.json()["id"])
     assert measurement.value == 12.5 and measurement.reported_by == partner_user
     assert measurement.history.first().history_user == partner_user
-    invalid = api.post("/api/v1/measurements/", {**body, "reporting_organisation": partner_org.pk,
+    invalid = api.post("/api/v1/measurements/", {**body, "reporting_organisation": partner_org.slug,
                                                  "date": "2031-01-01"}, format="json")
     assert invalid.status_code == 400 and "date" in invalid.json()
     api.credentials()

@@ -142,13 +142,13 @@ def write_data(db, deal, elements, numeric, partner_org, staff_user):
     first_review = dt.date(1999, 12, 31)  # a revisit may not be older than the last one
     ids = {
         "deal": deal.slug,
-        "organisation": newcomer.pk, "reporting_organisation": partner_org.pk,
-        "ministry": ministry.pk,
+        "organisation": newcomer.slug, "reporting_organisation": partner_org.slug,
+        "ministry": ministry.slug,
         "element": effect.pk, "cause": cause.pk, "effect": elements[Level.OUTCOME].pk,
         "ambition": Ambition.objects.create(deal=deal, text="100 woningen").pk,
         "indicator": numeric.pk, "link": link.pk, "bottleneck": bottleneck.pk,
         "lesson": lesson.pk, "deliverable": deliverable.pk,
-        "themes": [Theme.objects.get_or_create(name="Wonen")[0].pk],
+        "themes": [Theme.objects.get_or_create(name="Wonen")[0].name],
         "tags": list(ReferenceItem.objects.values_list("pk", flat=True)[:2]),
         "indicators": [numeric.pk], "bottlenecks": [bottleneck.pk],
     }

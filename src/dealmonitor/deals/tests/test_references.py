@@ -339,17 +339,17 @@ def test_a_participation_cannot_publish_an_organisation_known_only_from_an_unpub
     Participation.objects.create(deal=world.deals["other"], organisation=hidden)
     api = APIClient()
     api.force_authenticate(world.users["dealmaker"])
-    response = api.post("/api/v1/participations/", {"deal": own.slug, "organisation": hidden.pk},
+    response = api.post("/api/v1/participations/", {"deal": own.slug, "organisation": hidden.slug},
                         format="json", HTTP_ACCEPT_LANGUAGE="nl")
     assert response.status_code == 400, response.content
     assert response.json() == {"organisation": [NL_MESSAGE]}
     assert "GEHEIME-PARTNER" not in client.get(f"/deals/{own.slug}/").content.decode()
     # an organisation of a deal the writer may read is fine, and so is a new one
     published = world.organisations["published"]
-    assert api.post("/api/v1/participations/", {"deal": own.slug, "organisation": published.pk},
+    assert api.post("/api/v1/participations/", {"deal": own.slug, "organisation": published.slug},
                     format="json").status_code == 201
     fresh = OrganisationFactory(name="Nieuwe Partner")
-    assert api.post("/api/v1/participations/", {"deal": own.slug, "organisation": fresh.pk},
+    assert api.post("/api/v1/participations/", {"deal": own.slug, "organisation": fresh.slug},
                     format="json").status_code == 201
 
 

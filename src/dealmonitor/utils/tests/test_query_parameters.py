@@ -48,6 +48,9 @@ PARAMETERS = {
     "v1:schema": ["lang", "deal"],
     "reports:deal_report": ["jaar"],
     "reports:deal_report_pdf": ["jaar"],
+    "reports:deal_report_docx": ["jaar"],
+    # drf-spectacular's Swagger UI page: its start script (?script) and the document's language
+    "v1:docs": ["lang", "script"],
     "reports:portfolio_report": ["jaar"],
     "reports:portfolio_report_pdf": ["jaar"],
 }

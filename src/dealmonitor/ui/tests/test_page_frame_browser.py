@@ -1,0 +1,88 @@
+"""The page frame (templates/base.html) at desktop and phone widths, in a real browser: a calm
+header (the site's name, one small language link, the navigation), nothing wider than the
+screen, axe finds nothing; screenshots kept in var/test-artefacts/pages/ to look at. And the
+API's documentation page, which loads nothing from elsewhere and breaks no rule of the
+Content-Security-Policy."""
+
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from django.conf import settings
+from django.urls import reverse
+from playwright.sync_api import expect
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+ARTEFACTS = Path(settings.BASE_DIR) / "var" / "test-artefacts" / "pages"
+WIDTHS = {"desktop": {"width": 1280, "height": 800}, "phone": {"width": 375, "height": 740}}
+PAGES = [("portfolio", "/"), ("deal", "/deals/cd-impact-ondernemen/"), ("reports", "/rapporten/"),
+         ("portfolio-en", "/en/")]
+
+
+def sign_in(page, live_server, username):
+    page.goto(live_server.url + reverse("accounts:login"))
+    page.get_by_label("Gebruikersnaam").fill(username)
+    page.get_by_label("Wachtwoord").fill("een-lang-wachtwoord-42")
+    page.get_by_role("button", name="Inloggen").click()
+    expect(page.get_by_text(f"Ingelogd als {username}")).to_be_visible()
+
+
+@pytest.mark.parametrize("width", list(WIDTHS))
+def test_the_page_frame_at_desktop_and_phone_width(live_server, demo_data, staff_user, page, axe_check, width):
+    page.set_viewport_size(WIDTHS[width])
+    ARTEFACTS.mkdir(parents=True, exist_ok=True)
+    for name, path in [*PAGES, ("signed-in", "/")]:
+        if name == "signed-in":
+            sign_in(page, live_server, staff_user.username)
+        page.goto(live_server.url + path)
+        header = page.locator("header.dm-header")
+        # one language control: a link to this page in the other language, no form, no select;
+        # the only button is signing out, which looks like the links beside it
+        assert header.locator("select").count() == 0
+        assert header.locator("button").count() == (1 if name == "signed-in" else 0)
+        switch = header.locator(".dm-language a")
+        expect(switch).to_have_count(1)
+        box = header.bounding_box()
+        assert box["height"] <= (140 if width == "desktop" else 240), f"{name}: the header is {box['height']}px high"
+        assert switch.bounding_box()["height"] <= 32  # a line of text, not a large button
+        assert page.evaluate("document.documentElement.scrollWidth") <= WIDTHS[width]["width"], \
+            f"{name} is wider than the screen"
+        page.screenshot(path=str(ARTEFACTS / f"{name}-{width}.png"))
+        axe_check(page)
+
+
+def test_the_language_link_opens_the_same_page_in_the_other_language(live_server, demo_data, page):
+    page.goto(live_server.url + "/deals/cd-impact-ondernemen/")
+    link = page.locator("header .dm-language a")
+    expect(link).to_have_text("English")
+    expect(link).to_have_attribute("lang", "en")
+    link.click()
+    expect(page).to_have_url(live_server.url + "/en/deals/cd-impact-ondernemen/")
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    expect(page.get_by_role("navigation", name="Main navigation")).to_be_visible()
+    back = page.locator("header .dm-language a")
+    expect(back).to_have_text("Nederlands")
+    back.click()
+    expect(page).to_have_url(live_server.url + "/deals/cd-impact-ondernemen/")
+    expect(page.locator("html")).to_have_attribute("lang", "nl")
+
+
+def test_the_api_documentation_page_loads_nothing_from_elsewhere(live_server, page):
+    refused, failed, elsewhere = [], [], []
+    page.on("console", lambda message: "Content Security Policy" in message.text and refused.append(message.text))
+    page.on("response", lambda response: response.status >= 400 and failed.append(response.url))
+    page.on("request", lambda request: urlsplit(request.url).netloc != urlsplit(live_server.url).netloc
+            and not request.url.startswith("data:") and elsewhere.append(request.url))
+    page.goto(live_server.url + "/")
+    page.locator("footer").get_by_role("link", name="API-documentatie").click()
+    expect(page).to_have_url(live_server.url + reverse("v1:docs"))
+    expect(page.get_by_role("heading", level=1).filter(has_text="Dealmonitor API")).to_be_visible()
+    # an operation opened by its address: the measurement's reference to the organisation that
+    # reported it is documented as the organisation's identifier
+    page.goto(live_server.url + reverse("v1:docs") + "#/measurements/measurements_create")
+    page.reload()  # the same page with another fragment: Swagger UI reads it when it starts
+    operation = page.locator("#operations-measurements-measurements_create")
+    expect(operation.get_by_text("reporting_organisation").first).to_be_visible()
+    assert elsewhere == [] and refused == []
+    assert [url for url in failed if not url.endswith("/favicon.ico")] == []  # the site's icon: another change
