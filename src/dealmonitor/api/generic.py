@@ -282,6 +282,8 @@ def viewset_for(resource):
                 if slug:
                     qs = qs.filter(**{f"{resource.deal_path}__slug": slug})
                 qs = qs.select_related(resource.deal_path)
+            if resource.prefetch:
+                qs = qs.prefetch_related(*resource.prefetch)
             if resource.rows:
                 qs = qs.filter(resource.rows(user))
             return qs.order_by("pk")
