@@ -15,6 +15,7 @@ from dealmonitor.organisations.models import Organisation
 from . import progress
 from .constants import (
     DEFAULT_MILESTONE_STATUSES,
+    Aggregation,
     DIMENSIONS,
     LEVEL_ORDER,
     IndicatorKind,
@@ -190,21 +191,28 @@ def _cells(spec, obs, dates, periods, targets):
     return cells
 
 
-def _part_rows(spec, obs, dates, periods, key_of, keys, label_of, dimension=""):
+def _part_rows(spec, obs, dates, periods, key_of, keys, label_of, dimension="", row_cells=()):
     """Cells per key (organisation or category) from the indicator's observations: the same
-    rules as the row's, on the observations that belong to the key."""
+    rules as the row's, on the observations that belong to the key. A running figure
+    (cumulative) is carried into a period where the row has data but the key reported nothing
+    new, as the row's figure carries it."""
     groups = defaultdict(list)
     for o in obs:
         for key, sub in key_of(o):
             groups[key].append(sub)
+    carry = spec.adds_up and spec.aggregation == Aggregation.CUMULATIVE
     parts = []
     for key in keys:
         sub = groups.get(key, [])
         sub_dates = [o.date for o in sub]
         cells = _cells(spec, sub, sub_dates, periods, {})
-        for c in cells:
+        for i, c in enumerate(cells):
             if c.status == Status.NO_TARGET:
                 c.status = ""  # a contribution has no target of its own
+            if carry and c.actual is None and row_cells and row_cells[i].actual is not None:
+                before = sub[:bisect_right(sub_dates, periods[i].end)]
+                if before:
+                    c.actual = progress.aggregate(spec, before)
         total = progress.total(spec, sub)
         parts.append(Part(key=key, label=label_of(key), cells=cells, total=total, dimension=dimension))
     return parts
@@ -256,20 +264,28 @@ def performance_table(deal, *, level=None, period=None, scope=IndicatorScope.PER
             ordered = sorted(orgs, key=lambda k: (k is None, names.get(k, "")))
             row.partners = _part_rows(
                 spec, obs, obs_dates, periods, lambda o: [(o.org, o)], ordered,
-                lambda k: names.get(k, "") if k is not None else gettext("no organisation"))
+                lambda k: names.get(k, "") if k is not None else gettext("no organisation"),
+                row_cells=cells)
         for dim in ind["breakdown"] or ():
             code = dim["dimension"]
             categories = list(dim.get("categories") or DIMENSIONS.get(code, ("", []))[1])
 
-            def key_of(o, code=code):
-                values = parts.get(o.id, {}).get(code)
-                if not values or o.value is None:
-                    return [(NOT_BROKEN_DOWN, o)]
-                return [(cat, o._replace(value=v)) for cat, v in values.items()]
+            def key_of(o, code=code, categories=categories):
+                # every measurement gives every category its share (0 where it has none)
+                # and the rest to "niet uitgesplitst", so that a level's latest measurement
+                # per organisation is the same one in each category
+                if o.value is None:
+                    return []
+                values = parts.get(o.id, {}).get(code) or {}
+                zero = o.value - o.value
+                rest = o.value - sum(values.values(), zero)
+                return [(cat, o._replace(value=values.get(cat, zero))) for cat in categories] + [
+                    (NOT_BROKEN_DOWN, o._replace(value=rest))]
 
             with_rest = categories + [NOT_BROKEN_DOWN]
-            found = _part_rows(spec, obs, obs_dates, periods, key_of, with_rest, lambda k: k, code)
-            found = [p for p in found if p.key != NOT_BROKEN_DOWN or p.total.count]
+            found = _part_rows(spec, obs, obs_dates, periods, key_of, with_rest, lambda k: k, code,
+                               row_cells=cells)
+            found = [p for p in found if p.key != NOT_BROKEN_DOWN or p.total.actual]
             row.categories.append((code, str(DIMENSIONS.get(code, (code,))[0]), found))
         rows.append(row)
     rows.sort(key=lambda r: (LEVEL_ORDER.get(r.level, 99), r.indicator["name"]))

@@ -275,6 +275,7 @@ def _preview(deal, indicator):
     else:
         mode = "add"
     return {"current": current, "mode": mode, "own": own,
+            "current_raw": f"{current.normalize():f}" if current is not None else "",
             "level": indicator.meaning == Meaning.LEVEL or indicator.kind == IndicatorKind.PERCENTAGE}
 
 
