@@ -744,7 +744,14 @@ def import_measurements(*, actor, measurements, reason="import", progress=None):
             m.value = validate_measurement(m.indicator, date=m.date, value=m.value,
                                            period_start=m.period_start)
         m.reported_by = actor
+        if getattr(m, "import_parts", None) and not m.indicator.is_milestone:
+            m.import_parts = check_parts(m.indicator, m.value, m.import_parts)
     with transaction.atomic():
         insert_with_history(measurements, user=actor, reason=reason, batch_size=IMPORT_BATCH,
                             progress=progress)
+        parts = [MeasurementPart(measurement=m, dimension=p["dimension"], category=p["category"],
+                                 value=p["value"])
+                 for m in measurements for p in getattr(m, "import_parts", None) or ()]
+        if parts:
+            insert_with_history(parts, user=actor, reason=reason, batch_size=IMPORT_BATCH)
     return len(measurements)

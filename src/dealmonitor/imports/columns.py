@@ -188,6 +188,11 @@ MEASUREMENTS = SheetKind("measurements", "Metingen", _("Measurements"), [
            aliases=("confidence",)),
     Column("toelichting", _("note"), TEXT, aliases=("note", "opmerking")),
     Column("voorbeeld", _("invented for the demo (yes or no)"), BOOLEAN, aliases=("example",)),
+    # a row with a dimension and a category is the value of that category of the measurement
+    # in the row above it with the same indicator, date and organisation (long format)
+    Column("dimensie", _("dimension of the breakdown (gemeente, leeftijd, geslacht, sector, eigen)"),
+           TEXT, aliases=("dimension",), max_length=20),
+    Column("categorie", _("category of the breakdown"), TEXT, aliases=("category",), max_length=100),
 ])
 
 # The pathway, lessons and bottlenecks. Rows refer to each other by stable keys, never by

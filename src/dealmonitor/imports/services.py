@@ -128,7 +128,9 @@ def import_checked(*, actor, result, progress=None, publish=False):
                 if item["org"] not in org_cache:
                     org_cache[item["org"]] = Organisation.objects.get(slug=item["org"])
                 org = org_cache[item["org"]]
-            rows.append(Measurement(indicator=indicator, reporting_organisation=org, **item["fields"]))
+            row = Measurement(indicator=indicator, reporting_organisation=org, **item["fields"])
+            row.import_parts = item.get("parts") or []  # values per category (long format)
+            rows.append(row)
         base = done
         impact_services.import_measurements(
             actor=actor, measurements=rows, reason=REASON,

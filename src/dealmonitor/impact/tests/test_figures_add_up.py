@@ -308,3 +308,35 @@ def test_partners_not_reported_needs_the_same_queries_for_more_deals():
     with count_queries() as b:
         selectors.partners_not_reported(large, dt.date(2023, 1, 1), dt.date(2023, 12, 31))
     assert a.count == b.count == 3
+
+
+def test_the_import_reads_one_row_per_category(deal, by_age, team_user):
+    from dealmonitor.imports import columns as C
+    from dealmonitor.imports.checking import Part, check_parts, guess_mapping
+    from dealmonitor.imports.reading import read_spreadsheet
+    from dealmonitor.imports.services import import_checked
+    from dealmonitor.imports.tests.conftest import xlsx
+
+    def check(rows):
+        sheet = read_spreadsheet(xlsx({"Metingen": [
+            ["deal_id", "indicator", "datum", "waarde", "dimensie", "categorie"], *rows]}), "f.xlsx")[0]
+        kind = C.KINDS["measurements"]
+        with translation.override("nl"):
+            return check_parts(team_user, [Part(kind, sheet, guess_mapping(kind, sheet.headers))])
+
+    wrong = check([["cd-proef", by_age.name, "2023-03-31", 10, None, None],
+                   ["cd-proef", by_age.name, "2023-03-31", 4, "leeftijd", "0-17"],
+                   ["cd-proef", by_age.name, "2023-03-31", 5, "leeftijd", "18-26"],
+                   ["cd-proef", by_age.name, "2023-04-30", 5, "leeftijd", "18-26"]])
+    assert [(p.row, p.message) for p in wrong.problems] == [
+        (5, "Een categorierij volgt op de rij van haar meting (dezelfde indicator, datum en organisatie, "
+            "zonder categorie)."),
+        (2, "De categorieën van leeftijdsgroep tellen op tot 9, het totaal is 10: een verschil van 1.")]
+    right = check([["cd-proef", by_age.name, "2023-03-31", 10, None, None],
+                   ["cd-proef", by_age.name, "2023-03-31", 4, "leeftijd", "0-17"],
+                   ["cd-proef", by_age.name, "2023-03-31", 6, "leeftijd", "18-26"]])
+    assert not right.problems
+    import_checked(actor=team_user, result=right)
+    m = Measurement.objects.get(indicator=by_age)
+    assert m.value == 10 and sorted((p.category, p.value) for p in m.parts.all()) == [("0-17", 4), ("18-26", 6)]
+    assert m.parts.first().history.count() == 1
