@@ -3,6 +3,7 @@ dashboard. Each builds its result in a fixed number of queries, whatever the num
 indicators, targets and measurements (guarded by query-count tests)."""
 
 import datetime as dt
+import functools
 from bisect import bisect_left, bisect_right
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
@@ -50,14 +51,28 @@ class Row:
     cells: list
     total: progress.Cell
     observations: list = field(default_factory=list)
-    # contributions per reporting organisation, when more than one reported (in name order)
-    partners: list = field(default_factory=list)
-    # values per category, per dimension of the indicator's breakdown: [(dimension, label, [Part])]
-    categories: list = field(default_factory=list)
     meaning: str = ""  # toename or stand: what one measurement is
     adds_up: bool = False  # whether partners' and categories' figures add up to the row's
     # what the chart plots: (period end, actual) of each period with data, the table's figures
     series: list = field(default_factory=list)
+    # how to compute the contributions, on first use (a page that does not show them does not
+    # pay for them: 200 indicators with a dozen partners each are thousands of cells)
+    _partners: object = None
+    _categories: object = None
+
+    @property
+    def partners(self):
+        """Contributions per reporting organisation, when more than one reported (name order)."""
+        if callable(self._partners):
+            self._partners = self._partners()
+        return self._partners or []
+
+    @property
+    def categories(self):
+        """Values per category, per dimension of the breakdown: [(dimension, label, [Part])]."""
+        if callable(self._categories):
+            self._categories = self._categories()
+        return self._categories or []
 
 
 @dataclass
@@ -102,7 +117,9 @@ def counted_measurements(verified_only=False):
     return qs
 
 
-def _observations(indicator_ids, verified_only=False):
+def _observations(indicator_ids, verified_only=False, seen=None):
+    """{indicator id: [Obs in date order]}; `seen` (a dict), when given, gets the distinct
+    dates ("dates") and reporting organisations ("orgs") met on the way."""
     by_indicator = defaultdict(list)
     rows = (
         counted_measurements(verified_only).filter(indicator_id__in=indicator_ids)
@@ -111,8 +128,13 @@ def _observations(indicator_ids, verified_only=False):
                      "reporting_organisation_id", "id")
     )
     Obs = progress.Obs
+    dates, orgs = set(), set()
     for ind_id, date, value, status, efile, eurl, org, pk in rows:
         by_indicator[ind_id].append(Obs(date, value, status, bool(efile or eurl), org, pk))
+        dates.add(date)
+        orgs.add(org)
+    if seen is not None:
+        seen["dates"], seen["orgs"] = dates, orgs - {None}
     return by_indicator
 
 
@@ -221,6 +243,39 @@ def _part_rows(spec, obs, dates, periods, key_of, keys, label_of, dimension="", 
 NOT_BROKEN_DOWN = "niet uitgesplitst"
 
 
+def _partners(spec, obs, obs_dates, periods, orgs, names, cells):
+    names = names()
+    ordered = sorted(orgs, key=lambda k: (k is None, names.get(k, "")))
+    return _part_rows(
+        spec, obs, obs_dates, periods, lambda o: [(o.org, o)], ordered,
+        lambda k: names.get(k, "") if k is not None else gettext("no organisation"), row_cells=cells)
+
+
+def _categories(spec, obs, obs_dates, periods, breakdown, parts, cells):
+    result = []
+    for dim in breakdown:
+        code = dim["dimension"]
+        categories = list(dim.get("categories") or DIMENSIONS.get(code, ("", []))[1])
+
+        def key_of(o, code=code, categories=categories):
+            # every measurement gives every category its share (0 where it has none) and the
+            # rest to "niet uitgesplitst", so that a level's latest measurement per
+            # organisation is the same one in each category
+            if o.value is None:
+                return []
+            values = parts.get(o.id, {}).get(code) or {}
+            zero = o.value - o.value
+            rest = o.value - sum(values.values(), zero)
+            return [(cat, o._replace(value=values.get(cat, zero))) for cat in categories] + [
+                (NOT_BROKEN_DOWN, o._replace(value=rest))]
+
+        found = _part_rows(spec, obs, obs_dates, periods, key_of, categories + [NOT_BROKEN_DOWN],
+                           lambda k: k, code, row_cells=cells)
+        found = [p for p in found if p.key != NOT_BROKEN_DOWN or p.total.actual]
+        result.append((code, str(DIMENSIONS.get(code, (code,))[0]), found))
+    return result
+
+
 def performance_table(deal, *, level=None, period=None, scope=IndicatorScope.PERFORMANCE,
                       verified_only=False):
     """The indicator performance tracking table: indicators by pathway level against periods,
@@ -233,18 +288,22 @@ def performance_table(deal, *, level=None, period=None, scope=IndicatorScope.PER
     indicators = list(qs.values(*INDICATOR_COLUMNS))
     # The same indicators as a subquery: one short statement instead of hundreds of ids.
     ids = qs.values("id")
-    observations = _observations(ids, verified_only)
+    seen = {}
+    observations = _observations(ids, verified_only, seen)
     targets = _targets(ids)
     broken_down = {ind["id"] for ind in indicators if ind["breakdown"]}
     parts = _parts(qs.filter(pk__in=broken_down).values("id"), verified_only) if broken_down else {}
 
     target_periods = sorted({p for per in targets.values() for p in per})
-    dates = sorted({o.date for obs in observations.values() for o in obs})
-    untargeted = untargeted_periods(target_periods, dates)
+    untargeted = untargeted_periods(target_periods, sorted(seen["dates"]))
     all_periods = sorted(target_periods + untargeted)
     periods = [p for p in all_periods if not period or p.label == period]
-    org_ids = {o.org for obs in observations.values() for o in obs if o.org is not None}
-    names = dict(Organisation.objects.filter(pk__in=org_ids).values_list("id", "name")) if org_ids else {}
+    org_ids = seen["orgs"]
+
+    @functools.cache
+    def names():  # one query, when the first row's partners are asked for
+        return dict(Organisation.objects.filter(pk__in=org_ids).values_list("id", "name")) if org_ids else {}
+
     rows = []
     for ind in indicators:
         ind_level = ind["element__level"] or ""
@@ -261,32 +320,10 @@ def performance_table(deal, *, level=None, period=None, scope=IndicatorScope.PER
                   series=[(p.end, c.actual) for p, c in zip(periods, cells) if c.actual is not None])
         orgs = {o.org for o in obs}
         if len(orgs) > 1:
-            ordered = sorted(orgs, key=lambda k: (k is None, names.get(k, "")))
-            row.partners = _part_rows(
-                spec, obs, obs_dates, periods, lambda o: [(o.org, o)], ordered,
-                lambda k: names.get(k, "") if k is not None else gettext("no organisation"),
-                row_cells=cells)
-        for dim in ind["breakdown"] or ():
-            code = dim["dimension"]
-            categories = list(dim.get("categories") or DIMENSIONS.get(code, ("", []))[1])
-
-            def key_of(o, code=code, categories=categories):
-                # every measurement gives every category its share (0 where it has none)
-                # and the rest to "niet uitgesplitst", so that a level's latest measurement
-                # per organisation is the same one in each category
-                if o.value is None:
-                    return []
-                values = parts.get(o.id, {}).get(code) or {}
-                zero = o.value - o.value
-                rest = o.value - sum(values.values(), zero)
-                return [(cat, o._replace(value=values.get(cat, zero))) for cat in categories] + [
-                    (NOT_BROKEN_DOWN, o._replace(value=rest))]
-
-            with_rest = categories + [NOT_BROKEN_DOWN]
-            found = _part_rows(spec, obs, obs_dates, periods, key_of, with_rest, lambda k: k, code,
-                               row_cells=cells)
-            found = [p for p in found if p.key != NOT_BROKEN_DOWN or p.total.actual]
-            row.categories.append((code, str(DIMENSIONS.get(code, (code,))[0]), found))
+            row._partners = functools.partial(_partners, spec, obs, obs_dates, periods, orgs, names, cells)
+        if ind["breakdown"]:
+            row._categories = functools.partial(_categories, spec, obs, obs_dates, periods, ind["breakdown"],
+                                                parts, cells)
         rows.append(row)
     rows.sort(key=lambda r: (LEVEL_ORDER.get(r.level, 99), r.indicator["name"]))
     levels = [lv for lv in Level if any(r.level == lv.value for r in rows)]
