@@ -69,15 +69,14 @@ class Spec:
     baseline: Decimal | None = None
     statuses: list = field(default_factory=list)
     meaning: str = Meaning.INCREMENT
+    # derived once (the table asks them for every cell): a measurement is a level; the
+    # figures of partners and categories add up to the total
+    is_level: bool = field(init=False, default=False)
+    adds_up: bool = field(init=False, default=False)
 
-    @property
-    def is_level(self):
-        return self.meaning == Meaning.LEVEL or self.kind == IndicatorKind.PERCENTAGE
-
-    @property
-    def adds_up(self):
-        """Whether the figures of partners and categories add up to the total."""
-        return self.kind == IndicatorKind.NUMERIC and self.aggregation != Aggregation.LATEST
+    def __post_init__(self):
+        self.is_level = self.meaning == Meaning.LEVEL or self.kind == IndicatorKind.PERCENTAGE
+        self.adds_up = self.kind == IndicatorKind.NUMERIC and self.aggregation != Aggregation.LATEST
 
 
 def percent_of_target(actual, target, baseline=None, direction=Direction.HIGHER):
