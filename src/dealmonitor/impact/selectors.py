@@ -403,6 +403,9 @@ class Dashboard:
     evidence: dict
     elements_by_level: list
     population: list
+    # the latest period that has begun, and the partners that have not reported on it
+    current_period: object = None
+    not_reported: list = field(default_factory=list)
 
 
 def dashboard(deal):
@@ -439,7 +442,13 @@ def dashboard(deal):
             "missing": [e for e in items if e["id"] not in covered],
         }
     population = list(indicators_for(deal, IndicatorScope.POPULATION).order_by("name"))
+    today = dt.date.today()
+    begun = [p for p in table.all_periods if p.start <= today]
+    current = max(begun, key=lambda p: (p.start, -p.end.toordinal())) if begun else None
+    not_reported = (partners_not_reported([deal.pk], current.start, current.end)[deal.pk]
+                    if current else [])
     return Dashboard(
         table=table, status_counts=table.status_counts, latest=latest, evidence=coverage,
-        elements_by_level=by_level, population=population,
+        elements_by_level=by_level, population=population, current_period=current,
+        not_reported=not_reported,
     )

@@ -345,3 +345,14 @@ def test_the_import_reads_one_row_per_category(deal, by_age, team_user):
     m = Measurement.objects.get(indicator=by_age)
     assert m.value == 10 and sorted((p.category, p.value) for p in m.parts.all()) == [("0-17", 4), ("18-26", 6)]
     assert m.parts.first().history.count() == 1
+
+
+def test_the_dashboard_lists_the_partners_that_have_not_reported(client, deal, numeric, partner_org, other_org,
+                                                                 team_user):
+    _targets(numeric, (3, 6, 9))
+    services.record_measurement(actor=None, indicator=numeric, date=dt.date(2024, 3, 1), value=1,
+                                reporting_organisation=partner_org)
+    client.force_login(team_user)
+    html = client.get(f"/deals/{deal.slug}/dashboard/", HTTP_ACCEPT_LANGUAGE="nl").content.decode()
+    assert "Partners die nog niet rapporteerden over 2024" in html
+    assert f"{other_org.name}: {numeric.name}" in html and f"{partner_org.name}: " not in html
