@@ -271,7 +271,9 @@ def _categories(spec, obs, obs_dates, periods, breakdown, parts, cells):
 
         found = _part_rows(spec, obs, obs_dates, periods, key_of, categories + [NOT_BROKEN_DOWN],
                            lambda k: k, code, row_cells=cells)
-        found = [p for p in found if p.key != NOT_BROKEN_DOWN or p.total.actual]
+        # "niet uitgesplitst" only where something was not broken down (in a period or in total)
+        found = [p for p in found
+                 if p.key != NOT_BROKEN_DOWN or p.total.actual or any(c.actual for c in p.cells)]
         result.append((code, str(DIMENSIONS.get(code, (code,))[0]), found))
     return result
 
