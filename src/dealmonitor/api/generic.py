@@ -177,8 +177,11 @@ def check_references(user, resource, instance, attrs):
     is the one named, the row's own, or that of the row it hangs under (or, for a link, of
     its first element)."""
     model = resource.model
+    # (a reverse relation written through its own serializer, a measurement's values per
+    # category, is checked by the service: its rows point only at the row written)
     relations = {name: value for name, value in attrs.items() if name != "deal"
-                 and model._meta.get_field(name).is_relation}
+                 and model._meta.get_field(name).is_relation
+                 and not model._meta.get_field(name).auto_created}
     # a change stays in the row's deal (the writers ignore a deal sent with it)
     if instance is not None and resource.deal_path:
         deal = _deal_of_row(instance, resource)
@@ -342,6 +345,8 @@ def viewset_for(resource):
                 if slug:
                     qs = qs.filter(**{f"{resource.deal_path}__slug": slug})
                 qs = qs.select_related(resource.deal_path)
+            if resource.prefetch:
+                qs = qs.prefetch_related(*resource.prefetch)
             if resource.rows:
                 qs = qs.filter(resource.rows(user))
             return qs.order_by("pk")

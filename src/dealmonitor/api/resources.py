@@ -10,13 +10,14 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 from django.db.models import Q
-from rest_framework.serializers import ListField
+from rest_framework.serializers import CharField, DecimalField, ListField, Serializer
 
 from dealmonitor.connections.models import CommunityEvent, Connection
 from dealmonitor.deals import models as deal_models
 from dealmonitor.deals import services as deal_services
 from dealmonitor.deals.internal import public_bottlenecks_q
 from dealmonitor.deals.selectors import internal_deals_q
+from dealmonitor.impact import constants as impact_constants
 from dealmonitor.impact import models as impact_models
 from dealmonitor.impact import services as impact_services
 from dealmonitor.learning import models as learning_models
@@ -42,6 +43,7 @@ class Resource:
     # pathway, found or made for the deal); with deal_path "deal" it always does
     deal_given: bool = False
     declared: dict = field(default_factory=dict)  # serializer fields instead of the generated ones
+    prefetch: tuple = ()  # related rows each answer shows (one query per list, not per row)
     doc: str = ""
 
     @property
@@ -68,13 +70,20 @@ def _participation_update(actor, row, data):
                                             **data)
 
 
+def _breakdown_of(data):
+    if "breakdown" in data:
+        data["breakdown"] = [dict(d) for d in data["breakdown"]]
+    return data
+
+
 def _indicator_create(actor, data):
-    return impact_services.save_indicator(actor=actor, deal=_deal_of(data), **data)
+    return impact_services.save_indicator(actor=actor, deal=_deal_of(data), **_breakdown_of(data))
 
 
 def _indicator_update(actor, row, data):
     data.pop("deal", None)
-    return impact_services.save_indicator(actor=actor, deal=row.deal, indicator=row, **data)
+    return impact_services.save_indicator(actor=actor, deal=row.deal, indicator=row,
+                                          **_breakdown_of(data))
 
 
 def _targets_of(indicator):
@@ -109,13 +118,59 @@ def _target_delete(actor, row):
     impact_services.set_targets(actor=actor, indicator=indicator, targets=rows)
 
 
+def _parts_of(data):
+    parts = data.pop("parts", None)
+    return None if parts is None else [dict(p) for p in parts]
+
+
 def _measurement_create(actor, data):
-    return impact_services.record_measurement(actor=actor, indicator=data.pop("indicator"), **data)
+    data.pop("verification_note", None)  # the deal team's note comes with sending back
+    return impact_services.record_measurement(actor=actor, indicator=data.pop("indicator"),
+                                              parts=_parts_of(data), **data)
 
 
 def _measurement_update(actor, row, data):
     data.pop("indicator", None)  # a measurement stays with its indicator
-    return impact_services.update_measurement(actor=actor, measurement=row, **data)
+    note = data.pop("verification_note", None)
+    if data.get("verification") == impact_constants.Verification.SENT_BACK:
+        impact_services.send_back_measurement(actor=actor, measurement=row, note=note)
+        data.pop("verification")
+        if not data:
+            return row
+    return impact_services.update_measurement(actor=actor, measurement=row, parts=_parts_of(data),
+                                              **data)
+
+
+def _measurement_withdraw(actor, row):
+    """DELETE withdraws a measurement with the reason given (X-Change-Reason): it stays, and
+    no longer counts."""
+    impact_services.withdraw_measurement(actor=actor, measurement=row, reason="")
+
+
+class MeasurementValueField(DecimalField):
+    """A measurement's value as a number or as people type it ("4,5"): the service applies the
+    indicator's value rules and answers in the same words as the form and the import."""
+
+    def __init__(self, **kwargs):
+        super().__init__(max_digits=20, decimal_places=4, required=False, allow_null=True, **kwargs)
+
+    def to_internal_value(self, data):
+        if data is None or isinstance(data, bool) or not isinstance(data, (str, int, float)):
+            if data is None:
+                return None
+            self.fail("invalid")
+        return data
+
+
+class BreakdownSerializer(Serializer):
+    dimension = CharField(max_length=20, help_text="gemeente, leeftijd, geslacht, sector or eigen")
+    categories = ListField(child=CharField(max_length=100), required=False)
+
+
+class MeasurementPartSerializer(Serializer):
+    dimension = CharField(max_length=20, help_text="gemeente, leeftijd, geslacht, sector or eigen")
+    category = CharField(max_length=100)
+    value = MeasurementValueField()
 
 
 def _element_create(actor, data):
@@ -275,9 +330,15 @@ RESOURCES = [
              ["id", "deal", "element", "ambition", "name", "description", "kind", "unit",
               "direction", "baseline_value", "baseline_date", "target_value", "target_status",
               "target_date", "aggregation", "milestone_statuses", "data_source", "frequency",
-              "scope", "is_example"],
+              "scope", "is_example", "meaning", "whole_numbers", "allow_negative", "value_min",
+              "value_max", "breakdown"],
              filters=["kind", "scope", "element"], create=_indicator_create, update=_indicator_update,
-             declared={"milestone_statuses": ListField(
+             declared={"breakdown": BreakdownSerializer(
+                 many=True, required=False,
+                 help_text="At most two dimensions a measurement may be broken down by, e.g. "
+                           "[{\"dimension\": \"leeftijd\", \"categories\": []}] (empty: the shipped "
+                           "categories; gemeente and eigen need their own)."),
+                       "milestone_statuses": ListField(
                  child=TextField(min_length=1, max_length=100), required=False,
                  help_text="A milestone's statuses in order, e.g. [\"gestart\", \"gerealiseerd\"]; "
                            "empty: the default statuses.")}),
@@ -288,15 +349,31 @@ RESOURCES = [
     Resource("measurements", impact_models.Measurement, "indicator__deal",
              ["id", "deal", "indicator", "date", "period_start", "value", "status", "source",
               "evidence_url", "has_evidence", "reporting_organisation", "verification",
-              "confidence", "note", "is_example"],
-             filters=["indicator", "verification"], read_only=("has_evidence",),
+              "verification_note", "confidence", "note", "is_example", "parts", "withdrawn",
+              "withdrawn_reason", "withdrawn_at"],
+             filters=["indicator", "verification", "withdrawn"],
+             read_only=("has_evidence", "withdrawn", "withdrawn_reason", "withdrawn_at"),
              create=_measurement_create, update=_measurement_update,
-             delete=lambda actor, row: impact_services.delete_measurement(actor=actor, measurement=row),
+             delete=_measurement_withdraw,
+             prefetch=("parts",),
+             declared={
+                 "value": MeasurementValueField(
+                     help_text="A number, or text as typed (\"4,5\"); the indicator's value rules "
+                               "apply (whole numbers for counts, not negative unless allowed, "
+                               "percentages 0 to 100)."),
+                 "parts": MeasurementPartSerializer(
+                     many=True, required=False,
+                     help_text="Values per category of the indicator's breakdown; per dimension "
+                               "they add up to the value."),
+             },
              doc="Measurements; the evidence file is internal (download it in the app); "
                  "has_evidence tells whether there is evidence. Only the deal team sets "
-                 "verification to geverifieerd (a partner member gets 400 at that field); a "
-                 "change to the figure withdraws its verification unless the deal team "
-                 "verifies it again in the same request."),
+                 "verification to geverifieerd (a partner member gets 400 at that field), or "
+                 "to teruggestuurd with a verification_note; a change to the figure needs a "
+                 "reason (X-Change-Reason) and withdraws its verification unless the deal team "
+                 "verifies it again in the same request. Only its reporter and the deal team "
+                 "correct a measurement. DELETE withdraws it, with the reason in "
+                 "X-Change-Reason: it stays (withdrawn true) and no longer counts."),
     # learning and steering
     Resource("bottlenecks", learning_models.Bottleneck, "deal",
              ["id", "deal", "title", "description", "kind", "rule", "level", "ministry", "status",

@@ -20,6 +20,8 @@ class ImpactConfig(AppConfig):
         track("impact.target", "indicators", "indicator", "impact.indicator", named_by="indicator")
         track("impact.measurement", "measurements", "indicator", "impact.indicator",
               named_by="indicator", not_restorable=("evidence_file",))  # a file may be gone
+        track("impact.measurementpart", "measurements", "measurement", "impact.measurement",
+              named_by="measurement")
         # Evidence files are uploaded by partners and may hold internal documents; that a
         # measurement has evidence is public, the file is not.
         internal("impact.measurement", ("evidence_file",))

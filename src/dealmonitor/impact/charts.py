@@ -16,10 +16,14 @@ def _y(value, low, high):
     return PAD_T + (1 - float((value - low) / (high - low))) * (HEIGHT - PAD_T - PAD_B)
 
 
-def line_chart(points, targets, baseline=None):
-    """points: [(date, Decimal)]; targets: [(period_end, Decimal)]. Returns a dict for the
-    template, or None when there is nothing to draw."""
+def line_chart(points, targets, baseline=None, partners=()):
+    """points: [(date, Decimal)], the series the table shows (each period's actual at its
+    end); targets: [(period_end, Decimal)]; partners: [(label, points)], each reporting
+    organisation's contribution on the same dates. Returns a dict for the template, or None
+    when there is nothing to draw."""
+    partners = [(label, pts) for label, pts in partners if pts]
     values = [v for _, v in points] + [v for _, v in targets]
+    values += [v for _, pts in partners for _, v in pts]
     if baseline is not None:
         values.append(baseline)
     days = [d for d, _ in points] + [d for d, _ in targets]
@@ -55,6 +59,12 @@ def line_chart(points, targets, baseline=None):
         "plot_right": WIDTH - PAD_R,
         "measured_path": " ".join(f"{x},{y}" for x, y in measured),
         "measured": measured,
+        "series": sorted(points),
+        "partners": [
+            {"label": label, "n": i % 4 + 1,
+             "path": " ".join(f"{x},{y}" for x, y in (xy(d, v) for d, v in sorted(pts)))}
+            for i, (label, pts) in enumerate(partners)
+        ],
         "targets": target_marks,
         "baseline_y": round(_y(baseline, low, high), 1) if baseline is not None else None,
         "y_ticks": ticks,

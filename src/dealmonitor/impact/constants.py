@@ -74,6 +74,28 @@ class Frequency(models.TextChoices):
 class Verification(models.TextChoices):
     SELF_REPORTED = "zelfgerapporteerd", _("self-reported")
     VERIFIED = "geverifieerd", _("verified")
+    SENT_BACK = "teruggestuurd", _("sent back")
+
+
+class Meaning(models.TextChoices):
+    """What one measurement of a numeric indicator says (docs/progress-rules.md)."""
+
+    INCREMENT = "toename", _("a new amount (measurements add up)")
+    LEVEL = "stand", _("the level on that date (the latest counts)")
+
+
+# Dimensions an indicator may break its figures down by (at most MAX_DIMENSIONS), each
+# with its default categories; "eigen" takes the indicator's own list. The municipality
+# dimension names the municipalities the indicator lists.
+DIMENSIONS = {
+    "gemeente": (_("municipality"), []),
+    "leeftijd": (_("age group"), ["0-17", "18-26", "27-66", "67+"]),
+    "geslacht": (_("gender"), ["vrouw", "man", "anders of onbekend"]),
+    "sector": (_("sector"), ["overheid", "bedrijfsleven", "onderwijs en kennis", "maatschappelijk"]),
+    "eigen": (_("own categories"), []),
+}
+MAX_DIMENSIONS = 2
+MAX_CATEGORIES = 50
 
 
 class Confidence(models.TextChoices):

@@ -17,6 +17,14 @@ CODEBOOK = {
     "geen_gegevens (no data), geen_doel (no target); empty: no target and no data",
     "doel / gerealiseerd": "numbers, or a milestone status; empty means no data, never zero",
     "procent_gehaald": "share of the way from baseline to target, in percent",
+    "organisatie": "empty: all reporting organisations together; a name: that organisation's "
+    "contribution (rows only for indicators reported by more than one organisation)",
+    "dimensie / categorie": "empty: the whole figure; otherwise one row per category of the "
+    "indicator's breakdown (gemeente, leeftijd, geslacht, sector, eigen); per dimension the "
+    "categories add up to the whole figure ('niet uitgesplitst': measurements without a breakdown)",
+    "meting_is": "toename: a measurement is a new amount and they add up; stand: a measurement "
+    "is the level on its date; empty for percentages and milestones",
+    "geteld": "alle: every measurement not withdrawn; geverifieerd: only those the deal team verified",
 }
 
 
@@ -24,35 +32,50 @@ def _num(value):
     return float(value) if value is not None else None
 
 
+def _cells(base, periods, cells, total, tail):
+    for period, cell in zip(periods, cells):
+        yield base + [
+            period.label, period.start.isoformat(), period.end.isoformat(),
+            _num(cell.target) if cell.target is not None else (cell.target_status or None),
+            _num(cell.actual) if cell.actual is not None else (cell.actual_status or None),
+            round(_num(cell.percent), 1) if cell.percent is not None else None,
+            cell.status, cell.count, cell.evidence,
+        ] + tail
+    t = total
+    yield base + [
+        "totaal", "", "",
+        _num(t.target) if t.target is not None else (t.target_status or None),
+        _num(t.actual) if t.actual is not None else (t.actual_status or None),
+        round(_num(t.percent), 1) if t.percent is not None else None,
+        t.status, t.count, t.evidence,
+    ] + tail
+
+
 def performance_rows(table):
-    """Long format: one row per indicator and period, plus a 'totaal' row per indicator."""
+    """Long format: one row per indicator and period, plus a 'totaal' row per indicator; then
+    the same per reporting organisation (when several reported) and per category of each
+    dimension of the indicator's breakdown."""
+    counted = "geverifieerd" if table.verified_only else "alle"
     for row in table.rows:
         ind = row.indicator
         base = [
             row.level, ind["element__title"] or "", ind["name"],
             ind["unit"], "ja" if ind["is_example"] else "nee",
         ]
-        for period, cell in zip(table.periods, row.cells):
-            yield base + [
-                period.label, period.start.isoformat(), period.end.isoformat(),
-                _num(cell.target) if cell.target is not None else (cell.target_status or None),
-                _num(cell.actual) if cell.actual is not None else (cell.actual_status or None),
-                round(_num(cell.percent), 1) if cell.percent is not None else None,
-                cell.status, cell.count, cell.evidence,
-            ]
-        t = row.total
-        yield base + [
-            "totaal", "", "",
-            _num(t.target) if t.target is not None else (t.target_status or None),
-            _num(t.actual) if t.actual is not None else (t.actual_status or None),
-            round(_num(t.percent), 1) if t.percent is not None else None,
-            t.status, t.count, t.evidence,
-        ]
+        yield from _cells(base, table.periods, row.cells, row.total, ["", "", "", row.meaning, counted])
+        for part in row.partners:
+            yield from _cells(base, table.periods, part.cells, part.total,
+                              [part.label, "", "", row.meaning, counted])
+        for code, _label, parts in row.categories:
+            for part in parts:
+                yield from _cells(base, table.periods, part.cells, part.total,
+                                  ["", code, part.label, row.meaning, counted])
 
 
 HEADER = [
     "niveau", "element", "indicator", "eenheid", "voorbeeld", "periode", "begin", "einde",
     "doel", "gerealiseerd", "procent_gehaald", "status", "aantal_metingen", "metingen_met_bewijs",
+    "organisatie", "dimensie", "categorie", "meting_is", "geteld",
 ]
 
 
@@ -74,7 +97,8 @@ def performance_xlsx(table, deal):
     ws.title = "Prestatietabel"
     ws.append([f"Prestatietabel {deal.name}"])
     ws["A1"].font = Font(bold=True, size=14)
-    ws.append(["Lege cellen betekenen: geen gegevens (niet nul)."])
+    ws.append(["Lege cellen betekenen: geen gegevens (niet nul)."
+               + (" Alleen metingen die het dealteam verifieerde, tellen mee." if table.verified_only else "")])
     ws.append([])
     ws.append(HEADER)
     for cell in ws[4]:

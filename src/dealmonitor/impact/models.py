@@ -21,6 +21,7 @@ from .constants import (
     IndicatorKind,
     IndicatorScope,
     Level,
+    Meaning,
     Valence,
     Verification,
 )
@@ -243,6 +244,30 @@ class Indicator(models.Model):
     milestone_statuses = models.JSONField(
         _("milestone statuses, in order"), default=list, blank=True
     )
+    meaning = models.CharField(
+        _("a measurement is"), max_length=10, choices=Meaning.choices, default=Meaning.INCREMENT,
+        help_text=_("A new amount (the measurements add up) or the level on that date (the "
+                    "latest counts)."),
+    )
+    whole_numbers = models.BooleanField(
+        _("whole numbers only"), default=False,
+        help_text=_("For counts: 4 is accepted, 4,5 is not."),
+    )
+    allow_negative = models.BooleanField(
+        _("negative values allowed"), default=False,
+        help_text=_("Only where the indicator can go below zero, such as a balance."),
+    )
+    value_min = models.DecimalField(
+        _("lowest allowed value"), max_digits=20, decimal_places=4, null=True, blank=True
+    )
+    value_max = models.DecimalField(
+        _("highest allowed value"), max_digits=20, decimal_places=4, null=True, blank=True
+    )
+    breakdown = models.JSONField(
+        _("breakdown"), default=list, blank=True,
+        help_text=_("Up to two dimensions, each with its categories, that a measurement may be "
+                    "broken down by."),
+    )
     data_source = models.CharField(_("data source"), max_length=300, blank=True)
     frequency = models.CharField(
         _("frequency"), max_length=20, choices=Frequency.choices, default=Frequency.YEAR
@@ -340,6 +365,17 @@ class Measurement(models.Model):
         _("confidence"), max_length=10, choices=Confidence.choices, blank=True
     )
     note = models.TextField(_("note"), blank=True, max_length=LONG_TEXT)
+    verification_note = models.TextField(
+        _("note of the deal team"), blank=True, max_length=LONG_TEXT,
+        help_text=_("Why the deal team sent the measurement back."),
+    )
+    withdrawn = models.BooleanField(_("withdrawn"), default=False)
+    withdrawn_reason = models.TextField(_("reason for withdrawal"), blank=True, max_length=LONG_TEXT)
+    withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+", verbose_name=_("withdrawn by"),
+    )
     is_example = models.BooleanField(
         _("example"), default=False, help_text=_("Invented for the demo, not a fact of the deal.")
     )
@@ -358,3 +394,26 @@ class Measurement(models.Model):
     @property
     def has_evidence(self):
         return bool(self.evidence_file or self.evidence_url)
+
+
+class MeasurementPart(models.Model):
+    """A measurement's value for one category of one dimension of its indicator's breakdown.
+    The categories of a dimension add up to the measurement's value (services check it)."""
+
+    measurement = models.ForeignKey(Measurement, on_delete=models.CASCADE, related_name="parts")
+    dimension = models.CharField(_("dimension"), max_length=20)
+    category = models.CharField(_("category"), max_length=100)
+    value = models.DecimalField(_("value"), max_digits=20, decimal_places=4)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["measurement", "dimension", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["measurement", "dimension", "category"],
+                                    name="unique_measurement_category")
+        ]
+        verbose_name = _("value per category")
+        verbose_name_plural = _("values per category")
+
+    def __str__(self):
+        return f"{self.dimension} {self.category}: {self.value}"

@@ -6,9 +6,12 @@ tests can exercise them.
 
 - Percentage of target respects direction: progress is measured from the baseline towards the
   target, so a target below the baseline is met by going down.
-- Aggregation decides the actual value of a period: `cumulative` is the running total through
-  the end of the period, `per_period` the sum of the period's measurements (the latest one for
-  percentages), `latest` the last value measured in the period.
+- Meaning says what one measurement is: a new amount (`toename`: measurements add up) or the
+  level on its date (`stand`: the latest counts; for several reporting organisations, the sum
+  of each one's latest level). Percentages are always levels.
+- Aggregation decides the actual value of a period for new amounts: `cumulative` is the running
+  total through the end of the period, `per_period` the sum of the period's measurements,
+  `latest` the last value measured in the period.
 - A period without a measurement has no actual value: it is shown as missing, never as zero.
 - Status per period: met from 100 %, on track from ON_TRACK_FROM, at risk from AT_RISK_FROM,
   off track below that.
@@ -24,6 +27,7 @@ from .constants import (
     Aggregation,
     Direction,
     IndicatorKind,
+    Meaning,
     Status,
 )
 
@@ -39,6 +43,8 @@ class Obs(NamedTuple):
     value: Decimal | None = None
     status: str = ""
     has_evidence: bool = False
+    org: int | None = None  # the reporting organisation's id
+    id: int | None = None  # the measurement's id
 
 
 @dataclass
@@ -62,6 +68,15 @@ class Spec:
     aggregation: str = Aggregation.PER_PERIOD
     baseline: Decimal | None = None
     statuses: list = field(default_factory=list)
+    meaning: str = Meaning.INCREMENT
+    # derived once (the table asks them for every cell): a measurement is a level; the
+    # figures of partners and categories add up to the total
+    is_level: bool = field(init=False, default=False)
+    adds_up: bool = field(init=False, default=False)
+
+    def __post_init__(self):
+        self.is_level = self.meaning == Meaning.LEVEL or self.kind == IndicatorKind.PERCENTAGE
+        self.adds_up = self.kind == IndicatorKind.NUMERIC and self.aggregation != Aggregation.LATEST
 
 
 def percent_of_target(actual, target, baseline=None, direction=Direction.HIGHER):
@@ -120,12 +135,29 @@ def aggregate(spec, in_period, before=()):
     values = [o for o in in_period if o.value is not None]
     if not values:
         return None
+    if spec.is_level and spec.adds_up:
+        # a level stays until its organisation reports a new one (cumulative), or counts
+        # within its period only (per period)
+        if spec.aggregation == Aggregation.CUMULATIVE:
+            return levels_sum(list(before) + values)
+        return levels_sum(values)
+    if spec.is_level:
+        return max(values, key=lambda o: o.date).value
     if spec.aggregation == Aggregation.CUMULATIVE:
         earlier = sum((o.value for o in before if o.value is not None), Decimal(0))
         return earlier + sum((o.value for o in values), Decimal(0))
     if spec.aggregation == Aggregation.LATEST or spec.kind == IndicatorKind.PERCENTAGE:
         return max(values, key=lambda o: o.date).value
     return sum((o.value for o in values), Decimal(0))
+
+
+def levels_sum(observations):
+    """The level reported by several organisations: the sum of each one's latest level."""
+    latest = {}
+    for o in observations:  # in date order: a later one replaces an earlier one
+        if o.value is not None:
+            latest[o.org] = o.value
+    return sum(latest.values(), Decimal(0))
 
 
 def latest_status(observations):
@@ -159,8 +191,12 @@ def total(spec, observations, end_target=None, end_status=""):
     observations = sorted(observations, key=lambda o: o.date)
     if spec.kind == IndicatorKind.MILESTONE:
         return cell(spec, observations, target_status=end_status)
+    if spec.is_level and spec.adds_up:
+        return cell(spec, observations, (), end_target)
+    if spec.is_level:
+        return cell(spec, observations[-1:], (), end_target)
     if spec.aggregation == Aggregation.CUMULATIVE:
         return cell(spec, observations, (), end_target)
-    if spec.aggregation == Aggregation.PER_PERIOD and spec.kind != IndicatorKind.PERCENTAGE:
+    if spec.aggregation == Aggregation.PER_PERIOD:
         return cell(spec, observations, (), end_target)
     return cell(spec, observations[-1:], (), end_target)

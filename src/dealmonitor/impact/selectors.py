@@ -2,16 +2,46 @@
 dashboard. Each builds its result in a fixed number of queries, whatever the number of
 indicators, targets and measurements (guarded by query-count tests)."""
 
+import datetime as dt
+import functools
 from bisect import bisect_left, bisect_right
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Q
+from django.db.models import Count, Q
+from django.utils.translation import gettext
+
+from dealmonitor.organisations.models import Organisation
 
 from . import progress
-from .constants import LEVEL_ORDER, IndicatorScope, Level, Status
-from .models import Element, Indicator, Measurement, Target
-from .periods import Period
+from .constants import (
+    DEFAULT_MILESTONE_STATUSES,
+    Aggregation,
+    DIMENSIONS,
+    LEVEL_ORDER,
+    IndicatorKind,
+    IndicatorScope,
+    Level,
+    Meaning,
+    Status,
+    Verification,
+)
+from .models import Element, Indicator, Measurement, MeasurementPart, Target
+from .periods import PERIODICITIES, Period, calendar_periods
+
+PERIODICITY_BY_MONTHS = {months: name for name, months in PERIODICITIES.items()}
+
+
+@dataclass
+class Part:
+    """One contribution to an indicator's figures: a reporting organisation's, or a category's
+    of one dimension of its breakdown. Its cells line up with the table's periods."""
+
+    key: object  # the organisation's id, or the category
+    label: str
+    cells: list
+    total: progress.Cell
+    dimension: str = ""  # for a category: the dimension's code
 
 
 @dataclass
@@ -21,6 +51,28 @@ class Row:
     cells: list
     total: progress.Cell
     observations: list = field(default_factory=list)
+    meaning: str = ""  # toename or stand: what one measurement is
+    adds_up: bool = False  # whether partners' and categories' figures add up to the row's
+    # what the chart plots: (period end, actual) of each period with data, the table's figures
+    series: list = field(default_factory=list)
+    # how to compute the contributions, on first use (a page that does not show them does not
+    # pay for them: 200 indicators with a dozen partners each are thousands of cells)
+    _partners: object = None
+    _categories: object = None
+
+    @property
+    def partners(self):
+        """Contributions per reporting organisation, when more than one reported (name order)."""
+        if callable(self._partners):
+            self._partners = self._partners()
+        return self._partners or []
+
+    @property
+    def categories(self):
+        """Values per category, per dimension of the breakdown: [(dimension, label, [Part])]."""
+        if callable(self._categories):
+            self._categories = self._categories()
+        return self._categories or []
 
 
 @dataclass
@@ -29,6 +81,8 @@ class PerformanceTable:
     rows: list
     levels: list
     all_periods: list
+    verified_only: bool = False  # only measurements the deal team verified count
+    untargeted: list = field(default_factory=list)  # periods shown for data past any target
 
     @property
     def status_counts(self):
@@ -41,30 +95,58 @@ class PerformanceTable:
 INDICATOR_COLUMNS = (
     "id", "name", "kind", "unit", "direction", "aggregation", "baseline_value", "target_value",
     "target_status", "target_date", "milestone_statuses", "scope", "is_example", "element_id",
-    "element__level", "element__title", "deal_id",
+    "element__level", "element__title", "deal_id", "meaning", "breakdown",
 )
 
 
 def _spec(ind):
-    from .constants import DEFAULT_MILESTONE_STATUSES
-
     return progress.Spec(
         kind=ind["kind"], direction=ind["direction"], aggregation=ind["aggregation"],
         baseline=ind["baseline_value"],
         statuses=ind["milestone_statuses"] or DEFAULT_MILESTONE_STATUSES,
+        meaning=ind.get("meaning") or Meaning.INCREMENT,
     )
 
 
-def _observations(indicator_ids):
+def counted_measurements(verified_only=False):
+    """The measurements that count in progress figures: not withdrawn; with `verified_only`,
+    only those the deal team verified."""
+    qs = Measurement.objects.filter(withdrawn=False)
+    if verified_only:
+        qs = qs.filter(verification=Verification.VERIFIED)
+    return qs
+
+
+def _observations(indicator_ids, verified_only=False, seen=None):
+    """{indicator id: [Obs in date order]}; `seen` (a dict), when given, gets the distinct
+    dates ("dates") and reporting organisations ("orgs") met on the way."""
     by_indicator = defaultdict(list)
     rows = (
-        Measurement.objects.filter(indicator_id__in=indicator_ids)
+        counted_measurements(verified_only).filter(indicator_id__in=indicator_ids)
         .order_by("indicator_id", "date", "id")
-        .values_list("indicator_id", "date", "value", "status", "evidence_file", "evidence_url")
+        .values_list("indicator_id", "date", "value", "status", "evidence_file", "evidence_url",
+                     "reporting_organisation_id", "id")
     )
-    for ind_id, date, value, status, efile, eurl in rows:
-        by_indicator[ind_id].append(progress.Obs(date, value, status, bool(efile or eurl)))
+    Obs = progress.Obs
+    dates, orgs = set(), set()
+    for ind_id, date, value, status, efile, eurl, org, pk in rows:
+        by_indicator[ind_id].append(Obs(date, value, status, bool(efile or eurl), org, pk))
+        dates.add(date)
+        orgs.add(org)
+    if seen is not None:
+        seen["dates"], seen["orgs"] = dates, orgs - {None}
     return by_indicator
+
+
+def _parts(indicator_ids, verified_only=False):
+    """{measurement id: {dimension: {category: value}}} of the measurements' values per category."""
+    by_measurement = defaultdict(lambda: defaultdict(dict))
+    rows = MeasurementPart.objects.filter(
+        measurement__in=counted_measurements(verified_only).filter(indicator_id__in=indicator_ids)
+    ).values_list("measurement_id", "dimension", "category", "value")
+    for pk, dim, cat, value in rows:
+        by_measurement[pk][dim][cat] = value
+    return by_measurement
 
 
 def _targets(indicator_ids):
@@ -89,18 +171,141 @@ def indicators_for(deal, scope=None):
     return qs
 
 
-def performance_table(deal, *, level=None, period=None, scope=IndicatorScope.PERFORMANCE):
+def _months(period):
+    nxt = period.end + dt.timedelta(days=1)
+    return (nxt.year - period.start.year) * 12 + nxt.month - period.start.month
+
+
+def untargeted_periods(target_periods, dates):
+    """Calendar periods for measurements that fall in no target period (after the last target,
+    say), of the length most of the target periods have (a year when there are none), that
+    overlap no target period: so every measurement is shown in a period ("geen doel")."""
+    lengths = Counter(_months(p) for p in target_periods if p.start.day == 1)
+    months = next((m for m, _ in lengths.most_common() if m in PERIODICITY_BY_MONTHS), 12)
+    periodicity = PERIODICITY_BY_MONTHS[months]
+    extra = {}
+    for day in dates:
+        if any(p.contains(day) for p in target_periods):
+            continue
+        period = calendar_periods(day, day, periodicity)[0]
+        if period.start in extra:
+            continue
+        if any(p.start <= period.end and period.start <= p.end for p in target_periods):
+            continue  # overlaps a target period: shown there where it falls, else not at all
+        extra[period.start] = period
+    return sorted(extra.values())
+
+
+def _cells(spec, obs, dates, periods, targets):
+    cells = []
+    for p in periods:
+        target = targets.get(p)
+        # The period's measurements and those before it, found by bisection in the sorted
+        # dates rather than by scanning all of them for every period.
+        first, last = bisect_left(dates, p.start), bisect_right(dates, p.end)
+        in_period, before = obs[first:last], obs[:first]
+        if target is None:
+            c = progress.cell(spec, in_period, before)
+            c.status = Status.NO_TARGET if (c.actual is not None or c.actual_status) else ""
+        else:
+            c = progress.cell(spec, in_period, before, target[0], target[1])
+        cells.append(c)
+    return cells
+
+
+def _part_rows(spec, obs, dates, periods, key_of, keys, label_of, dimension="", row_cells=()):
+    """Cells per key (organisation or category) from the indicator's observations: the same
+    rules as the row's, on the observations that belong to the key. A running figure
+    (cumulative) is carried into a period where the row has data but the key reported nothing
+    new, as the row's figure carries it."""
+    groups = defaultdict(list)
+    for o in obs:
+        for key, sub in key_of(o):
+            groups[key].append(sub)
+    carry = spec.adds_up and spec.aggregation == Aggregation.CUMULATIVE
+    parts = []
+    for key in keys:
+        sub = groups.get(key, [])
+        sub_dates = [o.date for o in sub]
+        cells = _cells(spec, sub, sub_dates, periods, {})
+        for i, c in enumerate(cells):
+            if c.status == Status.NO_TARGET:
+                c.status = ""  # a contribution has no target of its own
+            if carry and c.actual is None and row_cells and row_cells[i].actual is not None:
+                before = sub[:bisect_right(sub_dates, periods[i].end)]
+                if before:
+                    c.actual = progress.aggregate(spec, before)
+        total = progress.total(spec, sub)
+        parts.append(Part(key=key, label=label_of(key), cells=cells, total=total, dimension=dimension))
+    return parts
+
+
+NOT_BROKEN_DOWN = "niet uitgesplitst"
+
+
+def _partners(spec, obs, obs_dates, periods, orgs, names, cells):
+    names = names()
+    ordered = sorted(orgs, key=lambda k: (k is None, names.get(k, "")))
+    return _part_rows(
+        spec, obs, obs_dates, periods, lambda o: [(o.org, o)], ordered,
+        lambda k: names.get(k, "") if k is not None else gettext("no organisation"), row_cells=cells)
+
+
+def _categories(spec, obs, obs_dates, periods, breakdown, parts, cells):
+    result = []
+    for dim in breakdown:
+        code = dim["dimension"]
+        categories = list(dim.get("categories") or DIMENSIONS.get(code, ("", []))[1])
+
+        def key_of(o, code=code, categories=categories):
+            # every measurement gives every category its share (0 where it has none) and the
+            # rest to "niet uitgesplitst", so that a level's latest measurement per
+            # organisation is the same one in each category
+            if o.value is None:
+                return []
+            values = parts.get(o.id, {}).get(code) or {}
+            zero = o.value - o.value
+            rest = o.value - sum(values.values(), zero)
+            return [(cat, o._replace(value=values.get(cat, zero))) for cat in categories] + [
+                (NOT_BROKEN_DOWN, o._replace(value=rest))]
+
+        found = _part_rows(spec, obs, obs_dates, periods, key_of, categories + [NOT_BROKEN_DOWN],
+                           lambda k: k, code, row_cells=cells)
+        # "niet uitgesplitst" only where something was not broken down (in a period or in total)
+        found = [p for p in found
+                 if p.key != NOT_BROKEN_DOWN or p.total.actual or any(c.actual for c in p.cells)]
+        result.append((code, str(DIMENSIONS.get(code, (code,))[0]), found))
+    return result
+
+
+def performance_table(deal, *, level=None, period=None, scope=IndicatorScope.PERFORMANCE,
+                      verified_only=False):
     """The indicator performance tracking table: indicators by pathway level against periods,
-    with target, actual, % met and status per period and in total. Three queries."""
+    with target, actual, % met and status per period and in total; per indicator reported by
+    several organisations their contributions, and per dimension of its breakdown the values
+    per category, which add up to the row's figures. Periods: every target period, and a
+    calendar period for measurements in none ("geen doel"). Withdrawn measurements do not
+    count; with `verified_only`, only verified ones do. Six queries, whatever the size."""
     qs = indicators_for(deal, scope)
     indicators = list(qs.values(*INDICATOR_COLUMNS))
     # The same indicators as a subquery: one short statement instead of hundreds of ids.
     ids = qs.values("id")
-    observations = _observations(ids)
+    seen = {}
+    observations = _observations(ids, verified_only, seen)
     targets = _targets(ids)
+    broken_down = {ind["id"] for ind in indicators if ind["breakdown"]}
+    parts = _parts(qs.filter(pk__in=broken_down).values("id"), verified_only) if broken_down else {}
 
-    all_periods = sorted({p for per in targets.values() for p in per})
+    target_periods = sorted({p for per in targets.values() for p in per})
+    untargeted = untargeted_periods(target_periods, sorted(seen["dates"]))
+    all_periods = sorted(target_periods + untargeted)
     periods = [p for p in all_periods if not period or p.label == period]
+    org_ids = seen["orgs"]
+
+    @functools.cache
+    def names():  # one query, when the first row's partners are asked for
+        return dict(Organisation.objects.filter(pk__in=org_ids).values_list("id", "name")) if org_ids else {}
+
     rows = []
     for ind in indicators:
         ind_level = ind["element__level"] or ""
@@ -108,25 +313,69 @@ def performance_table(deal, *, level=None, period=None, scope=IndicatorScope.PER
             continue
         spec = _spec(ind)
         obs = observations.get(ind["id"], [])  # in date order (see _observations)
-        dates = [o.date for o in obs]
-        cells = []
-        for p in periods:
-            target = targets[ind["id"]].get(p)
-            # The period's measurements and those before it, found by bisection in the
-            # sorted dates rather than by scanning all of them for every period.
-            first, last = bisect_left(dates, p.start), bisect_right(dates, p.end)
-            in_period, before = obs[first:last], obs[:first]
-            if target is None:
-                c = progress.cell(spec, in_period, before)
-                c.status = Status.NO_TARGET if (c.actual is not None or c.actual_status) else ""
-            else:
-                c = progress.cell(spec, in_period, before, target[0], target[1])
-            cells.append(c)
+        obs_dates = [o.date for o in obs]
+        cells = _cells(spec, obs, obs_dates, periods, targets.get(ind["id"], {}))
         total = progress.total(spec, obs, ind["target_value"], ind["target_status"])
-        rows.append(Row(indicator=ind, level=ind_level, cells=cells, total=total, observations=obs))
+        row = Row(indicator=ind, level=ind_level, cells=cells, total=total, observations=obs,
+                  meaning=spec.meaning if spec.kind == IndicatorKind.NUMERIC else "",
+                  adds_up=spec.adds_up,
+                  series=[(p.end, c.actual) for p, c in zip(periods, cells) if c.actual is not None])
+        orgs = {o.org for o in obs}
+        if len(orgs) > 1:
+            row._partners = functools.partial(_partners, spec, obs, obs_dates, periods, orgs, names, cells)
+        if ind["breakdown"]:
+            row._categories = functools.partial(_categories, spec, obs, obs_dates, periods, ind["breakdown"],
+                                                parts, cells)
+        rows.append(row)
     rows.sort(key=lambda r: (LEVEL_ORDER.get(r.level, 99), r.indicator["name"]))
     levels = [lv for lv in Level if any(r.level == lv.value for r in rows)]
-    return PerformanceTable(periods=periods, rows=rows, levels=levels, all_periods=all_periods)
+    return PerformanceTable(periods=periods, rows=rows, levels=levels, all_periods=all_periods,
+                            verified_only=verified_only, untargeted=untargeted)
+
+
+def partners_not_reported(deal_ids, period_start, period_end):
+    """{deal id: [{"organisation": {"id", "name", "slug"}, "indicators": [names]}]}: the
+    partners of each deal that have reported on some of its performance indicators but not in
+    the period [period_start, period_end] (withdrawn measurements do not count). A partner
+    that never reported on any indicator is listed with all of them. Three queries, whatever
+    the number of deals, partners and indicators. For the indicator pages and Mijn deals."""
+    from dealmonitor.deals.models import Participation
+
+    partners = defaultdict(list)
+    for deal_id, org_id, name, slug in (
+        Participation.objects.filter(deal_id__in=deal_ids)
+        .order_by("organisation__name")
+        .values_list("deal_id", "organisation_id", "organisation__name", "organisation__slug")
+    ):
+        partners[deal_id].append({"id": org_id, "name": name, "slug": slug})
+    indicators = defaultdict(dict)
+    for pk, deal_id, name in Indicator.objects.filter(
+        deal_id__in=deal_ids, scope=IndicatorScope.PERFORMANCE
+    ).values_list("id", "deal_id", "name"):
+        indicators[deal_id][pk] = name
+    reported_ever = defaultdict(set)  # (deal, org) -> indicator ids
+    reported_now = set()  # (indicator, org)
+    for ind_id, deal_id, org_id, in_period in (
+        counted_measurements().filter(indicator__deal_id__in=deal_ids,
+                                      indicator__scope=IndicatorScope.PERFORMANCE,
+                                      reporting_organisation__isnull=False)
+        .values_list("indicator_id", "indicator__deal_id", "reporting_organisation_id")
+        .annotate(in_period=Count("id", filter=Q(date__gte=period_start, date__lte=period_end)))
+        .order_by()
+    ):
+        reported_ever[(deal_id, org_id)].add(ind_id)
+        if in_period:
+            reported_now.add((ind_id, org_id))
+    result = {}
+    for deal_id in deal_ids:
+        missing = []
+        for org in partners.get(deal_id, []):
+            own = reported_ever.get((deal_id, org["id"])) or set(indicators[deal_id])
+            lacking = sorted(indicators[deal_id][i] for i in own if (i, org["id"]) not in reported_now)
+            if lacking:
+                missing.append({"organisation": org, "indicators": lacking})
+        result[deal_id] = missing
+    return result
 
 
 def indicator_progress(deal_ids):
@@ -156,6 +405,9 @@ class Dashboard:
     evidence: dict
     elements_by_level: list
     population: list
+    # the latest period that has begun, and the partners that have not reported on it
+    current_period: object = None
+    not_reported: list = field(default_factory=list)
 
 
 def dashboard(deal):
@@ -167,7 +419,7 @@ def dashboard(deal):
     )
     by_level = [(lv, [e for e in elements if e["level"] == lv.value]) for lv in Level]
     latest = list(
-        Measurement.objects.filter(indicator__deal=deal)
+        Measurement.objects.filter(indicator__deal=deal, withdrawn=False)
         .select_related("indicator", "reporting_organisation")
         .order_by("-date", "-id")[:10]
     )
@@ -175,7 +427,8 @@ def dashboard(deal):
     # evidence on one of their indicators.
     covered = set(
         Measurement.objects.filter(
-            indicator__deal=deal, indicator__element__level__in=[Level.OUTPUT, Level.OUTCOME]
+            indicator__deal=deal, indicator__element__level__in=[Level.OUTPUT, Level.OUTCOME],
+            withdrawn=False,
         )
         .filter(~Q(evidence_file="") | ~Q(evidence_url=""))
         .values_list("indicator__element_id", flat=True)
@@ -191,7 +444,13 @@ def dashboard(deal):
             "missing": [e for e in items if e["id"] not in covered],
         }
     population = list(indicators_for(deal, IndicatorScope.POPULATION).order_by("name"))
+    today = dt.date.today()
+    begun = [p for p in table.all_periods if p.start <= today]
+    current = max(begun, key=lambda p: (p.start, -p.end.toordinal())) if begun else None
+    not_reported = (partners_not_reported([deal.pk], current.start, current.end)[deal.pk]
+                    if current else [])
     return Dashboard(
         table=table, status_counts=table.status_counts, latest=latest, evidence=coverage,
-        elements_by_level=by_level, population=population,
+        elements_by_level=by_level, population=population, current_period=current,
+        not_reported=not_reported,
     )

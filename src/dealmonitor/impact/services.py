@@ -9,18 +9,28 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from dealmonitor.deals.history import set_relations
 from dealmonitor.deals.writing import assign as _assign
 from dealmonitor.deals.writing import check as _check
 from dealmonitor.deals.writing import save as _save
 from dealmonitor.deals.references import ReferenceCheck, check_row
+from dealmonitor.utils import change_reason
 from dealmonitor.utils.bulk import insert_with_history
 from dealmonitor.utils.partial_dates import Precision
 from dealmonitor.utils.uploads import check_upload
 
 from . import rules as impact_rules
-from .constants import AssumptionStatus, IndicatorKind, Verification
+from .constants import (
+    DIMENSIONS,
+    MAX_CATEGORIES,
+    MAX_DIMENSIONS,
+    AssumptionStatus,
+    IndicatorKind,
+    Meaning,
+    Verification,
+)
 from .models import (
     Assumption,
     AssumptionEvidence,
@@ -29,6 +39,7 @@ from .models import (
     Indicator,
     Link,
     Measurement,
+    MeasurementPart,
     Pathway,
     Target,
 )
@@ -166,8 +177,42 @@ def save_effect(*, actor, deal, effect=None, tags=None, reason="", **fields):
 INDICATOR_FIELDS = (
     "element", "ambition", "name", "description", "kind", "unit", "direction", "baseline_value",
     "baseline_date", "target_value", "target_status", "target_date", "aggregation",
-    "milestone_statuses", "data_source", "frequency", "scope", "is_example",
+    "milestone_statuses", "data_source", "frequency", "scope", "is_example", "meaning",
+    "whole_numbers", "allow_negative", "value_min", "value_max", "breakdown",
 )
+
+
+def clean_breakdown(breakdown):
+    """An indicator's breakdown as stored: [{"dimension", "categories"}], at most
+    MAX_DIMENSIONS dimensions from DIMENSIONS, each with its own or the shipped categories.
+    Raises ValidationError({"breakdown": ...}) naming the problem."""
+    cleaned, errors = [], []
+    for item in breakdown or ():
+        dim = item.get("dimension", "")
+        categories = [str(c).strip() for c in item.get("categories") or () if str(c).strip()]
+        if dim not in DIMENSIONS:
+            errors.append(_("'%(dimension)s' is not a dimension; choose one of: %(list)s.") % {
+                "dimension": dim, "list": ", ".join(DIMENSIONS)})
+            continue
+        categories = categories or list(DIMENSIONS[dim][1])
+        if not categories:
+            errors.append(_("Name the categories of %(dimension)s.") % {"dimension": dimension_label(dim)})
+        elif len(categories) > MAX_CATEGORIES:
+            errors.append(_("%(dimension)s has more than %(n)s categories.") % {
+                "dimension": dimension_label(dim), "n": MAX_CATEGORIES})
+        elif len(set(categories)) != len(categories):
+            errors.append(_("Each category of %(dimension)s may appear only once.") % {
+                "dimension": dimension_label(dim)})
+        elif any(len(c) > 100 for c in categories):
+            errors.append(_("A category name has at most 100 characters."))
+        if any(d["dimension"] == dim for d in cleaned):
+            errors.append(_("%(dimension)s appears twice.") % {"dimension": dimension_label(dim)})
+        cleaned.append({"dimension": dim, "categories": categories})
+    if len(cleaned) > MAX_DIMENSIONS:
+        errors.append(_("An indicator is broken down by at most %(n)s dimensions.") % {"n": MAX_DIMENSIONS})
+    if errors:
+        raise ValidationError({"breakdown": errors})
+    return cleaned
 
 
 def _validate_indicator(indicator):
@@ -184,6 +229,26 @@ def _validate_indicator(indicator):
             }
         if len(set(indicator.statuses)) != len(indicator.statuses):
             errors["milestone_statuses"] = _("Each status may appear only once.")
+    if indicator.kind == IndicatorKind.PERCENTAGE:
+        indicator.meaning = Meaning.LEVEL  # a share never adds up
+    if (indicator.value_min is not None and indicator.value_max is not None
+            and indicator.value_min > indicator.value_max):
+        errors["value_max"] = _("The highest allowed value lies below the lowest.")
+    if indicator.kind == IndicatorKind.NUMERIC:
+        for name in ("baseline_value", "target_value"):
+            value = getattr(indicator, name)
+            if value is not None:
+                try:
+                    check_value(indicator, value)
+                except ValidationError as exc:
+                    errors[name] = exc.messages[0]
+    if indicator.breakdown and indicator.kind != IndicatorKind.NUMERIC:
+        errors["breakdown"] = _("Only a number is broken down by category.")
+    else:
+        try:
+            indicator.breakdown = clean_breakdown(indicator.breakdown)
+        except ValidationError as exc:
+            errors.update(exc.message_dict)
     if errors:
         raise ValidationError(errors)
 
@@ -225,6 +290,12 @@ def set_targets(*, actor, indicator, targets, reason=""):
         if indicator.kind == IndicatorKind.PERCENTAGE and row.get("value") is not None:
             if not (0 <= Decimal(row["value"]) <= 100):
                 raise ValidationError(_("A percentage lies between 0 and 100."))
+        if indicator.kind == IndicatorKind.NUMERIC and row.get("value") is not None:
+            try:
+                check_value(indicator, row["value"])
+            except ValidationError as exc:
+                raise ValidationError(_("Target for %(period)s: %(problem)s") % {
+                    "period": row.get("label") or row["period_start"], "problem": exc.messages[0]}) from None
     with transaction.atomic():
         existing = {(t.period_start, t.period_end): t for t in indicator.targets.all()}
         keep = set()
@@ -275,6 +346,79 @@ def deal_window(deal):
     return start, end
 
 
+def parse_number(raw):
+    """A number as people type it: "12,5", "12.5", "1.250,5", " 4 ". None when it is not one."""
+    if isinstance(raw, (int, Decimal)):
+        return Decimal(raw)
+    if isinstance(raw, float):
+        return Decimal(str(raw))
+    text = str(raw).strip().replace("\u00a0", "").replace(" ", "")
+    if "," in text and "." in text:  # 1.250,5: the point groups thousands
+        text = text.replace(".", "")
+    text = text.replace(",", ".")
+    try:
+        number = Decimal(text)
+    except InvalidOperation:
+        return None
+    return number if number.is_finite() else None
+
+
+def _shown(number):
+    """A number in a message as the user would write it: 4,5 and 1250."""
+    text = f"{number.normalize():f}" if number == number.to_integral_value() else f"{number:f}".rstrip("0")
+    return text.replace(".", ",")
+
+
+def value_rules(indicator):
+    """The lowest and highest value an indicator accepts and whether it counts whole numbers,
+    as (low, high, whole). A percentage lies between 0 and 100; a number is not negative
+    unless the indicator allows it; the indicator's own range narrows this."""
+    whole = bool(indicator.whole_numbers) and indicator.kind == IndicatorKind.NUMERIC
+    if indicator.kind == IndicatorKind.PERCENTAGE:
+        low, high = Decimal(0), Decimal(100)
+    else:
+        low, high = (None if indicator.allow_negative else Decimal(0)), None
+    if indicator.value_min is not None:
+        low = indicator.value_min if low is None else max(low, indicator.value_min)
+    if indicator.value_max is not None:
+        high = indicator.value_max if high is None else min(high, indicator.value_max)
+    return low, high, whole
+
+
+def check_value(indicator, raw):
+    """The value rules of an indicator, for the form, the API and the import alike: returns
+    the number, or raises ValidationError with one plain message naming the problem."""
+    if raw in (None, ""):
+        raise ValidationError(_("Enter a number."))
+    number = parse_number(raw)
+    if number is None:
+        raise ValidationError(_("'%(value)s' is not a number.") % {"value": raw})
+    low, high, whole = value_rules(indicator)
+    shown = _shown(number)
+    if whole and number != number.to_integral_value():
+        raise ValidationError(
+            _("%(name)s is counted in whole numbers; %(value)s is not a whole number.")
+            % {"name": indicator.name, "value": shown})
+    if indicator.kind == IndicatorKind.PERCENTAGE and not (0 <= number <= 100):
+        raise ValidationError(
+            _("A percentage lies between 0 and 100; %(value)s is outside it.") % {"value": shown})
+    if low == 0 and high is None and number < 0:
+        raise ValidationError(
+            _("%(name)s cannot be negative; %(value)s is below zero.")
+            % {"name": indicator.name, "value": shown})
+    if (low is not None and number < low) or (high is not None and number > high):
+        if low is not None and high is not None:
+            message = _("%(name)s lies between %(low)s and %(high)s; %(value)s is outside it.")
+        elif low is not None:
+            message = _("%(name)s is at least %(low)s; %(value)s is lower.")
+        else:
+            message = _("%(name)s is at most %(high)s; %(value)s is higher.")
+        raise ValidationError(message % {
+            "name": indicator.name, "value": shown,
+            "low": _shown(low) if low is not None else "", "high": _shown(high) if high is not None else ""})
+    return number
+
+
 def validate_measurement(indicator, *, date, value=None, status="", period_start=None,
                          scope_check=True):
     """Plain-language checks on a measurement; raises ValidationError per field."""
@@ -287,18 +431,10 @@ def validate_measurement(indicator, *, date, value=None, status="", period_start
                 "status": status, "list": ", ".join(indicator.statuses)
             }
     else:
-        if value in (None, ""):
-            errors["value"] = _("Enter a number.")
-        else:
-            try:
-                value = Decimal(str(value).replace(",", "."))
-            except InvalidOperation:
-                errors["value"] = _("'%(value)s' is not a number.") % {"value": value}
-            else:
-                if indicator.kind == IndicatorKind.PERCENTAGE and not (0 <= value <= 100):
-                    errors["value"] = _("A percentage lies between 0 and 100; %(value)s is outside it.") % {
-                        "value": value
-                    }
+        try:
+            value = check_value(indicator, value)
+        except ValidationError as exc:
+            errors["value"] = exc.messages[0]
     if date is None:
         errors["date"] = _("Enter the date measured.")
     elif scope_check:
@@ -318,10 +454,21 @@ def validate_measurement(indicator, *, date, value=None, status="", period_start
     return value
 
 
-def _check_verification(actor, deal, verification):
-    """Only the deal team verifies a figure, never the organisation that reported it."""
+def verification_problem(actor, deal, verification):
+    """Why `actor` may not give a measurement this verification state, or None. Only the deal
+    team verifies a figure, never the organisation that reported it; a figure is sent back
+    only with a note (`send_back_measurement`)."""
     if verification == Verification.VERIFIED and not impact_rules.can_verify_measurement(actor, deal):
-        raise ValidationError({"verification": verification_error()})
+        return verification_error()
+    if verification == Verification.SENT_BACK:
+        return _("The deal team sends a measurement back with a note, after it has been reported.")
+    return None
+
+
+def _check_verification(actor, deal, verification):
+    problem = verification_problem(actor, deal, verification)
+    if problem:
+        raise ValidationError({"verification": problem})
 
 
 def verification_error():
@@ -338,7 +485,81 @@ def _check_upload(fields):
             raise ValidationError({"evidence_file": exc.messages}) from None
 
 
-def record_measurement(*, actor, indicator, reason="", **fields):
+def _breakdown(indicator):
+    """{dimension: [categories]} of the indicator's breakdown."""
+    return {d["dimension"]: list(d.get("categories") or DIMENSIONS.get(d["dimension"], ("", []))[1])
+            for d in indicator.breakdown or []}
+
+
+def dimension_label(code):
+    return str(DIMENSIONS[code][0]) if code in DIMENSIONS else code
+
+
+def check_parts(indicator, total, parts):
+    """The values per category of a measurement: each obeys the indicator's value rules, names
+    one of its dimensions and categories, and the categories of a dimension add up to the
+    total. `parts`: [{"dimension", "category", "value"}]; empty values are left out. Returns
+    the cleaned list; raises ValidationError({"parts": [...]}) naming each problem."""
+    dims = _breakdown(indicator)
+    cleaned, errors, sums = [], [], {}
+    seen = set()
+    for part in parts or ():
+        raw = part.get("value")
+        if raw in (None, ""):
+            continue
+        dim, cat = part.get("dimension", ""), str(part.get("category", "")).strip()
+        if dim not in dims:
+            errors.append(_("%(name)s is not broken down by '%(dimension)s'.") % {
+                "name": indicator.name, "dimension": dim})
+            continue
+        if cat not in dims[dim]:
+            errors.append(_("'%(category)s' is not a category of %(dimension)s; choose one of: %(list)s.") % {
+                "category": cat, "dimension": dimension_label(dim), "list": ", ".join(dims[dim])})
+            continue
+        if (dim, cat) in seen:
+            errors.append(_("%(category)s appears twice.") % {"category": cat})
+            continue
+        seen.add((dim, cat))
+        try:
+            value = check_value(indicator, raw)
+        except ValidationError as exc:
+            errors.append(f"{cat}: {exc.messages[0]}")
+            continue
+        cleaned.append({"dimension": dim, "category": cat, "value": value})
+        sums[dim] = sums.get(dim, Decimal(0)) + value
+    if total is not None:
+        for dim, amount in sums.items():
+            if amount != total:
+                errors.append(_(
+                    "The categories of %(dimension)s add up to %(sum)s, the total is %(total)s: "
+                    "they differ by %(diff)s.") % {
+                    "dimension": dimension_label(dim), "sum": _shown(amount), "total": _shown(Decimal(total)),
+                    "diff": _shown(abs(amount - Decimal(total)))})
+    if errors:
+        raise ValidationError({"parts": errors})
+    return cleaned
+
+
+def _save_parts(measurement, parts, actor, reason):
+    """Replace the values per category of a measurement."""
+    existing = {(p.dimension, p.category): p for p in measurement.parts.all()}
+    keep = set()
+    for part in parts:
+        key = (part["dimension"], part["category"])
+        keep.add(key)
+        row = existing.get(key) or MeasurementPart(measurement=measurement, dimension=key[0],
+                                                   category=key[1])
+        if row.pk is None or row.value != part["value"]:
+            row.value = part["value"]
+            _save(row, actor, reason, validate=False)
+    for key, row in existing.items():
+        if key not in keep:
+            row._history_user = actor
+            row._change_reason = reason
+            row.delete()
+
+
+def record_measurement(*, actor, indicator, reason="", parts=None, **fields):
     deal = indicator.deal
     error = measurement_permission_error(actor, indicator, fields.get("reporting_organisation"))
     if error:
@@ -349,24 +570,46 @@ def record_measurement(*, actor, indicator, reason="", **fields):
         indicator, date=fields.get("date"), value=fields.get("value"),
         status=fields.get("status", ""), period_start=fields.get("period_start"),
     )
+    cleaned = check_parts(indicator, value, parts) if parts and not indicator.is_milestone else []
     measurement = Measurement(indicator=indicator, reported_by=actor if actor else None)
     _assign(measurement, fields, MEASUREMENT_FIELDS)
     if not indicator.is_milestone:
         measurement.value = value
     with transaction.atomic():
-        return _save(measurement, actor, reason)
+        _save(measurement, actor, reason)
+        _save_parts(measurement, cleaned, actor, reason)
+    return measurement
 
 
 # A change to any of these is a new figure: its verification no longer holds.
 FIGURE_FIELDS = ("date", "period_start", "value", "status", "reporting_organisation")
 
 
-def update_measurement(*, actor, measurement, reason="", **fields):
-    """Change a measurement: who may record it for its reporting organisation (before and
-    after the change). A change to the figure (FIGURE_FIELDS) withdraws its verification,
+def can_correct(actor, measurement):
+    """Who may correct or withdraw a measurement: the deal team (whoever may edit the deal's
+    data), or the member who reported it while they may still report for its organisation."""
+    indicator = measurement.indicator
+    if impact_rules.can_edit_deal_data(actor, indicator.deal):
+        return True
+    return bool(actor is not None and measurement.reported_by_id == getattr(actor, "pk", None)
+                and measurement_permission_error(actor, indicator, measurement.reporting_organisation) is None)
+
+
+def _correction_check(actor, measurement):
+    if not can_correct(actor, measurement):
+        raise PermissionDenied(_("Only the person who reported a measurement and the deal team may "
+                                 "correct or withdraw it."))
+
+
+def update_measurement(*, actor, measurement, reason="", parts=None, **fields):
+    """Correct a measurement: its author or the deal team (`can_correct`), for an organisation
+    they may report for. A change to the figure (FIGURE_FIELDS) withdraws its verification,
     unless the deal team verifies it again in the same change."""
     indicator = measurement.indicator
     deal = indicator.deal
+    _correction_check(actor, measurement)
+    if measurement.withdrawn:
+        raise ValidationError(_("This measurement has been withdrawn; enter a new one instead."))
     for org in {measurement.reporting_organisation, fields.get("reporting_organisation",
                                                                 measurement.reporting_organisation)}:
         error = measurement_permission_error(actor, indicator, org)
@@ -378,27 +621,83 @@ def update_measurement(*, actor, measurement, reason="", **fields):
     merged = {**before, **{k: v for k, v in fields.items() if k in FIGURE_FIELDS}}
     value = validate_measurement(indicator, date=merged["date"], value=merged["value"],
                                  status=merged["status"] or "", period_start=merged["period_start"])
+    if parts is not None and not indicator.is_milestone:
+        cleaned = check_parts(indicator, value, parts)
+    elif not indicator.is_milestone and "value" in fields:
+        # the stored categories must still add up to the new total
+        cleaned = check_parts(indicator, value, [
+            {"dimension": p.dimension, "category": p.category, "value": p.value}
+            for p in measurement.parts.all()])
+    else:
+        cleaned = None
     _assign(measurement, fields, MEASUREMENT_FIELDS)
     if not indicator.is_milestone:
         measurement.value = value
     changed = any(getattr(measurement, name) != before[name] for name in FIGURE_FIELDS)
+    if parts is not None and cleaned is not None:
+        old = {(p.dimension, p.category): p.value for p in measurement.parts.all()}
+        changed = changed or old != {(p["dimension"], p["category"]): p["value"] for p in cleaned}
+    if changed and not (reason or change_reason.current()).strip():
+        raise ValidationError({"reason": _("Say why the figure is corrected.")})
     if changed and fields.get("verification") != Verification.VERIFIED:
         measurement.verification = Verification.SELF_REPORTED  # to be verified again
+        measurement.verification_note = ""
     with transaction.atomic():
-        return _save(measurement, actor, reason)
+        _save(measurement, actor, reason)
+        if cleaned is not None:
+            _save_parts(measurement, cleaned, actor, reason)
+    return measurement
+
+
+def withdraw_measurement(*, actor, measurement, reason):
+    """Withdraw a measurement: it no longer counts in any progress figure, but stays in the
+    indicator's list and its history, with who withdrew it, when and why."""
+    _correction_check(actor, measurement)
+    reason = (reason or change_reason.current() or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Say why the measurement is withdrawn.")})
+    if measurement.withdrawn:
+        raise ValidationError({"reason": _("This measurement has already been withdrawn.")})
+    measurement.withdrawn = True
+    measurement.withdrawn_reason = reason
+    measurement.withdrawn_at = timezone.now()
+    measurement.withdrawn_by = actor if actor else None
+    with transaction.atomic():
+        return _save(measurement, actor, reason, validate=False)
 
 
 def verify_measurement(*, actor, measurement, reason=""):
     """The deal team marks a measurement as verified; its history entry records who did."""
     _check_verification(actor, measurement.indicator.deal, Verification.VERIFIED)
+    if measurement.withdrawn:
+        raise ValidationError({"verification": _("A withdrawn measurement is not verified.")})
     if measurement.verification == Verification.VERIFIED:
         raise ValidationError({"verification": _("This measurement is already verified.")})
     measurement.verification = Verification.VERIFIED
+    measurement.verification_note = ""
     with transaction.atomic():
         return _save(measurement, actor, reason or "verificatie")
 
 
+def send_back_measurement(*, actor, measurement, note):
+    """The deal team sends a measurement back to who reported it, with a note saying what to
+    check; the figure stays self-reported in every count until it is corrected and verified."""
+    if not impact_rules.can_verify_measurement(actor, measurement.indicator.deal):
+        raise PermissionDenied(_("Only the deal team sends a measurement back."))
+    note = (note or "").strip()
+    if not note:
+        raise ValidationError({"verification_note": _("Say what should be checked or corrected.")})
+    if measurement.withdrawn:
+        raise ValidationError({"verification_note": _("A withdrawn measurement cannot be sent back.")})
+    measurement.verification = Verification.SENT_BACK
+    measurement.verification_note = note
+    with transaction.atomic():
+        return _save(measurement, actor, _("sent back: %(note)s") % {"note": note}, validate=False)
+
+
 def delete_measurement(*, actor, measurement, reason=""):
+    """Remove a measurement entirely (entered by mistake in the wrong deal, say): the deal
+    team only. Correcting and withdrawing keep the figure's trail; this does not."""
     deal = measurement.indicator.deal
     _check(impact_rules.can_edit_indicators, actor, deal, _("You may not change this deal's measurements."))
     with transaction.atomic():
@@ -437,6 +736,7 @@ def import_measurements(*, actor, measurements, reason="import", progress=None):
         if checked[key]:
             raise PermissionDenied(checked[key])
         _check_verification(actor, m.indicator.deal, m.verification)
+        m.withdrawn = False  # withdrawing is done one by one, with a reason
         if m.indicator.is_milestone:
             validate_measurement(m.indicator, date=m.date, status=m.status,
                                  period_start=m.period_start)
@@ -444,7 +744,14 @@ def import_measurements(*, actor, measurements, reason="import", progress=None):
             m.value = validate_measurement(m.indicator, date=m.date, value=m.value,
                                            period_start=m.period_start)
         m.reported_by = actor
+        if getattr(m, "import_parts", None) and not m.indicator.is_milestone:
+            m.import_parts = check_parts(m.indicator, m.value, m.import_parts)
     with transaction.atomic():
         insert_with_history(measurements, user=actor, reason=reason, batch_size=IMPORT_BATCH,
                             progress=progress)
+        parts = [MeasurementPart(measurement=m, dimension=p["dimension"], category=p["category"],
+                                 value=p["value"])
+                 for m in measurements for p in getattr(m, "import_parts", None) or ()]
+        if parts:
+            insert_with_history(parts, user=actor, reason=reason, batch_size=IMPORT_BATCH)
     return len(measurements)

@@ -23,9 +23,9 @@ from dealmonitor.ui.concurrency import (
 
 from . import charts, exports, selectors, services
 from . import rules as impact_rules
+from .constants import Aggregation, IndicatorKind, IndicatorScope, Level, Meaning, Status, Verification
+from .forms import IndicatorForm, MeasurementForm, SendBackForm, TargetsForm, WithdrawForm
 from .performance_html import performance_table_html
-from .constants import IndicatorKind, IndicatorScope, Level, Status
-from .forms import IndicatorForm, MeasurementForm, TargetsForm
 from .models import Indicator, Measurement
 from .periods import calendar_periods
 from .templatetags.impact_tags import num
@@ -93,19 +93,30 @@ def indicator_edit(request, deal, pk):
 def indicator_detail(request, deal, pk):
     indicator = _indicator(deal, pk)
     measurements = list(
-        indicator.measurements.select_related("reporting_organisation", "reported_by").order_by("date", "id")
+        indicator.measurements.select_related("reporting_organisation", "reported_by", "withdrawn_by")
+        .prefetch_related("parts").order_by("date", "id")
     )
     targets = list(indicator.targets.all())
+    verified_only = request.GET.get("geverifieerd") == "1"
+    table = selectors.performance_table(deal, scope=indicator.scope, verified_only=verified_only)
+    row = next((r for r in table.rows if r.indicator["id"] == indicator.pk), None)
     chart = None
-    if indicator.kind != IndicatorKind.MILESTONE:
+    if indicator.kind != IndicatorKind.MILESTONE and row:
+        # the figures of the table below, per period: one series for the chart and the table
         chart = charts.line_chart(
-            [(m.date, m.value) for m in measurements if m.value is not None],
+            row.series,
             [(t.period_end, t.value) for t in targets if t.value is not None],
             indicator.baseline_value,
+            partners=[(p.label, [(period.end, c.actual) for period, c in zip(table.periods, p.cells)
+                                 if c.actual is not None]) for p in row.partners],
         )
-    table = selectors.performance_table(deal, scope=indicator.scope)
-    row = next((r for r in table.rows if r.indicator["id"] == indicator.pk), None)
     user = request.user
+    can_verify = access.allowed(user, impact_rules.can_verify_measurement, deal)
+    for m in measurements:
+        m.may_correct = not m.withdrawn and services.can_correct(user, m)
+        m.may_withdraw = m.may_correct
+        m.may_verify = can_verify and not m.withdrawn and m.verification != Verification.VERIFIED
+    periods = table.periods
     return render(request, "impact/indicator_detail.html", {
         "deal": deal,
         "indicator": indicator,
@@ -113,10 +124,13 @@ def indicator_detail(request, deal, pk):
         "targets": targets,
         "chart": chart,
         "row": row,
-        "periods": table.periods,
-        "period_cells": list(zip(table.periods, row.cells)) if row else [],
+        "periods": periods,
+        "period_cells": list(zip(periods, row.cells)) if row else [],
+        "partner_cells": [(p, list(zip(periods, p.cells))) for p in row.partners] if row else [],
+        "verified_only": verified_only,
         "can_edit": access.allowed(user, impact_rules.can_edit_indicators, deal),
         "can_record": access.allowed(user, impact_rules.can_record_measurement, deal),
+        "can_verify": can_verify,
         "can_see_evidence": access.allowed(user, impact_rules.can_read_evidence, deal),
     })
 
@@ -230,38 +244,204 @@ def indicator_targets(request, deal, pk):
     }, status=400 if errors else 200)
 
 
+def _organisations_for(request, deal):
+    candidates = Organisation.objects.filter(
+        Q(participations__deal=deal) | Q(pk__in=impact_rules.partner_organisations(request.user, deal))
+    ).distinct().order_by("name")
+    return candidates.filter(pk__in=[
+        o.pk for o in candidates if impact_rules.can_report_for(request.user, deal, o)])
+
+
+def _figure(deal, indicator, verified_only=False):
+    """The indicator's row of the performance table (its current figure), or None."""
+    table = selectors.performance_table(deal, scope=indicator.scope, verified_only=verified_only)
+    return next((r for r in table.rows if r.indicator["id"] == indicator.pk), None)
+
+
+def _preview(deal, indicator):
+    """What the measurement form says about the current figure and what a value makes of it
+    (impact/static/impact/measurement_preview.js computes the new figure as the user types)."""
+    if indicator.is_milestone:
+        return None
+    row = _figure(deal, indicator)
+    current = row.total.actual if row else None
+    own = {}
+    if row:
+        for o in row.observations:
+            if o.value is not None:
+                own[str(o.org or "")] = str(o.value)
+    if indicator.kind == IndicatorKind.PERCENTAGE or indicator.aggregation == Aggregation.LATEST:
+        mode = "replace"  # the latest value is the figure
+    elif indicator.meaning == Meaning.LEVEL:
+        mode = "replace_own"  # the organisation's new level replaces its previous one
+    else:
+        mode = "add"
+    return {"current": current, "mode": mode, "own": own,
+            "current_raw": f"{current.normalize():f}" if current is not None else "",
+            "level": indicator.meaning == Meaning.LEVEL or indicator.kind == IndicatorKind.PERCENTAGE}
+
+
+def _measurement_fields(form, indicator):
+    fields = {k: v for k, v in form.cleaned_data.items()
+              if (v not in (None, "") or k == "value") and not k.startswith("deel_")}
+    fields.pop("status", None) if not indicator.is_milestone else fields.pop("value", None)
+    if indicator.is_milestone:
+        fields["status"] = form.cleaned_data.get("status", "")
+    return fields
+
+
+def _saved_message(deal, indicator, before):
+    if indicator.is_milestone:
+        return _("The measurement has been saved.")
+    row = _figure(deal, indicator)
+    after = row.total.actual if row else None
+    return _("The measurement has been saved. The figure went from %(before)s to %(after)s.") % {
+        "before": num(before) if before is not None else "–", "after": num(after) if after is not None else "–"}
+
+
 @guarded_post
 @deal_view(impact_rules.can_record_measurement)
 def measurement_create(request, deal, pk):
     indicator = _indicator(deal, pk)
-    candidates = Organisation.objects.filter(
-        Q(participations__deal=deal) | Q(pk__in=impact_rules.partner_organisations(request.user, deal))
-    ).distinct().order_by("name")
-    organisations = candidates.filter(pk__in=[
-        o.pk for o in candidates if impact_rules.can_report_for(request.user, deal, o)])
     form = MeasurementForm(
         request.POST or None, request.FILES or None, indicator=indicator,
-        organisations=organisations,
+        organisations=_organisations_for(request, deal),
     )
     if not impact_rules.can_verify_measurement(request.user, deal):
         del form.fields["verification"]  # the deal team verifies (docs/impact.md)
+    else:
+        form.fields["verification"].choices = [
+            c for c in form.fields["verification"].choices if c[0] != Verification.SENT_BACK]
+    preview = _preview(deal, indicator)
     if request.method == "POST" and form.is_valid():
-        fields = {k: v for k, v in form.cleaned_data.items() if v not in (None, "") or k == "value"}
-        fields.pop("status", None) if not indicator.is_milestone else fields.pop("value", None)
-        if indicator.is_milestone:
-            fields["status"] = form.cleaned_data.get("status", "")
         try:
-            services.record_measurement(actor=request.user, indicator=indicator, **fields)
+            services.record_measurement(actor=request.user, indicator=indicator,
+                                        parts=form.parts(), **_measurement_fields(form, indicator))
         except ValidationError as exc:
             _form_errors(form, exc)
         except PermissionDenied as exc:
             form.add_error("reporting_organisation", str(exc))
         else:
-            messages.success(request, _("The measurement has been saved."))
+            messages.success(request, _saved_message(deal, indicator, preview and preview["current"]))
             return redirect(indicator.get_absolute_url())
     status = 400 if request.method == "POST" else 200
     return render(request, "impact/measurement_form.html",
-                  {"deal": deal, "indicator": indicator, "form": form}, status=status)
+                  {"deal": deal, "indicator": indicator, "form": form, "preview": preview},
+                  status=status)
+
+
+def _measurement(deal, indicator, mid):
+    return access.find_row(
+        None, Measurement.objects.filter(indicator=indicator).select_related(
+            "indicator__deal", "reporting_organisation", "reported_by"),
+        mid, deal=deal, deal_path="indicator__deal")
+
+
+@guarded_post
+@deal_view(impact_rules.can_record_measurement)
+def measurement_edit(request, deal, pk, mid):
+    """Correct a measurement: its author or the deal team, with a reason."""
+    indicator = _indicator(deal, pk)
+    measurement = _measurement(deal, indicator, mid)
+    if not services.can_correct(request.user, measurement) or measurement.withdrawn:
+        raise PermissionDenied
+    form = MeasurementForm(
+        request.POST or None, request.FILES or None, instance=measurement, indicator=indicator,
+        organisations=_organisations_for(request, deal),
+    )
+    if not impact_rules.can_verify_measurement(request.user, deal):
+        del form.fields["verification"]
+    else:
+        form.fields["verification"].choices = [
+            c for c in form.fields["verification"].choices if c[0] != Verification.SENT_BACK]
+    if not request.POST:
+        form.initial["value"] = num(measurement.value) if measurement.value is not None else ""
+        form.initial["status"] = measurement.status
+    preview = _preview(deal, indicator)
+    if request.method == "POST" and form.is_valid():
+        fields = _measurement_fields(form, indicator)
+        if "verification" not in form.fields:
+            fields.pop("verification", None)
+        elif fields.get("verification") == measurement.verification:
+            fields.pop("verification")
+        try:
+            services.update_measurement(actor=request.user, measurement=measurement,
+                                        parts=form.parts(), **fields)
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        except PermissionDenied as exc:
+            form.add_error("reporting_organisation", str(exc))
+        else:
+            messages.success(request, _saved_message(deal, indicator, preview and preview["current"]))
+            return redirect(f"{indicator.get_absolute_url()}#metingen")
+    status = 400 if request.method == "POST" else 200
+    return render(request, "impact/measurement_form.html", {
+        "deal": deal, "indicator": indicator, "form": form, "preview": preview,
+        "measurement": measurement}, status=status)
+
+
+@guarded_post
+@deal_view(impact_rules.can_record_measurement)
+def measurement_withdraw(request, deal, pk, mid):
+    """Withdraw a measurement, with a reason: it stays in the list and the history."""
+    indicator = _indicator(deal, pk)
+    measurement = _measurement(deal, indicator, mid)
+    if not services.can_correct(request.user, measurement):
+        raise PermissionDenied
+    form = WithdrawForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.withdraw_measurement(actor=request.user, measurement=measurement,
+                                          reason=form.cleaned_data["reason"])
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, _("The measurement has been withdrawn; it no longer counts."))
+            return redirect(f"{indicator.get_absolute_url()}#metingen")
+    return render(request, "impact/measurement_action.html", {
+        "deal": deal, "indicator": indicator, "measurement": measurement, "form": form,
+        "title": _("Withdraw a measurement"), "button": _("Withdraw measurement")},
+        status=400 if request.method == "POST" else 200)
+
+
+@guarded_post
+@deal_view(impact_rules.can_verify_measurement)
+def measurement_verify(request, deal, pk, mid):
+    """The deal team verifies a measurement (a button in the list of measurements)."""
+    indicator = _indicator(deal, pk)
+    measurement = _measurement(deal, indicator, mid)
+    if request.method != "POST":
+        return redirect(f"{indicator.get_absolute_url()}#metingen")
+    try:
+        services.verify_measurement(actor=request.user, measurement=measurement)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("The measurement has been verified."))
+    return redirect(f"{indicator.get_absolute_url()}#metingen")
+
+
+@guarded_post
+@deal_view(impact_rules.can_verify_measurement)
+def measurement_send_back(request, deal, pk, mid):
+    """The deal team sends a measurement back to who reported it, with a note."""
+    indicator = _indicator(deal, pk)
+    measurement = _measurement(deal, indicator, mid)
+    form = SendBackForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.send_back_measurement(actor=request.user, measurement=measurement,
+                                           note=form.cleaned_data["note"])
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, _("The measurement has been sent back with your note."))
+            return redirect(f"{indicator.get_absolute_url()}#metingen")
+    return render(request, "impact/measurement_action.html", {
+        "deal": deal, "indicator": indicator, "measurement": measurement, "form": form,
+        "title": _("Send a measurement back"), "button": _("Send back")},
+        status=400 if request.method == "POST" else 200)
 
 
 @deal_view()
@@ -270,7 +450,8 @@ def performance_table(request, deal):
     period = request.GET.get("periode") or None
     if level and level not in Level.values:
         level = None
-    table = selectors.performance_table(deal, level=level, period=period)
+    table = selectors.performance_table(deal, level=level, period=period,
+                                        verified_only=request.GET.get("geverifieerd") == "1")
     return render(request, "impact/performance.html", {
         "deal": deal, "table": table, "level": level, "period": period,
         "level_choices": Level.choices,
@@ -284,7 +465,8 @@ def performance_export(request, deal, fmt):
     level = request.GET.get("niveau") or None
     period = request.GET.get("periode") or None
     table = selectors.performance_table(deal, level=level if level in Level.values else None,
-                                        period=period)
+                                        period=period,
+                                        verified_only=request.GET.get("geverifieerd") == "1")
     name = f"prestaties-{deal.slug}.{fmt}"
     if fmt == "csv":  # ?csv=excel or ?csv=analyse; without: the one for the page's language
         variant = csv_variant(request.GET.get("csv"), request.LANGUAGE_CODE)

@@ -92,7 +92,7 @@ def _charts(table):
         ind = row.indicator
         if ind["kind"] == IndicatorKind.MILESTONE:
             continue
-        points = [(o.date, o.value) for o in row.observations if o.value is not None]
+        points = row.series  # the figures of the table, per period (impact issue 17)
         if not points:
             continue
         targets = [(p.end, c.target) for p, c in zip(table.periods, row.cells) if c.target is not None]

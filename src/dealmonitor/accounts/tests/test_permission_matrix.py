@@ -285,6 +285,14 @@ def of_deal(name, **kwargs):
     return lambda world, key: reverse(name, kwargs={"slug": world.deals[key].slug, **kwargs})
 
 
+def of_measurement(name):
+    def build(world, key):
+        measurement = world.objects[key]["measurement"]
+        return reverse(name, kwargs={"slug": world.deals[key].slug, "pk": measurement.indicator_id,
+                                     "mid": measurement.pk})
+    return build
+
+
 def of_object(name, obj, with_slug=False):
     def build(world, key):
         kwargs = {"pk": world.objects[key][obj].pk}
@@ -424,6 +432,12 @@ MATRIX = {
         of_object("impact:measurement_create", "indicator", with_slug=True),
         read="partner input", write="partner input",
     ),
+    # correcting, withdrawing, verifying and sending back a measurement: the world's
+    # measurement was not reported by the partner member, so only the deal team may (the
+    # author's own right is tested in impact/tests/test_corrections.py)
+    **{name: Case(of_measurement(name), read=read, write="edit deal") for name, read in (
+        ("impact:measurement_edit", "edit deal"), ("impact:measurement_withdraw", "edit deal"),
+        ("impact:measurement_verify", "edit deal"), ("impact:measurement_send_back", "edit deal"))},
     "impact:performance": Case(of_deal("impact:performance"), read="read deal"),
     "impact:performance_export": Case(of_deal("impact:performance_export", fmt="csv"),
                                       read="read deal"),

@@ -55,15 +55,15 @@ def test_a_partner_members_change_withdraws_the_verification(own_figure, team_us
     services.verify_measurement(actor=team_user, measurement=own_figure)
     services.update_measurement(actor=partner_user, measurement=own_figure, note="toelichting")
     assert own_figure.verification == Verification.VERIFIED  # not the figure: still verified
-    services.update_measurement(actor=partner_user, measurement=own_figure, value=12)
+    services.update_measurement(actor=partner_user, measurement=own_figure, value=12, reason="typfout")
     own_figure.refresh_from_db()
     assert (own_figure.value, own_figure.verification) == (12, Verification.SELF_REPORTED)
     with pytest.raises(ValidationError):
         services.update_measurement(actor=partner_user, measurement=own_figure, value=13,
-                                    verification=Verification.VERIFIED)
+                                    verification=Verification.VERIFIED, reason="typfout")
     # the deal team may change and verify again in one go
     services.update_measurement(actor=team_user, measurement=own_figure, value=13,
-                                verification=Verification.VERIFIED)
+                                verification=Verification.VERIFIED, reason="typfout")
     own_figure.refresh_from_db()
     assert (own_figure.value, own_figure.verification) == (13, Verification.VERIFIED)
 

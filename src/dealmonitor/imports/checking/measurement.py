@@ -10,6 +10,7 @@ from dealmonitor.impact.models import (
     Measurement,
 )
 from dealmonitor.impact.services import (
+    check_parts,
     measurement_permission_error,
     validate_measurement,
     verification_error,
@@ -24,7 +25,11 @@ class MeasurementSheet:
     def _check_measurements(self, part):
         existing_keys = None
         no_deal = _("There is no deal '%(slug)s', or you may not enter measurements for it.")  # once, not per row
+        planned = {}  # (deal, indicator, date, period start, org) -> plan item, for category rows
         for number, values, before in self.rows(part):
+            if values.get("categorie") or values.get("dimensie"):
+                self._category_row(part, number, values, planned)
+                continue
             slug = values["deal_id"]
             deal = self._deal_for(part, number, values, impact_rules.can_record_measurement, no_deal)
             if not deal or not values["indicator"]:
@@ -91,10 +96,46 @@ class MeasurementSheet:
                     existing_keys = self._existing_measurements()
                 if self._key(indicator_id, getattr(org, "pk", None), fields) in existing_keys:
                     self.plan.skipped += 1
+                    planned[self._row_key(values)] = None  # its category rows are skipped too
                     continue
-            self.plan.measurements.append(
-                {"deal": slug, "indicator": values["indicator"], "org": values["organisatie_id"],
-                 "fields": fields, "object": indicator})
+            item = {"deal": slug, "indicator": values["indicator"], "org": values["organisatie_id"],
+                    "fields": fields, "object": indicator, "row": number}
+            self.plan.measurements.append(item)
+            planned[self._row_key(values)] = item
+        self._check_categories(part, planned)
+
+    @staticmethod
+    def _row_key(values):
+        return (values["deal_id"], values["indicator"], values["datum"], values["periode_begin"],
+                values["organisatie_id"])
+
+    def _category_row(self, part, number, values, planned):
+        """A value per category (long format): added to the measurement above it."""
+        key = self._row_key(values)
+        if key not in planned:
+            self.problem(part, number, "categorie",
+                         _("A category row follows the row of its measurement (the same indicator, "
+                           "date and organisation, without a category)."))
+            return
+        item = planned[key]
+        if item is None:
+            return  # the measurement is already present
+        item.setdefault("parts", []).append({
+            "dimension": (values.get("dimensie") or "").strip().lower(),
+            "category": (values.get("categorie") or "").strip(), "value": values["waarde"],
+            "row": number})
+
+    def _check_categories(self, part, planned):
+        """The categories of each measurement obey its indicator's breakdown and add up to
+        its value (impact.services.check_parts, as the form and the API)."""
+        for item in planned.values():
+            if not item or not item.get("parts"):
+                continue
+            try:
+                item["parts"] = check_parts(item["object"], item["fields"]["value"], item["parts"])
+            except ValidationError as exc:
+                for message in exc.message_dict.get("parts", exc.messages):
+                    self.problem(part, item["row"], "waarde", message)
 
     def _measurement_expected(self, indicator, column):
         if column == "status":

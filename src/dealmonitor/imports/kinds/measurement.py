@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from dealmonitor.impact import services as impact_services
 from dealmonitor.impact.constants import Confidence, Verification
-from dealmonitor.impact.models import Measurement
+from dealmonitor.impact.models import Measurement, MeasurementPart
 from dealmonitor.organisations.models import Organisation
 from dealmonitor.utils.text_limits import LONG_TEXT
 
@@ -48,26 +48,47 @@ MEASUREMENTS = SheetKind("measurements", "Metingen", _("Measurements"), [
     Column("toelichting", _("note"), TEXT, aliases=("note", "opmerking"),
            max_length=LONG_TEXT),
     Column("voorbeeld", _("invented for the demo (yes or no)"), BOOLEAN, aliases=("example",)),
+    # a row with a dimension and a category is the value of that category of the measurement
+    # in the row above it with the same indicator, date and organisation (long format)
+    Column("dimensie", _("dimension of the breakdown (gemeente, leeftijd, geslacht, sector, eigen)"),
+           TEXT, aliases=("dimension",), max_length=20),
+    Column("categorie", _("category of the breakdown"), TEXT, aliases=("category",), max_length=100),
 ])
 
 KINDS = (MEASUREMENTS,)
 
 
 def rows(scope):
+    """Every measurement of the deals in `scope` as a row, each followed by a row per category
+    of its breakdown (the layout the import reads back)."""
     measurements = (
         Measurement.objects.filter(indicator__deal__in=scope.deals)
         .order_by("indicator__deal__slug", "indicator__name", "date", "period_start", "value",
                   "status", "id")
-        .values_list("indicator__deal__slug", "indicator__name", "date", "period_start", "value",
-                     "status", "source", "evidence_url", "reporting_organisation__slug",
+        .values_list("id", "indicator__deal__slug", "indicator__name", "date", "period_start",
+                     "value", "status", "source", "evidence_url", "reporting_organisation__slug",
                      "verification", "confidence", "note", "is_example")
     )
-    for (deal, name, date, start, value, status, source, url, org, verification, confidence,
+    parts = {}
+    for measurement_id, dimension, category, value in (
+        MeasurementPart.objects.filter(measurement__indicator__deal__in=scope.deals)
+        .order_by("measurement_id", "dimension", "id")
+        .values_list("measurement_id", "dimension", "category", "value")
+        .iterator(chunk_size=5000)
+    ):
+        parts.setdefault(measurement_id, []).append((dimension, category, value))
+    for (pk, deal, name, date, start, value, status, source, url, org, verification, confidence,
          note, example) in measurements.iterator(chunk_size=5000):
-        yield {"deal_id": deal, "indicator": name, "datum": date, "periode_begin": start,
+        row = {"deal_id": deal, "indicator": name, "datum": date, "periode_begin": start,
                "waarde": num(value), "status": status, "bron": source, "bewijs_url": url,
                "organisatie_id": org or "", "verificatie": verification,
-               "betrouwbaarheid": confidence, "toelichting": note, "voorbeeld": yes(example)}
+               "betrouwbaarheid": confidence, "toelichting": note, "voorbeeld": yes(example),
+               "dimensie": "", "categorie": ""}
+        yield row
+        for dimension, category, part_value in parts.get(pk, ()):
+            yield {**{key: "" for key in row}, "deal_id": deal, "indicator": name, "datum": date,
+                   "periode_begin": start, "organisatie_id": org or "",
+                   "waarde": num(part_value), "dimensie": dimension, "categorie": category}
 
 
 EXPORTS = ((MEASUREMENTS, rows),)
@@ -111,7 +132,9 @@ def write(w):
             indicator = item["object"]  # saved before this import (else written above)
             w.indicators[key] = indicator
         org = organisations[item["org"]] if item["org"] else None
-        rows.append(build(indicator, org, item["fields"]))
+        row = build(indicator, org, item["fields"])
+        row.import_parts = item.get("parts") or []  # values per category (long format)
+        rows.append(row)
     base = w.done
     progress = w.progress
     impact_services.import_measurements(

@@ -35,8 +35,9 @@ PARAMETERS = {
     # the form that proposes a series of targets (rows _0, _1, ... for the periods)
     "impact:indicator_targets": ["periodicity", "first", "last",
                                  *(f"{f}_{n}" for n in range(3) for f in ("start", "end", "label", "value"))],
-    "impact:performance": ["niveau", "periode"],
-    "impact:performance_export": ["niveau", "periode", "csv"],
+    "impact:performance": ["niveau", "periode", "geverifieerd"],
+    "impact:performance_export": ["niveau", "periode", "csv", "geverifieerd"],
+    "impact:indicator": ["geverifieerd"],
     "connections:network": ["deal", "theme", "type"],
     "learning:bottlenecks": ["status", "ministry", "kind"],
     "learning:lessons": ["q", "theme", "kind", "phase", "page"],
