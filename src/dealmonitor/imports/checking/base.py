@@ -315,7 +315,8 @@ class Result:
 INDICATOR_KEYS = (
     "niveau", "element", "soort", "eenheid", "richting", "aggregatie", "basiswaarde",
     "basisdatum", "einddoel", "einddoel_status", "einddoel_datum", "mijlpaalstatussen",
-    "gegevensbron", "frequentie", "bereik", "omschrijving", "voorbeeld",
+    "gegevensbron", "frequentie", "bereik", "omschrijving", "voorbeeld", "betekenis",
+    "hele_getallen", "negatief_toegestaan", "minimum", "maximum", "uitsplitsing",
 )
 TARGET_KEYS = ("doel_periode", "doel_begin", "doel_einde", "doel_waarde", "doel_status")
 

@@ -1,14 +1,17 @@
 """The Indicatoren sheet: indicators with their targets."""
 
 
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from dealmonitor.impact import rules as impact_rules
+from dealmonitor.impact.services import clean_breakdown
 from dealmonitor.impact.constants import DEFAULT_MILESTONE_STATUSES, IndicatorKind
 from dealmonitor.impact.models import (
     Indicator,
 )
 
+from ..kinds.indicator import breakdown_from_text
 from .base import (  # noqa: F401
     INDICATOR_KEYS,
     TARGET_KEYS,
@@ -33,9 +36,14 @@ class IndicatorSheet:
             "is_example": bool(values["voorbeeld"]),
         }
         for key, name in (("richting", "direction"), ("aggregatie", "aggregation"),
-                          ("frequentie", "frequency"), ("bereik", "scope")):
-            if values[key]:
+                          ("frequentie", "frequency"), ("bereik", "scope"), ("betekenis", "meaning")):
+            if values.get(key):
                 fields[name] = values[key]
+        for key, name in (("hele_getallen", "whole_numbers"), ("negatief_toegestaan", "allow_negative")):
+            if values.get(key) is not None:
+                fields[name] = values[key]
+        fields["value_min"], fields["value_max"] = values.get("minimum"), values.get("maximum")
+        fields["breakdown"] = breakdown_from_text(values.get("uitsplitsing"))
         return fields
 
     def _check_indicators(self, part):
@@ -104,6 +112,18 @@ class IndicatorSheet:
                          _("one of: %(list)s") % {"list": ", ".join(statuses)})
         if len(set(statuses)) != len(statuses):
             self.problem(part, row, "mijlpaalstatussen", _("Each status may appear only once."))
+        if (fields["value_min"] is not None and fields["value_max"] is not None
+                and fields["value_min"] > fields["value_max"]):
+            self.problem(part, row, "maximum", _("The highest allowed value lies below the lowest."))
+        if fields["breakdown"]:
+            if kind != IndicatorKind.NUMERIC:
+                self.problem(part, row, "uitsplitsing", _("Only a number is broken down by category."))
+            else:
+                try:  # the rules of the form and the API (impact.services)
+                    fields["breakdown"] = clean_breakdown(fields["breakdown"])
+                except ValidationError as exc:
+                    for message in exc.message_dict["breakdown"]:
+                        self.problem(part, row, "uitsplitsing", message)
         targets = []
         for number, t in sorted(group["targets"], key=lambda item: item[1]["doel_begin"]):
             if t["doel_einde"] < t["doel_begin"]:

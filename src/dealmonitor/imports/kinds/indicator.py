@@ -14,6 +14,7 @@ from dealmonitor.impact.constants import (
     IndicatorKind,
     IndicatorScope,
     Level,
+    Meaning,
 )
 from dealmonitor.impact.models import Element, Indicator, Target
 from dealmonitor.utils.text_limits import LONG_TEXT
@@ -61,6 +62,18 @@ INDICATORS = SheetKind("indicators", "Indicatoren", _("Indicators and targets"),
     Column("omschrijving", _("description"), TEXT, aliases=("description",),
            max_length=LONG_TEXT),
     Column("voorbeeld", _("invented for the demo (yes or no)"), BOOLEAN, aliases=("example",)),
+    # what a measurement means and which values it may take (docs/progress-rules.md)
+    Column("betekenis", _("a measurement is a new amount (toename) or the level on that date (stand)"),
+           CHOICE, choices=Meaning, aliases=("meaning",)),
+    Column("hele_getallen", _("whole numbers only (yes or no)"), BOOLEAN,
+           aliases=("whole numbers",)),
+    Column("negatief_toegestaan", _("negative values allowed (yes or no)"), BOOLEAN,
+           aliases=("negative allowed",)),
+    Column("minimum", _("lowest allowed value"), DECIMAL, aliases=("value min", "min")),
+    Column("maximum", _("highest allowed value"), DECIMAL, aliases=("value max", "max")),
+    Column("uitsplitsing", _("breakdown: dimensions separated by semicolons, each with a colon and "
+                             "its categories separated by commas (gemeente: Utrecht, Zeist; leeftijd)"),
+           TEXT, aliases=("breakdown",), max_length=6000),
     Column("doel_periode", _("name of the target period (e.g. 2024)"), TEXT,
            aliases=("period", "periode", "target period"), max_length=50),
     Column("doel_begin", _("first day of the target period"), DATE,
@@ -96,6 +109,9 @@ def rows(scope):
             "mijlpaalstatussen": "; ".join(ind.milestone_statuses or []),
             "gegevensbron": ind.data_source, "frequentie": ind.frequency, "bereik": ind.scope,
             "omschrijving": ind.description, "voorbeeld": yes(ind.is_example),
+            "betekenis": ind.meaning, "hele_getallen": yes(ind.whole_numbers),
+            "negatief_toegestaan": yes(ind.allow_negative), "minimum": num(ind.value_min),
+            "maximum": num(ind.value_max), "uitsplitsing": breakdown_text(ind.breakdown),
         }
         for t in targets.get(ind.pk) or [None]:
             if t is None:
@@ -107,6 +123,24 @@ def rows(scope):
 
 
 EXPORTS = ((INDICATORS, rows),)
+
+
+def breakdown_text(breakdown):
+    """An indicator's breakdown in one cell: "gemeente: Utrecht, Zeist; leeftijd: 0-17, ..."."""
+    return "; ".join(f"{d['dimension']}: {', '.join(d.get('categories') or [])}"
+                     for d in breakdown or [])
+
+
+def breakdown_from_text(text):
+    """The cell back as [{"dimension", "categories"}] (impact.services.clean_breakdown checks it)."""
+    rows = []
+    for item in (text or "").split(";"):
+        if not item.strip():
+            continue
+        dimension, _sep, rest = item.partition(":")
+        rows.append({"dimension": dimension.strip().lower(),
+                     "categories": [c.strip() for c in rest.split(",") if c.strip()]})
+    return rows
 
 
 def _targets_of(indicator, rows=None):
