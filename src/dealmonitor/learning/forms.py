@@ -12,7 +12,7 @@ from dealmonitor.utils.web_addresses import WebAddressFormField
 from dealmonitor.ui.concurrency import GuardedFormMixin, rows_version
 from dealmonitor.ui.forms import SearchableCheckboxSelectMultiple
 
-from .constants import BottleneckStatus, LessonKind
+from .constants import BottleneckStatus, LessonKind, Visibility
 from .models import (
     Adoption,
     Bottleneck,
@@ -73,7 +73,12 @@ class LessonForm(GuardedFormMixin, forms.ModelForm):
         }
 
     def __init__(self, *args, deal, **kwargs):
+        asked = kwargs.get("initial") or {}
         super().__init__(*args, **kwargs)
+        if not self.instance.pk and "visibility" not in asked:
+            # a new lesson in the form starts with the narrower audience: making it public is
+            # a choice. The model's default (import, API) stays "programma".
+            self.initial["visibility"] = Visibility.DEAL
         self.fields["themes"].queryset = Theme.objects.order_by("name")
         self.fields["visibility"].help_text = _(
             "Who can read this lesson. A public lesson of a published deal is on the open "

@@ -11,10 +11,11 @@ Who receives what:
 - round invitations: every member of the deal (dealmaker, team, partner member);
 - measurement reminders: the deal team and the partner members (for their organisation),
   who record the measurements, at most once per indicator and period;
-- bottleneck notices: the deal's dealmakers, the ministry's contacts for the deal;
+- bottleneck notices: the deal's dealmakers, and the contact person (Participation.contact_email)
+  of the organisation the bottleneck is raised with, where it takes part in the deal;
 - the weekly digest: whoever asked for it, once per week.
 
-Each only when the user has an e-mail address, is active, and has not turned it off on their
+Each user only when they have an e-mail address, is active, and has not turned it off on their
 profile page (accounts.NotificationPreferences).
 """
 
@@ -63,17 +64,8 @@ def _send(user, language, template, context):
     """Render `workday/mail/<template>.txt` (first line: the subject) in `language`, send it."""
     with translation.override(language):
         profile_link = _link(reverse("accounts:profile"), language)
-        text = render_to_string(f"workday/mail/{template}.txt",
-                                {"user": user, "profile_link": profile_link, **context})
-    subject, _, body = text.strip().partition("\n")
-    message = EmailMessage(subject=subject.strip(), body=body.strip() + "\n",
-                           from_email=settings.DEFAULT_FROM_EMAIL, to=[user.email])
-    try:
-        message.send()
-    except Exception:  # noqa: BLE001 - a mail server that fails must not fail the caller
-        logger.exception("Could not send %s to %s", template, user.email)
-        return False
-    return True
+    return _send_to_address(user.email, language, template,
+                            {"user": user, "profile_link": profile_link, **context})
 
 
 def _members(deal, roles):
@@ -94,14 +86,54 @@ def invite_to_round(round):
 
 
 def notify_bottleneck(bottleneck):
-    """A deal reported a bottleneck: tell its dealmakers (the ministry's contacts)."""
+    """A deal reported a bottleneck: tell its dealmakers, and the contact person of the
+    organisation it is raised with, where that organisation takes part in the deal and its
+    participation names a contact e-mail address. Sent once, after the report has committed
+    (learning's `bottleneck_reported` signal); a contact who is also a dealmaker gets one mail."""
     deal = bottleneck.deal
     sent = 0
+    reached = set()
     for user, language in _recipients(_members(deal, ["dealmaker"]), "bottleneck_notices"):
         link = _link(_path(language, "learning:bottleneck", deal.slug, bottleneck.pk), language)
-        sent += _send(user, language, "bottleneck_reported",
-                      {"deal": deal, "bottleneck": bottleneck, "link": link})
+        if _send(user, language, "bottleneck_reported",
+                 {"deal": deal, "bottleneck": bottleneck, "link": link}):
+            sent += 1
+            reached.add(user.email.lower())
+    contact = _ministry_contact(bottleneck)
+    if contact and contact.contact_email.lower() not in reached:
+        # a contact person is no user: no language or preferences of their own, so the
+        # site's language, and no profile link in the footer
+        language = settings.LANGUAGE_CODE
+        link = _link(_path(language, "learning:bottleneck", deal.slug, bottleneck.pk), language)
+        sent += _send_to_address(contact.contact_email, language, "bottleneck_contact", {
+            "deal": deal, "bottleneck": bottleneck, "link": link,
+            "contact_name": contact.contact_name, "organisation": contact.organisation})
     return sent
+
+
+def _ministry_contact(bottleneck):
+    """The participation in the bottleneck's deal of the organisation it is raised with, when
+    that participation has a contact e-mail address; else None."""
+    if not bottleneck.ministry_id:
+        return None
+    return (bottleneck.deal.participations.select_related("organisation")
+            .filter(organisation_id=bottleneck.ministry_id).exclude(contact_email="").first())
+
+
+def _send_to_address(address, language, template, context):
+    """Render `workday/mail/<template>.txt` in `language` and send it to `address` (also one
+    that belongs to no user, such as a partner's contact person). False when it failed."""
+    with translation.override(language):
+        text = render_to_string(f"workday/mail/{template}.txt", context)
+    subject, _, body = text.strip().partition("\n")
+    message = EmailMessage(subject=subject.strip(), body=body.strip() + "\n",
+                           from_email=settings.DEFAULT_FROM_EMAIL, to=[address])
+    try:
+        message.send()
+    except Exception:  # noqa: BLE001 - a mail server that fails must not fail the caller
+        logger.exception("Could not send %s to %s", template, address)
+        return False
+    return True
 
 
 def _record(user, key):

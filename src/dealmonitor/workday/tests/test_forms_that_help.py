@@ -66,3 +66,29 @@ def test_a_file_chosen_before_an_error_is_named_with_the_request_to_choose_it_ag
     # before the form is sent nothing says so
     page = client.get(reverse("impact:measurement_create", args=[deal.slug, indicator.pk]))
     assert "U koos het bestand" not in page.content.decode()
+
+
+def _checked_visibility(html):
+    import re
+
+    return re.findall(r'<input type="radio" name="visibility" value="(\w+)"[^>]*\bchecked\b', html)
+
+
+def test_a_new_lesson_in_the_form_is_for_the_deal_only_until_made_public(client, user):
+    """The form proposes the narrower audience for a new lesson; a lesson saved public stays
+    public when edited; the model's default (import, API) is unchanged."""
+    leader = user("projectleider")
+    deal, _, _ = make_deal(1)
+    member(leader, deal, "team")
+    client.force_login(leader)
+    html = client.get(reverse("learning:lesson_create", args=[deal.slug])).content.decode()
+    assert _checked_visibility(html) == [Visibility.DEAL]
+    public = learning_services.save_lesson(
+        actor=leader, deal=deal, title="Begin klein", text="Een les.", kind=LessonKind.INZICHT,
+        visibility=Visibility.PROGRAMMA, learned_on=dt.date(2026, 5, 1))
+    html = client.get(reverse("learning:lesson_edit", args=[deal.slug, public.pk])).content.decode()
+    assert _checked_visibility(html) == [Visibility.PROGRAMMA]
+    unsaid = learning_services.save_lesson(
+        actor=leader, deal=deal, title="Zonder keuze", text="Een les.", kind=LessonKind.INZICHT,
+        learned_on=dt.date(2026, 5, 1))
+    assert unsaid.visibility == Visibility.PROGRAMMA

@@ -10,6 +10,7 @@ the portfolio for the public visitor."""
 
 import datetime as dt
 import re
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -17,7 +18,8 @@ from django.conf import settings
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from dealmonitor.deals.models import Deal, Theme
+from dealmonitor.deals.models import Deal, Participation, Theme
+from dealmonitor.deals.tests.factories import ParticipationFactory
 from dealmonitor.learning import services as learning_services
 from dealmonitor.learning.constants import LessonKind, Visibility
 from dealmonitor.learning.models import Bottleneck, Lesson
@@ -85,10 +87,15 @@ def day(user, ministry):
     officer = user("programma", is_staff=True)
     member(leader, deal, "team")
     member(partner, deal, "partner", org)
+    participation = Participation.objects.get(deal=deal, organisation=org)
+    participation.commitment_money, participation.contact_name = Decimal(25000), "Jan de Vries"
+    participation.save()
+    other = ParticipationFactory(deal=deal, organisation=ministry, contact_name="Fatima Bakker")
     lesson = learning_services.save_lesson(
         actor=None, deal=deal, title="Begin klein met een wijk", text="Een wijk tegelijk werkt.",
         kind=LessonKind.INZICHT, visibility=Visibility.PROGRAMMA, learned_on=dt.date(2026, 4, 1))
-    return {"deal": deal, "indicator": indicator, "org": org, "lesson": lesson}
+    return {"deal": deal, "indicator": indicator, "org": org, "lesson": lesson,
+            "participation": participation, "other_participation": other}
 
 
 def test_the_project_leaders_day(live_server, page, axe_check, day):
@@ -189,6 +196,33 @@ def test_the_partner_members_day(live_server, page, axe_check, day):
     j.submit()  # an error: the value is missing
     expect(page.locator("[aria-invalid=true]").first).to_be_visible()
     j.look("measurement-error")
+
+    # their own organisation's commitment and contact: seen on the deal's partners page, and
+    # updated there; only their own row offers the change
+    j.start(mine)
+    tasks = page.get_by_role("navigation", name=f"Taken in {deal.name}")
+    j.click(tasks.get_by_role("link", name="Partners"))
+    j.reached("see their organisation's commitment and contact", "partners")
+    own = page.locator(f"#partner-{day['participation'].pk}")
+    expect(own).to_contain_text("€ 25.000")
+    expect(own).to_contain_text("Jan de Vries")
+    other = page.locator(f"#partner-{day['other_participation'].pk}")
+    expect(other).to_contain_text("Ministerie van BZK")
+    expect(other.get_by_role("link")).to_have_count(1)  # the organisation's page, no change link
+    j.click(own.get_by_role("link", name="Onze toezegging en contactpersoon bijwerken"))
+    j.reached("update their organisation's commitment and contact", "commitment-form")
+    page.get_by_label("toezegging in euro").fill("40000")
+    page.get_by_label("toezegging in fte").fill("1.5")
+    page.get_by_label("Contactpersoon", exact=True).fill("Sanne Jansen")
+    page.get_by_label("e-mailadres van de contactpersoon").fill("s.jansen@gemeente.example.nl")
+    j.submit()
+    expect(page.get_by_text(f"De toezegging van {day['org'].name} is opgeslagen.")).to_be_visible()
+    own = page.locator(f"#partner-{day['participation'].pk}")
+    expect(own).to_contain_text("€ 40.000")
+    expect(own).to_contain_text("1,50 fte")
+    expect(own).to_contain_text("Sanne Jansen")
+    expect(own.get_by_role("link", name="s.jansen@gemeente.example.nl")).to_be_visible()
+    j.look("partners-after")
 
     j.start(mine)
     j.click(page.get_by_role("link", name="Kies welke e-mails u ontvangt"))

@@ -113,3 +113,20 @@ def test_every_task_of_a_deal_team_member_is_at_most_two_clicks_from_my_deals(cl
             two |= _links(client, url)
     missing = {task: url for task, url in tasks.items() if url not in two}
     assert missing == {}
+
+
+def _main_navigation(html):
+    return re.search(r'<nav class="dm-nav"[^>]*>(.*?)</nav>', html, re.S).group(1)
+
+
+def test_the_main_navigation_leads_signed_in_users_to_needs_and_offers(client, user):
+    needs_and_offers = reverse("ecosystem:list")
+    client.force_login(user("projectleider"))
+    nav = _main_navigation(client.get(reverse("workday:mine")).content.decode())
+    assert f'href="{needs_and_offers}"' in nav
+    assert ">Vraag en aanbod</a>" in nav
+    current = _main_navigation(client.get(needs_and_offers).content.decode())
+    assert re.search(rf'href="{needs_and_offers}" aria-current="page"', current)
+    client.logout()
+    nav = _main_navigation(client.get(reverse("deals:portfolio")).content.decode())
+    assert f'href="{needs_and_offers}"' not in nav

@@ -8,6 +8,7 @@ from django.core import mail
 from django.core.management import call_command
 
 from dealmonitor.accounts import services as account_services
+from dealmonitor.deals.tests.factories import OrganisationFactory, ParticipationFactory
 from dealmonitor.impact import services as impact_services
 from dealmonitor.learning import services as learning_services
 from dealmonitor.workday import notifications
@@ -129,3 +130,68 @@ def test_a_failing_mail_server_does_not_undo_the_round(world, settings,
     with django_capture_on_commit_callbacks(execute=True):
         round = learning_services.open_round(actor=world["leader"], deal=world["deal"], name="R")
     assert round.pk is not None
+
+
+def _report(world, ministry, captured, **extra):
+    with captured(execute=True):
+        return learning_services.report_bottleneck(
+            actor=world["leader"], deal=world["deal"], title="Regel knelt", kind="regelgeving",
+            ministry=ministry, **extra)
+
+
+def test_a_bottleneck_reaches_the_contact_of_its_ministry_in_the_deal(
+        world, ministry, django_capture_on_commit_callbacks):
+    ParticipationFactory(deal=world["deal"], organisation=ministry, contact_name="Fatima Bakker",
+                         contact_email="f.bakker@minbzk.example.nl")
+    bottleneck = _report(world, ministry, django_capture_on_commit_callbacks,
+                         rule="Bouwbesluit 2012, artikel 5.2")
+    by_address = {m.to[0]: m for m in mail.outbox}
+    assert sorted(by_address) == ["f.bakker@minbzk.example.nl", "maker@example.org"]
+    assert len(mail.outbox) == 2  # once each
+    notice = by_address["f.bakker@minbzk.example.nl"]
+    assert "Fatima Bakker" in notice.body
+    assert "Regel knelt" in notice.body and "Bouwbesluit 2012, artikel 5.2" in notice.body
+    assert "Ministerie van BZK" in notice.body
+    assert f"/deals/{world['deal'].slug}/knelpunten/{bottleneck.pk}/" in notice.body
+    assert world["deal"].name in notice.subject
+
+
+def test_no_contact_mail_without_a_contact_address(world, ministry,
+                                                   django_capture_on_commit_callbacks):
+    ParticipationFactory(deal=world["deal"], organisation=ministry, contact_name="Fatima Bakker")
+    _report(world, ministry, django_capture_on_commit_callbacks)
+    assert [m.to for m in mail.outbox] == [["maker@example.org"]]
+
+
+def test_the_contact_of_another_organisation_gets_no_mail(world, ministry,
+                                                          django_capture_on_commit_callbacks):
+    """Only the organisation the bottleneck is raised with: not every contact in the deal,
+    and nobody when it is raised with no organisation."""
+    other = OrganisationFactory(name="Ministerie van EZK", slug="ministerie-ezk")
+    ParticipationFactory(deal=world["deal"], organisation=other,
+                         contact_email="contact@minezk.example.nl")
+    _report(world, ministry, django_capture_on_commit_callbacks)
+    _report(world, None, django_capture_on_commit_callbacks)
+    assert [m.to for m in mail.outbox] == [["maker@example.org"], ["maker@example.org"]]
+
+
+def test_a_contact_who_is_also_the_dealmaker_gets_one_mail(world, ministry,
+                                                          django_capture_on_commit_callbacks):
+    ParticipationFactory(deal=world["deal"], organisation=ministry,
+                         contact_email="MAKER@example.org")
+    _report(world, ministry, django_capture_on_commit_callbacks)
+    assert [m.to for m in mail.outbox] == [["maker@example.org"]]
+
+
+def test_the_contact_mail_is_sent_on_commit_only(world, ministry, django_capture_on_commit_callbacks):
+    ParticipationFactory(deal=world["deal"], organisation=ministry,
+                         contact_email="f.bakker@minbzk.example.nl")
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        learning_services.report_bottleneck(
+            actor=world["leader"], deal=world["deal"], title="Regel knelt", kind="regelgeving",
+            ministry=ministry)
+    assert mail.outbox == []  # nothing before the report has committed
+    for callback in callbacks:
+        callback()
+    assert sorted(m.to[0] for m in mail.outbox) == ["f.bakker@minbzk.example.nl",
+                                                    "maker@example.org"]
