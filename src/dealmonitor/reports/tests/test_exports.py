@@ -325,8 +325,9 @@ def complete(filled, milestone, numeric, partner_org):
     filled.themes.add(Theme.objects.get_or_create(name="Energie")[0])
     Deal.objects.filter(pk=filled.pk).update(phase="aanjagen", extended_to=dt.date(2026, 6, 1),
                                              extended_to_precision="month")
-    Organisation.objects.filter(pk=partner_org.pk).update(cbs_code="GM0363", government_level="gemeente",
-                                                          type="gemeente")
+    Organisation.objects.filter(pk=partner_org.pk).update(
+        cbs_code="GM0363", government_level="gemeente", type="gemeente", kvk_number="34366966",
+        oin="00000001002564440000", web_domain="amsterdam.nl")
     Participation.objects.filter(deal=filled, organisation=partner_org).update(
         joined_on=dt.date(2022, 5, 1), joined_on_precision="month", left_on=dt.date(2024, 1, 1),
         left_on_precision="year", commitment_fte=Decimal("1.5"), commitment_in_kind="Een projectleider",
