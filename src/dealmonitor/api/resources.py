@@ -17,6 +17,9 @@ from dealmonitor.deals import models as deal_models
 from dealmonitor.deals import services as deal_services
 from dealmonitor.deals.internal import public_bottlenecks_q
 from dealmonitor.deals.selectors import internal_deals_q
+from dealmonitor.ecosystem import models as ecosystem_models
+from dealmonitor.ecosystem import services as ecosystem_services
+from dealmonitor.ecosystem.constants import Visibility as PostVisibility
 from dealmonitor.impact import constants as impact_constants
 from dealmonitor.impact import models as impact_models
 from dealmonitor.impact import services as impact_services
@@ -259,6 +262,35 @@ _scaling = _revisited(learning_services.save_scaling_plan)
 _start = _revisited(learning_services.save_start_conversation)
 
 
+def _post_create(actor, data):
+    deal, organisation = data.pop("deal"), data.pop("organisation")
+    return ecosystem_services.save_post(actor=actor, deal=deal, organisation=organisation,
+                                        themes=data.pop("themes", None), **data)
+
+
+def _post_update(actor, row, data):
+    data.pop("deal", None)  # a post stays with its deal and organisation
+    data.pop("organisation", None)
+    return ecosystem_services.save_post(actor=actor, deal=row.deal, organisation=row.organisation,
+                                        post=row, themes=data.pop("themes", None), **data)
+
+
+def _post_rows(user):
+    """As on the pages (ecosystem/selectors.visible_posts): a post for the programme only for
+    signed-in users, a public one for everyone; both only where the deal may be read."""
+    if user is not None and getattr(user, "is_authenticated", False):
+        return Q(pk__isnull=False)
+    return Q(visibility=PostVisibility.PUBLIC)
+
+
+def _mark_rows(user):
+    """Match decisions: for the team of the need's deal, and only where the offer may be read."""
+    offer_seen = Q(offer__deal__in=_visible(user))
+    if user is None or not getattr(user, "is_authenticated", False):
+        offer_seen &= Q(offer__visibility=PostVisibility.PUBLIC)
+    return internal_deals_q(user, "need__deal") & offer_seen
+
+
 def _lesson_rows(user):
     return Q(visibility=Visibility.PROGRAMMA) | internal_deals_q(user)
 
@@ -425,6 +457,21 @@ RESOURCES = [
     Resource("experiments", learning_models.Experiment, "deal",
              ["id", "deal", "title", "hypothesis", "setting", "started_on", "ended_on", "result",
               "lesson", "is_example"], create=_experiment[0], update=_experiment[1]),
+    # needs and offers (ecosystem)
+    Resource("posts", ecosystem_models.Post, "deal",
+             ["id", "deal", "organisation", "direction", "kind", "title", "text", "themes", "region",
+              "period_start", "period_end", "visibility", "is_open", "created_at"],
+             filters=["direction", "kind", "is_open", "visibility"], read_only=("created_at",),
+             rows=_post_rows, create=_post_create, update=_post_update,
+             doc="Needs and offers of the deals' partners. A post for the programme is read by "
+                 "signed-in users who may read its deal, a public one by everyone who may read its "
+                 "deal. The deal team posts for any partner, a partner member for its own "
+                 "organisation. Region: a province's CBS code (PV26) or 'landelijk'."),
+    Resource("match-marks", ecosystem_models.MatchMark, "need__deal",
+             ["id", "deal", "need", "offer", "status", "marked_at"], filters=["status", "need"],
+             rows=_mark_rows,
+             doc="The match decisions of the poster of a need on the offers matched to it "
+                 "(contacted, useful, not useful): read by the team of the need's deal."),
     # connections between deals
     Resource("connections", Connection, "deal_a",
              ["id", "deal", "deal_b", "status", "kind", "note", "event"],

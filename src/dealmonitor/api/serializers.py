@@ -26,7 +26,8 @@ class PartialDateField(serializers.Field):
 class OrganisationSerializer(serializers.ModelSerializer):
     class Meta:
         model = Organisation
-        fields = ["slug", "name", "type", "subtype", "government_level", "cbs_code"]
+        fields = ["slug", "name", "type", "subtype", "government_level", "cbs_code", "kvk_number", "oin",
+                  "web_domain"]
 
 
 class ParticipationSerializer(serializers.ModelSerializer):

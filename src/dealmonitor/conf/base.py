@@ -284,6 +284,13 @@ SPECTACULAR_SETTINGS = {
         "DecisionStatusEnum": "dealmonitor.connections.constants.DecisionStatus",
         "SourceConfidenceEnum": "dealmonitor.deals.constants.Confidence",
         "MeasurementConfidenceEnum": "dealmonitor.impact.constants.Confidence",
+        # needs and offers: names of their own, and the older enums keep theirs
+        "DirectionEnum": "dealmonitor.impact.constants.Direction",
+        "VisibilityEnum": "dealmonitor.learning.constants.Visibility",
+        "PostDirectionEnum": "dealmonitor.ecosystem.constants.Direction",
+        "PostKindEnum": "dealmonitor.ecosystem.constants.Kind",
+        "PostVisibilityEnum": "dealmonitor.ecosystem.constants.Visibility",
+        "MatchMarkStatusEnum": "dealmonitor.ecosystem.constants.MarkStatus",
     },
 }
 

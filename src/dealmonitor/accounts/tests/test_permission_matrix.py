@@ -626,9 +626,29 @@ def _sample(world, key, resource):
         "experiments": lambda: objects["experiment"],
         "connections": lambda: Connection.objects.create(
             deal_a=deal, deal_b=world.deals["spare"], status="confirmed", kind="follow_up"),
+        # the public need of the page's row (post_page), and a mark on an offer of the same deal
+        "posts": lambda: _post(world, key),
+        "match-marks": lambda: _match_mark(world, key),
     }
     cache[(resource, key)] = make[resource]()
     return cache[(resource, key)]
+
+
+def _post(world, key, direction="vraag"):
+    from dealmonitor.ecosystem.models import Post
+
+    post_page(world, key)  # the need the page's row reads
+    return Post.objects.get_or_create(
+        deal=world.deals[key], organisation=world.organisations[key], direction=direction,
+        kind="kennis", defaults={"title": f"Aanbod {key}", "text": "Kennis aangeboden.",
+                                 "visibility": "openbaar"})[0]
+
+
+def _match_mark(world, key):
+    from dealmonitor.ecosystem.models import MatchMark
+
+    return MatchMark.objects.get_or_create(need=_post(world, key), offer=_post(world, key, "aanbod"),
+                                           defaults={"status": "nuttig"})[0]
 
 
 def _api_detail(resource, pick=None):
@@ -658,7 +678,8 @@ def _api_rows():
             rows[f"v1:{base}-detail"] = Case(_api_detail(spec.name), read="anyone",
                                              write="api no write")
             continue
-        read = "read internal row" if spec.name == "answers" else "read deal"
+        # self-assessment answers and match decisions: for the deal's members only
+        read = "read internal row" if spec.name in ("answers", "match-marks") else "read deal"
         detail = Case(_api_detail(spec.name), read=read, write="api no write per deal")
         if spec.name in internal_rows:
             rows[f"v1:{base}-detail"] = [

@@ -121,6 +121,7 @@ def write_data(db, deal, elements, numeric, partner_org, staff_user):
     from dealmonitor.impact import services as impact
     from dealmonitor.impact.constants import Level
     from dealmonitor.impact.models import ReferenceItem
+    from dealmonitor.ecosystem.services import save_post
     from dealmonitor.learning import services as learning
 
     day = dt.date(2023, 3, 1)
@@ -163,6 +164,8 @@ def write_data(db, deal, elements, numeric, partner_org, staff_user):
                                                   value=10).pk,
         "milestones": learning.save_milestone(actor=None, deal=deal, title="Start").pk,
         "participations": deal.participations.get(organisation=partner_org).pk,
+        "posts": save_post(actor=None, deal=deal, organisation=partner_org, direction="vraag",
+                           kind="data", title="Wijkdata gezocht", text="Voor de monitor.").pk,
         "scaling-plans": learning.save_scaling_plan(actor=None, deal=deal, route="opschalen",
                                                     reviewed_on=first_review).pk,
         "start-conversations": learning.save_start_conversation(actor=None, deal=deal,

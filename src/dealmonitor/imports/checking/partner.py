@@ -5,8 +5,11 @@ from django.utils.translation import gettext as _
 
 from dealmonitor.deals import rules as deal_rules
 from dealmonitor.deals.models import Participation
+from dealmonitor.organisations import identity
 from dealmonitor.organisations.services import import_problem, may_change_organisation
 
+# The identifier columns and the organisation's fields they fill.
+IDENTIFIER_COLUMNS = {"kvk_nummer": "kvk_number", "oin": "oin", "webdomein": "web_domain"}
 
 
 class PartnerSheet:
@@ -30,6 +33,13 @@ class PartnerSheet:
             org_fields = {"name": values["organisatie_naam"], "type": values["organisatie_type"]}
             if values["cbs_code"]:
                 org_fields["cbs_code"] = values["cbs_code"]
+            for column_key, name in IDENTIFIER_COLUMNS.items():
+                if values[column_key]:  # an empty cell leaves the registered identifier alone
+                    value = identity.normalise_identifier(name, values[column_key])
+                    error = identity.identifier_error(name, value)
+                    if error:
+                        self.problem(part, number, column_key, error, _("empty, or a well-formed identifier"))
+                    org_fields[name] = value
             if part.mapping.get("overheidslaag") is not None:  # else it follows from the type
                 org_fields["government_level"] = values["overheidslaag"] or ""
             planned = self.plan.organisations.get(org_id)

@@ -12,6 +12,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from dealmonitor.deals.internal import public_bottlenecks_q
+from dealmonitor.ecosystem import exports as ecosystem_exports
 from dealmonitor.impact import exports as impact_exports
 from dealmonitor.impact import selectors as impact_selectors
 from dealmonitor.impact.models import Measurement
@@ -95,6 +96,18 @@ def import_sheets(wb, scope, reading=()):
     long.write(wb)
 
 
+def _needs_and_offers(wb, user, deals, internal):
+    """For reading (not in the import format): the posts, and the match decisions where the
+    user may see the need's deal's internals."""
+    _table(wb, "Vraag en aanbod", ecosystem_exports.POST_HEADER,
+           ecosystem_exports.post_rows(user, deals),
+           widths=(8, 30, 30, 10, 14, 40, 60, 24, 10, 11, 11, 12, 6, 12))
+    if internal:
+        _table(wb, "Matchbesluiten", ecosystem_exports.MARK_HEADER,
+               ecosystem_exports.mark_rows(user, deals, internal),
+               widths=(8, 30, 40, 9, 30, 40, 14, 12))
+
+
 def deal_workbook(user, deal):
     """Deal, partners, pathway (elements, links, assumptions and their evidence), indicators,
     measurements, performance table, bottlenecks with their status history, lessons and
@@ -111,6 +124,7 @@ def deal_workbook(user, deal):
                widths=[16] * len(impact_exports.HEADER))
 
     import_sheets(wb, scope_of(user, deals, internal), reading=(performance,))
+    _needs_and_offers(wb, user, deals, internal)
     _codebook(wb, bool(internal))
     return workbook_bytes(wb)  # every text a text cell, never a formula
 
@@ -138,5 +152,6 @@ def portfolio_workbook(user):
         for d in overview
     ), widths=(34, 50, 12, 10, 12, 10, 10, 10, 12, 10, 14))
     import_sheets(wb, scope_of(user, deals, internal))
+    _needs_and_offers(wb, user, deals, internal)
     _codebook(wb, bool(internal))
     return workbook_bytes(wb)

@@ -107,7 +107,7 @@ def test_the_deal_workbook_has_every_part(filled, staff_user):
     sheets = _sheets(data)
     assert list(sheets) == ["Deal", "Partners", "Veranderpad", "Verbanden", "Aannames", "Onderbouwing",
                             "Indicatoren", "Metingen", "Prestatietabel", "Knelpunten", "Knelpuntstatussen",
-                            "Leerervaringen", "Codeboek"]
+                            "Leerervaringen", "Vraag en aanbod", "Matchbesluiten", "Codeboek"]
     assert sheets["Deal"][1][:2] == ["cd-proef", "City Deal Proef"]
     assert {r[1] for r in sheets["Indicatoren"][1:]} == {"Woningen verduurzaamd", "Handreiking"}
     assert len(sheets["Metingen"]) == 4
@@ -325,8 +325,9 @@ def complete(filled, milestone, numeric, partner_org):
     filled.themes.add(Theme.objects.get_or_create(name="Energie")[0])
     Deal.objects.filter(pk=filled.pk).update(phase="aanjagen", extended_to=dt.date(2026, 6, 1),
                                              extended_to_precision="month")
-    Organisation.objects.filter(pk=partner_org.pk).update(cbs_code="GM0363", government_level="gemeente",
-                                                          type="gemeente")
+    Organisation.objects.filter(pk=partner_org.pk).update(
+        cbs_code="GM0363", government_level="gemeente", type="gemeente", kvk_number="34366966",
+        oin="00000001002564440000", web_domain="amsterdam.nl")
     Participation.objects.filter(deal=filled, organisation=partner_org).update(
         joined_on=dt.date(2022, 5, 1), joined_on_precision="month", left_on=dt.date(2024, 1, 1),
         left_on_precision="year", commitment_fte=Decimal("1.5"), commitment_in_kind="Een projectleider",

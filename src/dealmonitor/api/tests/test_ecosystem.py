@@ -1,0 +1,106 @@
+"""Needs, offers and match decisions in the API (issue 18.6): a post is read as on the pages
+(only where its deal may be read; a post for the programme only when signed in), the match
+decisions only by the team of the need's deal; posting goes through ecosystem.services.
+Organisations carry their identifiers."""
+
+import pytest
+from rest_framework.test import APIClient
+
+from dealmonitor.deals.models import Participation
+from dealmonitor.deals.tests.factories import DealFactory, OrganisationFactory
+from dealmonitor.ecosystem.models import Post
+from dealmonitor.ecosystem.services import mark_match, save_post
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def api():
+    return APIClient()
+
+
+def _post(deal, organisation, **fields):
+    values = {"direction": "vraag", "kind": "financiering", "title": "Financiering gezocht",
+              "text": "Voor het opschalen.", "visibility": "openbaar", **fields}
+    return save_post(actor=None, deal=deal, organisation=organisation, **values)
+
+
+@pytest.fixture
+def posts(deal, partner_org, other_deal):
+    financier = OrganisationFactory(company=True, name="Impactfonds Oost")
+    Participation.objects.create(deal=other_deal, organisation=financier)
+    secret = DealFactory(unpublished=True, slug="cd-geheim")
+    hidden_org = OrganisationFactory(name="Geheime Partner")
+    Participation.objects.create(deal=secret, organisation=hidden_org)
+    return {
+        "public": _post(deal, partner_org, title="OPENBARE-VRAAG"),
+        "programme": _post(deal, partner_org, title="PROGRAMMA-VRAAG", visibility="programma"),
+        "offer": _post(other_deal, financier, direction="aanbod", title="AANBOD-FONDS"),
+        "hidden": _post(secret, hidden_org, title="GEHEIME-VRAAG"),
+    }
+
+
+def _titles(api, query=""):
+    return {p["title"] for p in api.get(f"/api/v1/posts/{query}").json()["results"]}
+
+
+def test_posts_are_read_as_on_the_pages(api, posts, outsider, team_user):
+    assert _titles(api) == {"OPENBARE-VRAAG", "AANBOD-FONDS"}
+    assert api.get(f"/api/v1/posts/{posts['programme'].pk}/").status_code == 404
+    assert api.get(f"/api/v1/posts/{posts['hidden'].pk}/").status_code == 404  # hidden deal: as if absent
+    api.force_authenticate(team_user)
+    assert {"OPENBARE-VRAAG", "PROGRAMMA-VRAAG"} <= _titles(api)
+    assert "GEHEIME-VRAAG" not in _titles(api)
+    assert api.get(f"/api/v1/posts/{posts['hidden'].pk}/").status_code == 404
+    assert _titles(api, "?direction=aanbod") == {"AANBOD-FONDS"}
+    assert _titles(api, "?deal=cd-proef") == {"OPENBARE-VRAAG", "PROGRAMMA-VRAAG"}
+    one = api.get(f"/api/v1/posts/{posts['programme'].pk}/").json()
+    assert one["deal"] == "cd-proef" and one["visibility"] == "programma" and one["kind"] == "financiering"
+
+
+def test_match_marks_are_read_by_the_team_of_the_need(api, posts, team_user, outsider, partner_user):
+    offer = posts["offer"]
+    mark_match(actor=team_user, need=posts["public"], offer=offer, status="nuttig")
+    hidden_offer = _post(posts["hidden"].deal, posts["hidden"].organisation, direction="aanbod",
+                         title="GEHEIM-AANBOD")
+    mark_match(actor=team_user, need=posts["public"], offer=hidden_offer, status="gecontacteerd")
+    assert api.get("/api/v1/match-marks/").json()["count"] == 0  # anonymous
+    api.force_authenticate(outsider)  # team of the offer's deal, not of the need's
+    assert api.get("/api/v1/match-marks/").json()["count"] == 0
+    for user in (team_user, partner_user):
+        api.force_authenticate(user)
+        marks = api.get("/api/v1/match-marks/").json()["results"]
+        # the mark on an offer of a deal the user may not read is not shown
+        assert [(m["need"], m["offer"], m["status"], m["deal"]) for m in marks] == [
+            (posts["public"].pk, offer.pk, "nuttig", "cd-proef")]
+
+
+def test_posting_goes_through_the_service(api, deal, partner_org, other_org, partner_user, outsider):
+    body = {"deal": "cd-proef", "organisation": partner_org.pk, "direction": "aanbod", "kind": "data",
+            "title": "Open data over wijken", "text": "Wij delen onze wijkdata.", "region": "PV26",
+            "visibility": "programma"}
+    api.force_authenticate(outsider)
+    assert api.post("/api/v1/posts/", body, format="json").status_code == 403
+    api.force_authenticate(partner_user)
+    refused = api.post("/api/v1/posts/", {**body, "organisation": other_org.pk}, format="json")
+    assert refused.status_code == 403  # a partner member posts for its own organisation only
+    wrong = api.post("/api/v1/posts/", {**body, "region": "Utrecht"}, format="json")
+    assert wrong.status_code == 400 and "region" in wrong.json()
+    created = api.post("/api/v1/posts/", body, format="json")
+    assert created.status_code == 201, created.content
+    post = Post.objects.get(pk=created.json()["id"])
+    assert post.created_by == partner_user and post.history.first().history_user == partner_user
+    closed = api.patch(f"/api/v1/posts/{post.pk}/", {"is_open": False}, format="json")
+    assert closed.status_code == 200 and not Post.objects.get(pk=post.pk).is_open
+    hidden = DealFactory(unpublished=True, slug="cd-verborgen")
+    assert api.post("/api/v1/posts/", {**body, "deal": hidden.slug}, format="json").status_code == 400
+
+
+def test_organisations_carry_their_identifiers(api, deal):
+    org = OrganisationFactory(name="Stichting Wijkdata", kvk_number="12345678",
+                              oin="00000001234567890000", web_domain="wijkdata.nl")
+    Participation.objects.create(deal=deal, organisation=org)
+    data = api.get(f"/api/v1/organisations/{org.slug}/").json()
+    assert (data["kvk_number"], data["oin"], data["web_domain"]) == (
+        "12345678", "00000001234567890000", "wijkdata.nl")
+    assert "cbs_code" in data
