@@ -345,7 +345,7 @@ def complete(filled, milestone, numeric, partner_org):
         period_start=dt.date(2023, 7, 1), confidence="hoog", note="Geteld door de gemeente")
     impact_services.save_indicator(actor=None, deal=filled, indicator=numeric, name=numeric.name,
                                    kind=numeric.kind, element=numeric.element, meaning="stand",
-                                   whole_numbers=True, value_min=Decimal(0), value_max=Decimal(1000),
+                                   whole_numbers=False, value_min=Decimal(0), value_max=Decimal(100000),
                                    breakdown=[{"dimension": "gemeente", "categories": ["Utrecht", "Zeist"]}])
     last = Measurement.objects.filter(indicator=numeric).order_by("-date").first()
     impact_services.update_measurement(actor=None, measurement=last, value=last.value,
