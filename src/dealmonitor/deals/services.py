@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from dealmonitor.organisations.constants import government_level_for
 from dealmonitor.organisations.models import Organisation, Person
-from dealmonitor.organisations.services import check_new_organisation
+from dealmonitor.organisations.services import check_new_organisations
 from dealmonitor.utils.partial_dates import Precision
 
 from . import history
@@ -271,12 +271,16 @@ def import_portfolio(*, actor, records, publish=False):
     with transaction.atomic():
         writer = _Writer(actor, report, publish=publish)
         orgs = {o.slug: o for o in Organisation.objects.all()}
+        new = {}
         for org_id, values in _organisation_values(records).items():
             org = orgs.get(org_id) or Organisation(slug=org_id)
-            if org.pk is None:  # a new one: refused when it is one registered (by code or name)
-                check_new_organisation(slug=org_id, confirmed=True, **values)
-            writer.save(org, values, "organisations")
+            if org.pk is None:
+                new[org_id] = values
+            writer.save(org, values, "organisations")  # a new one waits for flush
             orgs[org_id] = org
+        # The new ones are refused when one is registered (by identifier or name), compared
+        # with the register as read above (and updated by this file): no query per organisation.
+        check_new_organisations(new, registered=[o for o in orgs.values() if o.pk is not None])
         people = {p.slug: p for p in Person.objects.all()}
         held = _Held(writer, [record.slug for record in records])
         for record in records:

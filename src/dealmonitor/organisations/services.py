@@ -74,6 +74,33 @@ def check_new_organisation(*, slug="", confirmed=False, **fields):
         raise DuplicateOrganisation(blocking)
 
 
+def check_new_organisations(new, registered=None):
+    """`check_new_organisation` (confirmed) for many at once, for an import: raise
+    DuplicateOrganisation for the first of `new` ({slug: fields}) with the identifier or the
+    normalised name of a registered organisation. A resembling name is not refused (a file
+    cannot confirm). Reads the register in one query, or not at all when the caller already
+    holds it (`registered`: the organisations, with their identity as stored)."""
+    if registered is None:
+        registered = Organisation.objects.only(
+            "pk", "slug", "name", "type", "name_key", *identity.IDENTIFIERS)
+    by_key = {}
+    for org in registered:
+        if org.pk is None:
+            continue
+        for field in identity.IDENTIFIERS:
+            if getattr(org, field):
+                by_key.setdefault((field, getattr(org, field)), []).append(org)
+        if org.name_key:
+            by_key.setdefault(("name_key", org.name_key), []).append(org)
+    for slug, fields in new.items():
+        org = candidate(slug=slug, **fields)
+        keys = [(f, getattr(org, f)) for f in (*identity.IDENTIFIERS, "name_key") if getattr(org, f)]
+        possible = {o.pk: o for key in keys for o in by_key.get(key, ())}
+        found = [m for m in identity.matches(org, list(possible.values())) if m.refuses]
+        if found:
+            raise DuplicateOrganisation(found)
+
+
 def may_change_organisation(actor, organisation):
     return organisation.pk is None or can_change_organisation(actor)
 

@@ -208,10 +208,32 @@ def test_postgresql_crashes_during_writes_and_every_confirmed_write_survives(clu
           f"down, {len(after_recovery)} after it came back, all confirmed saves stored")
 
 
+# The demo import, stopped inside its transaction once every row is written: the writer's flush
+# (the bulk inserts) has run, the commit has not. A fixed point, not a moment picked by timing
+# (the import takes well under a second).
+STALLED_IMPORT = """
+import time
+import django
+django.setup()
+from django.core.management import call_command
+from dealmonitor.deals import services
+
+real_flush = services._Writer.flush
+
+def flush_then_stall(self):
+    real_flush(self)
+    print("written", flush=True)
+    time.sleep(120)  # killed here
+
+services._Writer.flush = flush_then_stall
+call_command("loaddemo")
+"""
+
+
 @on_postgres_leg
 def test_a_process_killed_halfway_an_import_leaves_nothing(cluster):
     """The demo import runs in one transaction; kill -9 the process once that transaction has
-    written rows, and the database has none of them."""
+    written its rows (and before it commits), and the database has none of them."""
     tables = ("deals_deal", "organisations_organisation", "deals_participation",
               "deals_historicaldeal", "organisations_historicalorganisation")
 
@@ -220,32 +242,31 @@ def test_a_process_killed_halfway_an_import_leaves_nothing(cluster):
             return {t: conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in tables}
 
     before = counts()
+    errors = open(cluster.tmp / "stalled-import.log", "w")
     process = subprocess.Popen(
-        [sys.executable, "-m", "dealmonitor.cli", "loaddemo"],
+        [sys.executable, "-c", STALLED_IMPORT],
         env=_env(cluster, DATABASE_URL=cluster.url(application_name="dm-crash")),
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        stdout=subprocess.PIPE, stderr=errors, text=True,
     )
-    wrote = False
     try:
+        line = process.stdout.readline()  # "" when the child ended without writing
+        assert line.strip() == "written", (cluster.tmp / "stalled-import.log").read_text()[-3000:]
         with cluster.connect() as conn:
-            deadline = time.monotonic() + 60
-            while time.monotonic() < deadline and process.poll() is None:
-                # backend_xid is set once the transaction has written something
-                row = conn.execute(
-                    "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'dm-crash' "
-                    "AND backend_xid IS NOT NULL"
-                ).fetchone()
-                if row[0]:
-                    wrote = True
-                    time.sleep(0.3)  # well inside the import
-                    break
-                time.sleep(0.02)
-        assert wrote and process.poll() is None, "the import finished before it could be killed"
+            # the transaction is open and has written (backend_xid is set once it writes)
+            row = conn.execute(
+                "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'dm-crash' "
+                "AND backend_xid IS NOT NULL AND state = 'idle in transaction'"
+            ).fetchone()
+        assert row[0] == 1 and process.poll() is None
         process.send_signal(signal.SIGKILL)
         process.wait(10)
     finally:
         if process.poll() is None:
             process.kill()
+            process.wait(10)
+        process.stdout.close()
+        errors.close()
+    assert process.returncode == -signal.SIGKILL
     assert counts() == before
 
 
