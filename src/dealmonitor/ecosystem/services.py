@@ -5,6 +5,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from dealmonitor.deals.models import Participation
+from dealmonitor.deals.references import check_references
 
 from .constants import NATIONAL, Direction, MarkStatus
 from .models import MatchMark, Post
@@ -25,9 +26,15 @@ def save_post(*, actor, deal, organisation, post=None, themes=None, reason="", *
     unknown = set(fields) - set(POST_FIELDS)
     if unknown:
         raise TypeError(f"unknown fields: {', '.join(sorted(unknown))}")
+    is_partner = Participation.objects.filter(deal=deal, organisation=organisation).exists()
+    if is_partner and not can_post(actor, deal, organisation):
+        raise PermissionDenied(_("You may post needs and offers only for your own organisation in this deal."))
+    # another deal's organisation or theme: the one answer for what is unknown or hidden
+    check_references(actor=actor, deal=deal, model=Post,
+                     values={"organisation": organisation, "themes": list(themes or [])})
     if not can_post(actor, deal, organisation):
         raise PermissionDenied(_("You may post needs and offers only for your own organisation in this deal."))
-    if not Participation.objects.filter(deal=deal, organisation=organisation).exists():
+    if not is_partner:
         raise ValidationError({"organisation": _("This organisation is not a partner of this deal.")})
     if not _valid_region(fields.get("region", "")):
         raise ValidationError({"region": _("Choose a province, or nationwide.")})

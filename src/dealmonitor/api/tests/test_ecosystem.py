@@ -76,13 +76,13 @@ def test_match_marks_are_read_by_the_team_of_the_need(api, posts, team_user, out
 
 
 def test_posting_goes_through_the_service(api, deal, partner_org, other_org, partner_user, outsider):
-    body = {"deal": "cd-proef", "organisation": partner_org.pk, "direction": "aanbod", "kind": "data",
+    body = {"deal": "cd-proef", "organisation": partner_org.slug, "direction": "aanbod", "kind": "data",
             "title": "Open data over wijken", "text": "Wij delen onze wijkdata.", "region": "PV26",
             "visibility": "programma"}
     api.force_authenticate(outsider)
     assert api.post("/api/v1/posts/", body, format="json").status_code == 403
     api.force_authenticate(partner_user)
-    refused = api.post("/api/v1/posts/", {**body, "organisation": other_org.pk}, format="json")
+    refused = api.post("/api/v1/posts/", {**body, "organisation": other_org.slug}, format="json")
     assert refused.status_code == 403  # a partner member posts for its own organisation only
     wrong = api.post("/api/v1/posts/", {**body, "region": "Utrecht"}, format="json")
     assert wrong.status_code == 400 and "region" in wrong.json()

@@ -30,6 +30,8 @@ from dealmonitor.deals.references import (
 )
 from dealmonitor.deals.tests.factories import OrganisationFactory
 from dealmonitor.impact import models as impact
+from dealmonitor.ecosystem import services as ecosystem_services
+from dealmonitor.ecosystem.models import Post
 from dealmonitor.impact import services as impact_services
 from dealmonitor.learning import models as learning
 from dealmonitor.learning import services as learning_services
@@ -90,6 +92,8 @@ def _rows(w, key):
         learning.Experiment: objects["experiment"],
         learning.ScalingPlan: learning.ScalingPlan.objects.get(deal=deal),
         learning.StartConversation: learning.StartConversation.objects.get(deal=deal),
+        Post: Post.objects.create(deal=deal, organisation=org, direction="vraag", kind="financiering",
+                                  title=f"Vraag {key}", text="Tekst"),
     }
 
 
@@ -153,6 +157,10 @@ WRITERS = {
         actor=a, deal=value, route="opschalen"),
     learning.StartConversation: lambda a, r, name, value: learning_services.save_start_conversation(
         actor=a, deal=value, client="Iemand"),
+    Post: lambda a, r, name, value: ecosystem_services.save_post(
+        actor=a, **{"deal": r["deal"], "organisation": r["organisation"], "direction": "vraag",
+                    "kind": "financiering", "title": "Nieuw", "text": "Tekst",
+                    **({"themes": [value]} if name == "themes" else {name: value})}),
 }
 
 # Set by the service itself, never by the caller: the row's own parent where the service
@@ -171,7 +179,12 @@ DECIDES_DEAL = {(impact.Link, "cause")}
 # system, from the data file), and the roles (programme administrators only, accounts app).
 NOT_WRITTEN = {"deals.dealfact", "deals.track", "deals.workinggroup", "deals.role",
                "deals.partnercount", "deals.result", "deals.ambition", "deals.phasechange",
-               "accounts.dealmembership", "impact.pathway"}
+               "accounts.dealmembership", "impact.pathway",
+               # written only with their parent, which the walk covers: a measurement's
+               # categories by record_measurement (impact/tests/test_figures_add_up.py), a
+               # match mark by ecosystem.services.mark_match between two readable posts
+               # (ecosystem/tests)
+               "impact.measurementpart", "ecosystem.matchmark"}
 
 
 def _walk_fields(model):

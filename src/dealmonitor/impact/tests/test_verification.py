@@ -73,7 +73,7 @@ def test_the_api_refuses_a_partner_members_verification_with_a_message(own_figur
     api = APIClient()
     api.force_authenticate(partner_user)
     body = {"indicator": own_figure.indicator.pk, "date": "2023-07-31", "value": "4",
-            "reporting_organisation": partner_org.pk, "verification": "geverifieerd"}
+            "reporting_organisation": partner_org.slug, "verification": "geverifieerd"}
     created = api.post("/api/v1/measurements/", body, format="json", HTTP_ACCEPT_LANGUAGE="nl")
     assert created.status_code == 400 and created.json() == {"verification": [REFUSAL]}
     patched = api.patch(f"/api/v1/measurements/{own_figure.pk}/", {"verification": "geverifieerd"},
