@@ -189,6 +189,8 @@ class _Writer:
                         parent = f.get_cached_value(row, None)
                         if parent is not None:
                             setattr(row, f.attname, parent.pk)
+                if hasattr(row, "refresh_identity"):  # what save() computes (normalised name,
+                    row.refresh_identity()            # CBS code, identifiers): bulk skips save()
             insert_with_history(rows, user=self.actor, reason=IMPORT_REASON)
             rows.clear()
         by_relation = {}

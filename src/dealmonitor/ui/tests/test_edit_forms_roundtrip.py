@@ -19,12 +19,13 @@ from django.core.management import call_command
 from django.db.models import DateTimeField
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from dealmonitor.deals.models import Deal
+from dealmonitor.deals.models import Deal, Participation
 from dealmonitor.impact import models as impact_models
 from dealmonitor.impact import services as impact_services
 from dealmonitor.learning import models as learning_models
 from dealmonitor.learning import services as learning_services
 from dealmonitor.organisations.models import Organisation
+from dealmonitor.utils.partial_dates import Precision
 
 from dealmonitor.ui.concurrency import VERSION_FIELD
 
@@ -60,6 +61,9 @@ def _change_target(target):
 # name -> how to reach one edit form on the demo data: the row it edits, the page, and a
 # control that picks out the form on the page. `watch`: the models whose rows must not change.
 EDIT_FORMS = {
+    "deals:partner_edit": _edit_form(
+        Participation, lambda p: reverse("deals:partner_edit", args=[p.deal.slug, p.pk]),
+        "role_description"),
     "impact:indicator_edit": _edit_form(
         impact_models.Indicator, lambda i: reverse("impact:indicator_edit", args=[i.deal.slug, i.pk]),
         "description"),
@@ -152,7 +156,22 @@ def site(demo_data, staff_user):
     learning_services.save_answers(actor=None, round=rnd, organisation=org, answers={
         statements[0].pk: (4, "Goed op weg"), statements[1].pk: (2, ""),
     })
-    return {"indicator": indicator, "round": rnd, "organisation": org, "user": staff_user}
+    # A participation with every value its edit form shows: a day and a month as dates,
+    # amounts with decimals, the texts.
+    participation = Participation.objects.filter(deal=deal).order_by("pk").first()
+    for name, value in {
+        "role_description": "Trekker van de werkgroep", "stance": "enthousiast",
+        "joined_on": dt.date(2021, 3, 11), "joined_on_precision": Precision.DAY,
+        "left_on": dt.date(2024, 6, 1), "left_on_precision": Precision.MONTH,
+        "commitment_money": Decimal("12500.50"), "commitment_fte": Decimal("0.25"),
+        "commitment_in_kind": "Vergaderruimte", "contact_name": "A. de Vries",
+        "contact_email": "a.devries@example.org",
+    }.items():
+        setattr(participation, name, value)
+    participation.full_clean()
+    participation.save()
+    return {"indicator": indicator, "round": rnd, "organisation": org, "user": staff_user,
+            "participation": participation}
 
 
 def _row_for(name, site):
@@ -162,6 +181,8 @@ def _row_for(name, site):
         return site["indicator"]
     if model is learning_models.AssessmentRound:
         return site["round"]
+    if model is Participation:
+        return site["participation"]
     if model is impact_models.Pathway:
         return model.objects.filter(deal=site["indicator"].deal).first() or model.objects.first()
     # The row with the most filled-in fields: the most values that could be lost.
