@@ -388,19 +388,30 @@ def measurement_withdraw(request, deal, pk, mid):
     measurement = _measurement(deal, indicator, mid)
     if not services.can_correct(request.user, measurement):
         raise PermissionDenied
-    form = WithdrawForm(request.POST or None)
+    return _measurement_action(
+        request, deal, indicator, measurement, WithdrawForm,
+        lambda data: services.withdraw_measurement(actor=request.user, measurement=measurement,
+                                                   reason=data["reason"]),
+        done=_("The measurement has been withdrawn; it no longer counts."),
+        title=_("Withdraw a measurement"), button=_("Withdraw measurement"))
+
+
+def _measurement_action(request, deal, indicator, measurement, form_class, act, *, done, title,
+                        button):
+    """A form with one text (a reason, a note) that acts on a measurement, then back to the
+    indicator's list of measurements; the service's refusal stays on the form."""
+    form = form_class(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.withdraw_measurement(actor=request.user, measurement=measurement,
-                                          reason=form.cleaned_data["reason"])
+            act(form.cleaned_data)
         except ValidationError as exc:
             _form_errors(form, exc)
         else:
-            messages.success(request, _("The measurement has been withdrawn; it no longer counts."))
+            messages.success(request, done)
             return redirect(f"{indicator.get_absolute_url()}#metingen")
     return render(request, "impact/measurement_action.html", {
         "deal": deal, "indicator": indicator, "measurement": measurement, "form": form,
-        "title": _("Withdraw a measurement"), "button": _("Withdraw measurement")},
+        "title": title, "button": button},
         status=400 if request.method == "POST" else 200)
 
 
@@ -428,20 +439,12 @@ def measurement_send_back(request, deal, pk, mid):
     """The deal team sends a measurement back to who reported it, with a note."""
     indicator = _indicator(deal, pk)
     measurement = _measurement(deal, indicator, mid)
-    form = SendBackForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.send_back_measurement(actor=request.user, measurement=measurement,
-                                           note=form.cleaned_data["note"])
-        except ValidationError as exc:
-            _form_errors(form, exc)
-        else:
-            messages.success(request, _("The measurement has been sent back with your note."))
-            return redirect(f"{indicator.get_absolute_url()}#metingen")
-    return render(request, "impact/measurement_action.html", {
-        "deal": deal, "indicator": indicator, "measurement": measurement, "form": form,
-        "title": _("Send a measurement back"), "button": _("Send back")},
-        status=400 if request.method == "POST" else 200)
+    return _measurement_action(
+        request, deal, indicator, measurement, SendBackForm,
+        lambda data: services.send_back_measurement(actor=request.user, measurement=measurement,
+                                                    note=data["note"]),
+        done=_("The measurement has been sent back with your note."),
+        title=_("Send a measurement back"), button=_("Send back"))
 
 
 @deal_view()
