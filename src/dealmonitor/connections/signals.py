@@ -46,14 +46,17 @@ def schedule_update(deal_id):
 
 
 def _flush():
-    from . import tasks
+    from . import index, tasks
     from .models import RelatedSuggestion
 
     ids = getattr(_pending, "ids", None)
     _pending.ids = set()
     if not ids:
         return
-    if len(ids) > REBUILD_ABOVE or not RelatedSuggestion.objects.exists():
+    # Nothing built yet: neither lists nor the similarity index (a rebuild writes the index
+    # even where no pair is related enough for a list, so empty lists alone do not mean that).
+    never_built = not index.is_built() and not RelatedSuggestion.objects.exists()
+    if len(ids) > REBUILD_ABOVE or never_built:
         tasks.rebuild_related.enqueue()
     else:
         for pk in sorted(ids):

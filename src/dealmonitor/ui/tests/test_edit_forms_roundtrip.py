@@ -44,9 +44,10 @@ def _change(name):
     return save
 
 
-def _edit_form(model, url, field, *, query="", watch=None, ignore=(), other_save=None):
+def _edit_form(model, url, field, *, query="", watch=None, ignore=(), other_save=None, data=None):
+    """`data`: what the user must add before sending (a correction needs a reason)."""
     return {"model": model, "url": url, "field": field, "query": query, "watch": watch or [model],
-            "ignore": set(ignore), "other_save": other_save or _change(field)}
+            "ignore": set(ignore), "other_save": other_save or _change(field), "data": data or {}}
 
 
 # A revisit is a new version of the plan dated today (the form's default), even unchanged.
@@ -72,6 +73,12 @@ EDIT_FORMS = {
         "count", watch=[impact_models.Target], other_save=lambda i: _change_target(i.targets.first())),
     "impact:pathway": _edit_form(
         impact_models.Pathway, lambda p: reverse("impact:pathway", args=[p.deal.slug]), "summary"),
+    # Correcting a measurement asks why: the reason is the one thing the user fills in.
+    "impact:measurement_edit": _edit_form(
+        impact_models.Measurement,
+        lambda m: reverse("impact:measurement_edit", args=[m.indicator.deal.slug, m.indicator.pk, m.pk]),
+        "note", watch=[impact_models.Measurement, impact_models.MeasurementPart],
+        data={"change_reason": ["correctie"], "change_reason_text": ["alleen nagekeken"]}),
     "learning:bottleneck_edit": _edit_form(
         learning_models.Bottleneck, lambda b: reverse("learning:bottleneck_edit", args=[b.deal.slug, b.pk]), "title"),
     "learning:lesson_edit": _edit_form(
@@ -170,8 +177,14 @@ def site(demo_data, staff_user):
         setattr(participation, name, value)
     participation.full_clean()
     participation.save()
+    # A measurement with every field the correction page shows filled in: a decimal value,
+    # a period start, dates that a wrong format would erase, a source, an address, a note.
+    measurement = impact_services.record_measurement(
+        actor=None, indicator=indicator, date=dt.date(2025, 6, 30), period_start=dt.date(2025, 1, 1),
+        value=Decimal("12.5"), source="Telling van de gemeente", evidence_url="https://example.org/telling",
+        reporting_organisation=org, confidence="hoog", note="Geteld in juni, na de zomer opnieuw.")
     return {"indicator": indicator, "round": rnd, "organisation": org, "user": staff_user,
-            "participation": participation}
+            "participation": participation, "measurement": measurement}
 
 
 def _row_for(name, site):
@@ -183,6 +196,8 @@ def _row_for(name, site):
         return site["round"]
     if model is Participation:
         return site["participation"]
+    if model is impact_models.Measurement:
+        return site["measurement"]
     if model is impact_models.Pathway:
         return model.objects.filter(deal=site["indicator"].deal).first() or model.objects.first()
     # The row with the most filled-in fields: the most values that could be lost.
@@ -210,7 +225,7 @@ def test_an_edit_form_posted_back_unchanged_changes_nothing(client, site, name, 
         assert sanitize(kind, value) == value, f"{name} ({language}): {field} shows {value!r} in a {kind} input"
 
     before = _snapshot(spec["watch"], spec["ignore"])
-    response = client.post(url, form_data(form))
+    response = client.post(url, {**form_data(form), **spec["data"]})
     assert response.status_code == 302, (name, response.content.decode()[:3000])
     after = _snapshot(spec["watch"], spec["ignore"])
     changed = {key: {k: (v, after.get(key, {}).get(k)) for k, v in values.items() if after.get(key, {}).get(k) != v}
@@ -228,7 +243,7 @@ def test_an_edit_form_refuses_a_stale_version(client, site, name):
     url = spec["url"](row)
     page = client.get(url + spec["query"].format(org=site["organisation"].pk))
     form = find_form(page.content.decode(), having=spec["field"])
-    data = form_data(form)
+    data = {**form_data(form), **spec["data"]}
     assert data.get(VERSION_FIELD, [""])[0], f"{name}: the form carries no version"
 
     spec["other_save"](row)
@@ -240,4 +255,4 @@ def test_an_edit_form_refuses_a_stale_version(client, site, name):
     assert _snapshot(spec["watch"]) == before
 
     again = find_form(response.content.decode(), having=spec["field"])
-    assert client.post(url, form_data(again)).status_code == 302, name
+    assert client.post(url, {**form_data(again), **spec["data"]}).status_code == 302, name
