@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 from django.db.models import Q
-from rest_framework.serializers import CharField, DecimalField, ListField, Serializer
+from rest_framework.serializers import CharField, DecimalField, ListField, ListSerializer, Serializer
 
 from dealmonitor.connections.models import CommunityEvent, Connection
 from dealmonitor.deals import models as deal_models
@@ -22,6 +22,7 @@ from dealmonitor.ecosystem import services as ecosystem_services
 from dealmonitor.ecosystem.constants import Visibility as PostVisibility
 from dealmonitor.impact import constants as impact_constants
 from dealmonitor.impact import models as impact_models
+from dealmonitor.impact.models import well_formed_breakdown
 from dealmonitor.impact import services as impact_services
 from dealmonitor.learning import models as learning_models
 from dealmonitor.learning import services as learning_services
@@ -165,9 +166,18 @@ class MeasurementValueField(DecimalField):
         return data
 
 
+class BreakdownListSerializer(ListSerializer):
+    def to_representation(self, data):
+        # only what the services store; a raw write may have left anything in the field
+        return super().to_representation(well_formed_breakdown(data))
+
+
 class BreakdownSerializer(Serializer):
     dimension = CharField(max_length=20, help_text="gemeente, leeftijd, geslacht, sector or eigen")
     categories = ListField(child=CharField(max_length=100), required=False)
+
+    class Meta:
+        list_serializer_class = BreakdownListSerializer
 
 
 class MeasurementPartSerializer(Serializer):

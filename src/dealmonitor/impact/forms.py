@@ -41,7 +41,7 @@ class IndicatorForm(GuardedFormMixin, forms.ModelForm):
             self.initial["milestone_statuses_text"] = "\n".join(self.instance.milestone_statuses)
         if self.instance.pk and self.instance.breakdown:
             self.initial["breakdown_text"] = "\n".join(
-                f"{d['dimension']}: {', '.join(d.get('categories') or [])}" for d in self.instance.breakdown)
+                f"{d['dimension']}: {', '.join(d.get('categories') or [])}" for d in self.instance.dimensions)
 
     breakdown_text = forms.CharField(
         label=_("Breakdown"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
@@ -142,7 +142,7 @@ class MeasurementForm(GuardedFormMixin, forms.ModelForm):
         stored = {}
         if self.instance.pk:
             stored = {(p.dimension, p.category): p.value for p in self.instance.parts.all()}
-        for d, dim in enumerate(indicator.breakdown or ()):
+        for d, dim in enumerate(indicator.dimensions):
             code = dim["dimension"]
             label = DIMENSIONS[code][0] if code in DIMENSIONS else code
             for c, category in enumerate(dim.get("categories") or DIMENSIONS.get(code, ("", []))[1]):

@@ -208,6 +208,11 @@ class Effect(models.Model):
         return self.description[:80]
 
 
+def well_formed_breakdown(breakdown):
+    """The items of a stored breakdown that are dimensions: dicts with a dimension name."""
+    return [d for d in breakdown or () if isinstance(d, dict) and isinstance(d.get("dimension"), str)]
+
+
 class Indicator(models.Model):
     deal = models.ForeignKey(Deal, on_delete=models.CASCADE, related_name="indicators")
     element = models.ForeignKey(
@@ -295,6 +300,12 @@ class Indicator(models.Model):
     @property
     def statuses(self):
         return self.milestone_statuses or DEFAULT_MILESTONE_STATUSES
+
+    @property
+    def dimensions(self):
+        """The breakdown's dimensions as the services store them ({"dimension", "categories"});
+        anything else a raw write left in the field is no dimension."""
+        return well_formed_breakdown(self.breakdown)
 
     @property
     def is_milestone(self):

@@ -26,7 +26,7 @@ from .constants import (
     Status,
     Verification,
 )
-from .models import Element, Indicator, Measurement, MeasurementPart, Target
+from .models import Element, Indicator, Measurement, MeasurementPart, Target, well_formed_breakdown
 from .periods import PERIODICITIES, Period, calendar_periods
 
 PERIODICITY_BY_MONTHS = {months: name for name, months in PERIODICITIES.items()}
@@ -253,7 +253,7 @@ def _partners(spec, obs, obs_dates, periods, orgs, names, cells):
 
 def _categories(spec, obs, obs_dates, periods, breakdown, parts, cells):
     result = []
-    for dim in breakdown:
+    for dim in well_formed_breakdown(breakdown):
         code = dim["dimension"]
         categories = list(dim.get("categories") or DIMENSIONS.get(code, ("", []))[1])
 
@@ -293,7 +293,7 @@ def performance_table(deal, *, level=None, period=None, scope=IndicatorScope.PER
     seen = {}
     observations = _observations(ids, verified_only, seen)
     targets = _targets(ids)
-    broken_down = {ind["id"] for ind in indicators if ind["breakdown"]}
+    broken_down = {ind["id"] for ind in indicators if well_formed_breakdown(ind["breakdown"])}
     parts = _parts(qs.filter(pk__in=broken_down).values("id"), verified_only) if broken_down else {}
 
     target_periods = sorted({p for per in targets.values() for p in per})
@@ -323,7 +323,7 @@ def performance_table(deal, *, level=None, period=None, scope=IndicatorScope.PER
         orgs = {o.org for o in obs}
         if len(orgs) > 1:
             row._partners = functools.partial(_partners, spec, obs, obs_dates, periods, orgs, names, cells)
-        if ind["breakdown"]:
+        if well_formed_breakdown(ind["breakdown"]):
             row._categories = functools.partial(_categories, spec, obs, obs_dates, periods, ind["breakdown"],
                                                 parts, cells)
         rows.append(row)

@@ -488,7 +488,7 @@ def _check_upload(fields):
 def _breakdown(indicator):
     """{dimension: [categories]} of the indicator's breakdown."""
     return {d["dimension"]: list(d.get("categories") or DIMENSIONS.get(d["dimension"], ("", []))[1])
-            for d in indicator.breakdown or []}
+            for d in indicator.dimensions}
 
 
 def dimension_label(code):

@@ -87,7 +87,7 @@ def test_the_reason_on_an_edit_form_reaches_the_history_and_the_log(client, deal
     response = client.post(
         reverse("impact:indicator_edit", kwargs={"slug": deal.slug, "pk": indicator.pk}),
         {"name": "Woningen verduurzaamd", "kind": "numeriek", "direction": "hoger",
-         "aggregation": "per_periode", "frequency": "jaar", "scope": "prestatie",
+         "aggregation": "per_periode", "frequency": "jaar", "scope": "prestatie", "meaning": "toename",
          "target_value": "120", "change_reason": "aangepaste-planning",
          "change_reason_text": "Doel verhoogd na de midterm"},
     )

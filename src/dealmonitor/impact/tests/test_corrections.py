@@ -170,7 +170,7 @@ def test_the_table_and_the_export_can_count_only_verified_figures_and_say_so(cli
     rows = list(csvlib.DictReader(io.StringIO(
         client.get(f"/deals/{deal.slug}/prestaties.csv?geverifieerd=1&csv=analyse").content.decode())))
     total = next(r for r in rows if r["periode"] == "totaal" and not r["organisatie"])
-    assert (total["gerealiseerd"], total["geteld"]) == ("10.0", "geverifieerd")
+    assert (total["gerealiseerd"], total["geteld"]) == ("10", "geverifieerd")
 
 
 def test_the_api_sends_back_for_the_deal_team_only(figure, team_user, partner_user):

@@ -111,7 +111,7 @@ def rows(scope):
             "omschrijving": ind.description, "voorbeeld": yes(ind.is_example),
             "betekenis": ind.meaning, "hele_getallen": yes(ind.whole_numbers),
             "negatief_toegestaan": yes(ind.allow_negative), "minimum": num(ind.value_min),
-            "maximum": num(ind.value_max), "uitsplitsing": breakdown_text(ind.breakdown),
+            "maximum": num(ind.value_max), "uitsplitsing": breakdown_text(ind.dimensions),
         }
         for t in targets.get(ind.pk) or [None]:
             if t is None:
