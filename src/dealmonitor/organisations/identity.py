@@ -69,12 +69,18 @@ def _strip(words):
 
 @lru_cache(maxsize=1)
 def _area_keys():
-    """Normalised name -> area code, official names and alternative ones."""
+    """Normalised name -> area code: official names, alternative ones, and the names of
+    municipalities that merged since, pointing at the one they became (Brielle, Hellevoetsluis
+    and Westvoorne at Voorne aan Zee): the body that carries on their work is that one."""
     keys = {}
     for area in reference.areas().values():
         keys.setdefault((area.code[:2], " ".join(_words(area.name))), area.code)
     for code, name in reference.alternative_names():
         keys.setdefault((code[:2], " ".join(_words(name))), code)
+    for change in reference.changes():
+        code = reference.current_code(change.new_code)
+        if code:
+            keys.setdefault((code[:2], " ".join(_words(change.old_name))), code)
     return keys
 
 
@@ -147,6 +153,14 @@ class Match:
         return _("similar name (%(score)d%% alike)") % {"score": round(self.score)}
 
 
+def comparable_identifier(field, value):
+    """A CBS code as the municipality it belongs to today (GM0501 Brielle is GM1992 Voorne
+    aan Zee since 2023); other identifiers as stored."""
+    if field == "cbs_code" and value:
+        return reference.current_code(value) or value
+    return value
+
+
 def _types_compatible(a, b):
     return a == b or not ({a, b} <= _GOVERNMENT_TYPES)
 
@@ -158,8 +172,8 @@ def matches(candidate, organisations):
     others = [o for o in organisations if o.pk != candidate.pk]
     for other in others:
         for field in IDENTIFIERS:
-            value = getattr(candidate, field)
-            if value and value == getattr(other, field):
+            value = comparable_identifier(field, getattr(candidate, field))
+            if value and value == comparable_identifier(field, getattr(other, field)):
                 found.setdefault(other.pk, Match(other, "identifier", field))
                 break
         else:

@@ -89,12 +89,14 @@ def check_new_organisations(new, registered=None):
             continue
         for field in identity.IDENTIFIERS:
             if getattr(org, field):
-                by_key.setdefault((field, getattr(org, field)), []).append(org)
+                value = identity.comparable_identifier(field, getattr(org, field))
+                by_key.setdefault((field, value), []).append(org)
         if org.name_key:
             by_key.setdefault(("name_key", org.name_key), []).append(org)
     for slug, fields in new.items():
         org = candidate(slug=slug, **fields)
-        keys = [(f, getattr(org, f)) for f in (*identity.IDENTIFIERS, "name_key") if getattr(org, f)]
+        keys = [(f, identity.comparable_identifier(f, getattr(org, f)))
+                for f in (*identity.IDENTIFIERS, "name_key") if getattr(org, f)]
         possible = {o.pk: o for key in keys for o in by_key.get(key, ())}
         found = [m for m in identity.matches(org, list(possible.values())) if m.refuses]
         if found:

@@ -35,10 +35,57 @@ def test_the_reference_list_names_its_source_and_holds_den_haag():
     assert reference.area("GM0518").name == "'s-Gravenhage"
     assert reference.area("gm0344").name == "Utrecht" and reference.area("PV28").name == "Zuid-Holland"
     municipalities = [a for a in reference.areas().values() if a.code.startswith("GM")]
-    assert len(municipalities) == 344
+    assert len(municipalities) == 342  # CBS: 342 municipalities on 1 January 2025
     assert "GM0457" not in reference.areas()  # Weesp joined Amsterdam in March 2022
     readme = (reference.DIRECTORY / "README.md").read_text()
-    assert "CBS" in readme and "2022" in readme and "NLExtract" in readme
+    assert "CBS" in readme and "1 januari 2025" in readme and "NLExtract" in readme
+    assert reference.MUNICIPALITIES_FILE.name == "gemeenten-2025.csv"
+
+
+def test_the_2022_list_is_kept_and_differs_from_the_current_one_by_the_recorded_changes():
+    import csv
+
+    old = {r["code"]: r for r in csv.DictReader(reference.PREVIOUS_MUNICIPALITIES_FILES[0].open(encoding="utf-8"))}
+    current = {c for c in reference.areas() if c.startswith("GM")}
+    assert len(old) == 344
+    ended = {c.old_code for c in reference.changes() if c.date.year >= 2023}
+    started = {c.new_code for c in reference.changes() if c.date.year >= 2023}
+    assert set(old) - current == ended == {"GM0501", "GM0530", "GM0614"}
+    assert current - set(old) == started == {"GM1992"}
+
+
+def test_voorne_aan_zee_is_current_and_its_predecessors_point_at_it():
+    voorne = reference.area("GM1992")
+    assert voorne.name == "Voorne aan Zee" and voorne.province == "PV28"
+    for old in ("GM0501", "GM0530", "GM0614"):
+        assert reference.area(old) is None
+        assert reference.current_code(old) == "GM1992"
+    assert reference.current_code("GM0457") == "GM0363"  # Weesp is Amsterdam
+    assert reference.current_code("GM0518") == "GM0518"
+    assert reference.current_code("GM9999") == ""
+    [brielle] = [c for c in reference.changes() if c.old_code == "GM0501"]
+    assert str(brielle.date) == "2023-01-01" and brielle.old_name == "Brielle"
+
+
+@pytest.mark.parametrize("name", ["Gemeente Brielle", "gemeente Hellevoetsluis", "Westvoorne",
+                                  "Voorne aan Zee", "GEMEENTE VOORNE AAN ZEE"])
+def test_the_merged_municipalities_are_known_by_their_old_names(name):
+    assert identity.area_code_for(name, "gemeente") == "GM1992"
+    assert identity.normalise_name(name, "gemeente") == "voorne aan zee"
+
+
+def test_an_organisation_with_an_old_code_is_the_municipality_it_merged_into(db):
+    save_organisation(actor=None, slug="voorne-aan-zee", name="Gemeente Voorne aan Zee", type="gemeente")
+    assert Organisation.objects.get().cbs_code == "GM1992"
+    with pytest.raises(DuplicateOrganisation) as refused:
+        save_organisation(actor=None, slug="brielle", name="Gemeente Brielle", type="gemeente")
+    assert "voorne-aan-zee" in refused.value.messages[0]
+    # the old code alone, under a name the list does not know, still points at Voorne aan Zee
+    with pytest.raises(DuplicateOrganisation) as refused:
+        save_organisation(actor=None, slug="oud", name="Gem. Den Briel (oud)", type="gemeente",
+                          cbs_code="GM0501")
+    assert refused.value.matches[0].field == "cbs_code"
+    assert Organisation.objects.count() == 1
 
 
 @pytest.mark.parametrize("name", DEN_HAAG)
