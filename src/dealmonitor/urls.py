@@ -28,6 +28,7 @@ urlpatterns += i18n_patterns(
     path("", include("dealmonitor.learning.urls")),
     path("", include("dealmonitor.connections.urls")),
     path("", include("dealmonitor.ecosystem.urls")),
+    path("", include("dealmonitor.areas.urls")),
     path("", include("dealmonitor.reports.urls")),
     path("", include("dealmonitor.deals.moved")),
     path("", include("dealmonitor.learning.moved")),

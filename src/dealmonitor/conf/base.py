@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "dealmonitor.ui",
     "dealmonitor.organisations",
     "dealmonitor.deals",
+    "dealmonitor.areas",
     "dealmonitor.impact",
     "dealmonitor.ecosystem",
     "dealmonitor.learning",

@@ -37,6 +37,8 @@ REFERENCE_MESSAGE = _("Unknown, or not allowed here.")
 GLOBAL = {
     "impact.referenceset", "impact.referenceitem", "learning.assessmenttemplate",
     "learning.statement", "connections.communityevent",
+    # areas (municipalities, districts, neighbourhoods by CBS code): public reference data
+    "areas.area",
 }
 
 # Rows shared by every deal that uses them: visible to a writer as ReferenceCheck says.

@@ -1,0 +1,12 @@
+from django.apps import AppConfig
+
+
+class AreasConfig(AppConfig):
+    name = "dealmonitor.areas"
+    verbose_name = "Gebieden en contextcijfers"
+
+    def ready(self):
+        from dealmonitor.deals.registry import track
+
+        # the areas a deal chose (or left out) appear in the deal's change log with its partners
+        track("areas.dealarea", "partners", "deal", named_by="area")

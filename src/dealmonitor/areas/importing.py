@@ -1,0 +1,350 @@
+"""Reading figures per area from a CSV in the layout of a CBS StatLine download, and writing
+them all or none.
+
+Two layouts of StatLine's "onbewerkte dataset" (the typed data set as CSV: semicolons, every
+cell in double quotes, codes padded with spaces):
+
+- wijken en buurten (e.g. 85984NED *Kerncijfers wijken en buurten 2024*):
+  "ID";"WijkenEnBuurten";"Gemeentenaam_1";"SoortRegio_2";"Codering_3";...;"AantalInwoners_5";...
+  no period column: the table is about one year, given with the upload;
+- regional tables over time (e.g. 85039NED): "ID";"RegioS";"Perioden";"<topic>_1";...
+  with period codes such as 2024JJ00 (a year), 2024KW02 (a quarter), 2024MM03 (a month).
+
+The file is hostile until checked: its size, its encoding (UTF-8 with or without BOM, or
+Windows-1252), the number of rows, every area code (known, and existing in the period), every
+value (a number, or CBS's "." for unknown, kept as missing, never as zero). One error per row,
+in Dutch; nothing is written unless every row is right.
+"""
+
+import calendar
+import csv
+import datetime as dt
+import io
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from . import rules
+from .constants import MAX_BYTES, MAX_ERRORS_SHOWN, MAX_ROWS, MAX_TOPICS, MISSING_MARKS, NIL_MARK
+from .models import Area, Figure, FigureSource, Topic
+
+REGION_COLUMNS = ("WijkenEnBuurten", "RegioS")
+PERIOD_COLUMN = "Perioden"
+# Columns that describe the row, not a topic: the row number and the labels StatLine adds
+# to a wijken-en-buurten table (their suffix is the column's number in the table).
+DESCRIPTIVE = re.compile(r"^(ID|Gemeentenaam_\d+|SoortRegio_\d+|Codering_\d+|"
+                         r"IndelingswijzigingWijkenEnBuurten_\d+|Meetniveau_\d+)$")
+PERIOD_CODE = re.compile(r"^(\d{4})(JJ00|KW0[1-4]|MM(0[1-9]|1[0-2]))$")
+NUMBER = re.compile(r"^[+-]?(\d+([.,]\d+)?|[.,]\d+)$")
+TOPIC_KEY = re.compile(r"^[A-Za-z][A-Za-z0-9_]{0,99}$")
+
+
+@dataclass(frozen=True)
+class TopicSpec:
+    key: str  # the column in the file
+    name: str  # the topic as shown: "Inwoners"
+    unit: str = ""
+
+
+@dataclass(frozen=True)
+class Period:
+    start: dt.date
+    end: dt.date
+    label: str
+
+
+@dataclass
+class Checked:
+    """The outcome of checking a file: the rows to write, or the errors (one per row)."""
+
+    rows: list = field(default_factory=list)  # (area, spec, period, value, missing_reason)
+    errors: list = field(default_factory=list)
+    data_rows: int = 0
+
+    @property
+    def ok(self):
+        return not self.errors
+
+    def shown_errors(self):
+        more = len(self.errors) - MAX_ERRORS_SHOWN
+        return self.errors[:MAX_ERRORS_SHOWN] + (
+            [f"… en nog {more} fout(en)."] if more > 0 else [])
+
+
+@dataclass
+class Result:
+    source: FigureSource
+    created: int
+    updated: int
+    missing: int
+    areas: int
+
+
+# Topics ---------------------------------------------------------------------------------------
+
+
+def parse_topics(lines):
+    """Topic specs from lines "AantalInwoners_5 = Inwoners | aantal" (column = name | unit).
+    Raises ValidationError with a Dutch message per wrong line."""
+    specs, errors, seen = [], [], set()
+    for number, line in enumerate(lines, start=1):
+        line = (line or "").strip()
+        if not line:
+            continue
+        key, sep, rest = line.partition("=")
+        key = key.strip()
+        name, _bar, unit = rest.partition("|")
+        name, unit = name.strip(), unit.strip()
+        if not sep or not TOPIC_KEY.match(key) or not name:
+            errors.append(f"Onderwerp {number} ({line[:60]}): schrijf kolom = naam | eenheid, "
+                          "bijvoorbeeld AantalInwoners_5 = Inwoners | aantal.")
+            continue
+        if len(name) > 200 or len(unit) > 50:
+            errors.append(f"Onderwerp {number}: de naam is te lang (ten hoogste 200 tekens, eenheid 50).")
+            continue
+        if key in seen:
+            errors.append(f"Onderwerp {number}: kolom {key} staat er twee keer.")
+            continue
+        seen.add(key)
+        specs.append(TopicSpec(key, name, unit))
+    if len(specs) > MAX_TOPICS:
+        errors.append(f"Ten hoogste {MAX_TOPICS} onderwerpen per bestand.")
+    if errors:
+        raise ValidationError(errors)
+    return specs
+
+
+# Periods --------------------------------------------------------------------------------------
+
+
+def period_from_code(code):
+    """A StatLine period code (2024JJ00, 2024KW02, 2024MM03) as a Period, or None."""
+    match = PERIOD_CODE.match(code)
+    if not match:
+        return None
+    year, part = int(match.group(1)), match.group(2)
+    if part == "JJ00":
+        return Period(dt.date(year, 1, 1), dt.date(year, 12, 31), str(year))
+    if part.startswith("KW"):
+        quarter = int(part[2:])
+        first = 3 * quarter - 2
+        return Period(dt.date(year, first, 1),
+                      dt.date(year, first + 2, calendar.monthrange(year, first + 2)[1]),
+                      f"{year} kwartaal {quarter}")
+    month = int(part[2:])
+    return Period(dt.date(year, month, 1), dt.date(year, month, calendar.monthrange(year, month)[1]),
+                  f"{year}-{month:02d}")
+
+
+def period_from_text(text):
+    """The period given with an upload: a year (2024) or a date (2024-01-01, 1-1-2024), or a
+    StatLine period code. Raises ValidationError."""
+    text = (text or "").strip()
+    if re.fullmatch(r"\d{4}", text) and 1900 <= int(text) <= 2100:
+        year = int(text)
+        return Period(dt.date(year, 1, 1), dt.date(year, 12, 31), text)
+    found = period_from_code(text)
+    if found:
+        return found
+    for pattern in ("%Y-%m-%d", "%d-%m-%Y"):
+        try:
+            day = dt.datetime.strptime(text, pattern).date()
+        except ValueError:
+            continue
+        return Period(day, day, day.isoformat())
+    raise ValidationError("Geef de periode als jaar (2024) of als datum (2024-01-01).")
+
+
+# Reading --------------------------------------------------------------------------------------
+
+
+def decode(data):
+    """The text of an uploaded file: UTF-8 (with or without BOM), else Windows-1252."""
+    if len(data) > MAX_BYTES:
+        raise ValidationError(f"Het bestand is groter dan {MAX_BYTES // (1024 * 1024)} MB.")
+    if not data.strip():
+        raise ValidationError("Het bestand is leeg.")
+    if b"\x00" in data[:8192]:
+        raise ValidationError("Dit is geen tekstbestand (CSV); download de tabel bij StatLine als CSV.")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("cp1252")
+    except UnicodeDecodeError:
+        raise ValidationError("De tekens in het bestand zijn niet te lezen; sla het op als UTF-8 "
+                              "of Windows-1252 (ANSI).") from None
+
+
+def _rows(text):
+    first = text.split("\n", 1)[0]
+    delimiter = ";" if first.count(";") >= first.count(",") else ","
+    try:
+        return list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True))
+    except csv.Error as exc:
+        raise ValidationError(f"Het bestand is geen geldige CSV: {exc}.") from None
+
+
+def _value(text):
+    """(value, missing_reason, error)."""
+    text = text.strip()
+    if text in MISSING_MARKS:
+        return None, MISSING_MARKS[text], None
+    if text == NIL_MARK:
+        return Decimal(0), "", None
+    if not NUMBER.match(text):
+        return None, "", f"“{text[:40]}” is geen getal (CBS gebruikt “.” voor onbekend)"
+    try:
+        value = Decimal(text.replace(",", "."))
+    except InvalidOperation:  # pragma: no cover - the pattern already holds
+        return None, "", f"“{text[:40]}” is geen getal"
+    if abs(value) >= Decimal(10) ** 14:
+        return None, "", f"{text[:40]} is te groot"
+    return value, "", None
+
+
+def check_file(data, *, topics, period=None):
+    """Check the file (bytes) against the topic specs; `period` (a Period) for a file without
+    a period column. Returns Checked; raises ValidationError for a file that cannot be read
+    at all (size, encoding, header)."""
+    rows = _rows(decode(data))
+    rows = [r for r in rows if any(cell.strip() for cell in r)]
+    if not rows:
+        raise ValidationError("Het bestand is leeg.")
+    header = [h.strip().lstrip("\ufeff") for h in rows[0]]
+    body = rows[1:]
+    region = next((c for c in REGION_COLUMNS if c in header), None)
+    if region is None:
+        raise ValidationError("Geen kolom met gebiedscodes: een StatLine-download heeft de kolom "
+                              "WijkenEnBuurten of RegioS.")
+    has_period = PERIOD_COLUMN in header
+    if not has_period and period is None:
+        raise ValidationError("Het bestand heeft geen kolom Perioden: geef de periode (het jaar van "
+                              "de tabel) op.")
+    if len(body) > MAX_ROWS:
+        raise ValidationError(f"Het bestand heeft {len(body)} rijen; ten hoogste {MAX_ROWS:,} "
+                              "per keer.".replace(",", "."))
+    topic_columns = [c for c in header if c not in (region, PERIOD_COLUMN) and not DESCRIPTIVE.match(c)]
+    if not topics:
+        raise ValidationError("Kies ten minste één onderwerp (kolom = naam | eenheid). Kolommen in "
+                              "dit bestand: " + ", ".join(topic_columns[:30]) + ".")
+    absent = [t.key for t in topics if t.key not in header]
+    if absent:
+        raise ValidationError("Deze kolommen staan niet in het bestand: " + ", ".join(absent)
+                              + ". Kolommen in dit bestand: " + ", ".join(topic_columns[:30]) + ".")
+    index = {name: header.index(name) for name in header}
+    codes = {row[index[region]].strip().upper() for row in body if len(row) > index[region]}
+    areas = {a.code: a for a in Area.objects.filter(code__in=codes).select_related("successor")}
+    checked = Checked(data_rows=len(body))
+    seen = {}
+    for number, row in enumerate(body, start=2):  # the line number as a spreadsheet shows it
+        if len(row) != len(header):
+            checked.errors.append(f"Rij {number}: {len(row)} kolommen, de kopregel heeft er {len(header)}.")
+            continue
+        code = row[index[region]].strip().upper()
+        row_period = period
+        if has_period:
+            row_period = period_from_code(row[index[PERIOD_COLUMN]].strip())
+            if row_period is None:
+                checked.errors.append(f"Rij {number}: periode “{row[index[PERIOD_COLUMN]].strip()[:20]}” "
+                                      "is geen jaar, kwartaal of maand van StatLine (zoals 2024JJ00).")
+                continue
+        area = areas.get(code)
+        if area is None:
+            checked.errors.append(f"Rij {number}: gebied “{code[:20]}” is niet bekend. Gemeenten komen "
+                                  "uit de CBS-lijst; wijken en buurten voegt het programmateam toe "
+                                  "(dealmonitor areas add); rijen voor Nederland of provincies horen "
+                                  "niet in dit bestand.")
+            continue
+        if area.valid_to and row_period.start > area.valid_to:
+            successor = f" Het gebied hoort nu bij {area.successor}." if area.successor else ""
+            checked.errors.append(f"Rij {number}: {area} bestond na {area.valid_to:%d-%m-%Y} niet meer.{successor}")
+            continue
+        if area.valid_from and row_period.end < area.valid_from:
+            checked.errors.append(f"Rij {number}: {area} bestaat pas sinds {area.valid_from:%d-%m-%Y}.")
+            continue
+        problems = []
+        values = []
+        for spec in topics:
+            value, missing, error = _value(row[index[spec.key]])
+            if error:
+                problems.append(f"{spec.key}: {error}")
+            values.append((spec, value, missing))
+        key = (code, row_period.start, row_period.end)
+        if key in seen:
+            problems.append(f"{code} voor {row_period.label} staat ook in rij {seen[key]} "
+                            "(heeft de tabel nog een indeling, zoals geslacht of leeftijd?)")
+        seen.setdefault(key, number)
+        if problems:
+            checked.errors.append(f"Rij {number}: " + "; ".join(problems) + ".")
+            continue
+        for spec, value, missing in values:
+            checked.rows.append((area, spec, row_period, value, missing))
+    if not body:
+        checked.errors.append("Het bestand heeft alleen een kopregel, geen cijfers.")
+    return checked
+
+
+# Writing --------------------------------------------------------------------------------------
+
+
+def import_figures(*, actor, data, topics, source_title, retrieved_on, table_id="", url="",
+                   file_name="", period=None):
+    """Check the file and write every figure, or none: raises ValidationError with the errors
+    (one per row). A figure already known for the area, topic and period gets the new value
+    and source."""
+    if not rules.can_import_figures(actor):
+        raise PermissionDenied("Alleen het programmateam leest contextcijfers in.")
+    source_title = (source_title or "").strip()
+    if not source_title:
+        raise ValidationError("Geef de titel van de bron (de tabel bij CBS).")
+    if retrieved_on is None:
+        raise ValidationError("Geef de datum waarop de cijfers zijn opgehaald.")
+    if retrieved_on > timezone.localdate():
+        raise ValidationError("De datum van ophalen ligt in de toekomst.")
+    checked = check_file(data, topics=topics, period=period)
+    if not checked.ok:
+        raise ValidationError(checked.shown_errors())
+    source = FigureSource(title=source_title[:300], table_id=(table_id or "").strip()[:30],
+                          retrieved_on=retrieved_on, url=url or "", file_name=(file_name or "")[:255],
+                          imported_by=actor if getattr(actor, "pk", None) else None)
+    source.full_clean()
+    with transaction.atomic():
+        source.save()
+        topic_rows = {}
+        for spec in topics:
+            topic, made = Topic.objects.get_or_create(name=spec.name,
+                                                      defaults={"unit": spec.unit, "cbs_key": spec.key})
+            if not made and ((spec.unit and topic.unit != spec.unit) or topic.cbs_key != spec.key):
+                topic.unit = spec.unit or topic.unit
+                topic.cbs_key = spec.key
+                topic.save(update_fields=["unit", "cbs_key"])
+            topic_rows[spec] = topic
+        area_ids = {area.pk for area, *_ in checked.rows}
+        existing = {
+            (f.area_id, f.topic_id, f.period_start, f.period_end): f
+            for f in Figure.objects.filter(area_id__in=area_ids,
+                                           topic__in=list(topic_rows.values()))
+        }
+        new, changed, missing = [], [], 0
+        for area, spec, period_, value, reason in checked.rows:
+            topic = topic_rows[spec]
+            missing += value is None
+            figure = existing.get((area.pk, topic.pk, period_.start, period_.end))
+            if figure is None:
+                new.append(Figure(area=area, topic=topic, period_start=period_.start,
+                                  period_end=period_.end, period_label=period_.label, value=value,
+                                  missing_reason=reason, source=source))
+            else:
+                figure.value, figure.missing_reason, figure.source = value, reason, source
+                figure.period_label = period_.label
+                changed.append(figure)
+        Figure.objects.bulk_create(new, batch_size=2000)
+        Figure.objects.bulk_update(changed, ["value", "missing_reason", "source", "period_label"],
+                                   batch_size=2000)
+    return Result(source, len(new), len(changed), missing, len(area_ids))
