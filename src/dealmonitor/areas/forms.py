@@ -18,7 +18,8 @@ class FiguresUploadForm(forms.Form):
                                    help_text="Bijvoorbeeld “Kerncijfers wijken en buurten 2024”.")
     table_id = forms.CharField(label="Tabelnummer bij CBS", max_length=30, required=False,
                                help_text="Bijvoorbeeld 85984NED.")
-    url = forms.URLField(label="Adres van de tabel", required=False, max_length=200)
+    url = forms.URLField(label="Adres van de tabel", required=False, max_length=200,
+                         assume_scheme="https")
     retrieved_on = forms.DateField(label="Opgehaald op", widget=forms.DateInput(attrs={"type": "date"}))
     period = forms.CharField(label="Periode", max_length=20, required=False,
                              help_text="Alleen voor een bestand zonder kolom Perioden (wijken en "
