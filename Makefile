@@ -35,6 +35,7 @@ $(VENV)/.installed-test: $(VENV)/.installed-run requirements/test.txt
 setup: $(VENV)/.installed-run
 	mkdir -p var
 	$(BIN)/dealmonitor migrate --no-input -v0
+	$(BIN)/dealmonitor areas sync
 	$(BIN)/dealmonitor loaddemo
 	$(BIN)/dealmonitor loadimpactdemo
 	$(BIN)/dealmonitor loadlearningdemo

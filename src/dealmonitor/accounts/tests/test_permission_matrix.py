@@ -519,6 +519,12 @@ MATRIX = {
     "ecosystem:list": Case(page("ecosystem:list"), read="anyone"),
     "ecosystem:detail": Case(post_page, read="read deal", write="partner input"),
     "ecosystem:deal": Case(of_deal("ecosystem:deal"), read="read deal", write="partner input"),
+    # areas and context figures: public facts for everyone, the upload for the programme, a
+    # deal's areas read with the deal and chosen by its team
+    "areas:list": Case(page("areas:list"), read="anyone"),
+    "areas:detail": Case(page("areas:detail", code="GM0518"), read="anyone"),
+    "areas:upload": Case(page("areas:upload"), read="programme admin", write="programme admin"),
+    "areas:deal": Case(of_deal("areas:deal"), read="read deal", write="edit deal"),
     # spreadsheet import
     "imports:start": Case(page("imports:start"), read="signed in", write="signed in"),
     "imports:template": Case(page("imports:template", kind="measurements"), read="anyone"),

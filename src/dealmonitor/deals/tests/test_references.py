@@ -30,6 +30,8 @@ from dealmonitor.deals.references import (
 )
 from dealmonitor.deals.tests.factories import OrganisationFactory
 from dealmonitor.impact import models as impact
+from dealmonitor.areas import services as areas_services
+from dealmonitor.areas.models import Area, DealArea
 from dealmonitor.ecosystem import services as ecosystem_services
 from dealmonitor.ecosystem.models import Post
 from dealmonitor.impact import services as impact_services
@@ -111,6 +113,13 @@ def _lesson(a, r, name, value):
     return learning_services.save_lesson(actor=a, deal=deal, **links, **fields)
 
 
+def _area():
+    """A district no deal has chosen yet (the areas are public reference data)."""
+    n = Area.objects.filter(code__startswith="WK0599").count()
+    parent = Area.objects.get_or_create(code="GM0599", defaults={"kind": "gemeente", "name": "Rotterdam"})[0]
+    return Area.objects.create(kind="wijk", code=f"WK0599{n + 1:02d}", name=f"Wijk {n + 1}", parent=parent)
+
+
 WRITERS = {
     Participation: lambda a, r, name, value: deal_services.save_participation(
         actor=a, **{"deal": r["deal"], "organisation": OrganisationFactory(), name: value}),
@@ -157,6 +166,8 @@ WRITERS = {
         actor=a, deal=value, route="opschalen"),
     learning.StartConversation: lambda a, r, name, value: learning_services.save_start_conversation(
         actor=a, deal=value, client="Iemand"),
+    DealArea: lambda a, r, name, value: areas_services.choose_area(
+        actor=a, deal=value, area=_area()),
     Post: lambda a, r, name, value: ecosystem_services.save_post(
         actor=a, **{"deal": r["deal"], "organisation": r["organisation"], "direction": "vraag",
                     "kind": "financiering", "title": "Nieuw", "text": "Tekst",
