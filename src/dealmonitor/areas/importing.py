@@ -239,7 +239,9 @@ def check_file(data, *, topics, period=None):
                               + ". Kolommen in dit bestand: " + ", ".join(topic_columns[:30]) + ".")
     index = {name: header.index(name) for name in header}
     codes = {row[index[region]].strip().upper() for row in body if len(row) > index[region]}
-    areas = {a.code: a for a in Area.objects.filter(code__in=codes).select_related("successor")}
+    areas = {}
+    for chunk in _chunks(sorted(codes)):
+        areas.update((a.code, a) for a in Area.objects.filter(code__in=chunk).select_related("successor"))
     checked = Checked(data_rows=len(body))
     seen = {}
     for number, row in enumerate(body, start=2):  # the line number as a spreadsheet shows it
@@ -290,6 +292,12 @@ def check_file(data, *, topics, period=None):
     return checked
 
 
+def _chunks(items, size=900):
+    """Look-ups by many keys in parts, within SQLite's limit on query parameters."""
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
+
+
 # Writing --------------------------------------------------------------------------------------
 
 
@@ -326,11 +334,11 @@ def import_figures(*, actor, data, topics, source_title, retrieved_on, table_id=
                 topic.save(update_fields=["unit", "cbs_key"])
             topic_rows[spec] = topic
         area_ids = {area.pk for area, *_ in checked.rows}
-        existing = {
-            (f.area_id, f.topic_id, f.period_start, f.period_end): f
-            for f in Figure.objects.filter(area_id__in=area_ids,
-                                           topic__in=list(topic_rows.values()))
-        }
+        existing = {}
+        for chunk in _chunks(sorted(area_ids)):
+            existing.update(
+                ((f.area_id, f.topic_id, f.period_start, f.period_end), f)
+                for f in Figure.objects.filter(area_id__in=chunk, topic__in=list(topic_rows.values())))
         new, changed, missing = [], [], 0
         for area, spec, period_, value, reason in checked.rows:
             topic = topic_rows[spec]

@@ -18,7 +18,7 @@ def deal_area_context(deal):
 @register.simple_tag
 def figure_value(figure):
     if figure.value is None:
-        return f"geen cijfer ({figure.missing_reason or 'onbekend'})"
+        return f"geen cijfer: {figure.missing_reason or 'onbekend'}"
     value = figure.value.normalize()
     places = max(0, -value.as_tuple().exponent)
     return number_format(value, decimal_pos=places, use_l10n=True, force_grouping=True)

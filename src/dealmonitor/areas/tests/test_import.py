@@ -201,3 +201,15 @@ def test_the_command_imports_all_or_nothing(capsys, stadscentrum, tmp_path):
                      "--source", "Kerncijfers", "--period", "2023")
     assert "Niets ingelezen" in str(refused.value) and "Rij 3" in str(refused.value)
     assert Figure.objects.count() == 4
+
+
+def test_a_file_with_more_areas_than_sqlite_takes_parameters_is_read_in_parts():
+    from dealmonitor.areas.models import Area
+
+    rotterdam = Area.objects.get(code="GM0599")
+    Area.objects.bulk_create(Area(kind="buurt", code=f"BU0599{i:04d}", name=f"Buurt {i}",
+                                  parent=rotterdam) for i in range(1200))
+    rows = [[str(i), f"BU0599{i:04d}", str(i), "."] for i in range(1200)]
+    result = _import(_csv(*rows))
+    assert (result.created, result.areas, result.missing) == (2400, 1200, 1200)
+    assert _import(_csv(*rows)).updated == 2400

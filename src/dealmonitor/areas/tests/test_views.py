@@ -81,7 +81,7 @@ def test_the_deal_page_shows_the_figures_as_context_with_their_source(client, de
     assert "Context: cijfers over het gebied" in text
     assert "Dit zijn geen resultaten van de deal." in text
     assert "Kerncijfers wijken en buurten 2024 – CBS, tabel 85984NED, opgehaald op 1 december 2026" in text
-    assert "566.000" in text and "geen cijfer (onbekend (.))" in text  # Voorne aan Zee's "."
+    assert "566.000" in text and "geen cijfer: onbekend (.)" in text  # Voorne aan Zee's "."
     # Rotterdam's district is no area of this deal until the team chooses it
     assert "Stadscentrum" not in text
 
