@@ -141,3 +141,11 @@ def test_the_deal_section_costs_the_same_queries_for_two_or_twelve_areas(
 
     with django_assert_max_num_queries(4):
         selectors.deal_context(deal)
+
+
+def test_the_deal_s_change_log_shows_the_choice_of_an_area(client, deal, team_user, stadscentrum):
+    services.choose_area(actor=team_user, deal=deal, area=stadscentrum, reason="pilotwijk gekozen")
+    page = _login(client, team_user).get(reverse("deals:change_log", kwargs={"slug": deal.slug}))
+    text = page.content.decode()
+    assert page.status_code == 200
+    assert "Stadscentrum" in text and "pilotwijk gekozen" in text
