@@ -4,6 +4,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from dealmonitor.utils.text_limits import LONG_TEXT
+
 from .constants import DecisionStatus, LinkKind
 
 
@@ -48,7 +50,8 @@ class Connection(models.Model):
         _("kind of connection"), max_length=30, choices=LinkKind.choices, blank=True
     )
     note = models.TextField(
-        _("note"), blank=True, help_text=_("For a dismissal: why the deals are not related.")
+        _("note"), blank=True, max_length=LONG_TEXT,
+        help_text=_("For a dismissal: why the deals are not related."),
     )
     event = models.ForeignKey(
         "connections.CommunityEvent", null=True, blank=True, on_delete=models.SET_NULL,
@@ -134,7 +137,7 @@ class EventLesson(models.Model):
         "deals.Deal", null=True, blank=True, on_delete=models.CASCADE, related_name="+",
         verbose_name=_("deal"),
     )
-    text = models.TextField(_("lesson"))
+    text = models.TextField(_("lesson"), max_length=LONG_TEXT)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
         related_name="+",
