@@ -6,11 +6,12 @@ of design tokens for every component of every NL DS library). A page of Dealmoni
 30 components and a fraction of the tokens, yet every page sent all 614 KB. This module writes
 the subsets the pages link instead (`*.subset.css` beside the vendored files):
 
-- components: every selector whose Utrecht components Dealmonitor all uses (a component is a
-  class name up to its first `__` or `--`: `utrecht-button` covers
-  `utrecht-button--primary-action` and `utrecht-button__label`), with its declarations, in the
-  package's order, inside the package's @media and @supports blocks; a selector that names no
-  Utrecht class is kept; indentation and line breaks inside a rule are left out;
+- components: every selector all of whose Utrecht classes the project writes somewhere
+  (`.utrecht-button:hover` stays, `.utrecht-button--subtle` goes when no template asks for a
+  subtle button; a template that fills in a modifier, `utrecht-status-badge--{{ tone }}`,
+  keeps every `utrecht-status-badge--…`), with its declarations, in the package's order,
+  inside the package's @media and @supports blocks; a selector that names no Utrecht class is
+  kept; indentation and line breaks inside a rule are left out;
 - tokens: every custom property that the kept component rules, the site's own stylesheets
   and the templates read (`var(--x)`), and the tokens those read in turn.
 
@@ -90,9 +91,21 @@ def _selectors(prelude):
     return [p for p in parts if p]
 
 
-def _used(selector, components):
-    """A selector applies only when every Utrecht component it names is in use."""
-    return all(component(c) in components for c in _SELECTOR_CLASS.findall(selector))
+class Used:
+    """The Utrecht classes the project writes: exact names, and prefixes where a template
+    fills in the rest (`utrecht-status-badge--{{ tone }}` gives `utrecht-status-badge--`)."""
+
+    def __init__(self, classes):
+        self.exact = {c for c in classes if not c.endswith(("--", "__"))}
+        self.prefixes = tuple(c for c in classes if c.endswith(("--", "__")))
+
+    def __contains__(self, class_name):
+        return class_name in self.exact or class_name.startswith(self.prefixes)
+
+
+def _used(selector, used):
+    """A selector can match only when the project writes every Utrecht class it names."""
+    return all(c in used for c in _SELECTOR_CLASS.findall(selector))
 
 
 def _compact(content):
@@ -104,16 +117,16 @@ def _compact(content):
                     + ("!important" if d.important else "") for d in items)
 
 
-def _subset_rules(rules, components):
+def _subset_rules(rules, used):
     out = []
     for rule in rules:
         if rule.type == "qualified-rule":
-            selectors = [s for s in _selectors(rule.prelude) if _used(s, components)]
+            selectors = [s for s in _selectors(rule.prelude) if _used(s, used)]
             if selectors:
                 out.append(",".join(selectors) + "{" + _compact(rule.content) + "}")
         elif rule.type == "at-rule" and rule.lower_at_keyword in ("media", "supports") and rule.content:
             inner = _subset_rules(tinycss2.parse_rule_list(rule.content, skip_whitespace=True,
-                                                           skip_comments=True), components)
+                                                           skip_comments=True), used)
             if inner:
                 out.append(f"@{rule.at_keyword} {tinycss2.serialize(rule.prelude).strip()}{{\n"
                            + "\n".join(inner) + "\n}")
@@ -122,9 +135,9 @@ def _subset_rules(rules, components):
     return out
 
 
-def components_subset(css, components):
+def components_subset(css, used):
     return "\n".join(_subset_rules(tinycss2.parse_stylesheet(css, skip_whitespace=True,
-                                                             skip_comments=True), components))
+                                                             skip_comments=True), used))
 
 
 def tokens_subset(css, reading):
@@ -172,7 +185,7 @@ def build():
         return HEADER.format(source=entry["path"], package=entry["package"],
                              version=entry["version"], licence=entry["licence"])
 
-    components = components_subset(COMPONENTS.read_text("utf-8"), used_components())
+    components = components_subset(COMPONENTS.read_text("utf-8"), Used(used_classes()))
     reading = components + _site_css() + "".join(p.read_text("utf-8", errors="replace")
                                                  for p in _project_files() if p.suffix == ".html")
     tokens = tokens_subset(TOKENS.read_text("utf-8"), reading)
