@@ -37,6 +37,8 @@ def _dutch_choice_labels():
 def _texts(page):
     body = page[page.index("<body"):]
     body = re.sub(r"<(script|style)[^>]*>.*?</\1>", " ", body, flags=re.S)
+    # a text marked as Dutch on purpose: the language link says "Nederlands" in Dutch
+    body = re.sub(r'(<[^>]*\slang="nl"[^>]*>)[^<]*', r"\1", body)
     for text in re.split(r"<[^>]+>", body):
         text = re.sub(r"\s+", " ", html.unescape(text)).strip(" ·:,.")
         if text:
