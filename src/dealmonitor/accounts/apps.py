@@ -10,5 +10,8 @@ class AccountsConfig(AppConfig):
         from dealmonitor.deals.registry import track
 
         from . import signals  # noqa: F401 (API tokens revoked on password change)
+        from .third_party_labels import label_third_party_apps
+
+        label_third_party_apps()
 
         track("accounts.dealmembership", "roles", "deal", named_by="user")

@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from dealmonitor.deals.models import Deal
 from dealmonitor.ui.concurrency import GuardedFormMixin
+from dealmonitor.utils.text_limits import LONG_TEXT
 
 from .constants import LinkKind
 
@@ -10,14 +11,16 @@ from .constants import LinkKind
 class ConfirmForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind of connection"), choices=LinkKind.choices)
     note = forms.CharField(
-        label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}),
+        label=_("Note"), required=False, max_length=LONG_TEXT,
+        widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("Optional: what the deals can do together."),
     )
 
 
 class DismissForm(forms.Form):
     reason = forms.CharField(
-        label=_("Why are these deals not related?"), widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Why are these deals not related?"), max_length=LONG_TEXT,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
 
 
@@ -36,7 +39,8 @@ class LessonForm(GuardedFormMixin, forms.Form):
         label=_("Deal"), queryset=Deal.objects.none(), required=False,
         empty_label=_("All deals at the event"),
     )
-    text = forms.CharField(label=_("Lesson"), widget=forms.Textarea(attrs={"rows": 2}))
+    text = forms.CharField(label=_("Lesson"), max_length=LONG_TEXT,
+                           widget=forms.Textarea(attrs={"rows": 2}))
 
     def __init__(self, *args, event, **kwargs):
         super().__init__(*args, **kwargs)
@@ -47,7 +51,7 @@ class EventConnectionForm(GuardedFormMixin, forms.Form):
     deal = forms.ModelChoiceField(label=_("Deal"), queryset=Deal.objects.none())
     other = forms.ModelChoiceField(label=_("Connected to"), queryset=Deal.objects.none())
     kind = forms.ChoiceField(label=_("Kind of connection"), choices=LinkKind.choices)
-    note = forms.CharField(label=_("Note"), required=False,
+    note = forms.CharField(label=_("Note"), required=False, max_length=LONG_TEXT,
                            widget=forms.Textarea(attrs={"rows": 2}))
 
     def __init__(self, *args, event, **kwargs):

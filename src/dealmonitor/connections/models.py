@@ -4,6 +4,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from dealmonitor.utils.text_limits import LONG_TEXT
+
 from .constants import DecisionStatus, LinkKind
 
 
@@ -41,14 +43,17 @@ class Connection(models.Model):
     """A person's decision about two deals: a confirmed connection (with its kind) or a
     dismissed suggestion (with the reason). Stored once per pair, the lower id first."""
 
-    deal_a = models.ForeignKey("deals.Deal", on_delete=models.CASCADE, related_name="+")
-    deal_b = models.ForeignKey("deals.Deal", on_delete=models.CASCADE, related_name="+")
+    deal_a = models.ForeignKey("deals.Deal", on_delete=models.CASCADE, related_name="+",
+                               verbose_name=_("first deal"))
+    deal_b = models.ForeignKey("deals.Deal", on_delete=models.CASCADE, related_name="+",
+                               verbose_name=_("second deal"))
     status = models.CharField(_("decision"), max_length=20, choices=DecisionStatus.choices)
     kind = models.CharField(
         _("kind of connection"), max_length=30, choices=LinkKind.choices, blank=True
     )
     note = models.TextField(
-        _("note"), blank=True, help_text=_("For a dismissal: why the deals are not related.")
+        _("note"), blank=True, max_length=LONG_TEXT,
+        help_text=_("For a dismissal: why the deals are not related."),
     )
     event = models.ForeignKey(
         "connections.CommunityEvent", null=True, blank=True, on_delete=models.SET_NULL,
@@ -91,7 +96,7 @@ class CommunityEvent(models.Model):
     )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-        related_name="+",
+        related_name="+", verbose_name=_("created by"),
     )
 
     history = HistoricalRecords(m2m_fields=[deals])
@@ -108,7 +113,8 @@ class CommunityEvent(models.Model):
 class EventTable(models.Model):
     """One table of an event's seating plan."""
 
-    event = models.ForeignKey(CommunityEvent, on_delete=models.CASCADE, related_name="tables")
+    event = models.ForeignKey(CommunityEvent, on_delete=models.CASCADE, related_name="tables",
+                              verbose_name=_("event"))
     number = models.PositiveSmallIntegerField(_("table"))
     deals = models.ManyToManyField("deals.Deal", verbose_name=_("deals"), related_name="+")
 
@@ -129,15 +135,16 @@ class EventTable(models.Model):
 class EventLesson(models.Model):
     """A lesson or insight noted at an event, for one deal or for the whole group."""
 
-    event = models.ForeignKey(CommunityEvent, on_delete=models.CASCADE, related_name="lessons")
+    event = models.ForeignKey(CommunityEvent, on_delete=models.CASCADE, related_name="lessons",
+                              verbose_name=_("event"))
     deal = models.ForeignKey(
         "deals.Deal", null=True, blank=True, on_delete=models.CASCADE, related_name="+",
         verbose_name=_("deal"),
     )
-    text = models.TextField(_("lesson"))
+    text = models.TextField(_("lesson"), max_length=LONG_TEXT)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-        related_name="+",
+        related_name="+", verbose_name=_("recorded by"),
     )
     recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
 

@@ -104,8 +104,8 @@ class Deal(models.Model):
     all_sources = models.ManyToManyField(
         Source, verbose_name=_("all sources"), blank=True, related_name="+"
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     # The themes are kept with every history entry (deals/history.py shows what changed);
     # `all_sources` is written only by the importer and left out (docs/development.md,
@@ -334,7 +334,8 @@ class Role(models.Model):
     """A person's role in a deal, for a period."""
 
     deal = models.ForeignKey(Deal, on_delete=models.CASCADE, related_name="roles")
-    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="roles")
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="roles",
+                               verbose_name=_("person"))
     kind = models.CharField(_("role"), max_length=30, choices=RoleKind.choices)
     description = models.CharField(_("description"), max_length=500, blank=True)
     start, start_precision = partial_date_fields(_("from"))

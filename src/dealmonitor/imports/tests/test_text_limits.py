@@ -55,16 +55,43 @@ def test_a_text_too_long_gets_the_same_dutch_message_from_form_api_and_import(de
 
 
 def test_every_free_text_of_the_domain_has_a_maximum():
+    """Every TextField of every Dealmonitor app (the history copies included) has a maximum;
+    only texts the software writes itself, never typed by a person, are exempt."""
     from django.apps import apps
     from django.db import models
 
-    derived = {("learning", "Lesson", "search_stems")}  # computed from the lesson, never typed
+    derived = {
+        ("learning", "Lesson", "search_stems"),  # computed from the lesson
+        ("connections", "SimilarityFeature", "label"),  # written by the related-deals engine
+        ("imports", "ImportJob", "error"),  # the traceback of a failed background import
+    }
+    ours = [c for c in apps.get_app_configs() if c.name.startswith("dealmonitor.")]
+    assert {"deals", "impact", "learning", "organisations", "connections", "workday", "accounts",
+            "ecosystem"} <= {c.label for c in ours}
     missing = [
         f"{m._meta.app_label}.{m.__name__}.{f.name}"
-        for app in ("deals", "impact", "learning", "organisations")
-        for m in apps.get_app_config(app).get_models() if not m.__name__.startswith("Historical")
+        for config in ours
+        for m in config.get_models()
         for f in m._meta.concrete_fields
         if isinstance(f, models.TextField) and f.max_length is None
-        and (m._meta.app_label, m.__name__, f.name) not in derived
+        and (m._meta.app_label, m.__name__.removeprefix("Historical"), f.name) not in derived
     ]
     assert not missing
+
+
+@pytest.mark.parametrize("form_name, data", [
+    ("ConfirmForm", {"kind": "kennisdeling", "note": "x" * (LONG_TEXT + 1)}),
+    ("DismissForm", {"reason": "x" * (LONG_TEXT + 1)}),
+])
+def test_connection_texts_are_refused_when_too_long_never_cut(form_name, data):
+    from dealmonitor.connections import forms
+    from dealmonitor.connections.constants import LinkKind
+    from dealmonitor.connections.models import Connection, EventLesson
+
+    data = {**data, "kind": LinkKind.values[0]} if "kind" in data else data
+    form = getattr(forms, form_name)(data=data)
+    assert not form.is_valid()
+    assert Connection._meta.get_field("note").max_length == LONG_TEXT
+    assert EventLesson._meta.get_field("text").max_length == LONG_TEXT
+    with translation.override("nl"):
+        assert "tekens" in next(iter(form.errors.values()))[0]

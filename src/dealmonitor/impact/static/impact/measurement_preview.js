@@ -5,13 +5,15 @@
   "use strict";
   function parse(text) {
     text = (text || "").trim().replace(/\s/g, "");
+    if (document.documentElement.lang === "en" && text.indexOf(".") >= 0) text = text.replace(/,/g, "");
     if (text.indexOf(",") >= 0 && text.indexOf(".") >= 0) text = text.replace(/\./g, "");
     text = text.replace(",", ".");
     if (!/^-?\d+(\.\d+)?$/.test(text)) return null;
     return parseFloat(text);
   }
-  function show(number) {
-    return String(Math.round(number * 10000) / 10000).replace(".", ",");
+  function show(number) {  // a decimal comma on Dutch pages, a point under /en/
+    var text = String(Math.round(number * 10000) / 10000);
+    return document.documentElement.lang === "en" ? text : text.replace(".", ",");
   }
   document.addEventListener("DOMContentLoaded", function () {
     var box = document.getElementById("meting-uitleg");
