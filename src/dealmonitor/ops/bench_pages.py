@@ -136,9 +136,8 @@ def floor_programme(year_ago):
     _rows("SELECT phase, COUNT(*) FROM deals_deal GROUP BY phase")
     _rows("SELECT t.name, COUNT(DISTINCT dt.deal_id) FROM deals_theme t "
           "JOIN deals_deal_themes dt ON dt.theme_id = t.id GROUP BY t.name")
-    _rows("SELECT o.type, COUNT(DISTINCT p.organisation_id), COUNT(DISTINCT p.deal_id) "
-          "FROM deals_participation p JOIN organisations_organisation o "
-          "ON o.id = p.organisation_id GROUP BY o.type")
+    # partners by type: the summary the database keeps (learning/summary.py), as the page reads it
+    _rows("SELECT type, organisations, deals FROM learning_partnertypetotal")
     _rows("SELECT status, COUNT(*) FROM learning_bottleneck GROUP BY status")
     _rows("SELECT kind, COUNT(*) FROM learning_uptake GROUP BY kind")
     recent = ("EXISTS (SELECT 1 FROM learning_assessmentround r WHERE r.deal_id = d.id "

@@ -7,6 +7,7 @@ from collections import defaultdict
 
 from django.db.models import Count, Exists, Max, OuterRef, Q
 from django.utils import timezone
+from django.utils.translation import pgettext
 
 from dealmonitor.deals.constants import DealStatus, Phase, RoleKind
 from dealmonitor.deals import rules as deal_rules
@@ -22,8 +23,11 @@ from ..constants import CLOSED_STATUSES, BottleneckStatus, UptakeKind
 from ..models import (
     AssessmentRound,
     Bottleneck,
+    DealPartnerType,
     Deliverable,
     Lesson,
+    PartnerReach,
+    PartnerTypeTotal,
     ScalingPlan,
     StartConversation,
     Uptake,
@@ -107,6 +111,8 @@ def evidence_gaps(user, today=None):
     - performance indicators without a measurement in the last twelve months;
     - output and outcome elements without evidence: no measurement of any of their
       indicators has a file or an address as evidence;
+
+    (a withdrawn measurement counts for neither: it left the figures, issue 17)
     - assumptions never tested: still untested, with no evidence recorded.
     """
     today = today or timezone.localdate()
@@ -124,12 +130,14 @@ def evidence_gaps(user, today=None):
     )
     stale = list(
         Indicator.objects.filter(scope=IndicatorScope.PERFORMANCE, deal__in=deals)
-        .annotate(last_measured=Max("measurements__date"))
+        .annotate(last_measured=Max("measurements__date",
+                                    filter=Q(measurements__withdrawn=False)))
         .filter(Q(last_measured__isnull=True) | Q(last_measured__lt=year_ago))
         .select_related("deal").order_by("deal__name", "name")
     )
+    # A withdrawn measurement is no evidence (it stays in the history only).
     with_evidence = Measurement.objects.filter(
-        indicator__element=OuterRef("pk")
+        indicator__element=OuterRef("pk"), withdrawn=False
     ).filter(~Q(evidence_url="") | ~Q(evidence_file=""))
     unevidenced = list(
         Element.objects.filter(level__in=[Level.OUTPUT, Level.OUTCOME], pathway__deal__in=deals)
@@ -191,7 +199,7 @@ def programme_overview(user, today=None):
         f"{prefix}:deals": ([Deal, Deal.themes.through, Theme, AssessmentRound],
                             lambda: _overview_deals(deals, today)),
         f"{prefix}:partners": ([Participation, Organisation, *scoped],
-                               lambda: {"partner_types": _partner_types(deals)}),
+                               lambda: {"partner_types": _partner_types(user)}),
         f"{prefix}:bottlenecks": ([Bottleneck, *scoped], lambda: _overview_bottlenecks(user)),
         f"{prefix}:uptake": ([Uptake, Deliverable, *scoped], lambda: _overview_uptake(deals)),
         f"{prefix}:lessons": ([Lesson, *scoped],
@@ -202,6 +210,9 @@ def programme_overview(user, today=None):
     overview = {}
     for part in parts.values():
         overview.update(part)
+    # Kept in the cache once for every language; ties in the reader's language (issue 19).
+    overview["themes"] = sorted(overview["themes"],
+                                key=lambda r: (-r["count"], pgettext("theme", r["label"]).casefold()))
     return overview
 
 
@@ -233,14 +244,39 @@ def _overview_deals(deals, today):
     }
 
 
-def _partner_types(deals):
+def _partner_types(user):
+    """Per organisation type: the organisations in at least one deal `user` may read, and
+    those deals with at least one partner of the type. Read from the summary the database
+    keeps (learning/summary.py): one short table for those who see everything or only the
+    published deals; for a member of deals not published yet, those deals are added (an
+    organisation counted once, however many of its deals are published or theirs)."""
     type_labels = dict(OrganisationType.choices)
-    by_type = (
-        Participation.objects.filter(deal__in=deals).order_by().values_list("organisation__type")
-        .annotate(n=Count("organisation", distinct=True), d=Count("deal", distinct=True))
-    )
+    if deal_rules.sees_everything(user):
+        rows = PartnerTypeTotal.objects.values_list("type", "organisations", "deals")
+        counts = {t: [n, d] for t, n, d in rows}
+    else:
+        rows = PartnerTypeTotal.objects.values_list("type", "published_organisations",
+                                                    "published_deals")
+        counts = {t: [n, d] for t, n, d in rows}
+        member_of = list(deal_rules.memberships(user))
+        hidden = Deal.objects.filter(pk__in=member_of, is_published=False).values("pk")
+        if member_of:
+            per_deal = (DealPartnerType.objects.filter(deal_id__in=hidden, partners__gt=0)
+                        .order_by().values_list("type").annotate(n=Count("pk")))
+            only_theirs = (
+                Participation.objects.filter(deal__in=hidden).order_by()
+                .filter(Exists(PartnerReach.objects.filter(
+                    organisation_id=OuterRef("organisation_id"), type=OuterRef("organisation__type"),
+                    published_deals=0)))
+                .values_list("organisation__type").annotate(n=Count("organisation", distinct=True))
+            )
+            for t, n in per_deal:
+                counts.setdefault(t, [0, 0])[1] += n
+            for t, n in only_theirs:
+                counts.setdefault(t, [0, 0])[0] += n
     return sorted(
-        ({"label": type_labels.get(t, t), "organisations": n, "deals": d} for t, n, d in by_type),
+        ({"label": type_labels.get(t, t), "organisations": n, "deals": d}
+         for t, (n, d) in counts.items() if n or d),
         key=lambda r: (-r["organisations"], r["label"]),
     )
 
