@@ -178,13 +178,14 @@ def programme_overview(user, today=None):
     """The whole portfolio in figures as `user` may see it, each counted in the database: the
     page costs the same number of queries at 30 deals and at 10,000.
 
-    The figures are kept in the cache in parts, each until a table it counts changes
-    (utils/cache.py): a new measurement or indicator changes none of them, a new lesson only
-    the lesson count. At 10,000 deals the partner count by organisation type alone is a
-    quarter of a second of SQL; it is computed again only when participations or
-    organisations change. Users who see the same deals share the figures (the key names what
-    they may see); for those who do not see everything, every part also follows the deals
-    table (publishing a deal changes what they see)."""
+    Partners by type, which would count a quarter of a million participations at 10,000
+    deals, are read from a summary the database keeps (learning/summary.py). The figures are
+    also kept in the cache in parts, each until a table it counts changes (utils/cache.py): a
+    new measurement or indicator changes none of them, a new lesson only the lesson count.
+    Users who see the same deals share the figures (the key names what they may see); for
+    those who do not see everything, every part also follows the deals table (publishing a
+    deal changes what they see). Themes with as many deals follow each other in the reader's
+    language."""
     today = today or timezone.localdate()
     everything = deal_rules.sees_everything(user)
     if everything:
