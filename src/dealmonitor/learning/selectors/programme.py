@@ -5,7 +5,7 @@ import datetime as dt
 import hashlib
 from collections import defaultdict
 
-from django.db.models import Count, Exists, Max, OuterRef, Q
+from django.db.models import Count, Exists, Max, OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import pgettext
 
@@ -198,13 +198,15 @@ def programme_overview(user, today=None):
     prefix = f"programme-overview:{scope}:{today.isoformat()}"
     parts = cache.cached_parts({
         f"{prefix}:deals": ([Deal, Deal.themes.through, Theme, AssessmentRound],
-                            lambda: _overview_deals(deals, today)),
+                            lambda: _overview_deals(deals, today, everything)),
         f"{prefix}:partners": ([Participation, Organisation, *scoped],
                                lambda: {"partner_types": _partner_types(user)}),
-        f"{prefix}:bottlenecks": ([Bottleneck, *scoped], lambda: _overview_bottlenecks(user)),
-        f"{prefix}:uptake": ([Uptake, Deliverable, *scoped], lambda: _overview_uptake(deals)),
-        f"{prefix}:lessons": ([Lesson, *scoped],
-                              lambda: {"lesson_count": visible_lessons(user).count()}),
+        f"{prefix}:bottlenecks": ([Bottleneck, *scoped],
+                                  lambda: _overview_bottlenecks(user, everything)),
+        f"{prefix}:uptake": ([Uptake, Deliverable, *scoped],
+                             lambda: _overview_uptake(deals, everything)),
+        f"{prefix}:lessons": ([Lesson, *scoped], lambda: {"lesson_count": (
+            Lesson.objects.count() if everything else visible_lessons(user).count())}),
         f"{prefix}:revisits": ([ScalingPlan, StartConversation, Deal],
                                lambda: {"revisits_due": revisits_due(user, today)}),
     })
@@ -217,28 +219,48 @@ def programme_overview(user, today=None):
     return overview
 
 
-def _overview_deals(deals, today):
+# For those who see every deal, the rows of every deal count: no filter on the deals (at
+# 10,000 deals "deal_id IN (SELECT id FROM deals_deal)" doubles the cost of each count).
+
+
+def _of(qs, deals, everything):
+    return qs if everything else qs.filter(deal__in=deals)
+
+
+def _theme_counts(deals, everything):
+    if not everything:
+        return list(
+            Theme.objects.annotate(n=Count("deals", filter=Q(deals__in=deals), distinct=True))
+            .filter(n__gt=0).values_list("name", "n")
+        )
+    # a deal has a theme at most once: the link rows count the deals
+    names = dict(Theme.objects.values_list("pk", "name"))
+    links = Deal.themes.through.objects.order_by().values_list("theme_id").annotate(n=Count("pk"))
+    return [(names[t], n) for t, n in links if n]
+
+
+def _overview_deals(deals, today, everything=False):
     by_phase = dict(deals.order_by().values_list("phase").annotate(n=Count("pk")))
     phase_rows = [(p.label, by_phase.get(p.value, 0)) for p in Phase]
     if by_phase.get(""):
         phase_rows.append((None, by_phase[""]))
-    themes = (
-        Theme.objects.annotate(n=Count("deals", filter=Q(deals__in=deals), distinct=True))
-        .filter(n__gt=0).order_by("-n", "name")
-    )
+    themes = sorted(_theme_counts(deals, everything), key=lambda t: (-t[1], t[0]))
     running = deals.filter(status=DealStatus.LOPEND)
     year_ago = today - dt.timedelta(days=365)
     recent = Exists(AssessmentRound.objects.filter(opened_on__gte=year_ago, deal=OuterRef("pk")))
     coverage = running.aggregate(running=Count("pk"), assessed=Count("pk", filter=Q(recent)))
     return {
-        "deal_count": deals.count(),
+        "deal_count": sum(by_phase.values()),  # every deal has a phase, or none ("")
         "phases": _bars(phase_rows),
-        "themes": _bars([(t.name, t.n) for t in themes]),
+        "themes": _bars(themes),
         "running_count": coverage["running"],
         "assessed_count": coverage["assessed"],
         # The first of the running deals without a recent round; the page says how many.
         "not_assessed": list(
-            running.filter(~recent).annotate(last_round=Max("assessment_rounds__opened_on"))
+            # the last round looked up for the 50 shown only, not grouped over all of them
+            running.filter(~recent).annotate(last_round=Subquery(
+                AssessmentRound.objects.filter(deal=OuterRef("pk")).order_by("-opened_on")
+                .values("opened_on")[:1]))
             .order_by("name").only("slug", "name")[:NOT_ASSESSED_SHOWN]
         ),
         "not_assessed_count": coverage["running"] - coverage["assessed"],
@@ -282,10 +304,9 @@ def _partner_types(user):
     )
 
 
-def _overview_bottlenecks(user):
-    b_status = dict(
-        visible_bottlenecks(user).order_by().values_list("status").annotate(n=Count("pk"))
-    )
+def _overview_bottlenecks(user, everything=False):
+    shown = Bottleneck.objects.all() if everything else visible_bottlenecks(user)
+    b_status = dict(shown.order_by().values_list("status").annotate(n=Count("pk")))
     return {
         "bottleneck_status": [(s.label, b_status.get(s.value, 0)) for s in BottleneckStatus],
         "bottlenecks_open": sum(n for s, n in b_status.items() if s not in CLOSED_STATUSES),
@@ -293,13 +314,13 @@ def _overview_bottlenecks(user):
     }
 
 
-def _overview_uptake(deals):
+def _overview_uptake(deals, everything=False):
     uptake_labels = dict(UptakeKind.choices)
-    uptake = list(Uptake.objects.filter(deal__in=deals).order_by().values_list("kind")
+    uptake = list(_of(Uptake.objects, deals, everything).order_by().values_list("kind")
                   .annotate(n=Count("pk")))
     return {
         "uptake": _bars(sorted(((uptake_labels.get(k, k), n) for k, n in uptake),
                                key=lambda r: -r[1])),
         "uptake_total": sum(n for _, n in uptake),
-        "deliverable_count": Deliverable.objects.filter(deal__in=deals).count(),
+        "deliverable_count": _of(Deliverable.objects, deals, everything).count(),
     }

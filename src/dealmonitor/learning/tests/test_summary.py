@@ -191,3 +191,33 @@ def test_themes_with_as_many_deals_are_in_the_order_of_the_readers_language(clie
     assert english == ["circulaire economie", "bestaanszekerheid"]
     html = page.content.decode()
     assert html.index("circular economy") < html.index("livelihood security")
+
+
+@pytest.mark.django_db
+def test_the_programme_view_counted_afresh_needs_as_many_queries_for_2_and_12_deals(client, admin):
+    """For the administrator and for a member of an unpublished deal (whose partners are
+    added to the published figures), whatever the number of deals and partners."""
+    from django.core.cache import cache
+
+    from dealmonitor.utils.queries import count_queries
+
+    member = User.objects.create_user("teamlid", password="x" * 16)
+    DealMembership.objects.create(user=member, deal=DealFactory(is_published=False), role="team")
+
+    def fill(n):
+        for i in range(n):
+            deal = DealFactory(is_published=bool(i % 2))
+            for kind in (OrganisationType.GEMEENTE, OrganisationType.BEDRIJF):
+                ParticipationFactory(deal=deal, organisation=OrganisationFactory(type=kind))
+
+    def queries(user):
+        client.force_login(user)
+        cache.clear()  # every figure counted afresh
+        with count_queries() as counted:
+            assert client.get(reverse("learning:programme")).status_code == 200
+        return counted.count
+
+    fill(2)
+    small = {u.username: queries(u) for u in (admin, member)}
+    fill(10)
+    assert {u.username: queries(u) for u in (admin, member)} == small
