@@ -190,6 +190,11 @@ class DemoSnapshot:
                       if m._meta.db_table in tables]
             for sql in connection.ops.sequence_reset_sql(no_style(), models):
                 cursor.execute(sql)
+        # The programme's partner summary, which triggers keep, from the copied rows (copied
+        # in table order, a participation may come before its organisation).
+        from dealmonitor.learning import summary
+
+        summary.recount()
         cache.bump()
 
 
