@@ -17,7 +17,7 @@ The summary is three tables (models in learning/models.py):
 They are kept by triggers on `deals_participation` (insert, delete, a changed deal or
 organisation), `deals_deal` (published or not) and `organisations_organisation` (its type),
 so every way of writing keeps them: the services, the import's bulk inserts, the admin, a
-cascade, the generator's COPY, a restore. On PostgreSQL each step is an UPSERT whose
+cascade, the generator's COPY. On PostgreSQL each step is an UPSERT whose
 RETURNING gives the new count under the row's lock, and a participation takes a share lock
 on its deal and organisation, so two writers at once cannot lose a change (tested with two
 connections in tests/test_summary.py). On SQLite writers take turns anyway.
