@@ -502,3 +502,44 @@ class Experiment(models.Model):
 
     def __str__(self):
         return self.title
+
+
+# The programme view's partner figures, kept by the database (learning/summary.py) ---------
+
+
+class PartnerReach(models.Model):
+    """In how many deals (and published deals) an organisation of a type takes part. Kept by
+    triggers on participations, deals and organisations (learning/summary.py), never written
+    by Python except by the recount (`dealmonitor programme recount`)."""
+
+    organisation_id = models.BigIntegerField()
+    type = models.CharField(max_length=40)
+    deals = models.IntegerField(default=0)
+    published_deals = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["organisation_id", "type"],
+                                               name="unique_partner_reach")]
+
+
+class DealPartnerType(models.Model):
+    """How many partners of a type a deal has (kept like PartnerReach)."""
+
+    deal_id = models.BigIntegerField()
+    type = models.CharField(max_length=40)
+    partners = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["deal_id", "type"],
+                                               name="unique_deal_partner_type")]
+
+
+class PartnerTypeTotal(models.Model):
+    """Per organisation type: organisations in at least one deal, deals with at least one
+    partner of the type; and the same over published deals only (kept like PartnerReach)."""
+
+    type = models.CharField(max_length=40, unique=True)
+    organisations = models.IntegerField(default=0)
+    deals = models.IntegerField(default=0)
+    published_organisations = models.IntegerField(default=0)
+    published_deals = models.IntegerField(default=0)

@@ -133,21 +133,23 @@ def floor_iptt(deal_id):
 
 
 def floor_programme(year_ago):
+    """The figures of /leren/ as a programme administrator sees them (every deal), in bare
+    SQL against the tables the page reads: partners by type from the summary the database
+    keeps (learning/summary.py), as the page does."""
     _rows("SELECT phase, COUNT(*) FROM deals_deal GROUP BY phase")
-    _rows("SELECT t.name, COUNT(DISTINCT dt.deal_id) FROM deals_theme t "
-          "JOIN deals_deal_themes dt ON dt.theme_id = t.id GROUP BY t.name")
-    _rows("SELECT o.type, COUNT(DISTINCT p.organisation_id), COUNT(DISTINCT p.deal_id) "
-          "FROM deals_participation p JOIN organisations_organisation o "
-          "ON o.id = p.organisation_id GROUP BY o.type")
+    _rows("SELECT t.name, x.n FROM deals_theme t JOIN (SELECT theme_id, COUNT(*) AS n "
+          "FROM deals_deal_themes GROUP BY theme_id) x ON x.theme_id = t.id")
+    _rows("SELECT type, organisations, deals FROM learning_partnertypetotal")
     _rows("SELECT status, COUNT(*) FROM learning_bottleneck GROUP BY status")
     _rows("SELECT kind, COUNT(*) FROM learning_uptake GROUP BY kind")
     recent = ("EXISTS (SELECT 1 FROM learning_assessmentround r WHERE r.deal_id = d.id "
               "AND r.opened_on >= %s)")
     _rows(f"SELECT COUNT(*), SUM(CASE WHEN {recent} THEN 1 ELSE 0 END) FROM deals_deal d "
           "WHERE d.status = 'lopend'", [year_ago])
-    _rows(f"SELECT d.slug, d.name FROM deals_deal d WHERE d.status = 'lopend' AND NOT {recent} "
+    _rows(f"SELECT d.slug, d.name, (SELECT MAX(r.opened_on) FROM learning_assessmentround r "
+          f"WHERE r.deal_id = d.id) FROM deals_deal d WHERE d.status = 'lopend' AND NOT {recent} "
           "ORDER BY d.name LIMIT 50", [year_ago])
-    _rows("SELECT COUNT(*) FROM learning_lesson WHERE visibility = 'programma'")
+    _rows("SELECT COUNT(*) FROM learning_lesson")  # an administrator sees every lesson
     _rows("SELECT COUNT(*) FROM learning_deliverable")
     _rows("SELECT d.slug, d.name, s.reviewed_on FROM learning_scalingplan s "
           "JOIN deals_deal d ON d.id = s.deal_id WHERE s.reviewed_on <= %s "

@@ -5,8 +5,9 @@ import datetime as dt
 import hashlib
 from collections import defaultdict
 
-from django.db.models import Count, Exists, Max, OuterRef, Q
+from django.db.models import Count, Exists, Max, OuterRef, Q, Subquery
 from django.utils import timezone
+from django.utils.translation import pgettext
 
 from dealmonitor.deals.constants import DealStatus, Phase, RoleKind
 from dealmonitor.deals import rules as deal_rules
@@ -22,8 +23,11 @@ from ..constants import CLOSED_STATUSES, BottleneckStatus, UptakeKind
 from ..models import (
     AssessmentRound,
     Bottleneck,
+    DealPartnerType,
     Deliverable,
     Lesson,
+    PartnerReach,
+    PartnerTypeTotal,
     ScalingPlan,
     StartConversation,
     Uptake,
@@ -107,6 +111,8 @@ def evidence_gaps(user, today=None):
     - performance indicators without a measurement in the last twelve months;
     - output and outcome elements without evidence: no measurement of any of their
       indicators has a file or an address as evidence;
+
+    (a withdrawn measurement counts for neither: it left the figures, issue 17)
     - assumptions never tested: still untested, with no evidence recorded.
     """
     today = today or timezone.localdate()
@@ -124,12 +130,14 @@ def evidence_gaps(user, today=None):
     )
     stale = list(
         Indicator.objects.filter(scope=IndicatorScope.PERFORMANCE, deal__in=deals)
-        .annotate(last_measured=Max("measurements__date"))
+        .annotate(last_measured=Max("measurements__date",
+                                    filter=Q(measurements__withdrawn=False)))
         .filter(Q(last_measured__isnull=True) | Q(last_measured__lt=year_ago))
         .select_related("deal").order_by("deal__name", "name")
     )
+    # A withdrawn measurement is no evidence (it stays in the history only).
     with_evidence = Measurement.objects.filter(
-        indicator__element=OuterRef("pk")
+        indicator__element=OuterRef("pk"), withdrawn=False
     ).filter(~Q(evidence_url="") | ~Q(evidence_file=""))
     unevidenced = list(
         Element.objects.filter(level__in=[Level.OUTPUT, Level.OUTCOME], pathway__deal__in=deals)
@@ -170,13 +178,14 @@ def programme_overview(user, today=None):
     """The whole portfolio in figures as `user` may see it, each counted in the database: the
     page costs the same number of queries at 30 deals and at 10,000.
 
-    The figures are kept in the cache in parts, each until a table it counts changes
-    (utils/cache.py): a new measurement or indicator changes none of them, a new lesson only
-    the lesson count. At 10,000 deals the partner count by organisation type alone is a
-    quarter of a second of SQL; it is computed again only when participations or
-    organisations change. Users who see the same deals share the figures (the key names what
-    they may see); for those who do not see everything, every part also follows the deals
-    table (publishing a deal changes what they see)."""
+    Partners by type, which would count a quarter of a million participations at 10,000
+    deals, are read from a summary the database keeps (learning/summary.py). The figures are
+    also kept in the cache in parts, each until a table it counts changes (utils/cache.py): a
+    new measurement or indicator changes none of them, a new lesson only the lesson count.
+    Users who see the same deals share the figures (the key names what they may see); for
+    those who do not see everything, every part also follows the deals table (publishing a
+    deal changes what they see). Themes with as many deals follow each other in the reader's
+    language."""
     today = today or timezone.localdate()
     everything = deal_rules.sees_everything(user)
     if everything:
@@ -189,66 +198,115 @@ def programme_overview(user, today=None):
     prefix = f"programme-overview:{scope}:{today.isoformat()}"
     parts = cache.cached_parts({
         f"{prefix}:deals": ([Deal, Deal.themes.through, Theme, AssessmentRound],
-                            lambda: _overview_deals(deals, today)),
+                            lambda: _overview_deals(deals, today, everything)),
         f"{prefix}:partners": ([Participation, Organisation, *scoped],
-                               lambda: {"partner_types": _partner_types(deals)}),
-        f"{prefix}:bottlenecks": ([Bottleneck, *scoped], lambda: _overview_bottlenecks(user)),
-        f"{prefix}:uptake": ([Uptake, Deliverable, *scoped], lambda: _overview_uptake(deals)),
-        f"{prefix}:lessons": ([Lesson, *scoped],
-                              lambda: {"lesson_count": visible_lessons(user).count()}),
+                               lambda: {"partner_types": _partner_types(user)}),
+        f"{prefix}:bottlenecks": ([Bottleneck, *scoped],
+                                  lambda: _overview_bottlenecks(user, everything)),
+        f"{prefix}:uptake": ([Uptake, Deliverable, *scoped],
+                             lambda: _overview_uptake(deals, everything)),
+        f"{prefix}:lessons": ([Lesson, *scoped], lambda: {"lesson_count": (
+            Lesson.objects.count() if everything else visible_lessons(user).count())}),
         f"{prefix}:revisits": ([ScalingPlan, StartConversation, Deal],
                                lambda: {"revisits_due": revisits_due(user, today)}),
     })
     overview = {}
     for part in parts.values():
         overview.update(part)
+    # Kept in the cache once for every language; ties in the reader's language (issue 19).
+    overview["themes"] = sorted(overview["themes"],
+                                key=lambda r: (-r["count"], pgettext("theme", r["label"]).casefold()))
     return overview
 
 
-def _overview_deals(deals, today):
+# For those who see every deal, the rows of every deal count: no filter on the deals (at
+# 10,000 deals "deal_id IN (SELECT id FROM deals_deal)" doubles the cost of each count).
+
+
+def _of(qs, deals, everything):
+    return qs if everything else qs.filter(deal__in=deals)
+
+
+def _theme_counts(deals, everything):
+    if not everything:
+        return list(
+            Theme.objects.annotate(n=Count("deals", filter=Q(deals__in=deals), distinct=True))
+            .filter(n__gt=0).values_list("name", "n")
+        )
+    # a deal has a theme at most once: the link rows count the deals
+    names = dict(Theme.objects.values_list("pk", "name"))
+    links = Deal.themes.through.objects.order_by().values_list("theme_id").annotate(n=Count("pk"))
+    return [(names[t], n) for t, n in links if n]
+
+
+def _overview_deals(deals, today, everything=False):
     by_phase = dict(deals.order_by().values_list("phase").annotate(n=Count("pk")))
     phase_rows = [(p.label, by_phase.get(p.value, 0)) for p in Phase]
     if by_phase.get(""):
         phase_rows.append((None, by_phase[""]))
-    themes = (
-        Theme.objects.annotate(n=Count("deals", filter=Q(deals__in=deals), distinct=True))
-        .filter(n__gt=0).order_by("-n", "name")
-    )
+    themes = sorted(_theme_counts(deals, everything), key=lambda t: (-t[1], t[0]))
     running = deals.filter(status=DealStatus.LOPEND)
     year_ago = today - dt.timedelta(days=365)
     recent = Exists(AssessmentRound.objects.filter(opened_on__gte=year_ago, deal=OuterRef("pk")))
     coverage = running.aggregate(running=Count("pk"), assessed=Count("pk", filter=Q(recent)))
     return {
-        "deal_count": deals.count(),
+        "deal_count": sum(by_phase.values()),  # every deal has a phase, or none ("")
         "phases": _bars(phase_rows),
-        "themes": _bars([(t.name, t.n) for t in themes]),
+        "themes": _bars(themes),
         "running_count": coverage["running"],
         "assessed_count": coverage["assessed"],
         # The first of the running deals without a recent round; the page says how many.
         "not_assessed": list(
-            running.filter(~recent).annotate(last_round=Max("assessment_rounds__opened_on"))
+            # the last round looked up for the 50 shown only, not grouped over all of them
+            running.filter(~recent).annotate(last_round=Subquery(
+                AssessmentRound.objects.filter(deal=OuterRef("pk")).order_by("-opened_on")
+                .values("opened_on")[:1]))
             .order_by("name").only("slug", "name")[:NOT_ASSESSED_SHOWN]
         ),
         "not_assessed_count": coverage["running"] - coverage["assessed"],
     }
 
 
-def _partner_types(deals):
+def _partner_types(user):
+    """Per organisation type: the organisations in at least one deal `user` may read, and
+    those deals with at least one partner of the type. Read from the summary the database
+    keeps (learning/summary.py): one short table for those who see everything or only the
+    published deals; for a member of deals not published yet, those deals are added (an
+    organisation counted once, however many of its deals are published or theirs)."""
     type_labels = dict(OrganisationType.choices)
-    by_type = (
-        Participation.objects.filter(deal__in=deals).order_by().values_list("organisation__type")
-        .annotate(n=Count("organisation", distinct=True), d=Count("deal", distinct=True))
-    )
+    if deal_rules.sees_everything(user):
+        rows = PartnerTypeTotal.objects.values_list("type", "organisations", "deals")
+        counts = {t: [n, d] for t, n, d in rows}
+    else:
+        rows = PartnerTypeTotal.objects.values_list("type", "published_organisations",
+                                                    "published_deals")
+        counts = {t: [n, d] for t, n, d in rows}
+        member_of = list(deal_rules.memberships(user))
+        hidden = Deal.objects.filter(pk__in=member_of, is_published=False).values("pk")
+        if member_of:
+            per_deal = (DealPartnerType.objects.filter(deal_id__in=hidden, partners__gt=0)
+                        .order_by().values_list("type").annotate(n=Count("pk")))
+            only_theirs = (
+                Participation.objects.filter(deal__in=hidden).order_by()
+                .filter(Exists(PartnerReach.objects.filter(
+                    organisation_id=OuterRef("organisation_id"), type=OuterRef("organisation__type"),
+                    published_deals=0)))
+                .values_list("organisation__type").annotate(n=Count("organisation", distinct=True))
+            )
+            for t, n in per_deal:
+                counts.setdefault(t, [0, 0])[1] += n
+            for t, n in only_theirs:
+                counts.setdefault(t, [0, 0])[0] += n
     return sorted(
-        ({"label": type_labels.get(t, t), "organisations": n, "deals": d} for t, n, d in by_type),
+        ({"label": type_labels.get(t, t), "organisations": n, "deals": d}
+         for t, (n, d) in counts.items() if n or d),
         key=lambda r: (-r["organisations"], r["label"]),
     )
 
 
-def _overview_bottlenecks(user):
-    b_status = dict(
-        visible_bottlenecks(user).order_by().values_list("status").annotate(n=Count("pk"))
-    )
+def _overview_bottlenecks(user, everything=False):
+    shown = Bottleneck.objects.all() if everything else visible_bottlenecks(user)
+    b_status = dict(shown.order_by().values_list("status").annotate(n=Count("pk")))
     return {
         "bottleneck_status": [(s.label, b_status.get(s.value, 0)) for s in BottleneckStatus],
         "bottlenecks_open": sum(n for s, n in b_status.items() if s not in CLOSED_STATUSES),
@@ -256,13 +314,13 @@ def _overview_bottlenecks(user):
     }
 
 
-def _overview_uptake(deals):
+def _overview_uptake(deals, everything=False):
     uptake_labels = dict(UptakeKind.choices)
-    uptake = list(Uptake.objects.filter(deal__in=deals).order_by().values_list("kind")
+    uptake = list(_of(Uptake.objects, deals, everything).order_by().values_list("kind")
                   .annotate(n=Count("pk")))
     return {
         "uptake": _bars(sorted(((uptake_labels.get(k, k), n) for k, n in uptake),
                                key=lambda r: -r[1])),
         "uptake_total": sum(n for _, n in uptake),
-        "deliverable_count": Deliverable.objects.filter(deal__in=deals).count(),
+        "deliverable_count": _of(Deliverable.objects, deals, everything).count(),
     }

@@ -253,3 +253,23 @@ def test_evidence_gaps_list_what_an_auditor_asks_for(deal):
     assert gaps["stale_indicators"] == [stale]
     assert gaps["unevidenced_elements"] == [outcome]
     assert gaps["untested_assumptions"] == [untested]
+
+
+def test_a_withdrawn_measurement_leaves_the_evidence_gaps_as_if_never_recorded(deal):
+    """Issue 17: a withdrawn measurement leaves every figure. The only measurement of an
+    indicator, withdrawn, makes the indicator stale again and its element unevidenced."""
+    pathway = impact_services.get_or_create_pathway(actor=None, deal=deal)
+    output = impact_services.add_element(actor=None, pathway=pathway, level=Level.OUTPUT, title="Handreiking")
+    indicator = impact_services.save_indicator(actor=None, deal=deal, name="Woningen", element=output,
+                                               kind=IndicatorKind.NUMERIC)
+    wrong = impact_services.record_measurement(actor=None, indicator=indicator,
+                                               date=TODAY - dt.timedelta(days=30), value=10,
+                                               evidence_url="https://example.org/rapport")
+    gaps = selectors.evidence_gaps(None)
+    assert gaps["stale_indicators"] == [] and gaps["unevidenced_elements"] == []
+
+    impact_services.withdraw_measurement(actor=None, measurement=wrong, reason="Verkeerde deal")
+
+    gaps = selectors.evidence_gaps(None)
+    assert gaps["stale_indicators"] == [indicator]
+    assert gaps["unevidenced_elements"] == [output]

@@ -34,6 +34,11 @@ from dealmonitor.ops.backup import EXCLUDED_IN_FORMAT_1, ExactEncoder, counts
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
+# The programme's partner summary: kept by the database, left out of a backup and counted
+# again by the restore (learning/summary.py).
+DERIVED = {"learning.partnerreach", "learning.dealpartnertype", "learning.partnertypetotal"}
+
+
 def every_row(keys_of_links=True):
     """Every row of every table (auto-created many-to-many tables and history tables included),
     as tuples of all its column values in the order of the primary key: equal before and
@@ -43,9 +48,12 @@ def every_row(keys_of_links=True):
     tables = {}
     for model in apps.get_models(include_auto_created=True):
         fields = model._meta.concrete_fields
-        if not keys_of_links and model._meta.auto_created:
+        derived = model._meta.label_lower in DERIVED
+        if (not keys_of_links and model._meta.auto_created) or derived:
             fields = [f for f in fields if not f.primary_key]
         rows = model._base_manager.order_by("pk").values_list(*[f.attname for f in fields])
+        if derived:  # counted again on restore: the same figures, new keys
+            rows = sorted(rows)
         if not keys_of_links:
             natural = {f.attname: {o.pk: o.natural_key() for o in f.related_model.objects.all()}
                        for f in fields if f.related_model in (ContentType, Permission)}
