@@ -144,7 +144,8 @@ class Partial(Portfolio):
                     self.profiles[deal_id].themes.add(int(key))
                 elif kind == index.STEM:
                     self.term_vec[deal_id][key] = weight
-                    self.surface.setdefault(key, label)
+                    # The spelling the rebuild chose for the whole portfolio.
+                    self.surface[key] = label
                 else:
                     self.profiles[deal_id].regulations.add((key, label))
             for deal_id, person_id, kind in Role.objects.filter(deal_id__in=chunk).values_list(
@@ -280,14 +281,21 @@ def update(deal_pk):
               regs={k for k, _ in profile.regulations})
     vectors = deal_vectors(profile, freq.org, freq.theme, freq.term, n, df_cap(n))
     partial.put(profile, vectors)
+    _portfolio_spelling(partial, deal_pk, vectors[2])
 
     # Deals that now share a rare feature with it for the first time, or hold one it gave up:
     # whether their own vector counts that feature changes, so they are computed afresh.
     neighbours = _neighbours(deal_pk, gained, lost, freq)
-    if neighbours:
-        _refresh(partial, neighbours, freq, n)
+    # Deals that share something with it and hold a feature whose count moved: their
+    # rarity weights (and so their pair with this deal) move too, so their vectors are
+    # computed afresh as well, and this deal's row is the one a full rebuild gives.
+    shifted = _shifted(deal_pk, gained, lost, freq, n) & _sharing(deal_pk, vectors)
+    fresh = neighbours | shifted
+    if fresh:
+        _refresh(partial, fresh, freq, n)
     changed = [deal_pk, *sorted(neighbours)]
-    index.replace(changed, [row for pk in changed for row in _vector_rows(partial, pk)],
+    written = [deal_pk, *sorted(fresh)]
+    index.replace(written, [row for pk in written for row in _vector_rows(partial, pk)],
                   kinds=[index.ORG, index.THEME, index.STEM])
     partial.load_mentions(changed)
 
@@ -395,6 +403,50 @@ def _neighbours(pk, gained, lost, freq):
     return out
 
 
+def _portfolio_spelling(partial, pk, term_vec):
+    """The readable spelling of the deal's stems as the rebuild chose it for the whole
+    portfolio (stored with the other deals' stems), not the deal's own first spelling."""
+    for chunk in _chunks(list(term_vec)):
+        partial.surface.update(
+            (key, label or key) for key, label in SimilarityFeature.objects.filter(
+                kind=index.WORD, key__in=chunk).exclude(deal_id=pk)
+            .values_list("key", "label").distinct())
+
+
+def _shifted(pk, gained, lost, freq, n):
+    """Deals holding a feature the changed deal gained or lost whose count of deals, before
+    or after, lies where it counts in a vector (2 to the cap; themes from 2)."""
+    cap = df_cap(n)
+
+    def counts(kind, df):
+        top = None if kind == index.THEME else cap
+        return lambda d: d >= 2 and (top is None or d <= top)
+
+    out = set()
+    for kind, df, qs, field in (
+        (index.ORG, freq.org, Participation.objects.all(), "organisation_id"),
+        (index.THEME, freq.theme, Deal.themes.through.objects.all(), "theme_id"),
+        (index.WORD, freq.term, SimilarityFeature.objects.filter(kind=index.WORD), "key"),
+    ):
+        inside = counts(kind, df)
+        keys = ([k for k in gained[kind] if inside(df[k]) or inside(df[k] - 1)]
+                + [k for k in lost[kind] if inside(df[k]) or inside(df[k] + 1)])
+        for chunk in _chunks(keys):
+            out.update(qs.filter(**{f"{field}__in": chunk}).exclude(deal_id=pk)
+                       .values_list("deal_id", flat=True))
+    return out
+
+
+def _sharing(pk, vectors):
+    """Deals whose stored vectors share a key with the changed deal's new ones."""
+    out = set()
+    for kind, vec in zip((index.ORG, index.THEME, index.STEM), vectors):
+        for chunk in _chunks([str(k) for k in vec]):
+            out.update(SimilarityFeature.objects.filter(kind=kind, key__in=chunk)
+                       .exclude(deal_id=pk).values_list("deal_id", flat=True).distinct())
+    return out
+
+
 def _refresh(partial, pks, freq, n):
     """Fresh vectors for a few unchanged deals whose features' counts moved."""
     fresh = {pk: DealProfile(pk=pk, slug="", name="") for pk in pks}
@@ -413,7 +465,7 @@ def _refresh(partial, pks, freq, n):
     for deal_id, key, label in SimilarityFeature.objects.filter(
             deal_id__in=pks, kind__in=[index.STEM, index.REGULATION]).values_list(
             "deal_id", "key", "label"):
-        partial.surface.setdefault(key, label)
+        partial.surface[key] = label
     for deal_id, key, label in SimilarityFeature.objects.filter(
             deal_id__in=pks, kind=index.REGULATION).values_list("deal_id", "key", "label"):
         fresh[deal_id].regulations.add((key, label))

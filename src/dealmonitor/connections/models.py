@@ -161,7 +161,7 @@ class SimilarityFeature(models.Model):
     o     organisation pk    weight in the deal's vector    -
     t     theme pk           weight in the deal's vector    -
     s     stem               weight in the deal's vector    a readable spelling
-    w     stem               times the deal's texts use it  -    (every stem: rarity)
+    w     stem               times the deal's texts use it  its spelling, if not the stem (every stem: rarity)
     r     regulation key     -                              the regulation as worded
     m     named deal pk      1 for a follow-up, else 0      field, a newline, the sentence
     """
