@@ -55,17 +55,39 @@ def write_all(portfolio):
     """Replace the whole index with the portfolio's (on PostgreSQL the table is emptied with
     TRUNCATE: deleting a million rows one by one takes longer than writing them)."""
     if connection.vendor == "postgresql":
+        # The table has no foreign-key constraint, so no checks are pending on it.
         with connection.cursor() as cursor:
-            # Checks of rows written earlier in this transaction must run before TRUNCATE.
-            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
             cursor.execute(f"TRUNCATE {connection.ops.quote_name(SimilarityFeature._meta.db_table)}")
-            cursor.execute("SET CONSTRAINTS ALL DEFERRED")
     else:
         SimilarityFeature.objects.all().delete()
     made = mentions_by_source(portfolio)
-    bulk.write(SimilarityFeature, COLUMNS,
-               (row for pk in portfolio.profiles
-                for row in rows_of(portfolio, pk, made.get(pk, ()))))
+    rows = (row for pk in portfolio.profiles for row in rows_of(portfolio, pk, made.get(pk, ())))
+    if connection.vendor == "postgresql":
+        _copy(rows)
+    else:
+        bulk.write(SimilarityFeature, COLUMNS, rows)
+
+
+_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+COPY_BLOCK = 20_000
+
+
+def _copy(rows):
+    """COPY the rows in PostgreSQL's text format, 20,000 lines per write: some 900,000 rows
+    at scale L, where a `write_row` per row spent more time in Python than the server did."""
+    table = connection.ops.quote_name(SimilarityFeature._meta.db_table)
+    names = ", ".join(connection.ops.quote_name(c) for c in COLUMNS)
+    with connection.cursor() as cursor, cursor.cursor.copy(
+            f"COPY {table} ({names}) FROM STDIN") as copy:
+        lines = []
+        for deal_id, kind, key, weight, label in rows:
+            lines.append(f"{deal_id}\t{kind}\t{key.translate(_ESCAPES)}\t{weight!r}\t"
+                         f"{label.translate(_ESCAPES)}\n")
+            if len(lines) >= COPY_BLOCK:
+                copy.write("".join(lines))
+                lines = []
+        if lines:
+            copy.write("".join(lines))
 
 
 def replace(deal_ids, rows, kinds=None):

@@ -166,7 +166,11 @@ class SimilarityFeature(models.Model):
     m     named deal pk      1 for a follow-up, else 0      field, a newline, the sentence
     """
 
-    deal = models.ForeignKey("deals.Deal", on_delete=models.CASCADE, related_name="+")
+    # No foreign-key constraint in the database (derived data, like a cache): with one, each
+    # of the rebuild's ~900,000 rows at scale L queued a deferred check for the commit.
+    # Deleting a deal still deletes its rows (Django cascades); (deal, kind) is the index.
+    deal = models.ForeignKey("deals.Deal", on_delete=models.CASCADE, related_name="+",
+                             db_constraint=False, db_index=False)
     kind = models.CharField(max_length=1)
     key = models.CharField(max_length=400)
     weight = models.FloatField(default=0.0)

@@ -12,6 +12,10 @@ from dealmonitor.deals.tests.factories import DealFactory, OrganisationFactory
 
 pytestmark = pytest.mark.django_db
 
+# The one-deal update's queries: the changed deal's rows, the index's postings of its
+# features (in chunks of 500 keys), the lists it may enter, the writes.
+QUERIES = 90
+
 
 def deal(slug):
     return Deal.objects.get(slug=slug)
@@ -130,6 +134,22 @@ def test_the_changed_deals_list_is_the_full_rebuilds_with_the_same_reasons(relat
     incremental, full = both_lists(change, changed.pk)
     assert full
     assert incremental == full
+
+
+def test_the_update_sends_a_fixed_number_of_queries(related_data,
+                                                   django_assert_max_num_queries):
+    """No query per pair or per list: a change that moves the rarity of words many deals
+    use, and a partner two deals now share, still take a bounded number of queries."""
+    lopen, hub = deal("cd-ruimte-voor-lopen"), deal("cd-health-hub")
+    Deal.objects.filter(pk=lopen.pk).update(
+        description=lopen.description + " Bewoners en ondernemers maken de wijk groener.")
+    org = OrganisationFactory(name="Stichting Tweetal")
+    Participation.objects.create(deal=lopen, organisation=org)
+    Participation.objects.create(deal=hub, organisation=org)
+    with django_assert_max_num_queries(QUERIES):
+        related.update_for_deal(lopen.pk)
+    with django_assert_max_num_queries(QUERIES):
+        related.update_for_deal(hub.pk)
 
 
 def test_a_new_deal_and_a_deleted_one(related_data):
