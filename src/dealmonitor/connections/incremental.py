@@ -45,12 +45,13 @@ def _chunks(values, size=CHUNK):
         yield values[start:start + size]
 
 
-def _counts(qs, field, keys, distinct="deal_id"):
-    """{key: number of distinct deals} for `keys` of `field` in `qs`."""
+def _counts(qs, field, keys, distinct=True):
+    """{key: number of distinct deals} for `keys` of `field` in `qs` (`distinct=False` where
+    a deal has at most one row per key: a plain count reads only the index)."""
     out = Counter()
     for chunk in _chunks(keys):
         out.update(dict(qs.filter(**{f"{field}__in": chunk}).values_list(field).annotate(
-            n=Count(distinct, distinct=True)).order_by()))
+            n=Count("deal_id", distinct=True) if distinct else Count("*")).order_by()))
     return out
 
 
@@ -91,7 +92,7 @@ class Frequencies:
             (self.org, orgs, lambda k: _counts(Participation.objects.all(), "organisation_id", k)),
             (self.theme, themes, lambda k: _counts(Deal.themes.through.objects.all(), "theme_id", k)),
             (self.term, terms, lambda k: _counts(
-                SimilarityFeature.objects.filter(kind=index.WORD), "key", k)),
+                SimilarityFeature.objects.filter(kind=index.WORD), "key", k, distinct=False)),
             (self.person, people, lambda k: _counts(Role.objects.all(), "person_id", k)),
             (self.reg, regs, lambda k: _counts(
                 SimilarityFeature.objects.filter(kind=index.REGULATION), "key", k)),
@@ -144,16 +145,28 @@ class Partial(Portfolio):
                     self.profiles[deal_id].themes.add(int(key))
                 elif kind == index.STEM:
                     self.term_vec[deal_id][key] = weight
-                    self.surface.setdefault(key, label)
+                    # The spelling the rebuild chose for the whole portfolio.
+                    self.surface[key] = label
                 else:
                     self.profiles[deal_id].regulations.add((key, label))
             for deal_id, person_id, kind in Role.objects.filter(deal_id__in=chunk).values_list(
                     "deal_id", "person_id", "kind"):
                 self.profiles[deal_id].people.setdefault(person_id, set()).add(kind)
-        self.freq.need(
-            orgs={o for pk in pks for o in self.org_vec[pk]},
-            people={x for pk in pks for x in self.profiles[pk].people},
-            regs={k for pk in pks for k, _ in self.profiles[pk].regulations})
+
+    def need_pairs(self, pairs):
+        """Count, in one go, the deals of the features the pairs share: what their signals
+        and reasons read (not every feature of every deal loaded)."""
+        orgs, people, regs = set(), set(), set()
+        for a, b in pairs:
+            pa, pb = self.profiles[a], self.profiles[b]
+            orgs |= pa.orgs & pb.orgs
+            people |= pa.people.keys() & pb.people.keys()
+            regs |= {k for k, _ in pa.regulations} & {k for k, _ in pb.regulations}
+        self.freq.need(orgs=orgs, people=people, regs=regs)
+
+    def _finish(self, pk, best, limit):
+        self.need_pairs((pk, other) for other, score in best if score >= MIN_SCORE)
+        return super()._finish(pk, best, limit)
 
     def load_mentions(self, pks):
         """Every stored mention made by or of the deals in `pks`."""
@@ -280,14 +293,21 @@ def update(deal_pk):
               regs={k for k, _ in profile.regulations})
     vectors = deal_vectors(profile, freq.org, freq.theme, freq.term, n, df_cap(n))
     partial.put(profile, vectors)
+    _portfolio_spelling(partial, deal_pk, vectors[2])
 
     # Deals that now share a rare feature with it for the first time, or hold one it gave up:
     # whether their own vector counts that feature changes, so they are computed afresh.
     neighbours = _neighbours(deal_pk, gained, lost, freq)
-    if neighbours:
-        _refresh(partial, neighbours, freq, n)
+    # Deals that share something with it and hold a feature whose count moved: their
+    # rarity weights (and so their pair with this deal) move too, so their vectors are
+    # computed afresh as well, and this deal's row is the one a full rebuild gives.
+    shifted = _shifted(deal_pk, gained, lost, freq, n) & _sharing(deal_pk, vectors)
+    fresh = neighbours | shifted
+    if fresh:
+        _refresh(partial, fresh, freq, n)
     changed = [deal_pk, *sorted(neighbours)]
-    index.replace(changed, [row for pk in changed for row in _vector_rows(partial, pk)],
+    written = [deal_pk, *sorted(fresh)]
+    index.replace(written, [row for pk in written for row in _vector_rows(partial, pk)],
                   kinds=[index.ORG, index.THEME, index.STEM])
     partial.load_mentions(changed)
 
@@ -303,13 +323,13 @@ def update(deal_pk):
             if score >= MIN_SCORE:
                 best[other] = max(best[other], round(score, 4))
     candidates = set(best) - holding - set(changed)
-    counts, last = Counter(), {}
+    # A full list has a row at the last rank (ranks are 1..n without gaps): one indexed
+    # read of those rows says which lists are full and what their last place scores.
+    last = {}
     for chunk in _chunks(candidates, 5000):
-        counts.update(dict(RelatedSuggestion.objects.filter(deal_id__in=chunk).values_list(
-            "deal_id").annotate(n=Count("id")).order_by()))
         last.update(RelatedSuggestion.objects.filter(deal_id__in=chunk, rank=TOP_K)
                     .values_list("deal_id", "score"))
-    holding.update(o for o in candidates if counts[o] < TOP_K or best[o] >= last.get(o, 0.0))
+    holding.update(o for o in candidates if o not in last or best[o] >= last[o])
     holding -= set(changed)
     for chunk in _chunks(holding | set(changed)):
         for deal_id, other_id, rank, score, reasons in RelatedSuggestion.objects.filter(
@@ -345,18 +365,22 @@ def update(deal_pk):
     out = []
     for pk, ranked in lists.items():
         out.extend(storage.rows(partial, pk, storage.stable_order(ranked, previous.get(pk))))
+    # Every deal of a fresh pair at once (not a load per pair).
+    fresh_pairs = [(pk, o) for pk, items in merged.items() for o, _s, fresh in items if fresh]
+    partial.load({x for pair in fresh_pairs for x in pair})
+    partial.need_pairs(fresh_pairs)
+    partial.name_organisations()
     for pk, items in merged.items():
         old_reasons = {o: r for _rank, o, _s, r in stored.get(pk, [])}
         ranked = [(o, s, None if fresh else old_reasons[o]) for o, s, fresh in items]
         ranked = storage.stable_order(ranked, previous.get(pk))
         for rank, (o, s, kept) in enumerate(ranked, start=1):
             if kept is None:
-                partial.load([pk, o])
                 reasons = partial.reasons(pk, o, partial.components(pk, o))
             else:
                 reasons = kept
-            out.append(RelatedSuggestion(deal_id=pk, other_id=o, rank=rank, score=s,
-                                         reasons=reasons))
+            out.append(storage.Row(deal_id=pk, other_id=o, rank=rank, score=s,
+                                   reasons=reasons))
     storage.name_organisations(out)
     storage.store(out, RelatedSuggestion.objects.filter(deal_id__in=list(lists) + list(merged)))
     return len(lists) + len(merged)
@@ -395,6 +419,50 @@ def _neighbours(pk, gained, lost, freq):
     return out
 
 
+def _portfolio_spelling(partial, pk, term_vec):
+    """The readable spelling of the deal's stems as the rebuild chose it for the whole
+    portfolio (stored with the other deals' stems), not the deal's own first spelling."""
+    for chunk in _chunks(list(term_vec)):
+        partial.surface.update(
+            (key, label or key) for key, label in SimilarityFeature.objects.filter(
+                kind=index.WORD, key__in=chunk).exclude(deal_id=pk)
+            .values_list("key", "label").distinct())
+
+
+def _shifted(pk, gained, lost, freq, n):
+    """Deals holding a feature the changed deal gained or lost whose count of deals, before
+    or after, lies where it counts in a vector (2 to the cap; themes from 2)."""
+    cap = df_cap(n)
+
+    def counts(kind, df):
+        top = None if kind == index.THEME else cap
+        return lambda d: d >= 2 and (top is None or d <= top)
+
+    out = set()
+    for kind, df, qs, field in (
+        (index.ORG, freq.org, Participation.objects.all(), "organisation_id"),
+        (index.THEME, freq.theme, Deal.themes.through.objects.all(), "theme_id"),
+        (index.WORD, freq.term, SimilarityFeature.objects.filter(kind=index.WORD), "key"),
+    ):
+        inside = counts(kind, df)
+        keys = ([k for k in gained[kind] if inside(df[k]) or inside(df[k] - 1)]
+                + [k for k in lost[kind] if inside(df[k]) or inside(df[k] + 1)])
+        for chunk in _chunks(keys):
+            out.update(qs.filter(**{f"{field}__in": chunk}).exclude(deal_id=pk)
+                       .values_list("deal_id", flat=True))
+    return out
+
+
+def _sharing(pk, vectors):
+    """Deals whose stored vectors share a key with the changed deal's new ones."""
+    out = set()
+    for kind, vec in zip((index.ORG, index.THEME, index.STEM), vectors):
+        for chunk in _chunks([str(k) for k in vec]):
+            out.update(SimilarityFeature.objects.filter(kind=kind, key__in=chunk)
+                       .exclude(deal_id=pk).values_list("deal_id", flat=True).distinct())
+    return out
+
+
 def _refresh(partial, pks, freq, n):
     """Fresh vectors for a few unchanged deals whose features' counts moved."""
     fresh = {pk: DealProfile(pk=pk, slug="", name="") for pk in pks}
@@ -413,7 +481,7 @@ def _refresh(partial, pks, freq, n):
     for deal_id, key, label in SimilarityFeature.objects.filter(
             deal_id__in=pks, kind__in=[index.STEM, index.REGULATION]).values_list(
             "deal_id", "key", "label"):
-        partial.surface.setdefault(key, label)
+        partial.surface[key] = label
     for deal_id, key, label in SimilarityFeature.objects.filter(
             deal_id__in=pks, kind=index.REGULATION).values_list("deal_id", "key", "label"):
         fresh[deal_id].regulations.add((key, label))

@@ -168,12 +168,16 @@ class SimilarityFeature(models.Model):
     o     organisation pk    weight in the deal's vector    -
     t     theme pk           weight in the deal's vector    -
     s     stem               weight in the deal's vector    a readable spelling
-    w     stem               times the deal's texts use it  -    (every stem: rarity)
+    w     stem               times the deal's texts use it  its spelling, if not the stem (every stem: rarity)
     r     regulation key     -                              the regulation as worded
     m     named deal pk      1 for a follow-up, else 0      field, a newline, the sentence
     """
 
-    deal = models.ForeignKey("deals.Deal", on_delete=models.CASCADE, related_name="+")
+    # No foreign-key constraint in the database (derived data, like a cache): with one, each
+    # of the rebuild's ~900,000 rows at scale L queued a deferred check for the commit.
+    # Deleting a deal still deletes its rows (Django cascades); (deal, kind) is the index.
+    deal = models.ForeignKey("deals.Deal", on_delete=models.CASCADE, related_name="+",
+                             db_constraint=False, db_index=False)
     kind = models.CharField(max_length=1)
     key = models.CharField(max_length=400)
     weight = models.FloatField(default=0.0)

@@ -301,11 +301,25 @@ def _measure_slow(fn, floor, repeat):
     return result
 
 
-def _update_related(deal_id):
-    """As after a change to one deal: its related list and the lists it enters or leaves."""
-    from dealmonitor.connections import related
+# The change the update case makes before it recomputes (rolled back after each run): a
+# sentence of common and rarer words, so that rarity weights of other deals move as well.
+RELATED_CHANGE = " Bewoners en ondernemers maken de wijk groener met deelauto's en geveltuinen."
 
-    related.update_for_deal(deal_id)
+
+def _update_related(deal_id):
+    """After a change to one deal (a sentence added to its description, rolled back
+    afterwards): its related list and the lists it enters or leaves."""
+    from django.db.models import Value
+    from django.db.models.functions import Concat
+
+    from dealmonitor.connections import related
+    from dealmonitor.deals.models import Deal
+
+    with transaction.atomic():
+        Deal.objects.filter(pk=deal_id).update(
+            description=Concat("description", Value(RELATED_CHANGE)))
+        related.update_for_deal(deal_id)
+        transaction.set_rollback(True)
 
 
 def _after_a_change(path, tables=None):

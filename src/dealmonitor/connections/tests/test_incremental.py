@@ -12,6 +12,10 @@ from dealmonitor.deals.tests.factories import DealFactory, OrganisationFactory
 
 pytestmark = pytest.mark.django_db
 
+# The one-deal update's queries: the changed deal's rows, the index's postings of its
+# features (in chunks of 500 keys), the lists it may enter, the writes.
+QUERIES = 100
+
 
 def deal(slug):
     return Deal.objects.get(slug=slug)
@@ -23,6 +27,26 @@ def lists():
             "deal_id", "rank").values_list("deal_id", "other_id", "score"):
         out.setdefault(deal_id, []).append((other_id, score))
     return out
+
+
+def list_of(pk):
+    """One deal's stored list as the page shows it: the deals, their scores and reasons."""
+    return [(other_id, score, reasons) for other_id, score, reasons in
+            RelatedSuggestion.objects.filter(deal_id=pk).order_by("rank").values_list(
+                "other_id", "score", "reasons")]
+
+
+def both_lists(change, pk):
+    """`pk`'s list (with reasons) after `change()` and the one-deal update, and after
+    `change()` and a full rebuild, both from the same stored state."""
+    results = []
+    for update in (lambda: related.update_for_deal(pk), related.build_all):
+        with transaction.atomic():
+            change()
+            update()
+            results.append(list_of(pk))
+            transaction.set_rollback(True)
+    return results
 
 
 def both_ways(change, pk):
@@ -86,6 +110,46 @@ def test_a_new_description_ranks_the_deal_as_a_full_rebuild_does(related_data):
     assert [o for o, _s in incremental[lopen.pk]] == [o for o, _s in full[lopen.pk]]
     for (_o, a), (_o2, b) in zip(incremental[lopen.pk], full[lopen.pk]):
         assert a == pytest.approx(b, abs=0.02)
+
+
+@pytest.mark.parametrize("slug", ["cd-ruimte-voor-lopen", "cd-health-hub", "cd-kennis-maken"])
+def test_the_changed_deals_list_is_the_full_rebuilds_with_the_same_reasons(related_data, slug):
+    """After new words (some shared with many deals, which moves their rarity weights), a
+    new partner and a partner gone: the changed deal's list, scores and reasons are exactly
+    what a full rebuild stores."""
+    changed = deal(slug)
+    rare = OrganisationFactory(name="Stichting Enkelvoud")
+    partner = (Participation.objects.filter(deal=changed).order_by("organisation__name")
+               .values_list("organisation_id", flat=True).first())
+    other = Deal.objects.exclude(pk=changed.pk).order_by("name").first()
+
+    def change():
+        Deal.objects.filter(pk=changed.pk).update(
+            description=changed.description + " Wandelroutes, stoepen en zorg in de wijk, "
+                                              "met bewoners, klimaatadaptatie en groen.")
+        Participation.objects.create(deal=changed, organisation=rare)
+        Participation.objects.create(deal=other, organisation=rare)
+        Participation.objects.filter(deal=changed, organisation_id=partner).delete()
+
+    incremental, full = both_lists(change, changed.pk)
+    assert full
+    assert incremental == full
+
+
+def test_the_update_sends_a_fixed_number_of_queries(related_data,
+                                                   django_assert_max_num_queries):
+    """No query per pair or per list: a change that moves the rarity of words many deals
+    use, and a partner two deals now share, still take a bounded number of queries."""
+    lopen, hub = deal("cd-ruimte-voor-lopen"), deal("cd-health-hub")
+    Deal.objects.filter(pk=lopen.pk).update(
+        description=lopen.description + " Bewoners en ondernemers maken de wijk groener.")
+    org = OrganisationFactory(name="Stichting Tweetal")
+    Participation.objects.create(deal=lopen, organisation=org)
+    Participation.objects.create(deal=hub, organisation=org)
+    with django_assert_max_num_queries(QUERIES):
+        related.update_for_deal(lopen.pk)
+    with django_assert_max_num_queries(QUERIES):
+        related.update_for_deal(hub.pk)
 
 
 def test_a_new_deal_and_a_deleted_one(related_data):
