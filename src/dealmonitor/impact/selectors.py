@@ -378,12 +378,13 @@ def partners_not_reported(deal_ids, period_start, period_end):
     return result
 
 
-def indicator_progress(deal_ids):
+def indicator_progress(deal_ids, verified_only=False):
     """{deal id: its performance indicators, each {"indicator", "total", "measurements",
     "evidence"}}: progress against the end target by the rules of the performance table, and
-    how many measurements carry evidence. Two queries, whatever the number of deals."""
+    how many measurements carry evidence (withdrawn ones do not count; with `verified_only`,
+    only verified ones do). Two queries, whatever the number of deals."""
     indicators = Indicator.objects.filter(deal_id__in=deal_ids, scope=IndicatorScope.PERFORMANCE)
-    observations = _observations(indicators.values("id"))
+    observations = _observations(indicators.values("id"), verified_only)
     by_deal = defaultdict(list)
     for ind in indicators.values(*INDICATOR_COLUMNS):
         obs = observations.get(ind["id"], [])
