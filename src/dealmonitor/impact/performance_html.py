@@ -126,10 +126,11 @@ class Renderer:
 
     def part_row(self, group, label, actuals, total):
         """One contribution: its group (per partner, a dimension) and label, then its actual
-        per period and in total, each cell spanning the period's three columns."""
-        cells = "".join("<td colspan=3%s>%s" % (fold, self.number(v) if v is not None else "–")
+        per period and in total, under the actual of the row above (its cell spans the target's
+        column too), and an empty cell under the share met."""
+        cells = "".join("<td colspan=2%s>%s<td%s>" % (fold, self.number(v) if v is not None else "–", fold)
                         for v, fold in zip(actuals, self.fold))
-        return '<tr class=dm-iptt__part><th scope=row><span class=dm-muted>%s:</span> %s%s<td colspan=3>%s\n' % (
+        return '<tr class=dm-iptt__part><th scope=row><span class=dm-muted>%s:</span> %s%s<td colspan=2>%s<td>\n' % (
             escape(group), escape(label), cells, self.number(total) if total is not None else "–")
 
     def contribution_rows(self, row):
