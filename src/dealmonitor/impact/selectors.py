@@ -316,8 +316,10 @@ def performance_table(deal, *, level=None, period=None, scope=IndicatorScope.PER
     seen = {}
     observations = _observations(ids, verified_only, seen)
     targets = _targets(ids)
-    broken_down = {ind["id"] for ind in indicators if well_formed_breakdown(ind["breakdown"])}
-    parts = _parts(qs.filter(pk__in=broken_down).values("id"), verified_only) if broken_down else {}
+    # the values per category of every measurement that counts: only an indicator with a
+    # breakdown has them, but asked for always, so a deal with breakdowns takes the same number
+    # of queries as one without (a query per feature would make the count depend on the data)
+    parts = _parts(ids, verified_only)
 
     target_periods = sorted({p for per in targets.values() for p in per})
     untargeted = untargeted_periods(target_periods, sorted(seen["dates"]))
