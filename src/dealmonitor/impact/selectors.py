@@ -308,7 +308,8 @@ def performance_table(deal, *, level=None, period=None, scope=IndicatorScope.PER
     several organisations their contributions, and per dimension of its breakdown the values
     per category, which add up to the row's figures. Periods: every target period, and a
     calendar period for measurements in none ("geen doel"). Withdrawn measurements do not
-    count; with `verified_only`, only verified ones do. Six queries, whatever the size."""
+    count; with `verified_only`, only verified ones do. Four queries whatever the size (a fifth,
+    the reporting organisations' names, when contributions per partner are asked for)."""
     qs = indicators_for(deal, scope)
     indicators = list(qs.values(*INDICATOR_COLUMNS))
     # The same indicators as a subquery: one short statement instead of hundreds of ids.
