@@ -9,8 +9,16 @@ shown and the year's other periods are folded behind the year's toggle in the ca
 `<details>` element: it works without JavaScript; the CSS shows a year's periods while its
 toggle is open). Without `:has()` support in the browser every period is shown.
 
-To add something to a cell or a row (per-partner contributions, a marker for verified
-values), extend `Renderer`: each cell and row is one method returning escaped HTML.
+With `contributions` (the page's "per partner en per categorie" choice, `?bijdragen=1`),
+each indicator's row is followed by a row per reporting organisation (when several reported)
+and their sum, and a row per category of each dimension of its breakdown: one cell per period
+(the actual; a contribution has no target of its own), folded with the year's periods like
+the indicator's cells. They are asked for, not always sent: a deal whose 200 indicators are
+each reported by a dozen partners would otherwise send thousands of rows nobody opened, far
+past the page's 250 KB.
+
+To add something to a cell or a row (a marker for verified values, say), extend `Renderer`:
+each cell and row is one method returning escaped HTML.
 """
 
 import datetime as dt
@@ -34,10 +42,17 @@ BADGE_CLASS = {
 }
 
 
+def _sum(values):
+    """The sum of the figures that exist; None when none does (no data is not zero)."""
+    present = [v for v in values if v is not None]
+    return sum(present[1:], present[0]) if present else None
+
+
 class Renderer:
-    def __init__(self, table, deal, *, today=None):
+    def __init__(self, table, deal, *, today=None, contributions=False):
         self.table = table
         self.deal = deal
+        self.contributions = contributions
         self.today = today or dt.date.today()
         self.numbers = {}
         self.percents = {}
@@ -102,7 +117,38 @@ class Renderer:
         return '<th scope=row><a href="%s">%s</a>%s%s' % (url, escape(ind["name"]), unit, example)
 
     def row(self, row):
-        return "<tr>%s%s\n" % (self.heading(row), self.cells(row))
+        html = "<tr>%s%s\n" % (self.heading(row), self.cells(row))
+        if self.contributions:
+            html += self.contribution_rows(row)
+        return html
+
+    # Contributions per partner and per category ------------------------------------------
+
+    def part_row(self, group, label, actuals, total):
+        """One contribution: its group (per partner, a dimension) and label, then its actual
+        per period and in total, under the actual of the row above (its cell spans the target's
+        column too), and an empty cell under the share met."""
+        cells = "".join("<td colspan=2%s>%s<td%s>" % (fold, self.number(v) if v is not None else "–", fold)
+                        for v, fold in zip(actuals, self.fold))
+        return '<tr class=dm-iptt__part><th scope=row><span class=dm-muted>%s:</span> %s%s<td colspan=2>%s<td>\n' % (
+            escape(group), escape(label), cells, self.number(total) if total is not None else "–")
+
+    def contribution_rows(self, row):
+        out = []
+        partners = row.partners
+        if partners:
+            group = _("per partner") if row.adds_up else _("per partner (they do not add up)")
+            for p in partners:
+                out.append(self.part_row(group, p.label, [c.actual for c in p.cells], p.total.actual))
+            if row.adds_up:  # their sum: the indicator's figure, shown beside it to check
+                out.append(self.part_row(
+                    group, _("together"),
+                    [_sum(p.cells[i].actual for p in partners) for i in range(len(self.fold))],
+                    _sum(p.total.actual for p in partners)))
+        for code, label, parts in row.categories:
+            for p in parts:
+                out.append(self.part_row(label, p.label, [c.actual for c in p.cells], p.total.actual))
+        return "".join(out)
 
     # The table --------------------------------------------------------------------------
 
@@ -150,5 +196,5 @@ class Renderer:
             % (self.caption(), self.head(), self.body()))
 
 
-def performance_table_html(table, deal):
-    return Renderer(table, deal).render()
+def performance_table_html(table, deal, *, contributions=False):
+    return Renderer(table, deal, contributions=contributions).render()

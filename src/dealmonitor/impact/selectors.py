@@ -213,6 +213,31 @@ def _cells(spec, obs, dates, periods, targets):
     return cells
 
 
+def _contribution_cells(spec, obs, dates, periods):
+    """A contribution's cells: its actual per period, by the row's rules, without a target,
+    percentage or status of its own. Most contributions have data in a few periods only (a
+    partner of a 200-indicator deal reports once or twice per indicator), so an empty period
+    costs one comparison; the table of the generated flagship computes some 40,000 of them."""
+    if spec.kind == IndicatorKind.MILESTONE:
+        cells = _cells(spec, obs, dates, periods, {})
+        for c in cells:
+            c.status = ""  # a contribution has no target of its own
+        return cells
+    Cell, aggregate = progress.Cell, progress.aggregate
+    cumulative = spec.aggregation == Aggregation.CUMULATIVE
+    empty = Cell(None, None, None, "")  # one for the part's empty periods: never changed
+    cells = []
+    for p in periods:
+        first, last = bisect_left(dates, p.start), bisect_right(dates, p.end)
+        if first == last:
+            cells.append(empty)
+            continue
+        in_period = obs[first:last]
+        cells.append(Cell(None, aggregate(spec, in_period, obs[:first] if cumulative else ()), None, "",
+                          count=last - first, evidence=sum(1 for o in in_period if o.has_evidence)))
+    return cells
+
+
 def _part_rows(spec, obs, dates, periods, key_of, keys, label_of, dimension="", row_cells=()):
     """Cells per key (organisation or category) from the indicator's observations: the same
     rules as the row's, on the observations that belong to the key. A running figure
@@ -227,14 +252,12 @@ def _part_rows(spec, obs, dates, periods, key_of, keys, label_of, dimension="", 
     for key in keys:
         sub = groups.get(key, [])
         sub_dates = [o.date for o in sub]
-        cells = _cells(spec, sub, sub_dates, periods, {})
+        cells = _contribution_cells(spec, sub, sub_dates, periods)
         for i, c in enumerate(cells):
-            if c.status == Status.NO_TARGET:
-                c.status = ""  # a contribution has no target of its own
             if carry and c.actual is None and row_cells and row_cells[i].actual is not None:
                 before = sub[:bisect_right(sub_dates, periods[i].end)]
-                if before:
-                    c.actual = progress.aggregate(spec, before)
+                if before:  # a new cell: the empty ones are shared
+                    cells[i] = progress.Cell(None, progress.aggregate(spec, before), None, "")
         total = progress.total(spec, sub)
         parts.append(Part(key=key, label=label_of(key), cells=cells, total=total, dimension=dimension))
     return parts
@@ -285,7 +308,8 @@ def performance_table(deal, *, level=None, period=None, scope=IndicatorScope.PER
     several organisations their contributions, and per dimension of its breakdown the values
     per category, which add up to the row's figures. Periods: every target period, and a
     calendar period for measurements in none ("geen doel"). Withdrawn measurements do not
-    count; with `verified_only`, only verified ones do. Six queries, whatever the size."""
+    count; with `verified_only`, only verified ones do. Four queries whatever the size (a fifth,
+    the reporting organisations' names, when contributions per partner are asked for)."""
     qs = indicators_for(deal, scope)
     indicators = list(qs.values(*INDICATOR_COLUMNS))
     # The same indicators as a subquery: one short statement instead of hundreds of ids.
@@ -293,8 +317,10 @@ def performance_table(deal, *, level=None, period=None, scope=IndicatorScope.PER
     seen = {}
     observations = _observations(ids, verified_only, seen)
     targets = _targets(ids)
-    broken_down = {ind["id"] for ind in indicators if well_formed_breakdown(ind["breakdown"])}
-    parts = _parts(qs.filter(pk__in=broken_down).values("id"), verified_only) if broken_down else {}
+    # the values per category of every measurement that counts: only an indicator with a
+    # breakdown has them, but asked for always, so a deal with breakdowns takes the same number
+    # of queries as one without (a query per feature would make the count depend on the data)
+    parts = _parts(ids, verified_only)
 
     target_periods = sorted({p for per in targets.values() for p in per})
     untargeted = untargeted_periods(target_periods, sorted(seen["dates"]))
@@ -378,12 +404,13 @@ def partners_not_reported(deal_ids, period_start, period_end):
     return result
 
 
-def indicator_progress(deal_ids):
+def indicator_progress(deal_ids, verified_only=False):
     """{deal id: its performance indicators, each {"indicator", "total", "measurements",
     "evidence"}}: progress against the end target by the rules of the performance table, and
-    how many measurements carry evidence. Two queries, whatever the number of deals."""
+    how many measurements carry evidence (withdrawn ones do not count; with `verified_only`,
+    only verified ones do). Two queries, whatever the number of deals."""
     indicators = Indicator.objects.filter(deal_id__in=deal_ids, scope=IndicatorScope.PERFORMANCE)
-    observations = _observations(indicators.values("id"))
+    observations = _observations(indicators.values("id"), verified_only)
     by_deal = defaultdict(list)
     for ind in indicators.values(*INDICATOR_COLUMNS):
         obs = observations.get(ind["id"], [])

@@ -455,10 +455,11 @@ def performance_table(request, deal):
         level = None
     table = selectors.performance_table(deal, level=level, period=period,
                                         verified_only=request.GET.get("geverifieerd") == "1")
+    contributions = request.GET.get("bijdragen") == "1"
     return render(request, "impact/performance.html", {
         "deal": deal, "table": table, "level": level, "period": period,
-        "level_choices": Level.choices,
-        "table_html": performance_table_html(table, deal) if table.rows else "",
+        "level_choices": Level.choices, "contributions": contributions,
+        "table_html": performance_table_html(table, deal, contributions=contributions) if table.rows else "",
         "query": request.GET.urlencode(),
     })
 

@@ -42,6 +42,9 @@ CASES = [
     Case("deal", "deal page", 100),
     Case("iptt_table", "performance table, 200 indicators (selector)", 60, page=False),
     Case("iptt_page", "performance table page (HTML)", 100, max_html_kb=250),
+    # with every indicator's contributions per partner and per category computed (issue 17)
+    Case("iptt_parts", "performance table with partners and categories (selector)", 60, page=False),
+    Case("iptt_page_parts", "performance table page with contributions (?bijdragen=1)", None),
     Case("programme", "programme view /leren/", 200),
     Case("programme_lesson", "programme view right after a new lesson", 200),
     Case("programme_cold", "programme view, all figures counted afresh", 100),
@@ -380,6 +383,12 @@ def run(*, repeat, only=None, log=lambda m: None):
                                lambda: floor_iptt(flagship.pk)),
         "iptt_page": lambda: (_get(client, reverse("impact:performance", args=[flagship.slug])),
                               lambda: floor_iptt(flagship.pk)),
+        "iptt_parts": lambda: (lambda: [(r.partners, r.categories) for r in
+                                        impact_selectors.performance_table(flagship).rows],
+                               lambda: floor_iptt(flagship.pk)),
+        "iptt_page_parts": lambda: (_get(client, reverse("impact:performance", args=[flagship.slug])
+                                         + "?bijdragen=1"),
+                                    lambda: floor_iptt(flagship.pk)),
         "programme": lambda: (_get(client, reverse("learning:programme")),
                               lambda: floor_programme(year_ago)),
         "programme_lesson": lambda: (_get(client, lambda: _after_a_change(

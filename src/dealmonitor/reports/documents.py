@@ -6,7 +6,7 @@ import datetime as dt
 from pathlib import Path
 from collections import Counter, OrderedDict
 
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.http import HttpResponse
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -20,6 +20,7 @@ from dealmonitor.impact.constants import (
     IndicatorScope,
     Level,
     Status,
+    Verification,
 )
 from dealmonitor.impact.models import Assumption, Element, Indicator, Measurement
 from dealmonitor.learning import selectors as learning_selectors
@@ -49,6 +50,11 @@ def year_from(request):
     except ValueError:
         return default_year()
     return min(max(year, 2000), timezone.localdate().year)
+
+
+def verified_from(request):
+    """Whether the report counts only the measurements the deal team verified (?geverifieerd=1)."""
+    return request.GET.get("geverifieerd") == "1"
 
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -102,16 +108,21 @@ def _charts(table):
     return out
 
 
-def deal_report(user, deal, *, year):
-    """Everything the annual report of `deal` for `year` says."""
+def deal_report(user, deal, *, year, verified_only=False):
+    """Everything the annual report of `deal` for `year` says. Withdrawn measurements count
+    nowhere in it (they stay in the deal's history); with `verified_only`, only the
+    measurements the deal team verified count, and the report says so."""
     internal = deal.pk in internal_deal_ids(user, [deal])
     year_start, year_end = dt.date(year, 1, 1), dt.date(year, 12, 31)
     deal = deal_selectors.deal_detail(user, deal.slug)
-    table = impact_selectors.performance_table(deal)
+    table = impact_selectors.performance_table(deal, verified_only=verified_only)
     board = impact_selectors.dashboard(deal)
-    population = impact_selectors.performance_table(deal, scope=IndicatorScope.POPULATION)
-    measured_in_year = Measurement.objects.filter(
-        indicator__deal=deal, date__range=(year_start, year_end)).count()
+    population = impact_selectors.performance_table(deal, scope=IndicatorScope.POPULATION,
+                                                    verified_only=verified_only)
+    counted = impact_selectors.counted_measurements(verified_only).filter(indicator__deal=deal)
+    measured_in_year = counted.filter(date__range=(year_start, year_end)).count()
+    withdrawn_in_year = Measurement.objects.filter(
+        indicator__deal=deal, withdrawn=True, date__range=(year_start, year_end)).count()
 
     elements = list(Element.objects.filter(pathway__deal=deal).order_by("order", "id"))
     by_level = [(lv, [e for e in elements if e.level == lv.value]) for lv in Level]
@@ -124,9 +135,12 @@ def deal_report(user, deal, *, year):
     lessons = visible_lessons(user).filter(deal=deal, learned_on__range=(year_start, year_end))
     uptakes = Uptake.objects.filter(deal=deal).select_related("deliverable").order_by("date", "id")
 
+    counts = Q(measurements__withdrawn=False)
+    if verified_only:
+        counts &= Q(measurements__verification=Verification.VERIFIED)
     stale = [
         i for i in Indicator.objects.filter(deal=deal, scope=IndicatorScope.PERFORMANCE)
-        .annotate(last=Max("measurements__date")).order_by("name")
+        .annotate(last=Max("measurements__date", filter=counts)).order_by("name")
         if i.last is None or i.last < year_end - dt.timedelta(days=365)
     ]
     untested = [a for a in assumptions if a.status == AssumptionStatus.ONGETOETST]
@@ -136,7 +150,7 @@ def deal_report(user, deal, *, year):
     data_sources = sorted(set(
         Indicator.objects.filter(deal=deal).exclude(data_source="").values_list("data_source", flat=True)))
     measurement_sources = sorted(set(
-        Measurement.objects.filter(indicator__deal=deal).exclude(source="")
+        counted.exclude(source="")
         .values_list("source", flat=True).distinct()[:50]))
     return {
         "deal": deal,
@@ -149,6 +163,8 @@ def deal_report(user, deal, *, year):
         "charts": _charts(table),
         "population": population,
         "measured_in_year": measured_in_year,
+        "withdrawn_in_year": withdrawn_in_year,
+        "verified_only": verified_only,
         "evidence": board.evidence,
         "stale": stale,
         "untested": untested,
@@ -165,16 +181,18 @@ def deal_report(user, deal, *, year):
     }
 
 
-def portfolio_report(user, *, year):
+def portfolio_report(user, *, year, verified_only=False):
     """The programme's portfolio: composition, results per deal, bottlenecks by ministry,
-    uptake, evidence gaps."""
+    uptake, evidence gaps. Withdrawn measurements count nowhere; with `verified_only`, only
+    verified ones count, and the report says so."""
     deals = list(
         deal_selectors.portfolio(user).filter(pk__in=readable_deals(user).values("pk"))
     )
     totals = deal_selectors.portfolio_totals(readable_deals(user))
     overview = learning_selectors.programme_overview(user)
     visible_ids = [d.pk for d in deals]
-    progress_by_deal = impact_selectors.indicator_progress(visible_ids)
+    progress_by_deal = impact_selectors.indicator_progress(visible_ids, verified_only)
+    counted = impact_selectors.counted_measurements(verified_only).filter(indicator__deal__in=visible_ids)
     results = []
     for d in deals:
         rows = progress_by_deal.get(d.pk)
@@ -207,7 +225,7 @@ def portfolio_report(user, *, year):
         "stale_by_deal": sorted(gaps_by_deal.items()),
         "unevidenced_by_deal": sorted(unevidenced.items()),
         "uptakes": uptakes,
-        "measurements": Measurement.objects.filter(indicator__deal__in=visible_ids).count(),
-        "measured_in_year": Measurement.objects.filter(
-            indicator__deal__in=visible_ids, date__year=year).count(),
+        "measurements": counted.count(),
+        "measured_in_year": counted.filter(date__year=year).count(),
+        "verified_only": verified_only,
     }

@@ -71,8 +71,11 @@ def long_csv(request):
     if deal is None:
         _may_export(request)
     variant = _csv_variant(request)
-    name = f"metingen-{deal.slug if deal else 'portfolio'}-{exports.stamp()}-{variant.key}.csv"
-    return _download(exports.long_csv(request.user, deal, variant), "text/csv; charset=utf-8", name)
+    verified_only = request.GET.get("geverifieerd") == "1"
+    name = (f"metingen-{deal.slug if deal else 'portfolio'}-{exports.stamp()}"
+            f"{'-geverifieerd' if verified_only else ''}-{variant.key}.csv")
+    return _download(exports.long_csv(request.user, deal, variant, verified_only=verified_only),
+                     "text/csv; charset=utf-8", name)
 
 
 def codebook_csv(request):
@@ -90,13 +93,19 @@ def open_data(request):
 
 @deal_view(deal_rules.can_export_deal)
 def deal_report(request, deal, fmt="html"):
-    context = documents.deal_report(request.user, deal, year=documents.year_from(request))
+    verified_only = documents.verified_from(request)
+    context = documents.deal_report(request.user, deal, year=documents.year_from(request),
+                                    verified_only=verified_only)
     return documents.respond(request, "reports/deal_report.html", context, fmt,
-                             f"jaarverslag-{deal.slug}-{context['year']}")
+                             f"jaarverslag-{deal.slug}-{context['year']}"
+                             f"{'-geverifieerd' if verified_only else ''}")
 
 
 def portfolio_report(request, fmt="html"):
-    context = documents.portfolio_report(request.user, year=documents.year_from(request))
+    verified_only = documents.verified_from(request)
+    context = documents.portfolio_report(request.user, year=documents.year_from(request),
+                                         verified_only=verified_only)
     context["open_data_url"] = request.build_absolute_uri(reverse("reports:open_data"))
     return documents.respond(request, "reports/portfolio_report.html", context, fmt,
-                             f"portfoliorapportage-{context['year']}")
+                             f"portfoliorapportage-{context['year']}"
+                             f"{'-geverifieerd' if verified_only else ''}")

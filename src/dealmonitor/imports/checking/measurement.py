@@ -10,11 +10,13 @@ from dealmonitor.impact.models import (
     Measurement,
 )
 from dealmonitor.impact.services import (
+    can_correct,
     check_parts,
     measurement_permission_error,
     validate_measurement,
     verification_error,
 )
+from dealmonitor.impact.templatetags.impact_tags import num
 from dealmonitor.organisations.models import Organisation
 
 
@@ -87,19 +89,28 @@ class MeasurementSheet:
                 fields["verification"] = values["verificatie"]
             if values["betrouwbaarheid"]:
                 fields["confidence"] = values["betrouwbaarheid"]
+            item = {"deal": slug, "indicator": values["indicator"], "org": values["organisatie_id"],
+                    "fields": fields, "object": indicator, "row": number,
+                    "withdraw": bool(values.get("ingetrokken")),
+                    "reason": (values.get("reden") or "").strip()}
             # An indicator this file (re)defines is unsaved here, but may already be in the
             # database: its measurements there count as present too.
             found = self._indicators.get((deal.slug, values["indicator"]), [])
-            indicator_id = indicator.pk or (found[0].pk if len(found) == 1 else None)
-            if indicator_id is not None:
+            saved = indicator if indicator.pk else (found[0] if len(found) == 1 else None)
+            if saved is not None:
                 if existing_keys is None:
                     existing_keys = self._existing_measurements()
-                if self._key(indicator_id, getattr(org, "pk", None), fields) in existing_keys:
-                    self.plan.skipped += 1
-                    planned[self._row_key(values)] = None  # its category rows are skipped too
+                outcome = self._against_recorded(part, number, existing_keys, saved, org, item)
+                if outcome is not None:
+                    if outcome == "skip":
+                        self.plan.skipped += 1
+                    planned[self._row_key(values)] = None if outcome != "plan" else item
+                    if outcome == "plan":
+                        self.plan.measurements.append(item)
                     continue
-            item = {"deal": slug, "indicator": values["indicator"], "org": values["organisatie_id"],
-                    "fields": fields, "object": indicator, "row": number}
+            if item["withdraw"] and not item["reason"]:
+                self.problem(part, number, "reden", _("Say why the measurement is withdrawn."))
+                continue
             self.plan.measurements.append(item)
             planned[self._row_key(values)] = item
         self._check_categories(part, planned)
@@ -148,6 +159,52 @@ class MeasurementSheet:
             return _("a date within the deal's term")
         return _("a date, e.g. 2024-03-31 or 31-03-2024")
 
+    def _against_recorded(self, part, number, existing, indicator, org, item):
+        """What a row is beside the measurements already recorded (issue 17: the import
+        corrects and withdraws as the form and the API do): None, a new measurement; "skip",
+        one already recorded as it is; "plan", a correction (a reason in the column reden) or a
+        withdrawal (ingetrokken: ja, with a reason) of one recorded measurement; "problem"."""
+        org_id = getattr(org, "pk", None)
+        fields = item["fields"]
+        exact, by_date = existing
+        same = exact.get(self._key(indicator.pk, org_id, fields))
+        if same is not None:  # recorded as it is (a withdrawn one does not come back)
+            if not item["withdraw"] or same["withdrawn"]:
+                return "skip"
+            current = [same]
+        else:
+            current = [m for m in by_date.get((indicator.pk, org_id, fields["date"], fields["period_start"]), ())
+                       if not m["withdrawn"]]
+            if not current:
+                return None  # a new measurement (also after one withdrawn on that date)
+        if len(current) > 1:
+            self.problem(part, number, "datum", _(
+                "The deal has more than one measurement of this indicator on this date for this "
+                "organisation; correct or withdraw the right one in Dealmonitor."))
+            return "problem"
+        recorded = current[0]
+        if not item["reason"]:
+            if item["withdraw"]:
+                message = _("Say why the measurement is withdrawn.")
+            else:
+                message = _(
+                    "There is already a measurement of this indicator on %(date)s for this organisation, "
+                    "with another figure (%(value)s). To correct it, say why in the column reden; a second "
+                    "amount on the same date belongs in that measurement.") % {
+                    "date": fields["date"].isoformat(),
+                    "value": num(recorded["value"]) if recorded["value"] is not None else recorded["status"]}
+            self.problem(part, number, "reden", message)
+            return "problem"
+        probe = Measurement(pk=recorded["id"], indicator=indicator, reported_by_id=recorded["reported_by_id"],
+                            reporting_organisation=org)
+        if not can_correct(self.actor, probe):
+            self.problem(part, number, "reden", _(
+                "Only the person who reported a measurement and the deal team may correct or withdraw it."))
+            return "problem"
+        item["measurement"] = recorded["id"]
+        item["correct"] = same is None
+        return "plan"
+
     @staticmethod
     def _key(indicator_id, org_id, fields):
         value = fields["value"].normalize() if fields["value"] is not None else None
@@ -155,10 +212,15 @@ class MeasurementSheet:
                 fields["source"])
 
     def _existing_measurements(self):
+        """({full key: measurement}, {(indicator, organisation, date, period start): [measurements]})
+        of the measurements already recorded for the indicators the file names (one query)."""
         ids = {ind.pk for group in self._indicators.values() for ind in group}
-        keys = set()
-        for row in Measurement.objects.filter(indicator_id__in=ids).values(
-            "indicator_id", "reporting_organisation_id", "date", "period_start", "value", "status", "source"
+        keys, by_date = {}, {}
+        for row in Measurement.objects.filter(indicator_id__in=ids).order_by("withdrawn", "id").values(
+            "id", "indicator_id", "reporting_organisation_id", "date", "period_start", "value", "status",
+            "source", "withdrawn", "reported_by_id",
         ):
-            keys.add(self._key(row["indicator_id"], row["reporting_organisation_id"], row))
-        return keys
+            org_id = row["reporting_organisation_id"]
+            keys.setdefault(self._key(row["indicator_id"], org_id, row), row)
+            by_date.setdefault((row["indicator_id"], org_id, row["date"], row["period_start"]), []).append(row)
+        return keys, by_date

@@ -53,6 +53,13 @@ MEASUREMENTS = SheetKind("measurements", "Metingen", _("Measurements"), [
     Column("dimensie", _("dimension of the breakdown (gemeente, leeftijd, geslacht, sector, eigen)"),
            TEXT, aliases=("dimension",), max_length=20),
     Column("categorie", _("category of the breakdown"), TEXT, aliases=("category",), max_length=100),
+    # Correcting and withdrawing (issue 17): a row with the indicator, date, period and
+    # organisation of one measurement already recorded, but another figure, corrects it when
+    # it says why; "ja" withdraws the measurement, also with a reason. Both stay in its history.
+    Column("ingetrokken", _("withdrawn: it no longer counts (yes or no)"), BOOLEAN,
+           aliases=("withdrawn",)),
+    Column("reden", _("reason for a correction or a withdrawal"), TEXT,
+           aliases=("reason", "reden wijziging"), max_length=LONG_TEXT),
 ])
 
 KINDS = (MEASUREMENTS,)
@@ -67,7 +74,8 @@ def rows(scope):
                   "status", "id")
         .values_list("id", "indicator__deal__slug", "indicator__name", "date", "period_start",
                      "value", "status", "source", "evidence_url", "reporting_organisation__slug",
-                     "verification", "confidence", "note", "is_example")
+                     "verification", "confidence", "note", "is_example", "withdrawn",
+                     "withdrawn_reason")
     )
     parts = {}
     for measurement_id, dimension, category, value in (
@@ -78,12 +86,13 @@ def rows(scope):
     ):
         parts.setdefault(measurement_id, []).append((dimension, category, value))
     for (pk, deal, name, date, start, value, status, source, url, org, verification, confidence,
-         note, example) in measurements.iterator(chunk_size=5000):
+         note, example, withdrawn, withdrawn_reason) in measurements.iterator(chunk_size=5000):
         row = {"deal_id": deal, "indicator": name, "datum": date, "periode_begin": start,
                "waarde": num(value), "status": status, "bron": source, "bewijs_url": url,
                "organisatie_id": org or "", "verificatie": verification,
                "betrouwbaarheid": confidence, "toelichting": note, "voorbeeld": yes(example),
-               "dimensie": "", "categorie": ""}
+               "dimensie": "", "categorie": "", "ingetrokken": yes(withdrawn),
+               "reden": withdrawn_reason if withdrawn else ""}
         yield row
         for dimension, category, part_value in parts.get(pk, ()):
             yield {**{key: "" for key in row}, "deal_id": deal, "indicator": name, "datum": date,
@@ -118,14 +127,34 @@ def _builder():
     return build
 
 
+def _corrections(w, items):
+    """Corrections and withdrawals of measurements already recorded, one by one through the
+    services (as the form and the API), each with its reason in the history."""
+    found = Measurement.objects.select_related("indicator__deal", "reporting_organisation").in_bulk(
+        [item["measurement"] for item in items])
+    for item in items:
+        measurement = found[item["measurement"]]
+        if item.get("correct"):
+            fields = {k: v for k, v in item["fields"].items() if k != "is_example"}
+            measurement = impact_services.update_measurement(
+                actor=w.actor, measurement=measurement, reason=item["reason"],
+                parts=item.get("parts"), **fields)
+        if item.get("withdraw"):
+            impact_services.withdraw_measurement(actor=w.actor, measurement=measurement,
+                                                 reason=item["reason"])
+
+
 def write(w):
-    """Every planned measurement, written in bulk with its history rows."""
+    """Every planned measurement, written in bulk with its history rows; then the corrections
+    and withdrawals, and the withdrawal of new rows marked withdrawn (a workbook's history)."""
+    changes = [item for item in w.plan.measurements if item.get("measurement")]
+    new = [item for item in w.plan.measurements if not item.get("measurement")]
     rows = []
     organisations = dict(w.organisations)
     wanted = {item["org"] for item in w.plan.measurements if item["org"]} - set(organisations)
     organisations.update({o.slug: o for o in Organisation.objects.filter(slug__in=wanted)})
     build = _builder()
-    for item in w.plan.measurements:
+    for item in new:
         key = (item["deal"], item["indicator"])
         indicator = w.indicators.get(key)
         if indicator is None:
@@ -134,6 +163,7 @@ def write(w):
         org = organisations[item["org"]] if item["org"] else None
         row = build(indicator, org, item["fields"])
         row.import_parts = item.get("parts") or []  # values per category (long format)
+        row.import_withdraw = item.get("withdraw") and item["reason"]
         rows.append(row)
     base = w.done
     progress = w.progress
@@ -141,4 +171,8 @@ def write(w):
         actor=w.actor, measurements=rows, reason=REASON,
         progress=(lambda n: progress(base + n, w.total)) if progress else None,
     )
-    w.done = base + len(rows)
+    for row in rows:
+        if row.import_withdraw:
+            impact_services.withdraw_measurement(actor=w.actor, measurement=row, reason=row.import_withdraw)
+    _corrections(w, changes)
+    w.done = base + len(rows) + len(changes)

@@ -352,7 +352,7 @@ class Builder:
 
     def impact(self):
         from dealmonitor.impact.models import (
-            Element, Indicator, Link, Measurement, Pathway, Target,
+            Element, Indicator, Link, Measurement, MeasurementPart, Pathway, Target,
         )
 
         rng = random.Random(self.seed + 3)
@@ -419,9 +419,15 @@ class Builder:
                     "kwartaal" if info["flagship"] else "jaar", "prestatie",
                 ))
                 plans.append((pk, info, kind, target, baseline))
+        # One numeric indicator in five of the flagship is broken down by age group, so the
+        # performance table of `bench iptt` computes categories as well as partners.
+        broken_down = {pk for pk, info, kind, _t, _b in plans[::5]
+                       if info["flagship"] and kind == "numeriek"}
         self.rows(Indicator, ["id", "deal_id", "element_id", "name", "kind", "unit",
                               "direction", "baseline_value", "target_value", "target_status",
-                              "aggregation", "frequency", "scope"], ind_rows)
+                              "aggregation", "frequency", "scope", "breakdown"], (
+            (*row, [{"dimension": "leeftijd", "categories": []}] if row[0] in broken_down else [])
+            for row in ind_rows))
 
         def periods(info):
             if info["flagship"]:
@@ -462,6 +468,9 @@ class Builder:
                    "Jaarverslag partner"]
         created = self.now
         org_of = self.deal_orgs
+        age_groups = ["0-17", "18-26", "27-66", "67+"]
+        part_rows = []
+        split = random.Random(self.seed + 9)  # its own stream: the measurements stay the same
 
         def measurement_rows():
             r = random.Random(self.seed + 4)
@@ -482,7 +491,12 @@ class Builder:
                         value = Decimal(int(r.random() * top / 4 + 1)) if kind == "numeriek" \
                             else Decimal(r.randrange(0, 101))
                         status = ""
-                    yield (next(measurement_ids), pk, day, value, status,
+                    measurement_id = next(measurement_ids)
+                    if pk in broken_down and split.random() < 0.8:  # the rest: not broken down
+                        shares = _spread(int(value), len(age_groups), split)
+                        part_rows.extend((measurement_id, "leeftijd", group, Decimal(share))
+                                         for group, share in zip(age_groups, shares))
+                    yield (measurement_id, pk, day, value, status,
                            sources[r.randrange(len(sources))], evidence, org,
                            "geverifieerd" if r.random() < 0.2 else "zelfgerapporteerd",
                            "", "", created)
@@ -490,6 +504,8 @@ class Builder:
         self.rows(Measurement, ["id", "indicator_id", "date", "value", "status", "source",
                                 "evidence_url", "reporting_organisation_id", "verification",
                                 "evidence_file", "note", "created_at"], measurement_rows())
+        self.rows(MeasurementPart, ["id", "measurement_id", "dimension", "category", "value"], (
+            (pk, *row) for pk, row in zip(self.ids.take(MeasurementPart, len(part_rows)), part_rows)))
 
     # Learning -----------------------------------------------------------------------------
 

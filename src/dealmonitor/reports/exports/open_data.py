@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from dealmonitor.deals.internal import public_bottlenecks_q
 from dealmonitor.deals.models import Participation
-from dealmonitor.impact.models import Element, Indicator, Link, Measurement, Target
+from dealmonitor.impact.models import Element, Indicator, Link, Measurement, MeasurementPart, Target
 from dealmonitor.learning.constants import Visibility
 from dealmonitor.learning.models import Bottleneck, Lesson, Uptake
 from dealmonitor.utils.partial_dates import to_iso
@@ -36,16 +36,28 @@ def open_data():
     links = defaultdict(list)
     for link in Link.objects.filter(pathway__deal__in=ids).select_related("cause", "effect", "pathway"):
         links[link.pathway.deal_id].append({"from": link.cause.title, "to": link.effect.title})
+    # A withdrawn measurement stays, marked: it no longer counts in any figure (its reason is
+    # the deal's own). Values per category of the indicator's breakdown go with their measurement.
+    parts = defaultdict(list)
+    for measurement_id, dimension, category, value in (
+        MeasurementPart.objects.filter(measurement__indicator__deal__in=ids)
+        .order_by("measurement_id", "dimension", "id")
+        .values_list("measurement_id", "dimension", "category", "value").iterator(chunk_size=5000)
+    ):
+        parts[measurement_id].append({"dimension": dimension, "category": category,
+                                      "value": f"{value.normalize():f}"})
     measurements = defaultdict(list)
-    for ind_id, date, start, value, status, source, efile, eurl, verification in (
+    for pk, ind_id, date, start, value, status, source, efile, eurl, verification, withdrawn in (
         Measurement.objects.filter(indicator__deal__in=ids).order_by("date", "id")
-        .values_list("indicator_id", "date", "period_start", "value", "status", "source",
-                     "evidence_file", "evidence_url", "verification").iterator(chunk_size=5000)
+        .values_list("id", "indicator_id", "date", "period_start", "value", "status", "source",
+                     "evidence_file", "evidence_url", "verification", "withdrawn")
+        .iterator(chunk_size=5000)
     ):
         measurements[ind_id].append({
             "date": date.isoformat(), "period_start": start.isoformat() if start else None,
             "value": None if value is None else f"{value.normalize():f}", "status": status or None,
             "source": source, "verification": verification, "has_evidence": bool(efile or eurl),
+            "withdrawn": withdrawn, "parts": parts.get(pk, []),
         })
     targets = defaultdict(list)
     for t in Target.objects.filter(indicator__deal__in=ids).order_by("period_start"):

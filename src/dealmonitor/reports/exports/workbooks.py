@@ -222,8 +222,8 @@ def portfolio_workbook(user):
         n_indicators=Count("indicators", distinct=True),
         n_open=Count("bottlenecks", filter=~public_bottlenecks_q("bottlenecks__"), distinct=True),
     )
-    measurements = dict(
-        Measurement.objects.filter(indicator__deal__in=deals).values_list("indicator__deal")
+    measurements = dict(  # those that count: a withdrawn one stays on the Metingen sheet
+        Measurement.objects.filter(indicator__deal__in=deals, withdrawn=False).values_list("indicator__deal")
         .annotate(n=Count("pk")).order_by()
     )
     counts = (_("Partners"), _("Indicators"), _("Measurements"), _("Open bottlenecks"))

@@ -352,6 +352,9 @@ def complete(filled, milestone, numeric, partner_org):
                                        reason="Uitgesplitst per gemeente", parts=[
         {"dimension": "gemeente", "category": "Utrecht", "value": last.value - 1},
         {"dimension": "gemeente", "category": "Zeist", "value": Decimal(1)}])
+    wrong = impact_services.record_measurement(actor=None, indicator=numeric, date=dt.date(2024, 3, 31),
+                                               value=Decimal(99), reporting_organisation=partner_org)
+    impact_services.withdraw_measurement(actor=None, measurement=wrong, reason="Dubbel ingevoerd")
     return filled
 
 

@@ -15,7 +15,7 @@ from dealmonitor.ops.bench_pages import CASES
 from dealmonitor.ops.generator import SCALES
 
 ORDER = ["S", "M", "L"]
-GENERATOR_VERSION = 1  # bump when the generator's output changes: stale databases are rebuilt
+GENERATOR_VERSION = 2  # bump when the generator's output changes: stale databases are rebuilt
 
 
 class Command(BaseCommand):
@@ -86,7 +86,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         if options["subject"] == "iptt":
             options["scale"] = options["scale"] or "S"
-            options["cases"] = options["cases"] or "iptt_table,iptt_page"
+            options["cases"] = options["cases"] or "iptt_table,iptt_parts,iptt_page,iptt_page_parts"
         options["scale"] = options["scale"] or "M"
         if options["worker"]:
             self.stdout.write(json.dumps(self._work(options)))
