@@ -454,6 +454,35 @@ def validate_measurement(indicator, *, date, value=None, status="", period_start
     return value
 
 
+def measurement_validator(indicator):
+    """`validate_measurement` for many measurements of one indicator (an import): the rules
+    (range, whole numbers, the deal's term, the milestone's statuses) are read once; a
+    measurement they plainly accept returns at once, every other goes through
+    `validate_measurement`, so a refusal and its message are always that function's.
+    Called as validate(date=..., value=..., status=..., period_start=...)."""
+    milestone = indicator.is_milestone
+    if milestone:
+        statuses = set(indicator.statuses)
+    else:
+        low, high, whole = value_rules(indicator)
+    start, end = deal_window(indicator.deal)
+
+    def validate(*, date, value=None, status="", period_start=None):
+        if (date is not None and (start is None or date >= start) and (end is None or date <= end)
+                and (period_start is None or period_start <= date)):
+            if milestone:
+                if status and status in statuses:
+                    return value
+            elif (type(value) is Decimal and value.is_finite()
+                  and (low is None or value >= low) and (high is None or value <= high)
+                  and (not whole or value == value.to_integral_value())):
+                return value
+        return validate_measurement(indicator, date=date, value=value, status=status,
+                                    period_start=period_start)
+
+    return validate
+
+
 def verification_problem(actor, deal, verification):
     """Why `actor` may not give a measurement this verification state, or None. Only the deal
     team verifies a figure, never the organisation that reported it; a figure is sent back
@@ -727,6 +756,7 @@ def import_measurements(*, actor, measurements, reason="import", progress=None):
     after each batch. Returns the number written."""
     checked = {}
     verifications = set()
+    validators = {}  # id of an indicator -> its measurement_validator
     references = ReferenceCheck(actor)
     reporter = getattr(actor, "pk", None) if actor is not None else None
     for m in measurements:
@@ -742,13 +772,14 @@ def import_measurements(*, actor, measurements, reason="import", progress=None):
             _check_verification(actor, indicator.deal, m.verification)
             verifications.add((indicator.deal_id, m.verification))
         m.withdrawn = False  # withdrawing is done one by one, with a reason
+        validate = validators.get(id(indicator))
+        if validate is None:
+            validate = validators[id(indicator)] = measurement_validator(indicator)
         milestone = indicator.is_milestone
         if milestone:
-            validate_measurement(indicator, date=m.date, status=m.status,
-                                 period_start=m.period_start)
+            validate(date=m.date, status=m.status, period_start=m.period_start)
         else:
-            m.value = validate_measurement(indicator, date=m.date, value=m.value,
-                                           period_start=m.period_start)
+            m.value = validate(date=m.date, value=m.value, period_start=m.period_start)
         m.reported_by_id = reporter  # what `m.reported_by = actor` does, without the descriptor
         m._state.fields_cache["reported_by"] = actor if reporter is not None else None
         if not milestone and getattr(m, "import_parts", None):

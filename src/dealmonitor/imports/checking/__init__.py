@@ -105,15 +105,19 @@ class Checker(DealSheet, PartnerSheet, IndicatorSheet, MeasurementSheet, Pathway
     def rows(self, part):
         """(row number, {key: parsed value}, problems of the row) for every row of the part."""
         specs = []  # per column: key, index of its cell (or None), a value for every row, parser
+        blank = {}  # the columns the file does not have (nor a value for every row): None
         for column in part.kind.columns:
             index = part.mapping.get(column.key)
             fixed = part.defaults.get(column.key) if index is None else None
-            specs.append((column.key, index, fixed, cell_parser(column), column))
+            if index is None and fixed is None and not column.required:
+                blank[column.key] = None
+            else:
+                specs.append((column.key, index, fixed, cell_parser(column), column))
         problems = self.problems
         for number, cells in part.sheet.rows:
             before = len(problems)
             width = len(cells)
-            values = {}
+            values = blank.copy()
             for key, index, fixed, parse, column in specs:
                 raw = fixed if index is None else cells[index] if index < width else None
                 if raw is None and not column.required:

@@ -12,7 +12,7 @@ from dealmonitor.impact.models import (
 from dealmonitor.impact.services import (
     check_parts,
     measurement_permission_error,
-    validate_measurement,
+    measurement_validator,
     verification_error,
 )
 from dealmonitor.organisations.models import Organisation
@@ -32,7 +32,7 @@ class MeasurementSheet:
         no_indicator = _("the name of one of the deal's indicators")
         planned = {}  # (deal, indicator, date, period start, org) -> plan item, for category rows
         deals = {}  # slug -> deal the user may record for
-        indicators = {}  # (deal, name) -> (indicator, error)
+        indicators = {}  # (deal, name) -> (indicator, error, validator, its id, deal saved)
         organisations = {}  # (deal, organisation slug) -> organisation, or None when refused
         may_verify = {}  # deal slug -> whether the user may verify
         measurements = self.plan.measurements
@@ -53,8 +53,11 @@ class MeasurementSheet:
                 continue
             found = indicators.get((slug, name))
             if found is None:
-                found = indicators[(slug, name)] = self._indicator(deal, name)
-            indicator, error = found
+                indicator, error = self._indicator(deal, name)
+                found = indicators[(slug, name)] = (
+                    indicator, error, None if error else measurement_validator(indicator),
+                    None if error else indicator.pk, deal.pk is not None)
+            indicator, error, validate, indicator_id, saved_deal = found
             if error:
                 self.problem(part, number, "indicator", error, no_indicator)
                 continue
@@ -69,8 +72,8 @@ class MeasurementSheet:
                                  _("There is no organisation with the identifier '%(id)s'.") % {"id": org_slug},
                                  _("the identifier of a registered organisation"))
                     continue
-            if deal.pk is not None and indicator.pk is not None:
-                key = (indicator.pk, org.pk if org is not None else None)
+            if saved_deal and indicator_id is not None:
+                key = (indicator_id, org.pk if org is not None else None)
                 if key not in self._permission:
                     self._permission[key] = measurement_permission_error(self.actor, indicator, org)
                 if self._permission[key]:
@@ -87,8 +90,8 @@ class MeasurementSheet:
                 continue
             date = values["datum"]
             try:
-                value = validate_measurement(
-                    indicator, date=date, value=values["waarde"],
+                value = validate(
+                    date=date, value=values["waarde"],
                     status=values["status"] or "", period_start=values["periode_begin"],
                 ) if date else None
             except ValidationError as exc:
@@ -115,7 +118,6 @@ class MeasurementSheet:
                 fields["confidence"] = values["betrouwbaarheid"]
             # An indicator this file (re)defines is unsaved here, but may already be in the
             # database: its measurements there count as present too.
-            indicator_id = indicator.pk
             if indicator_id is None:
                 same_name = self._indicators.get((deal.slug, name), [])
                 indicator_id = same_name[0].pk if len(same_name) == 1 else None
