@@ -237,7 +237,8 @@ def cell_parser(column):
     if t == C.CHOICE:
         def choice(value):
             if type(value) is str:
-                found = choice_values(column.choices).get(value.strip().lower())
+                text = value.strip()
+                found = choice_values(column.choices).get(text.lower()) if text else None
                 if found is not None:
                     return found
             return parse_cell(column, value)
