@@ -394,19 +394,19 @@ def check_value(indicator, raw):
     if number is None:
         raise ValidationError(_("'%(value)s' is not a number.") % {"value": raw})
     low, high, whole = value_rules(indicator)
-    shown = _shown(number)
     if whole and number != number.to_integral_value():
         raise ValidationError(
             _("%(name)s is counted in whole numbers; %(value)s is not a whole number.")
-            % {"name": indicator.name, "value": shown})
+            % {"name": indicator.name, "value": _shown(number)})
     if indicator.kind == IndicatorKind.PERCENTAGE and not (0 <= number <= 100):
         raise ValidationError(
-            _("A percentage lies between 0 and 100; %(value)s is outside it.") % {"value": shown})
+            _("A percentage lies between 0 and 100; %(value)s is outside it.") % {"value": _shown(number)})
     if low == 0 and high is None and number < 0:
         raise ValidationError(
             _("%(name)s cannot be negative; %(value)s is below zero.")
-            % {"name": indicator.name, "value": shown})
+            % {"name": indicator.name, "value": _shown(number)})
     if (low is not None and number < low) or (high is not None and number > high):
+        shown = _shown(number)  # only for the message (formatting every accepted value is not free)
         if low is not None and high is not None:
             message = _("%(name)s lies between %(low)s and %(high)s; %(value)s is outside it.")
         elif low is not None:
@@ -452,6 +452,35 @@ def validate_measurement(indicator, *, date, value=None, status="", period_start
     if errors:
         raise ValidationError(errors)
     return value
+
+
+def measurement_validator(indicator):
+    """`validate_measurement` for many measurements of one indicator (an import): the rules
+    (range, whole numbers, the deal's term, the milestone's statuses) are read once; a
+    measurement they plainly accept returns at once, every other goes through
+    `validate_measurement`, so a refusal and its message are always that function's.
+    Called as validate(date=..., value=..., status=..., period_start=...)."""
+    milestone = indicator.is_milestone
+    if milestone:
+        statuses = set(indicator.statuses)
+    else:
+        low, high, whole = value_rules(indicator)
+    start, end = deal_window(indicator.deal)
+
+    def validate(*, date, value=None, status="", period_start=None):
+        if (date is not None and (start is None or date >= start) and (end is None or date <= end)
+                and (period_start is None or period_start <= date)):
+            if milestone:
+                if status and status in statuses:
+                    return value
+            elif (type(value) is Decimal and value.is_finite()
+                  and (low is None or value >= low) and (high is None or value <= high)
+                  and (not whole or value == value.to_integral_value())):
+                return value
+        return validate_measurement(indicator, date=date, value=value, status=status,
+                                    period_start=period_start)
+
+    return validate
 
 
 def verification_problem(actor, deal, verification):
@@ -726,26 +755,35 @@ def import_measurements(*, actor, measurements, reason="import", progress=None):
     in one transaction. `measurements`: unsaved Measurement objects. `progress(done)` is called
     after each batch. Returns the number written."""
     checked = {}
+    verifications = set()
+    validators = {}  # id of an indicator -> its measurement_validator
     references = ReferenceCheck(actor)
+    reporter = getattr(actor, "pk", None) if actor is not None else None
     for m in measurements:
+        indicator = m.indicator
         key = (m.indicator_id, m.reporting_organisation_id)
         if key not in checked:
-            checked[key] = measurement_permission_error(actor, m.indicator, m.reporting_organisation)
+            checked[key] = measurement_permission_error(actor, indicator, m.reporting_organisation)
             if not checked[key]:  # the same reference rules as one measurement's
-                references.check(deal=m.indicator.deal, instance=m)
+                references.check(deal=indicator.deal, instance=m)
         if checked[key]:
             raise PermissionDenied(checked[key])
-        _check_verification(actor, m.indicator.deal, m.verification)
+        if (indicator.deal_id, m.verification) not in verifications:  # once per deal and state
+            _check_verification(actor, indicator.deal, m.verification)
+            verifications.add((indicator.deal_id, m.verification))
         m.withdrawn = False  # withdrawing is done one by one, with a reason
-        if m.indicator.is_milestone:
-            validate_measurement(m.indicator, date=m.date, status=m.status,
-                                 period_start=m.period_start)
+        validate = validators.get(id(indicator))
+        if validate is None:
+            validate = validators[id(indicator)] = measurement_validator(indicator)
+        milestone = indicator.is_milestone
+        if milestone:
+            validate(date=m.date, status=m.status, period_start=m.period_start)
         else:
-            m.value = validate_measurement(m.indicator, date=m.date, value=m.value,
-                                           period_start=m.period_start)
-        m.reported_by = actor
-        if getattr(m, "import_parts", None) and not m.indicator.is_milestone:
-            m.import_parts = check_parts(m.indicator, m.value, m.import_parts)
+            m.value = validate(date=m.date, value=m.value, period_start=m.period_start)
+        m.reported_by_id = reporter  # what `m.reported_by = actor` does, without the descriptor
+        m._state.fields_cache["reported_by"] = actor if reporter is not None else None
+        if not milestone and getattr(m, "import_parts", None):
+            m.import_parts = check_parts(indicator, m.value, m.import_parts)
     with transaction.atomic():
         insert_with_history(measurements, user=actor, reason=reason, batch_size=IMPORT_BATCH,
                             progress=progress)

@@ -14,6 +14,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from python_calamine import CalamineError, CalamineWorkbook
 
+from dealmonitor.utils.bulk import collector_paused
 from dealmonitor.utils.spreadsheets import strip_csv_guard
 
 from . import long_texts
@@ -403,9 +404,11 @@ def read_spreadsheet(data, filename):
     """Sheets of an .xlsx or .csv file, chosen by its name (and its first bytes)."""
     lower = filename.lower()
     if lower.endswith(".csv") or lower.endswith(".txt"):
-        return read_csv(data, name=filename.rsplit("/", 1)[-1])
+        with collector_paused():  # see utils/bulk.py
+            return read_csv(data, name=filename.rsplit("/", 1)[-1])
     if lower.endswith(".xlsx") or data[:2] == b"PK":
-        return read_xlsx(data)
+        with collector_paused():
+            return read_xlsx(data)
     if lower.endswith(".xls"):
         raise UnreadableFile(_("Old Excel files (.xls) cannot be read; save the file as .xlsx."))
     raise UnreadableFile(_("Upload an Excel workbook (.xlsx) or a CSV file."))

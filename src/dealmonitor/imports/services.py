@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 
+from dealmonitor.utils.bulk import collector_paused
+
 from .kinds import MODULES
 from .kinds.base import REASON, Writing  # noqa: F401
 
@@ -40,7 +42,7 @@ def import_checked(*, actor, result, progress=None, publish=False):
              + len(plan.indicators) + len(plan.measurements) + len(plan.bottlenecks)
              + len(plan.lessons))
     writing = Writing(actor=actor, plan=plan, progress=progress, total=total, publish=publish)
-    with transaction.atomic():
+    with collector_paused(), transaction.atomic():  # see utils/bulk.py
         for module in MODULES:
             module.write(writing)
     if progress:

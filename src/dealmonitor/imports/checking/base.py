@@ -191,6 +191,71 @@ def parse_cell(column, value):
     return text
 
 
+def cell_parser(column):
+    """`parse_cell` for one column, with a short way for the cells most files hold (a text,
+    a number, a date as the reader gives them); anything else, and every cell that is wrong,
+    goes the long way, so the result and the message are `parse_cell`'s. A check of 100,000
+    rows parses 1.5 million cells: the short way halves the time of the check."""
+    t = column.type
+    limit = column.max_length
+
+    def slow(value):
+        return parse_cell(column, value)
+
+    if t == C.TEXT:
+        def text(value):
+            if type(value) is str:
+                stripped = value.strip()
+                if stripped and (limit is None or len(stripped) <= limit):
+                    return stripped
+            return parse_cell(column, value)
+        return text
+    if t == C.SLUG:
+        match = UNICODE_SLUG.match
+
+        def slug(value):
+            if type(value) is str:
+                text = value.strip().lower()
+                if text and match(text) and (limit is None or len(text) <= limit):
+                    return text
+            return parse_cell(column, value)
+        return slug
+    if t == C.DECIMAL:
+        def decimal(value):
+            if type(value) is float or type(value) is int:
+                return Decimal(str(value))
+            return parse_cell(column, value)
+        return decimal
+    if t == C.DATE:
+        def date(value):
+            if type(value) is dt.date:
+                return value
+            if type(value) is dt.datetime:
+                return value.date()
+            return parse_cell(column, value)
+        return date
+    if t == C.CHOICE:
+        def choice(value):
+            if type(value) is str:
+                text = value.strip()
+                found = choice_values(column.choices).get(text.lower()) if text else None
+                if found is not None:
+                    return found
+            return parse_cell(column, value)
+        return choice
+    if t == C.BOOLEAN:
+        def boolean(value):
+            if type(value) is str:
+                text = value.strip().lower()
+                if text in TRUE:
+                    return True
+                if text in FALSE:
+                    return False
+            return parse_cell(column, value)
+        return boolean
+    return slow
+
+
 # Mapping ------------------------------------------------------------------------------------
 
 

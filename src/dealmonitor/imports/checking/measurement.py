@@ -13,7 +13,7 @@ from dealmonitor.impact.services import (
     can_correct,
     check_parts,
     measurement_permission_error,
-    validate_measurement,
+    measurement_validator,
     verification_error,
 )
 from dealmonitor.impact.templatetags.impact_tags import num
@@ -25,68 +25,97 @@ class MeasurementSheet:
     """Checker methods for this sheet kind (imports/checking/__init__.py puts them together)."""
 
     def _check_measurements(self, part):
-        existing_keys = None
+        """Every row as `record_measurement` would check it. What depends only on the deal,
+        the indicator or the organisation of a row (who may record, which indicator the name
+        means, whether the organisation is a partner) is worked out once per deal, indicator
+        and organisation; a row that fails such a check still gets its own message."""
+        existing = None  # the measurements already recorded: see _existing_measurements
         no_deal = _("There is no deal '%(slug)s', or you may not enter measurements for it.")  # once, not per row
+        no_indicator = _("the name of one of the deal's indicators")
         planned = {}  # (deal, indicator, date, period start, org) -> plan item, for category rows
+        deals = {}  # slug -> deal the user may record for
+        indicators = {}  # (deal, name) -> (indicator, error, validator, its id, deal saved)
+        organisations = {}  # (deal, organisation slug) -> organisation, or None when refused
+        may_verify = {}  # deal slug -> whether the user may verify
+        measurements = self.plan.measurements
+        problems = self.problems
         for number, values, before in self.rows(part):
-            if values.get("categorie") or values.get("dimensie"):
+            if values["categorie"] or values["dimensie"]:
                 self._category_row(part, number, values, planned)
                 continue
             slug = values["deal_id"]
-            deal = self._deal_for(part, number, values, impact_rules.can_record_measurement, no_deal)
-            if not deal or not values["indicator"]:
+            deal = deals.get(slug)
+            if deal is None:
+                deal = self._deal_for(part, number, values, impact_rules.can_record_measurement, no_deal)
+                if deal is None:
+                    continue
+                deals[slug] = deal
+            name = values["indicator"]
+            if not name:
                 continue
-            indicator, error = self._indicator(deal, values["indicator"])
+            found = indicators.get((slug, name))
+            if found is None:
+                indicator, error = self._indicator(deal, name)
+                found = indicators[(slug, name)] = (
+                    indicator, error, None if error else measurement_validator(indicator),
+                    None if error else indicator.pk, deal.pk is not None)
+            indicator, error, validate, indicator_id, saved_deal = found
             if error:
-                self.problem(part, number, "indicator", error, _("the name of one of the deal's indicators"))
+                self.problem(part, number, "indicator", error, no_indicator)
                 continue
             org = None
-            if values["organisatie_id"]:
-                org = self._organisations.get(values["organisatie_id"])
-                if org is None and values["organisatie_id"] in self.plan.organisations:
-                    org = Organisation(slug=values["organisatie_id"], **self.plan.organisations[values["organisatie_id"]])
-                if org is None or self.references.error(deal, Measurement, "reporting_organisation", org):
+            org_slug = values["organisatie_id"]
+            if org_slug:
+                if (slug, org_slug) not in organisations:
+                    organisations[(slug, org_slug)] = self._reporting_organisation(deal, org_slug)
+                org = organisations[(slug, org_slug)]
+                if org is None:
                     self.problem(part, number, "organisatie_id",
-                                 _("There is no organisation with the identifier '%(id)s'.") % {"id": values["organisatie_id"]},
+                                 _("There is no organisation with the identifier '%(id)s'.") % {"id": org_slug},
                                  _("the identifier of a registered organisation"))
                     continue
-            if deal.pk is not None and indicator.pk is not None:
-                key = (indicator.pk, getattr(org, "pk", None))
+            if saved_deal and indicator_id is not None:
+                key = (indicator_id, org.pk if org is not None else None)
                 if key not in self._permission:
                     self._permission[key] = measurement_permission_error(self.actor, indicator, org)
                 if self._permission[key]:
                     self.problem(part, number, "organisatie_id" if org else "deal_id", self._permission[key])
                     continue
-            if values["verificatie"] == Verification.VERIFIED and not self.may(
-                    impact_rules.can_verify_measurement, deal):
-                self.problem(part, number, "verificatie", verification_error(),
-                             _("empty or zelfgerapporteerd"))
-            if len(self.problems) > before:
+            verification = values["verificatie"]
+            if verification == Verification.VERIFIED:
+                if slug not in may_verify:
+                    may_verify[slug] = self.may(impact_rules.can_verify_measurement, deal)
+                if not may_verify[slug]:
+                    self.problem(part, number, "verificatie", verification_error(),
+                                 _("empty or zelfgerapporteerd"))
+            if len(problems) > before:
                 continue
+            date = values["datum"]
             try:
-                value = validate_measurement(
-                    indicator, date=values["datum"], value=values["waarde"],
+                value = validate(
+                    date=date, value=values["waarde"],
                     status=values["status"] or "", period_start=values["periode_begin"],
-                ) if values["datum"] else None
+                ) if date else None
             except ValidationError as exc:
-                for name, messages in exc.message_dict.items():
+                for field_name, messages in exc.message_dict.items():
                     column = {"value": "waarde", "status": "status", "date": "datum",
-                              "period_start": "periode_begin"}.get(name, "waarde")
+                              "period_start": "periode_begin"}.get(field_name, "waarde")
                     for message in messages:
                         self.problem(part, number, column, message,
                                      self._measurement_expected(indicator, column))
                 continue
-            if len(self.problems) > before:
+            if len(problems) > before:
                 continue
+            milestone = indicator.is_milestone
             fields = {
-                "date": values["datum"], "period_start": values["periode_begin"],
-                "value": None if indicator.is_milestone else value,
-                "status": values["status"] or "" if indicator.is_milestone else "",
+                "date": date, "period_start": values["periode_begin"],
+                "value": None if milestone else value,
+                "status": values["status"] or "" if milestone else "",
                 "source": values["bron"] or "", "evidence_url": values["bewijs_url"] or "",
                 "note": values["toelichting"] or "", "is_example": bool(values["voorbeeld"]),
             }
-            if values["verificatie"]:
-                fields["verification"] = values["verificatie"]
+            if verification:
+                fields["verification"] = verification
             if values["betrouwbaarheid"]:
                 fields["confidence"] = values["betrouwbaarheid"]
             item = {"deal": slug, "indicator": values["indicator"], "org": values["organisatie_id"],
@@ -98,22 +127,33 @@ class MeasurementSheet:
             found = self._indicators.get((deal.slug, values["indicator"]), [])
             saved = indicator if indicator.pk else (found[0] if len(found) == 1 else None)
             if saved is not None:
-                if existing_keys is None:
-                    existing_keys = self._existing_measurements()
-                outcome = self._against_recorded(part, number, existing_keys, saved, org, item)
+                if existing is None:
+                    existing = self._existing_measurements()
+                outcome = self._against_recorded(part, number, existing, saved, org, item)
                 if outcome is not None:
                     if outcome == "skip":
                         self.plan.skipped += 1
                     planned[self._row_key(values)] = None if outcome != "plan" else item
                     if outcome == "plan":
-                        self.plan.measurements.append(item)
+                        measurements.append(item)
                     continue
             if item["withdraw"] and not item["reason"]:
                 self.problem(part, number, "reden", _("Say why the measurement is withdrawn."))
                 continue
-            self.plan.measurements.append(item)
+            measurements.append(item)
             planned[self._row_key(values)] = item
         self._check_categories(part, planned)
+
+    def _reporting_organisation(self, deal, slug):
+        """The organisation `slug` if a measurement of `deal` may name it as the reporter (it
+        exists, in the register or in this file, and the services' reference rules allow
+        it), else None."""
+        org = self._organisations.get(slug)
+        if org is None and slug in self.plan.organisations:
+            org = Organisation(slug=slug, **self.plan.organisations[slug])
+        if org is None or self.references.error(deal, Measurement, "reporting_organisation", org):
+            return None
+        return org
 
     @staticmethod
     def _row_key(values):

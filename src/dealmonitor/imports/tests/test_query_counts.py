@@ -103,3 +103,81 @@ def test_checking_and_writing_measurements_takes_the_same_queries_for_ten_times_
         counts.append(_queries(run))
         assert Measurement.objects.count() == rows
     assert counts[0] == counts[1], counts
+
+
+# A fuller sheet: a reporting organisation, a note, a verification state and a breakdown per
+# measurement (category rows), so every per-row path of the check and the write is counted.
+
+def _full_sheet(deal, org, names, rows):
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Metingen"
+    ws.append(["deal_id", "indicator", "datum", "waarde", "bron", "organisatie_id", "verificatie",
+               "betrouwbaarheid", "toelichting", "dimensie", "categorie"])
+    for k in range(rows):
+        day = dt.date(2022, 1, 1) + dt.timedelta(days=k)
+        name = names[k % len(names)]
+        ws.append([deal.slug, name, day, 10 + k % 7, "telling", org.slug, "zelfgerapporteerd",
+                   "hoog", f"meting {k}", None, None])
+        if k % 2 == 0:  # every other measurement split over the two municipalities
+            for town, part in (("Utrecht", 4), ("Zeist", 6 + k % 7)):
+                ws.append([deal.slug, name, day, part, None, org.slug, None, None, None,
+                           "gemeente", town])
+    out = io.BytesIO()
+    wb.save(out)
+    return read_spreadsheet(out.getvalue(), "metingen.xlsx")
+
+
+@pytest.fixture
+def counted_deal():
+    from dealmonitor.deals.tests.factories import ParticipationFactory
+
+    deal = DealFactory(slug="cd-tellen", signing_date=dt.date(2022, 1, 1), signing_date_precision=Precision.DAY,
+                       end_date=dt.date(2030, 1, 1), end_date_precision=Precision.YEAR)
+    org = ParticipationFactory(deal=deal).organisation
+    names = [impact_services.save_indicator(
+        actor=None, deal=deal, name=f"Indicator {i}", unit="stuks", target_value=Decimal(100),
+        whole_numbers=True, breakdown=[{"dimension": "gemeente", "categories": ["Utrecht", "Zeist"]}],
+    ).name for i in range(5)]
+    return deal, org, names
+
+
+def _check_and_write(sheets):
+    result = check_parts(None, workbook_parts(sheets), previews=False)
+    assert result.ok, [str(p) for p in result.problems[:3]]
+    import_checked(actor=None, result=result)
+
+
+def test_measurements_with_organisations_and_breakdowns_take_the_same_queries_for_1000_rows_as_for_100(
+        counted_deal):
+    from dealmonitor.impact.models import MeasurementPart
+
+    deal, org, names = counted_deal
+    counts = {}
+    for rows in (100, 1000):
+        sheets = _full_sheet(deal, org, names, rows)
+        Measurement.objects.all().delete()
+        counts[rows] = _queries(lambda: _check_and_write(sheets))
+        assert Measurement.objects.filter(reporting_organisation=org).count() == rows
+        assert MeasurementPart.objects.count() == rows  # two parts for every other row
+        assert Measurement.history.filter(history_change_reason="import").count() >= rows
+    assert counts[100] == counts[1000], counts
+
+
+def test_beyond_one_batch_the_queries_grow_by_a_fixed_number_per_batch(counted_deal, monkeypatch):
+    """The write goes in batches of IMPORT_BATCH rows (5,000); each batch costs a fixed number
+    of queries: on SQLite the new keys (two) and one statement each for the rows and their
+    history rows; on PostgreSQL the new keys (the rows go by COPY, which the query log does not
+    see). Here with batches of 100, so 1,000 measurements (and their 1,000 parts) are ten batches
+    each."""
+    deal, org, names = counted_deal
+    per_batch = 4 if connection.vendor == "sqlite" else 1
+    monkeypatch.setattr(impact_services, "IMPORT_BATCH", 100)
+    counts = {}
+    for rows in (100, 1000):
+        sheets = _full_sheet(deal, org, names, rows)
+        Measurement.objects.all().delete()
+        counts[rows] = _queries(lambda: _check_and_write(sheets))
+    # nine more batches of measurements and nine more of their parts (two parts for every
+    # other measurement: as many parts as measurements)
+    assert counts[1000] - counts[100] == per_batch * (9 + 9), counts
