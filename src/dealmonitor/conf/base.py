@@ -325,6 +325,9 @@ IMPORT_MAX_CELLS = env.int("IMPORT_MAX_CELLS", default=3_000_000)  # rows x colu
 # Uploads whose import was never finished are removed after this many hours (on every new
 # upload, and by `dealmonitor clean_imports`).
 IMPORT_ORPHAN_HOURS = env.int("IMPORT_ORPHAN_HOURS", default=48)
+# A portfolio PDF made in the background (reports/pdf_jobs.py) is kept in the media storage
+# this many hours, or until its owner makes the next one.
+REPORT_PDF_KEEP_HOURS = env.int("REPORT_PDF_KEEP_HOURS", default=24)
 
 # The open data (/rapporten/open-data/deals.json): who publishes it, under which licence.
 OPEN_DATA_PUBLISHER = env.str("OPEN_DATA_PUBLISHER", default="Programma Agenda Stad")
