@@ -301,6 +301,13 @@ SPECTACULAR_SETTINGS = {
 # django_tasks.backends.immediate.ImmediateBackend (run at once, inside the request: the test
 # suite) or a Celery backend (docs/deployment.md#background-work).
 TASKS = {"default": {"BACKEND": env.str("TASKS_BACKEND", default="django_tasks_db.DatabaseBackend")}}
+# Only with TASKS_BACKEND=dealmonitor.utils.celery_backend.CeleryBackend: Celery's broker and
+# result store (Redis), and the worker: `celery -A dealmonitor.utils.celery_backend worker`.
+CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="redis://127.0.0.1:6379/0")
+CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default=CELERY_BROKER_URL)
+CELERY_RESULT_EXTENDED = True  # the task's name and arguments beside its result: get_result()
+CELERY_TASK_SERIALIZER = CELERY_RESULT_SERIALIZER = "json"
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # A change to a deal's data queues one update of its related deals this many seconds later;
 # more changes to the same deal within that time join it (connections/signals.py).
 RELATED_UPDATE_DELAY = env.float("RELATED_UPDATE_DELAY", default=10.0)
