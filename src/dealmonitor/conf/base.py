@@ -299,7 +299,7 @@ SPECTACULAR_SETTINGS = {
 # queue in the database (django-tasks-db) and `dealmonitor db_worker` runs it (`make run`
 # starts one beside the server). TASKS_BACKEND names another backend, e.g.
 # django_tasks.backends.immediate.ImmediateBackend (run at once, inside the request: the test
-# suite) or a Celery backend (docs/deployment.md#background-work).
+# suite) or a Celery backend (docs/deployment.md#moving-the-same-tasks-to-celery-with-redis).
 TASKS = {"default": {"BACKEND": env.str("TASKS_BACKEND", default="django_tasks_db.DatabaseBackend")}}
 # Only with TASKS_BACKEND=dealmonitor.utils.celery_backend.CeleryBackend: Celery's broker and
 # result store (Redis), and the worker: `celery -A dealmonitor.utils.celery_backend worker`.

@@ -1,5 +1,5 @@
 """A backend for Django's task framework that hands the tasks to Celery (with Redis), for an
-operator who outgrows the database queue (docs/deployment.md#background-work).
+operator who outgrows the database queue (docs/deployment.md#moving-the-same-tasks-to-celery-with-redis).
 
 Why our own: the maintained `django-tasks-celery` needs Python 3.12 and we run 3.11; what it
 takes is small. Every task is carried by one Celery task, `dealmonitor.run_task`, whose

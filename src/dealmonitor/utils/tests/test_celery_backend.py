@@ -1,4 +1,4 @@
-"""The same tasks on Celery with Redis (docs/deployment.md#background-work): with TASKS set to
+"""The same tasks on Celery with Redis (docs/deployment.md#moving-the-same-tasks-to-celery-with-redis): with TASKS set to
 the Celery backend (utils/celery_backend.py), an import (check, then write) and a deferred
 related-deal update are carried by Redis to a real Celery worker (in this process, in a
 thread of its own) and their results are seen in the database and through `get_result()`.
