@@ -168,11 +168,11 @@ def test_a_worker_killed_during_an_import_writes_nothing_and_the_job_can_run_aga
     assert status == "checked"
     assert "interrupted" in error or "onderbroken" in error
     # ... and the queue's row of the killed task, left "running" by the worker, is closed
-    queue_row = ("SELECT status FROM django_tasks_database_dbtaskresult WHERE id = "
-                 f"(SELECT task_id FROM imports_importjob WHERE id = {job_id})")
-    if connection.vendor == "sqlite":  # the UUID column holds the id without dashes there
-        queue_row = queue_row.replace("WHERE id = (SELECT task_id", "WHERE id = (SELECT REPLACE(task_id, '-', '')")
-    assert database.query(queue_row) == [("FAILED",)]
+    (task_id,), = database.query(f"SELECT task_id FROM imports_importjob WHERE id = {job_id}")
+    if connection.vendor == "sqlite":  # a UUID is kept without its dashes there
+        task_id = task_id.replace("-", "")
+    assert database.query("SELECT status FROM django_tasks_database_dbtaskresult "
+                          f"WHERE id = '{task_id}'") == [("FAILED",)]
 
     # Run again: a fresh worker imports every row.
     run_child(database, tmp_path, "shell", "--no-imports", "-c",
