@@ -4,6 +4,7 @@ by that user alone, kept in the media storage until it expires or the next one r
 a job whose worker was killed says it was interrupted and can be made again."""
 
 import datetime as dt
+from unittest import mock
 
 import pytest
 from django.core.files.storage import default_storage
@@ -29,6 +30,14 @@ YEAR = dt.date.today().year
 @pytest.fixture(autouse=True)
 def media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+def run_worker():
+    """A database worker in this process until the queue is empty. Django's connection
+    check after each task would close the test's connection (its transaction is open), so
+    it is left out here; the worker as a process of its own: test_worker_kill.py."""
+    with mock.patch("django_tasks_db.management.commands.db_worker.close_old_connections"):
+        call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
 
 
 def start(client, year=YEAR):
@@ -62,7 +71,7 @@ def test_from_the_reports_page_through_a_worker_to_the_download(client, filled, 
     no_file = client.get(reverse("reports:portfolio_pdf_download", kwargs={"uuid": job.uuid}))
     assert no_file.status_code == 404
 
-    call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
+    run_worker()
     queued = DBTaskResult.objects.get()
     assert queued.status == TaskResultStatus.SUCCESSFUL
     assert queued.task_path == "dealmonitor.reports.tasks.portfolio_pdf"
@@ -140,7 +149,7 @@ def test_a_job_whose_worker_is_gone_is_interrupted_and_can_be_made_again(client,
     assert job.status == "interrupted" and not job.file
 
     start(client, job.year)  # "Make it again"
-    call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
+    run_worker()
     assert PortfolioPdf.objects.get().status == "done"
 
 
