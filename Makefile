@@ -43,7 +43,8 @@ setup: $(VENV)/.installed-run
 	$(BIN)/dealmonitor loadconnectionsdemo
 	$(BIN)/dealmonitor createdemouser
 
-# The worker (`dealmonitor db_worker`: imports, related-deal updates, the portfolio PDF) runs
+# The worker (`dealmonitor db_worker`: imports, related-deal updates, the portfolio PDF,
+# the reminders that `dealmonitor remind` queues) runs
 # in the background of the same shell and is stopped when the server stops (Ctrl+C).
 run: setup
 	@echo "Dealmonitor: http://127.0.0.1:$(PORT)/  (English: http://127.0.0.1:$(PORT)/en/)"

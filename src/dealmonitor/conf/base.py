@@ -300,8 +300,15 @@ SPECTACULAR_SETTINGS = {
 # queue in the database (django-tasks-db) and `dealmonitor db_worker` runs it (`make run`
 # starts one beside the server). TASKS_BACKEND names another backend, e.g.
 # django_tasks.backends.immediate.ImmediateBackend (run at once, inside the request: the test
-# suite) or a Celery backend (docs/deployment.md#background-work).
+# suite) or a Celery backend (docs/deployment.md#moving-the-same-tasks-to-celery-with-redis).
 TASKS = {"default": {"BACKEND": env.str("TASKS_BACKEND", default="django_tasks_db.DatabaseBackend")}}
+# Only with TASKS_BACKEND=dealmonitor.utils.celery_backend.CeleryBackend: Celery's broker and
+# result store (Redis), and the worker: `celery -A dealmonitor.utils.celery_backend worker`.
+CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="redis://127.0.0.1:6379/0")
+CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default=CELERY_BROKER_URL)
+CELERY_RESULT_EXTENDED = True  # the task's name and arguments beside its result: get_result()
+CELERY_TASK_SERIALIZER = CELERY_RESULT_SERIALIZER = "json"
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # A change to a deal's data queues one update of its related deals this many seconds later;
 # more changes to the same deal within that time join it (connections/signals.py).
 RELATED_UPDATE_DELAY = env.float("RELATED_UPDATE_DELAY", default=10.0)
@@ -326,6 +333,9 @@ IMPORT_MAX_CELLS = env.int("IMPORT_MAX_CELLS", default=3_000_000)  # rows x colu
 # Uploads whose import was never finished are removed after this many hours (on every new
 # upload, and by `dealmonitor clean_imports`).
 IMPORT_ORPHAN_HOURS = env.int("IMPORT_ORPHAN_HOURS", default=48)
+# A portfolio PDF made in the background (reports/pdf_jobs.py) is kept in the media storage
+# this many hours, or until its owner makes the next one.
+REPORT_PDF_KEEP_HOURS = env.int("REPORT_PDF_KEEP_HOURS", default=24)
 
 # The open data (/rapporten/open-data/deals.json): who publishes it, under which licence.
 OPEN_DATA_PUBLISHER = env.str("OPEN_DATA_PUBLISHER", default="Programma Agenda Stad")

@@ -31,6 +31,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dealmonitor.utils import runlock
+from dealmonitor.utils.tasks import close_interrupted
 
 from . import columns as C
 from .checking import check_parts, guess_mapping
@@ -128,6 +129,7 @@ def notice_interruption(job):
                       "Check the file again.")
     job.started_at = None
     job.save(update_fields=["status", "error", "started_at", "updated_at"])
+    close_interrupted(job.task_id)  # the queue's row of the killed task: failed, not running
     return job
 
 

@@ -12,6 +12,10 @@ programme_urlpatterns = [
     path("open-data/deals.json", views.open_data, name="open_data"),
     path("portfolio/", views.portfolio_report, name="portfolio_report"),
     path("portfolio.pdf", views.portfolio_report, {"fmt": "pdf"}, name="portfolio_report_pdf"),
+    path("portfolio-pdf/", views.portfolio_pdf_start, name="portfolio_pdf_start"),
+    path("portfolio-pdf/<uuid:uuid>/", views.portfolio_pdf_job, name="portfolio_pdf_job"),
+    path("portfolio-pdf/<uuid:uuid>/portfoliorapportage.pdf", views.portfolio_pdf_download,
+         name="portfolio_pdf_download"),
 ]
 
 # Every page of one deal lives under /deals/<slug>/ (the address tree, deals/urls.py).

@@ -2,10 +2,14 @@
 exports.py and documents.py, the scoping in access.py; deals are found, and permissions
 checked, by the gateway (deals/access.py)."""
 
-from django.http import HttpResponse
-from django.shortcuts import render
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from dealmonitor.deals import access
 from dealmonitor.deals import rules as deal_rules
@@ -13,8 +17,9 @@ from dealmonitor.deals.access import deal_view
 
 from dealmonitor.utils.spreadsheets import csv_variant
 
-from . import documents, exports
+from . import documents, exports, pdf_jobs
 from .access import readable_deals
+from .models import PortfolioPdf
 
 
 def _may_export(request):
@@ -36,7 +41,17 @@ def index(request):
         "years": documents.report_years(),
         "csv_variants": _csv_links(request),
         "default_year": documents.default_year(),
+        "pdf_job": _latest_pdf(request.user),
+        "keep_hours": settings.REPORT_PDF_KEEP_HOURS,
     })
+
+
+def _latest_pdf(user):
+    """The user's portfolio PDF in the making or ready (None when there is none)."""
+    if not user.is_authenticated:
+        return None
+    job = PortfolioPdf.objects.filter(user=user, created_at__gte=pdf_jobs.expired_before()).first()
+    return pdf_jobs.notice_interruption(job) if job else None
 
 
 def _csv_links(request):
@@ -109,3 +124,54 @@ def portfolio_report(request, fmt="html"):
     return documents.respond(request, "reports/portfolio_report.html", context, fmt,
                              f"portfoliorapportage-{context['year']}"
                              f"{'-geverifieerd' if verified_only else ''}")
+
+
+# The portfolio PDF in the background (pdf_jobs.py): the report of the deals the user may
+# read, so for a signed-in user, followed and downloaded by that user alone.
+
+
+@require_POST
+@login_required
+def portfolio_pdf_start(request):
+    job = pdf_jobs.start(user=request.user, year=_posted_year(request),
+                         language=getattr(request, "LANGUAGE_CODE", None) or "nl",
+                         verified_only=request.POST.get("geverifieerd") == "1")
+    return redirect("reports:portfolio_pdf_job", uuid=job.uuid)
+
+
+def _posted_year(request):
+    try:
+        year = int(request.POST.get("jaar", ""))
+    except ValueError:
+        return documents.default_year()
+    return min(max(year, 2000), timezone.localdate().year)  # the rule of documents.year_from
+
+
+def _pdf_job(request, uuid):
+    try:
+        return pdf_jobs.notice_interruption(pdf_jobs.job_for(request.user, uuid))
+    except PortfolioPdf.DoesNotExist:
+        raise Http404(_("No such PDF (it may have been replaced or removed).")) from None
+
+
+@login_required
+def portfolio_pdf_job(request, uuid):
+    """Where the PDF stands; while it is being made, htmx reloads the state every two
+    seconds, and without scripts the page has a link to refresh it."""
+    job = _pdf_job(request, uuid)
+    template = ("reports/partials/pdf_job_state.html" if request.htmx
+                else "reports/portfolio_pdf_job.html")
+    return render(request, template, {
+        "job": job, "keep_hours": settings.REPORT_PDF_KEEP_HOURS,
+        "years": documents.report_years(),
+    })
+
+
+@login_required
+def portfolio_pdf_download(request, uuid):
+    job = _pdf_job(request, uuid)
+    if job.status != PortfolioPdf.Status.DONE or not job.file:
+        raise Http404(_("This PDF is not ready."))
+    return FileResponse(job.file.open("rb"), content_type="application/pdf", as_attachment=True,
+                        filename=f"portfoliorapportage-{job.year}"
+                                 f"{'-geverifieerd' if job.verified_only else ''}.pdf")

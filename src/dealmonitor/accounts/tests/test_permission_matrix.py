@@ -164,6 +164,17 @@ POLICIES = {
         evaluator   404
         admin       ok
     """),
+    # One user's own portfolio PDF (made in the background for the deal team's user in the
+    # world): it holds what its owner may read, so for anyone else it does not exist.
+    "own pdf": grid("""
+        public      no
+        signed_in   404
+        partner     404
+        team        ok
+        dealmaker   404
+        evaluator   404
+        admin       404
+    """),
     # Exports of the whole portfolio and the codebook (can_export): the programme and
     # evaluators.
     "exporters": grid("""
@@ -352,6 +363,25 @@ def decide_url(world, key):
     # Decide on the pair (this deal, a spare published deal nobody has a role in).
     return reverse("connections:decide",
                    kwargs={"slug": world.deals[key].slug, "other": world.deals["spare"].slug})
+
+
+def pdf_job(name):
+    """A ready portfolio PDF of the deal team's user (made again when a POST of the matrix
+    started the user's next one, which replaces it)."""
+    def build(world, key):
+        from django.core.files.base import ContentFile
+
+        from dealmonitor.reports.models import PortfolioPdf
+
+        job = getattr(world, "pdf_job", None)
+        if job is None or not PortfolioPdf.objects.filter(pk=job.pk).exists():
+            job = PortfolioPdf(user=world.users["team"], year=2025, language="nl", status="done")
+            job.file.save("portfolio-matrix.pdf", ContentFile(b"%PDF-1.4\n"), save=False)
+            job.save()
+            world.pdf_job = job
+        return reverse(name, kwargs={"uuid": job.uuid})
+
+    return build
 
 
 def import_job(name):
@@ -553,6 +583,11 @@ MATRIX = {
     "reports:open_data": Case(page("reports:open_data"), read="anyone"),
     "reports:portfolio_report": Case(page("reports:portfolio_report"), read="anyone"),
     "reports:portfolio_report_pdf": Case(page("reports:portfolio_report_pdf"), read="anyone"),
+    "reports:portfolio_pdf_start": Case(page("reports:portfolio_pdf_start"), read="no such method",
+                                        write="signed in", data={"jaar": "2025"}),
+    "reports:portfolio_pdf_job": Case(pdf_job("reports:portfolio_pdf_job"), read="own pdf"),
+    "reports:portfolio_pdf_download": Case(pdf_job("reports:portfolio_pdf_download"),
+                                           read="own pdf"),
     "reports:deal_workbook": Case(of_deal("reports:deal_workbook"), read="read deal"),
     "reports:deal_report": Case(of_deal("reports:deal_report"), read="read deal"),
     "reports:deal_report_pdf": Case(of_deal("reports:deal_report_pdf"), read="read deal"),

@@ -167,6 +167,12 @@ def test_a_worker_killed_during_an_import_writes_nothing_and_the_job_can_run_aga
                               NOTICE.replace("JOB", str(job_id))).split("|", 1)
     assert status == "checked"
     assert "interrupted" in error or "onderbroken" in error
+    # ... and the queue's row of the killed task, left "running" by the worker, is closed
+    (task_id,), = database.query(f"SELECT task_id FROM imports_importjob WHERE id = {job_id}")
+    if connection.vendor == "sqlite":  # a UUID is kept without its dashes there
+        task_id = task_id.replace("-", "")
+    assert database.query("SELECT status FROM django_tasks_database_dbtaskresult "
+                          f"WHERE id = '{task_id}'") == [("FAILED",)]
 
     # Run again: a fresh worker imports every row.
     run_child(database, tmp_path, "shell", "--no-imports", "-c",

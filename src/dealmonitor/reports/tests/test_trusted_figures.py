@@ -131,4 +131,25 @@ def test_the_portfolio_workbook_counts_only_measurements_that_count(trusted, cli
     wb = load_workbook(io.BytesIO(client.get(reverse("reports:portfolio_workbook")).content), read_only=True)
     overview = [list(r) for r in wb["Overzicht"].iter_rows(values_only=True)]
     row = next(r for r in overview if r[0] == "cd-proef")
-    assert row[overview[0].index("metingen")] == 4
+    assert row[overview[0].index("Metingen")] == 4  # the overview is headed in the page's language
+
+
+def test_the_portfolio_pdf_made_in_the_background_keeps_the_choice_of_verified_figures(
+        trusted, client, staff_user, settings, tmp_path):
+    """The button on a report limited to verified figures makes a PDF that is limited too and
+    says so (with the immediate backend the worker runs at once)."""
+    from dealmonitor.reports.models import PortfolioPdf
+    from .test_reports import pdf_text
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    client.force_login(staff_user)
+    page = client.get(reverse("reports:portfolio_report") + "?jaar=2023&geverifieerd=1").content.decode()
+    assert 'name="geverifieerd" value="1"' in page  # the form carries the choice
+    response = client.post(reverse("reports:portfolio_pdf_start"), {"jaar": 2023, "geverifieerd": "1"})
+    assert response.status_code == 302
+    job = PortfolioPdf.objects.get()
+    assert job.verified_only and job.status == "done"
+    download = client.get(reverse("reports:portfolio_pdf_download", kwargs={"uuid": job.uuid}))
+    assert "portfoliorapportage-2023-geverifieerd.pdf" in download["Content-Disposition"]
+    text = " ".join(pdf_text(b"".join(download.streaming_content), tmp_path).split())
+    assert "alleen de metingen mee die het dealteam verifieerde" in text
