@@ -80,14 +80,16 @@ def close_post(*, actor, post, reason=""):
 
 def mark_match(*, actor, need, offer, status, reason=""):
     """The poster of the need marks an offer: contacted, useful or not useful."""
+    if not can_manage_post(actor, need):
+        raise PermissionDenied(_("Only the poster of the need marks its matches."))
+    # an offer of a deal the actor may not read: the one answer for what is unknown or hidden
+    check_references(actor=actor, deal=need.deal, model=MatchMark, values={"offer": offer})
     if need.direction != Direction.NEED or offer.direction != Direction.OFFER:
         raise ValidationError(_("A match is marked from a need, for an offer."))
     if need.organisation_id == offer.organisation_id or need.kind != offer.kind:
         raise ValidationError({"offer": _("This offer is not a match of this need.")})
     if status not in MarkStatus.values:
         raise ValidationError({"status": _("Unknown status.")})
-    if not can_manage_post(actor, need):
-        raise PermissionDenied(_("Only the poster of the need marks its matches."))
     if not need.is_open:
         raise ValidationError(_("This need is closed: reopen it to mark its matches."))
     with transaction.atomic():

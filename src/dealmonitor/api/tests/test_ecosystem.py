@@ -63,7 +63,8 @@ def test_match_marks_are_read_by_the_team_of_the_need(api, posts, team_user, out
     mark_match(actor=team_user, need=posts["public"], offer=offer, status="nuttig")
     hidden_offer = _post(posts["hidden"].deal, posts["hidden"].organisation, direction="aanbod",
                          title="GEHEIM-AANBOD")
-    mark_match(actor=team_user, need=posts["public"], offer=hidden_offer, status="gecontacteerd")
+    # (the system: the team may not read the hidden deal, so could not mark its offer)
+    mark_match(actor=None, need=posts["public"], offer=hidden_offer, status="gecontacteerd")
     assert api.get("/api/v1/match-marks/").json()["count"] == 0  # anonymous
     api.force_authenticate(outsider)  # team of the offer's deal, not of the need's
     assert api.get("/api/v1/match-marks/").json()["count"] == 0
@@ -136,6 +137,6 @@ def test_the_poster_of_a_need_marks_a_match_through_the_api(api, posts, team_use
     api.force_authenticate(outsider)
     assert api.patch(f"/api/v1/match-marks/{mark.pk}/", {"status": "niet-nuttig"}, format="json").status_code == 404
     api.force_authenticate(team_user)
-    # an offer cannot be marked as the match of an offer
-    assert api.post("/api/v1/match-marks/", {"need": offer.pk, "offer": need.pk, "status": "nuttig"},
+    # a need is not marked as the match of a need
+    assert api.post("/api/v1/match-marks/", {"need": need.pk, "offer": posts["programme"].pk, "status": "nuttig"},
                     format="json").status_code == 400
