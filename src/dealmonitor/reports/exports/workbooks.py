@@ -7,12 +7,12 @@ exported workbook imports again as it is: the round trip is tested. The performa
 overview and the codebook are for reading. Every read goes through `access.readable_deals`,
 and internal fields appear only for those who may see them (access.internal_deal_ids)."""
 
-from django.db.models import Count
+from django.db.models import Count, Q
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from dealmonitor.deals.internal import public_bottlenecks_q
-from dealmonitor.ecosystem import exports as ecosystem_exports
+from dealmonitor.ecosystem.selectors import visible_posts
 from dealmonitor.impact import exports as impact_exports
 from dealmonitor.impact import selectors as impact_selectors
 from dealmonitor.impact.models import Measurement
@@ -75,11 +75,13 @@ def _codebook(wb, internal):
         ws.column_dimensions[letter].width = width
 
 
-def scope_of(user, deals, internal_ids):
-    """What an export of `deals` holds for `user` (imports.kinds.base.Scope)."""
+def scope_of(user, deals, internal_ids, own_posts=False):
+    """What an export of `deals` holds for `user` (imports.kinds.base.Scope). `own_posts`: with
+    the needs and offers organisations posted for themselves, outside a deal (the portfolio)."""
+    posts = visible_posts(user).filter(Q(deal__in=deals) | Q(deal__isnull=True) if own_posts else Q(deal__in=deals))
     return Scope(deals=deals, internal_ids=internal_ids,
                  bottlenecks=visible_bottlenecks(user).filter(deal__in=deals),
-                 lessons=visible_lessons(user).filter(deal__in=deals))
+                 lessons=visible_lessons(user).filter(deal__in=deals), posts=posts)
 
 
 def import_sheets(wb, scope, reading=()):
@@ -94,18 +96,6 @@ def import_sheets(wb, scope, reading=()):
             for write in reading:
                 write(wb)
     long.write(wb)
-
-
-def _needs_and_offers(wb, user, deals, internal):
-    """For reading (not in the import format): the posts, and the match decisions where the
-    user may see the need's deal's internals."""
-    _table(wb, "Vraag en aanbod", ecosystem_exports.POST_HEADER,
-           ecosystem_exports.post_rows(user, deals),
-           widths=(8, 30, 30, 10, 14, 40, 60, 24, 10, 11, 11, 12, 6, 12))
-    if internal:
-        _table(wb, "Matchbesluiten", ecosystem_exports.MARK_HEADER,
-               ecosystem_exports.mark_rows(user, deals, internal),
-               widths=(8, 30, 40, 9, 30, 40, 14, 12))
 
 
 def deal_workbook(user, deal):
@@ -124,7 +114,6 @@ def deal_workbook(user, deal):
                widths=[16] * len(impact_exports.HEADER))
 
     import_sheets(wb, scope_of(user, deals, internal), reading=(performance,))
-    _needs_and_offers(wb, user, deals, internal)
     _codebook(wb, bool(internal))
     return workbook_bytes(wb)  # every text a text cell, never a formula
 
@@ -151,7 +140,6 @@ def portfolio_workbook(user):
          measurements.get(d.pk, 0), d.n_open if d.pk in internal else None]
         for d in overview
     ), widths=(34, 50, 12, 10, 12, 10, 10, 10, 12, 10, 14))
-    import_sheets(wb, scope_of(user, deals, internal))
-    _needs_and_offers(wb, user, deals, internal)
+    import_sheets(wb, scope_of(user, deals, internal, own_posts=True))
     _codebook(wb, bool(internal))
     return workbook_bytes(wb)
