@@ -486,7 +486,10 @@ RESOURCES = [
              rows=_post_rows, create=_post_create, update=_post_update,
              doc="Needs and offers of the deals' partners. A post for the programme is read by "
                  "signed-in users who may read its deal, a public one by everyone who may read its "
-                 "deal. The deal team posts for any partner, a partner member for its own "
+                 "deal; a closed post (is_open false) only by who may manage it. Changed by its "
+                 "author or who may post for its organisation. (What an organisation posts for "
+                 "itself, outside a deal, is on the pages and in the portfolio workbook, not "
+                 "here.) The deal team posts for any partner, a partner member for its own "
                  "organisation. Region: a province's CBS code (PV26) or 'landelijk'."),
     Resource("match-marks", ecosystem_models.MatchMark, "need__deal",
              ["id", "deal", "need", "offer", "status", "marked_at"], filters=["status", "need"],
@@ -494,9 +497,9 @@ RESOURCES = [
              doc="The match decisions of the poster of a need on the offers matched to it "
                  "(contacted, useful, not useful): read by the team of the need's deal. Written "
                  "(POST, PUT, PATCH) by who may manage the need: its author, the deal team, or a "
-                 "partner member of its organisation; a POST for a need and offer already marked "
-                 "changes that decision. A decision stays with its need and offer: a change "
-                 "changes only its status. The need must be open, the offer a post of the same "
+                 "partner member of its organisation. One decision per need and offer: a POST for a "
+                 "pair already marked is refused (400), PATCH the decision instead. A decision "
+                 "stays with its need and offer: a change changes only its status. The need must be open, the offer a post of the same "
                  "kind by another organisation."),
     # connections between deals
     Resource("connections", Connection, "deal_a",

@@ -132,6 +132,8 @@ def test_the_poster_of_a_need_marks_a_match_through_the_api(api, posts, team_use
     assert changed.status_code == 200, changed.content
     assert MatchMark.objects.get().status == "nuttig"
     assert [h.status for h in MatchMark.objects.get().history.order_by("history_id")] == ["gecontacteerd", "nuttig"]
+    again = api.post("/api/v1/match-marks/", {**body, "status": "niet-nuttig"}, format="json")
+    assert again.status_code == 400 and MatchMark.objects.get().status == "nuttig"  # one decision: PATCH it
     wrong = api.patch(f"/api/v1/match-marks/{mark.pk}/", {"status": "geweldig"}, format="json")
     assert wrong.status_code == 400 and MatchMark.objects.get().status == "nuttig"
     api.force_authenticate(outsider)
