@@ -48,6 +48,17 @@ class Post(models.Model):
     def get_absolute_url(self):
         return reverse("ecosystem:detail", kwargs={"pk": self.pk})
 
+    def region_label(self):
+        """The region as people name it: the province's name, or nationwide."""
+        from dealmonitor.organisations.reference import area
+
+        from .constants import NATIONAL
+
+        if self.region == NATIONAL:
+            return _("nationwide")
+        found = area(self.region) if self.region else None
+        return found.name if found else self.region
+
 
 class MatchMark(models.Model):
     """The poster of a need marks an offer that matched it: contacted, useful or not."""

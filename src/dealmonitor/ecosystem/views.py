@@ -42,7 +42,8 @@ def posts(request):
 
 def _history(post):
     rows = post.history.select_related("history_user").order_by("-history_id")[:20]
-    return [{"date": h.history_date, "user": h.history_user, "type": h.get_history_type_display(),
+    kinds = {"+": _("posted"), "~": _("changed"), "-": _("removed")}
+    return [{"date": h.history_date, "user": h.history_user, "type": kinds.get(h.history_type, h.history_type),
              "reason": h.history_change_reason or "",
              "is_open": h.is_open} for h in rows]
 
