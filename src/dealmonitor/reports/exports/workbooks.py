@@ -84,6 +84,11 @@ def scope_of(user, deals, internal_ids, own_posts=False):
                  lessons=visible_lessons(user).filter(deal__in=deals), posts=posts)
 
 
+# Sheets left out when they have no rows: most deals post no needs or offers, and the import
+# refuses a sheet without rows, so an empty one would stop the workbook from importing again.
+ONLY_WHEN_FILLED = {C.POSTS.key, C.MATCH_MARKS.key}
+
+
 def import_sheets(wb, scope, reading=()):
     """The sheets in the import format, one per sheet kind, so that the workbook imports again
     as it is; the sheets in `reading` (write functions) go after the measurements. Texts longer
@@ -91,7 +96,12 @@ def import_sheets(wb, scope, reading=()):
     long = Continuations()
     for kind, rows in (pair for module in MODULES for pair in module.EXPORTS):
         internal = bool(scope.internal_ids) or not any(c.internal for c in kind.columns)
-        _sheet(wb, kind, rows(scope), internal=internal, long=long)
+        made = rows(scope)
+        if kind.key in ONLY_WHEN_FILLED:
+            made = list(made)
+            if not made:
+                continue
+        _sheet(wb, kind, made, internal=internal, long=long)
         if kind is C.MEASUREMENTS:
             for write in reading:
                 write(wb)

@@ -108,7 +108,7 @@ def test_the_deal_workbook_has_every_part(filled, staff_user):
     sheets = _sheets(data)
     assert list(sheets) == ["Deal", "Partners", "Veranderpad", "Verbanden", "Aannames", "Onderbouwing",
                             "Indicatoren", "Metingen", "Prestatietabel", "Knelpunten", "Knelpuntstatussen",
-                            "Leerervaringen", "Vraag en aanbod", "Matchbesluiten", "Codeboek"]
+                            "Leerervaringen", "Codeboek"]  # no needs or offers: no sheets for them
     assert sheets["Deal"][1][:2] == ["cd-proef", "City Deal Proef"]
     assert {r[1] for r in sheets["Indicatoren"][1:]} == {"Woningen verduurzaamd", "Handreiking"}
     assert len(sheets["Metingen"]) == 4
