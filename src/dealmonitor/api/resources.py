@@ -18,6 +18,7 @@ from dealmonitor.deals import services as deal_services
 from dealmonitor.deals.internal import public_bottlenecks_q
 from dealmonitor.deals.selectors import internal_deals_q
 from dealmonitor.ecosystem import models as ecosystem_models
+from dealmonitor.ecosystem import selectors as ecosystem_selectors
 from dealmonitor.ecosystem import services as ecosystem_services
 from dealmonitor.ecosystem.constants import Visibility as PostVisibility
 from dealmonitor.impact import constants as impact_constants
@@ -287,18 +288,28 @@ def _post_update(actor, row, data):
 
 def _post_rows(user):
     """As on the pages (ecosystem/selectors.visible_posts): a post for the programme only for
-    signed-in users, a public one for everyone; both only where the deal may be read."""
-    if user is not None and getattr(user, "is_authenticated", False):
-        return Q(pk__isnull=False)
-    return Q(visibility=PostVisibility.PUBLIC)
+    signed-in users, a public one for everyone; both only where the deal may be read; a
+    closed post only for who may manage it."""
+    return ecosystem_selectors.readable_q(user)
 
 
 def _mark_rows(user):
     """Match decisions: for the team of the need's deal, and only where the offer may be read."""
-    offer_seen = Q(offer__deal__in=_visible(user))
+    offer_seen = Q(offer__deal__in=_visible(user)) | Q(offer__deal__isnull=True)
     if user is None or not getattr(user, "is_authenticated", False):
         offer_seen &= Q(offer__visibility=PostVisibility.PUBLIC)
-    return internal_deals_q(user, "need__deal") & offer_seen
+    return internal_deals_q(user, "need__deal") & offer_seen & ecosystem_selectors.readable_q(user, "offer__")
+
+
+def _mark_create(actor, data):
+    return ecosystem_services.mark_match(actor=actor, need=data["need"], offer=data["offer"],
+                                         status=data["status"], reason=data.get("reason", ""))
+
+
+def _mark_update(actor, row, data):
+    # a decision stays with its need and offer; only its status changes
+    return ecosystem_services.mark_match(actor=actor, need=row.need, offer=row.offer,
+                                         status=data.get("status", row.status))
 
 
 def _lesson_rows(user):
@@ -475,13 +486,21 @@ RESOURCES = [
              rows=_post_rows, create=_post_create, update=_post_update,
              doc="Needs and offers of the deals' partners. A post for the programme is read by "
                  "signed-in users who may read its deal, a public one by everyone who may read its "
-                 "deal. The deal team posts for any partner, a partner member for its own "
+                 "deal; a closed post (is_open false) only by who may manage it. Changed by its "
+                 "author or who may post for its organisation. (What an organisation posts for "
+                 "itself, outside a deal, is on the pages and in the portfolio workbook, not "
+                 "here.) The deal team posts for any partner, a partner member for its own "
                  "organisation. Region: a province's CBS code (PV26) or 'landelijk'."),
     Resource("match-marks", ecosystem_models.MatchMark, "need__deal",
              ["id", "deal", "need", "offer", "status", "marked_at"], filters=["status", "need"],
-             rows=_mark_rows,
+             read_only=("marked_at",), rows=_mark_rows, create=_mark_create, update=_mark_update,
              doc="The match decisions of the poster of a need on the offers matched to it "
-                 "(contacted, useful, not useful): read by the team of the need's deal."),
+                 "(contacted, useful, not useful): read by the team of the need's deal. Written "
+                 "(POST, PUT, PATCH) by who may manage the need: its author, the deal team, or a "
+                 "partner member of its organisation. One decision per need and offer: a POST for a "
+                 "pair already marked is refused (400), PATCH the decision instead. A decision "
+                 "stays with its need and offer: a change changes only its status. The need must be open, the offer a post of the same "
+                 "kind by another organisation."),
     # connections between deals
     Resource("connections", Connection, "deal_a",
              ["id", "deal", "deal_b", "status", "kind", "note", "event"],

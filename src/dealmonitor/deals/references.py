@@ -160,6 +160,9 @@ class ReferenceCheck:
             return deal is not None and (obj is deal or obj.pk is not None and obj.pk == deal.pk)
         if kind == OTHER_DEAL:  # a link to another deal by design (connections, events)
             return bool(deal_rules.can_view_deal(self.actor, obj))
+        if kind == OTHER_DEAL_ROW:  # a row of any readable deal, or of no deal
+            owner = deal_of(obj)
+            return owner is None or bool(deal_rules.can_view_deal(self.actor, owner))
         if kind == SAME_DEAL:
             if deal is None:
                 return False
@@ -201,8 +204,12 @@ class ReferenceCheck:
             raise ValidationError(errors)
 
 
-OWN_DEAL, OTHER_DEAL, SAME_DEAL, VISIBLE, ANYONE, ACTOR = (
-    "own deal", "other deal", "same deal", "visible", "anyone", "actor")
+OWN_DEAL, OTHER_DEAL, SAME_DEAL, VISIBLE, ANYONE, ACTOR, OTHER_DEAL_ROW = (
+    "own deal", "other deal", "same deal", "visible", "anyone", "actor", "other deal's row")
+
+# Relations to a row of another deal by design: the offer a need's poster marks (ecosystem)
+# may be posted in any deal the writer may read, or by an organisation outside a deal.
+ACROSS_DEALS = {("ecosystem.matchmark", "offer")}
 
 
 def rule_for(model, field_name):
@@ -214,6 +221,8 @@ def rule_for(model, field_name):
     label = _label(related)
     if label == "deals.deal":
         return OWN_DEAL if field_name == owner_field(model) else OTHER_DEAL
+    if (_label(model), field_name) in ACROSS_DEALS:
+        return OTHER_DEAL_ROW
     if is_deal_owned(related):
         return SAME_DEAL
     if label in SHARED:
@@ -258,3 +267,17 @@ def check_row(*, actor, instance, values=None, deal=None):
     if deal is None:
         deal = deal_of(instance)
     check_references(actor=actor, deal=deal, instance=instance, values=values)
+
+
+def check_partner(*, deal, organisation, field="organisation"):
+    """A row of a deal written for an organisation (a post of needs and offers) needs that
+    organisation to be a partner of the deal. Run after check_references, so an organisation
+    the writer may not see gets the one reference message first."""
+    from django.utils.translation import gettext
+
+    from .models import Participation
+
+    if deal is None or organisation is None:
+        return
+    if not Participation.objects.filter(deal=deal, organisation=organisation).exists():
+        raise ValidationError({field: gettext("This organisation is not a partner of this deal.")})

@@ -32,3 +32,9 @@ class MarkStatus(models.TextChoices):
 
 
 NATIONAL = "landelijk"
+
+POST_TEXT = 2000
+"""The maximum of a post's description: a post is a short text (issue 18: "with a short
+text"), far under the 100,000 characters of the long texts (utils/text_limits.LONG_TEXT) that
+lessons and notes may hold. The model declares it, so the form, the API and the import
+(imports/kinds/post.py) refuse a longer text with the same message."""

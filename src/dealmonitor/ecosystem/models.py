@@ -7,20 +7,22 @@ from simple_history.models import HistoricalRecords
 from dealmonitor.deals.models import Deal, Theme
 from dealmonitor.organisations.models import Organisation
 
-from .constants import Direction, Kind, MarkStatus, Visibility
+from .constants import POST_TEXT, Direction, Kind, MarkStatus, Visibility
 
 
 class Post(models.Model):
-    """What an organisation in a deal needs or offers ("vraag en aanbod")."""
+    """What an organisation needs or offers ("vraag en aanbod"): for a deal it is a partner of,
+    or for itself (no deal: an organisation's own post)."""
 
-    deal = models.ForeignKey(Deal, verbose_name=_("deal"), on_delete=models.CASCADE,
-                             related_name="ecosystem_posts")
+    deal = models.ForeignKey(Deal, verbose_name=_("deal"), on_delete=models.CASCADE, null=True, blank=True,
+                             related_name="ecosystem_posts",
+                             help_text=_("Empty: the organisation posts for itself, outside a deal."))
     organisation = models.ForeignKey(Organisation, verbose_name=_("organisation"),
                                      on_delete=models.PROTECT, related_name="+")
     direction = models.CharField(_("need or offer"), max_length=10, choices=Direction.choices)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     title = models.CharField(_("title"), max_length=200)
-    text = models.TextField(_("description"), max_length=2000)
+    text = models.TextField(_("description"), max_length=POST_TEXT)
     themes = models.ManyToManyField(Theme, verbose_name=_("themes"), blank=True, related_name="+")
     region = models.CharField(_("region"), max_length=20, blank=True,
                               help_text=_("A province, or nationwide."))
@@ -32,6 +34,7 @@ class Post(models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
                                    on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(_("posted at"), auto_now_add=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     history = HistoricalRecords(m2m_fields=[themes])
 
     class Meta:
@@ -44,6 +47,17 @@ class Post(models.Model):
 
     def get_absolute_url(self):
         return reverse("ecosystem:detail", kwargs={"pk": self.pk})
+
+    def region_label(self):
+        """The region as people name it: the province's name, or nationwide."""
+        from dealmonitor.organisations.reference import area
+
+        from .constants import NATIONAL
+
+        if self.region == NATIONAL:
+            return _("nationwide")
+        found = area(self.region) if self.region else None
+        return found.name if found else self.region
 
 
 class MatchMark(models.Model):

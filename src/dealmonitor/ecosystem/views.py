@@ -1,5 +1,7 @@
 """Needs and offers ("vraag en aanbod"): the programme's list, one post with its matches and
-reasons (the poster marks them), and a deal's own posts with the form to post one."""
+reasons (the poster marks them), its edit form (change or close it), a deal's own posts and an
+organisation's own posts, each with the form to post one. A post is found through
+ecosystem/access.py (a deal's post through the deal's gateway)."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -10,13 +12,15 @@ from django.utils.translation import gettext as _
 from dealmonitor.deals import access
 from dealmonitor.deals import rules as deal_rules
 from dealmonitor.deals.access import deal_view
+from dealmonitor.deals.selectors import visible_organisations
 from dealmonitor.organisations.models import Organisation
 from dealmonitor.ui.concurrency import guarded_post
 from dealmonitor.ui.forms import add_service_errors
 
 from . import rules, selectors, services
+from .access import find_post
 from .constants import Direction, Kind
-from .forms import MarkForm, PostForm
+from .forms import MarkForm, PostEditForm, PostForm
 from .matching import matches_for
 
 
@@ -28,21 +32,28 @@ def posts(request):
         rows = rows.filter(direction=direction)
     if kind in Kind.values:
         rows = rows.filter(kind=kind)
+    linked = Organisation.objects.filter(pk__in=rules.linked_organisation_ids(request.user)).order_by("name")
     return render(request, "ecosystem/posts.html", {
         "posts": rows[:200], "directions": Direction.choices, "kinds": Kind.choices,
         "direction": direction, "kind": kind, "figures": selectors.match_figures(request.user),
+        "own_organisations": linked,
     })
+
+
+def _history(post):
+    rows = post.history.select_related("history_user").order_by("-history_id")[:20]
+    kinds = {"+": _("posted"), "~": _("changed"), "-": _("removed")}
+    return [{"date": h.history_date, "user": h.history_user, "type": kinds.get(h.history_type, h.history_type),
+             "reason": h.history_change_reason or "",
+             "is_open": h.is_open} for h in rows]
 
 
 @guarded_post
 def post_detail(request, pk):
-    post = selectors.visible_posts(request.user).filter(pk=pk).first()
-    if post is None:
-        raise Http404(_("Not found."))
-    can_manage = rules.can_manage_post(request.user, post)
+    post = find_post(request.user, pk)
+    can_manage = access.allowed(request.user, rules.can_manage_post, post)
     if request.method == "POST":
-        if not can_manage:
-            access.require(request.user, deal_rules.can_edit_deal_data, post.deal)
+        access.require(request.user, rules.can_manage_post, post)
         form = MarkForm(request.POST)
         offer = None
         if form.is_valid():
@@ -58,15 +69,59 @@ def post_detail(request, pk):
             else:
                 messages.success(request, _("Your mark has been saved."))
         return redirect(post.get_absolute_url() + "#matches")
-    visible = set(selectors.visible_posts(request.user).values_list("pk", flat=True))
-    found = [m for m in matches_for(post) if m.post.pk in visible]
     marks = selectors.marks_of(post) if post.direction == Direction.NEED else {}
-    for match in found:
-        match.mark = marks.get(match.post.pk)
+    found = []
+    if post.is_open:
+        visible = set(selectors.visible_posts(request.user).values_list("pk", flat=True))
+        found = [m for m in matches_for(post) if m.post.pk in visible]
+        for match in found:
+            match.mark = marks.get(match.post.pk)
+    # a closed need keeps its marks (the poster sees what came of it), not the live matching
+    kept = [m for m in marks.values() if not post.is_open or m.offer_id not in {f.post.pk for f in found}]
     return render(request, "ecosystem/post_detail.html", {
-        "post": post, "matches": found,
-        "can_mark": can_manage and post.direction == Direction.NEED,
+        "post": post, "matches": found, "kept_marks": kept if can_manage else [],
+        "can_mark": can_manage and post.direction == Direction.NEED and post.is_open,
+        "can_manage": can_manage, "history": _history(post) if can_manage else [],
     })
+
+
+@guarded_post
+def post_edit(request, pk):
+    post = find_post(request.user, pk, rules.can_manage_post)
+    status = 200
+    if request.method == "POST":
+        form = PostEditForm(request.POST, post=post)
+        if form.is_valid():
+            data = dict(form.cleaned_data)
+            themes, reason = data.pop("themes"), data.pop("reason")
+            data = {k: v for k, v in data.items() if k in services.POST_FIELDS}
+            try:
+                post = services.save_post(actor=request.user, deal=post.deal, organisation=post.organisation,
+                                          post=post, themes=themes, reason=reason or "changed", **data)
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                messages.success(request, _("Saved.") if post.is_open else
+                                 _("The post is closed: it no longer appears in the matching."))
+                return redirect(post.get_absolute_url())
+        status = 400
+    else:
+        form = PostEditForm(post=post)
+    return render(request, "ecosystem/post_edit.html", {"post": post, "form": form}, status=status)
+
+
+def _post_with(request, form, *, deal, organisation):
+    data = dict(form.cleaned_data)
+    themes = data.pop("themes")
+    organisation = data.pop("organisation", None) or organisation
+    try:
+        post = services.save_post(actor=request.user, deal=deal, organisation=organisation,
+                                  themes=themes, **data)
+    except ValidationError as exc:
+        add_service_errors(form, exc)
+        return None
+    messages.success(request, _("Posted. The matches are below."))
+    return redirect(post.get_absolute_url() + "#matches")
 
 
 @guarded_post
@@ -81,16 +136,9 @@ def deal_posts(request, deal):
         access.require(request.user, rules.can_post_in_deal, deal)
         form = PostForm(request.POST, organisations=organisations)
         if form.is_valid():
-            data = dict(form.cleaned_data)
-            themes, organisation = data.pop("themes"), data.pop("organisation")
-            try:
-                post = services.save_post(actor=request.user, deal=deal, organisation=organisation,
-                                          themes=themes, **data)
-            except ValidationError as exc:
-                add_service_errors(form, exc)
-            else:
-                messages.success(request, _("Posted. The matches are below."))
-                return redirect(post.get_absolute_url() + "#matches")
+            done = _post_with(request, form, deal=deal, organisation=None)
+            if done:
+                return done
         status = 400
     elif can_post:
         form = PostForm(organisations=organisations,
@@ -98,4 +146,31 @@ def deal_posts(request, deal):
     return render(request, "ecosystem/deal_posts.html", {
         "deal": deal, "current": "ecosystem", "form": form,
         "posts": selectors.visible_posts(request.user).filter(deal=deal),
+    }, status=status)
+
+
+@guarded_post
+def organisation_posts(request, organisation):
+    """What an organisation needs and offers itself, outside a deal; the form for the users
+    linked to it (and programme administrators)."""
+    org = Organisation.objects.filter(slug=organisation).first() if isinstance(organisation, str) else None
+    if org is None:
+        raise Http404(_("No organisation with this identifier."))
+    can_post = access.allowed(request.user, rules.can_post_for_organisation, org)
+    own = selectors.posts_of_organisation(request.user, org)
+    if not (can_post or own.exists() or visible_organisations(request.user).filter(pk=org.pk).exists()):
+        raise Http404(_("No organisation with this identifier."))
+    form, status = None, 200
+    if request.method == "POST":
+        access.require(request.user, rules.can_post_for_organisation, org)
+        form = PostForm(request.POST)
+        if form.is_valid():
+            done = _post_with(request, form, deal=None, organisation=org)
+            if done:
+                return done
+        status = 400
+    elif can_post:
+        form = PostForm()
+    return render(request, "ecosystem/organisation_posts.html", {
+        "organisation": org, "form": form, "posts": own,
     }, status=status)

@@ -29,9 +29,11 @@ from .kinds.bottleneck import BOTTLENECK_STATUSES, BOTTLENECKS  # noqa: F401
 from .kinds.deal import DEALS  # noqa: F401
 from .kinds.indicator import INDICATORS  # noqa: F401
 from .kinds.lesson import LESSONS  # noqa: F401
+from .kinds.match_mark import MATCH_MARKS  # noqa: F401
 from .kinds.measurement import MEASUREMENTS  # noqa: F401
 from .kinds.partner import PARTNERS  # noqa: F401
 from .kinds.pathway import ASSUMPTIONS, ELEMENTS, EVIDENCE, LINK_KEY, LINKS  # noqa: F401
+from .kinds.post import POSTS  # noqa: F401
 
 # In the order a workbook is checked and written: later sheets refer to rows of earlier ones.
 KINDS = {k.key: k for module in MODULES for k in module.KINDS}

@@ -133,6 +133,18 @@ POLICIES = {
         evaluator   no  no  no
         admin       ok  ok  ok
     """),
+    # Posting needs and offers for an organisation itself, outside a deal (ecosystem/rules.py):
+    # the users linked to it (a partner member of it) and the programme administrator; the
+    # page is read with the organisation (readable with a deal it takes part in).
+    "organisation's own post": grid("""
+        public      404 404 no
+        signed_in   404 404 no
+        partner     ok  404 no
+        team        no  404 no
+        dealmaker   no  404 no
+        evaluator   no  no  no
+        admin       ok  ok  ok
+    """),
     # The programme's own work (Community of Practice events).
     "programme admin": grid("""
         public      no
@@ -344,6 +356,13 @@ def post_page(world, key):
     return reverse("ecosystem:detail", kwargs={"pk": post.pk})
 
 
+def post_page_named(name):
+    def build(world, key):
+        return reverse(name, kwargs={"pk": int(post_page(world, key).rstrip("/").rsplit("/", 1)[1])})
+
+    return build
+
+
 def default_template_page(world, key):
     from dealmonitor.learning.models import AssessmentTemplate
 
@@ -351,8 +370,8 @@ def default_template_page(world, key):
     return reverse("learning:template_version", kwargs={"pk": template.pk})
 
 
-def of_organisation(name):
-    return lambda world, key: reverse(name, kwargs={"slug": world.organisations[key].slug})
+def of_organisation(name, kwarg="slug"):
+    return lambda world, key: reverse(name, kwargs={kwarg: world.organisations[key].slug})
 
 
 def event_page(world, key):
@@ -564,6 +583,10 @@ MATRIX = {
     "areas:detail": Case(area_page, read="anyone"),
     "areas:upload": Case(page("areas:upload"), read="programme admin", write="programme admin"),
     "areas:deal": Case(of_deal("areas:deal"), read="read deal", write="edit deal"),
+    # changing or closing a post: who may post for its organisation in its deal (its author too)
+    "ecosystem:edit": Case(post_page_named("ecosystem:edit"), read="partner input", write="partner input"),
+    "ecosystem:organisation": Case(of_organisation("ecosystem:organisation", "organisation"),
+                                   read="read deal", write="organisation's own post"),
     # spreadsheet import
     "imports:start": Case(page("imports:start"), read="signed in", write="signed in"),
     "imports:template": Case(page("imports:template", kind="measurements"), read="anyone"),

@@ -63,7 +63,8 @@ def test_match_marks_are_read_by_the_team_of_the_need(api, posts, team_user, out
     mark_match(actor=team_user, need=posts["public"], offer=offer, status="nuttig")
     hidden_offer = _post(posts["hidden"].deal, posts["hidden"].organisation, direction="aanbod",
                          title="GEHEIM-AANBOD")
-    mark_match(actor=team_user, need=posts["public"], offer=hidden_offer, status="gecontacteerd")
+    # (the system: the team may not read the hidden deal, so could not mark its offer)
+    mark_match(actor=None, need=posts["public"], offer=hidden_offer, status="gecontacteerd")
     assert api.get("/api/v1/match-marks/").json()["count"] == 0  # anonymous
     api.force_authenticate(outsider)  # team of the offer's deal, not of the need's
     assert api.get("/api/v1/match-marks/").json()["count"] == 0
@@ -104,3 +105,40 @@ def test_organisations_carry_their_identifiers(api, deal):
     assert (data["kvk_number"], data["oin"], data["web_domain"]) == (
         "12345678", "00000001234567890000", "wijkdata.nl")
     assert "cbs_code" in data
+
+
+def test_the_poster_of_a_need_marks_a_match_through_the_api(api, posts, team_user, partner_user, outsider,
+                                                              other_org):
+    """POST and PATCH of a decision go through ecosystem.services.mark_match: only who may
+    manage the need (its deal team, a partner member of its organisation), on an offer the
+    user may read, never a post of a deal the user may not read."""
+    from dealmonitor.ecosystem.models import MatchMark
+
+    need, offer = posts["public"], posts["offer"]
+    body = {"need": need.pk, "offer": offer.pk, "status": "gecontacteerd"}
+    assert api.post("/api/v1/match-marks/", body, format="json").status_code in (401, 403)  # anonymous
+    api.force_authenticate(outsider)  # may read both posts, is not of the need's side
+    assert api.post("/api/v1/match-marks/", body, format="json").status_code == 403
+    assert not MatchMark.objects.exists()
+    api.force_authenticate(partner_user)
+    hidden = _post(posts["hidden"].deal, posts["hidden"].organisation, direction="aanbod", title="GEHEIM")
+    unseen = api.post("/api/v1/match-marks/", {**body, "offer": hidden.pk}, format="json", HTTP_ACCEPT_LANGUAGE="nl")
+    assert unseen.status_code == 400 and "offer" in unseen.json()  # as if it did not exist
+    created = api.post("/api/v1/match-marks/", body, format="json")
+    assert created.status_code == 201, created.content
+    mark = MatchMark.objects.get()
+    assert (mark.status, mark.marked_by, created.json()["deal"]) == ("gecontacteerd", partner_user, "cd-proef")
+    changed = api.patch(f"/api/v1/match-marks/{mark.pk}/", {"status": "nuttig"}, format="json")
+    assert changed.status_code == 200, changed.content
+    assert MatchMark.objects.get().status == "nuttig"
+    assert [h.status for h in MatchMark.objects.get().history.order_by("history_id")] == ["gecontacteerd", "nuttig"]
+    again = api.post("/api/v1/match-marks/", {**body, "status": "niet-nuttig"}, format="json")
+    assert again.status_code == 400 and MatchMark.objects.get().status == "nuttig"  # one decision: PATCH it
+    wrong = api.patch(f"/api/v1/match-marks/{mark.pk}/", {"status": "geweldig"}, format="json")
+    assert wrong.status_code == 400 and MatchMark.objects.get().status == "nuttig"
+    api.force_authenticate(outsider)
+    assert api.patch(f"/api/v1/match-marks/{mark.pk}/", {"status": "niet-nuttig"}, format="json").status_code == 404
+    api.force_authenticate(team_user)
+    # a need is not marked as the match of a need
+    assert api.post("/api/v1/match-marks/", {"need": need.pk, "offer": posts["programme"].pk, "status": "nuttig"},
+                    format="json").status_code == 400

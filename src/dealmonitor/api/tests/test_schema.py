@@ -141,7 +141,19 @@ def write_data(db, deal, elements, numeric, partner_org, staff_user):
     ministry = OrganisationFactory(name="Ministerie van BZK", slug="ministerie-bzk")
     newcomer = OrganisationFactory(name="Provincie Nieuw", slug="provincie-nieuw")  # not in the deal yet
     first_review = dt.date(1999, 12, 31)  # a revisit may not be older than the last one
+    # a need and an offer that fit (same kind, two partners of the deal), and a decision on them
+    from dealmonitor.deals.models import Participation
+    from dealmonitor.ecosystem.services import mark_match
+
+    supplier = OrganisationFactory(name="Wijkdata BV", slug="wijkdata-bv")
+    Participation.objects.create(deal=deal, organisation=supplier)
+    need = save_post(actor=None, deal=deal, organisation=partner_org, direction="vraag", kind="kennis",
+                     title="Kennis gezocht", text="Over wijkdata.")
+    offer = save_post(actor=None, deal=deal, organisation=supplier, direction="aanbod", kind="kennis",
+                      title="Kennis aangeboden", text="Over wijkdata.")
+    mark = mark_match(actor=None, need=need, offer=offer, status="gecontacteerd")
     ids = {
+        "need": need.pk, "offer": offer.pk,
         "deal": deal.slug,
         "organisation": newcomer.slug, "reporting_organisation": partner_org.slug,
         "ministry": ministry.slug,
@@ -164,6 +176,7 @@ def write_data(db, deal, elements, numeric, partner_org, staff_user):
                                                   value=10).pk,
         "milestones": learning.save_milestone(actor=None, deal=deal, title="Start").pk,
         "participations": deal.participations.get(organisation=partner_org).pk,
+        "match-marks": mark.pk,
         "posts": save_post(actor=None, deal=deal, organisation=partner_org, direction="vraag",
                            kind="data", title="Wijkdata gezocht", text="Voor de monitor.").pk,
         "scaling-plans": learning.save_scaling_plan(actor=None, deal=deal, route="opschalen",

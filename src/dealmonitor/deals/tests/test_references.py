@@ -20,6 +20,7 @@ from dealmonitor.deals import services as deal_services
 from dealmonitor.deals.history import TRACKED
 from dealmonitor.deals.models import Ambition, Participation, Theme
 from dealmonitor.deals.references import (
+    OTHER_DEAL_ROW,
     REFERENCE_MESSAGE,
     SHARED,
     deal_id_of,
@@ -33,7 +34,7 @@ from dealmonitor.impact import models as impact
 from dealmonitor.areas import services as areas_services
 from dealmonitor.areas.models import Area, DealArea
 from dealmonitor.ecosystem import services as ecosystem_services
-from dealmonitor.ecosystem.models import Post
+from dealmonitor.ecosystem.models import MatchMark, Post
 from dealmonitor.impact import services as impact_services
 from dealmonitor.learning import models as learning
 from dealmonitor.learning import services as learning_services
@@ -64,7 +65,7 @@ def _rows(w, key):
     deliverable = objects["deliverable"]
     theme = Theme.objects.create(name=f"Thema {key}")
     deal.themes.add(theme)
-    return {
+    rows = {
         "deal": deal, "organisation": org, "theme": theme,
         Participation: Participation.objects.get(deal=deal, organisation=org),
         Ambition: Ambition.objects.create(deal=deal, text=f"Ambitie {key}"),
@@ -97,6 +98,10 @@ def _rows(w, key):
         Post: Post.objects.create(deal=deal, organisation=org, direction="vraag", kind="financiering",
                                   title=f"Vraag {key}", text="Tekst"),
     }
+    offer = Post.objects.create(deal=deal, organisation=OrganisationFactory(), direction="aanbod",
+                                kind="financiering", title=f"Aanbod {key}", text="Tekst")
+    rows[MatchMark] = MatchMark.objects.create(need=rows[Post], offer=offer, status="gecontacteerd")
+    return rows
 
 
 # Writers: every writable model, written through its service with one field set ------------
@@ -168,6 +173,8 @@ WRITERS = {
         actor=a, deal=value, client="Iemand"),
     DealArea: lambda a, r, name, value: areas_services.choose_area(
         actor=a, deal=value, area=_area()),
+    MatchMark: lambda a, r, name, value: ecosystem_services.mark_match(
+        actor=a, status="nuttig", **{"need": r[Post], "offer": r[MatchMark].offer, name: value}),
     Post: lambda a, r, name, value: ecosystem_services.save_post(
         actor=a, **{"deal": r["deal"], "organisation": r["organisation"], "direction": "vraag",
                     "kind": "financiering", "title": "Nieuw", "text": "Tekst",
@@ -192,10 +199,8 @@ NOT_WRITTEN = {"deals.dealfact", "deals.track", "deals.workinggroup", "deals.rol
                "deals.partnercount", "deals.result", "deals.ambition", "deals.phasechange",
                "accounts.dealmembership", "impact.pathway",
                # written only with their parent, which the walk covers: a measurement's
-               # categories by record_measurement (impact/tests/test_figures_add_up.py), a
-               # match mark by ecosystem.services.mark_match between two readable posts
-               # (ecosystem/tests)
-               "impact.measurementpart", "ecosystem.matchmark"}
+               # categories by record_measurement (impact/tests/test_figures_add_up.py)
+               "impact.measurementpart"}
 
 
 def _walk_fields(model):
@@ -207,6 +212,9 @@ def _walk_fields(model):
         label = field.related_model._meta.label_lower
         if label == "deals.deal" and field.name != owner_field(model):
             continue  # links to other deals by design (connections): not deal-owned models
+        if rule_for(model, field.name) == OTHER_DEAL_ROW:
+            continue  # a row of another readable deal by design (the offer a need's poster
+            # marks): test_a_marked_offer_must_be_readable below
         if label == "deals.deal" or is_deal_owned(field.related_model) or label in SHARED:
             yield field
 
@@ -384,3 +392,18 @@ def test_a_lesson_names_no_hidden_rows_in_its_refusal(world):
                                       title="Les", text="Tekst", kind="inzicht", bottlenecks=[secret])
     assert exc.value.message_dict == {"bottlenecks": [NL_MESSAGE]}
     assert secret.title not in str(exc.value)
+
+
+def test_a_marked_offer_must_be_readable(world):
+    """The offer a need's poster marks may be of another deal (ACROSS_DEALS), but only one
+    the writer may read: an offer of a deal hidden from the dealmaker is refused with the one
+    message, the same as for a missing row; the administrator reads it and may mark it."""
+    own, other = world.rows["own"], world.rows["other"]
+    hidden_offer = Post.objects.create(deal=world.deals["other"], organisation=other["organisation"],
+                                       direction="aanbod", kind="financiering", title="Verborgen aanbod",
+                                       text="Tekst")
+    exc = _refused(lambda: ecosystem_services.mark_match(actor=world.users["dealmaker"], need=own[Post],
+                                                         offer=hidden_offer, status="nuttig"))
+    assert isinstance(exc, ValidationError) and NL_MESSAGE in sum(exc.message_dict.values(), [])
+    ecosystem_services.mark_match(actor=world.users["admin"], need=own[Post], offer=hidden_offer, status="nuttig")
+    assert MatchMark.objects.filter(offer=hidden_offer).count() == 1

@@ -68,3 +68,56 @@ def test_the_duplicates_page_merges_a_den_haag(live_server, transactional_db, de
     expect(page.locator("#merges")).to_contain_text("gemeente-den-haag-2")
     axe_check(page)
     assert not Organisation.objects.filter(slug="gemeente-den-haag-2").exists()
+
+
+def test_the_poster_changes_and_closes_a_post_and_an_organisation_posts_for_itself(
+    live_server, transactional_db, demo_data, page, axe_check, staff_user
+):
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    deal = Deal.objects.get(slug="cd-impact-ondernemen")
+    raw_paints = Organisation.objects.get(name="Raw Paints")
+    save_post(actor=None, deal=deal, organisation=Organisation.objects.get(slug="rabobank"),
+              direction="aanbod", kind="financiering", title="Impactfinanciering voor ondernemers",
+              text="Wij financieren impactondernemers die maatschappelijke waarde creëren en willen opschalen.",
+              region="landelijk", visibility="openbaar")
+    need = save_post(actor=staff_user, deal=deal, organisation=raw_paints, direction="vraag",
+                     kind="financiering", title="Financiering om op te schalen",
+                     text="Als impactondernemer zoeken wij financiering om onze productie op te schalen.",
+                     region="PV27", visibility="programma")
+    sign_in(page, live_server, "beheerder")
+    page.goto(live_server.url + reverse("ecosystem:list"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Vraag en aanbod")
+    page.screenshot(path=str(SHOTS / "needs-and-offers.png"), full_page=True)
+    axe_check(page)
+    page.get_by_role("link", name="Financiering om op te schalen").click()
+    expect(page.locator("section[aria-labelledby=matches]")).to_contain_text("Impactfinanciering voor ondernemers")
+    page.screenshot(path=str(SHOTS / "post.png"), full_page=True)
+    axe_check(page)
+    page.get_by_role("link", name="Dit bericht wijzigen of sluiten").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Bericht wijzigen")
+    page.get_by_label("Titel").fill("Financiering om onze verfproductie op te schalen")
+    page.get_by_label("Open", exact=True).uncheck()
+    page.get_by_label("Reden van de wijziging").fill("Financier gevonden via de match")
+    page.screenshot(path=str(SHOTS / "post-edit.png"), full_page=True)
+    axe_check(page)
+    page.get_by_role("button", name="Opslaan").click()
+    expect(page.get_by_text("Het bericht is gesloten: het doet niet meer mee in het matchen.")).to_be_visible()
+    expect(page.locator("#closed")).to_contain_text("Gesloten")
+    expect(page.locator("section[aria-labelledby=history]")).to_contain_text("Financier gevonden via de match")
+    page.screenshot(path=str(SHOTS / "post-closed.png"), full_page=True)
+    axe_check(page)
+    need.refresh_from_db()
+    assert not need.is_open and need.title == "Financiering om onze verfproductie op te schalen"
+    # the organisation posts for itself, outside a deal
+    page.goto(live_server.url + reverse("ecosystem:organisation", args=[raw_paints.slug]))
+    page.get_by_label("aanbod", exact=True).check()
+    page.get_by_label("Wat", exact=True).select_option("kennis")
+    page.get_by_label("Titel").fill("Kennis over circulaire verf")
+    page.get_by_label("Beschrijving").fill("Wij delen wat wij leerden over verf uit reststromen.")
+    page.get_by_label("openbaar", exact=False).first.check()
+    axe_check(page)
+    page.get_by_role("button", name="Plaatsen").click()
+    expect(page.get_by_text("Geplaatst. De matches staan hieronder.")).to_be_visible()
+    expect(page.locator(".dm-breadcrumb")).to_contain_text("Raw Paints")
+    page.screenshot(path=str(SHOTS / "organisation-post.png"), full_page=True)
+    axe_check(page)

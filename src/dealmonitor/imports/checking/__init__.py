@@ -55,10 +55,12 @@ from .measurement import MeasurementSheet
 from .pathway import PathwaySheets
 from .bottleneck import BottleneckSheets
 from .lesson import LessonSheet
+from .post import PostSheet
+from .match_mark import MatchMarkSheet
 
 
 class Checker(DealSheet, PartnerSheet, IndicatorSheet, MeasurementSheet, PathwaySheets,
-              BottleneckSheets, LessonSheet):
+              BottleneckSheets, LessonSheet, PostSheet, MatchMarkSheet):
     def __init__(self, actor, progress=None, previews=True):
         self.actor = actor
         self.with_previews = previews

@@ -348,6 +348,8 @@ class Plan:
     # "status", "closed", "rows"}; fields None for a bottleneck only in the database
     bottlenecks: dict = field(default_factory=dict)
     lessons: dict = field(default_factory=dict)  # (deal, title, date) -> {fields, themes, ...}
+    posts: dict = field(default_factory=dict)  # (deal or "", org, direction, title) -> {fields, ...}
+    match_marks: dict = field(default_factory=dict)  # (need key, offer key) -> {"status"}
     skipped: int = 0  # measurements and evidence already present
 
     @property
@@ -362,6 +364,7 @@ class Plan:
             "measurements": len(self.measurements),
             "bottlenecks": sum(1 for b in self.bottlenecks.values() if b["fields"] is not None),
             "lessons": len(self.lessons),
+            "needs and offers": len(self.posts), "match decisions": len(self.match_marks),
         }
 
 

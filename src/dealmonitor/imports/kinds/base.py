@@ -61,13 +61,14 @@ EXAMPLE = Column("voorbeeld", _("invented for the demo (yes or no)"), BOOLEAN, a
 @dataclass
 class Scope:
     """What an export holds: the deals (a queryset the reader may read), the ids of those whose
-    internal fields the reader may see, and the bottlenecks and lessons the reader may see of
-    them (querysets)."""
+    internal fields the reader may see, and the bottlenecks, lessons and needs and offers the
+    reader may see of them (querysets)."""
 
     deals: object
     internal_ids: set
     bottlenecks: object
     lessons: object
+    posts: object = None  # the needs and offers the reader may read (ecosystem.selectors)
 
 
 def num(value):

@@ -28,7 +28,7 @@ def test_every_text_column_has_a_documented_maximum():
                     assert f"at most {column.max_length} characters" in column.expected() or column.type == C.URL
     assert C.LESSONS.by_key["les"].max_length == Lesson._meta.get_field("text").max_length == LONG_TEXT
     assert C.MEASUREMENTS.by_key["toelichting"].max_length == Measurement._meta.get_field("note").max_length
-    assert len(MODULES) == 7
+    assert len(MODULES) == 9  # with the needs and offers and their match decisions (ecosystem)
 
 
 def test_a_text_too_long_gets_the_same_dutch_message_from_form_api_and_import(deal, numeric, staff_user):

@@ -10,7 +10,7 @@ and internal fields appear only for those who may see them (access.internal_deal
 Two kinds of sheet, two rules of language (docs/data-exchange.md#workbooks):
 - the sheets in the import format keep their Dutch names and column keys in every language
   (they are what the import reads back) and their codes (`op_koers`, `aanjagen`);
-- the sheets for reading (overview, performance table, needs and offers, codebook) are named
+- the sheets for reading (overview, performance table, codebook) are named
   and headed in the reader's language, and the overview says a deal's kind, status and phase
   in words.
 In both, a date is a date cell and a number a number cell, each with a number format: the
@@ -20,14 +20,14 @@ a year and a month) stays a text such as 2021 or 2021-03, as the import reads it
 
 import datetime as dt
 
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from dealmonitor.deals.internal import public_bottlenecks_q
-from dealmonitor.ecosystem import exports as ecosystem_exports
+from dealmonitor.ecosystem.selectors import visible_posts
 from dealmonitor.impact import exports as impact_exports
 from dealmonitor.impact import selectors as impact_selectors
 from dealmonitor.impact.models import Measurement
@@ -156,11 +156,18 @@ def _date_cell(value, precision):
     return to_iso(value, precision)
 
 
-def scope_of(user, deals, internal_ids):
-    """What an export of `deals` holds for `user` (imports.kinds.base.Scope)."""
+def scope_of(user, deals, internal_ids, own_posts=False):
+    """What an export of `deals` holds for `user` (imports.kinds.base.Scope). `own_posts`: with
+    the needs and offers organisations posted for themselves, outside a deal (the portfolio)."""
+    posts = visible_posts(user).filter(Q(deal__in=deals) | Q(deal__isnull=True) if own_posts else Q(deal__in=deals))
     return Scope(deals=deals, internal_ids=internal_ids,
                  bottlenecks=visible_bottlenecks(user).filter(deal__in=deals),
-                 lessons=visible_lessons(user).filter(deal__in=deals))
+                 lessons=visible_lessons(user).filter(deal__in=deals), posts=posts)
+
+
+# Sheets left out when they have no rows: most deals post no needs or offers, and the import
+# refuses a sheet without rows, so an empty one would stop the workbook from importing again.
+ONLY_WHEN_FILLED = {C.POSTS.key, C.MATCH_MARKS.key}
 
 
 def import_sheets(wb, scope, reading=()):
@@ -170,23 +177,16 @@ def import_sheets(wb, scope, reading=()):
     long = Continuations()
     for kind, rows in (pair for module in MODULES for pair in module.EXPORTS):
         internal = bool(scope.internal_ids) or not any(c.internal for c in kind.columns)
-        _sheet(wb, kind, rows(scope), internal=internal, long=long)
+        made = rows(scope)
+        if kind.key in ONLY_WHEN_FILLED:
+            made = list(made)
+            if not made:
+                continue
+        _sheet(wb, kind, made, internal=internal, long=long)
         if kind is C.MEASUREMENTS:
             for write in reading:
                 write(wb)
     long.write(wb)
-
-
-def _needs_and_offers(wb, user, deals, internal):
-    """For reading (not in the import format): the posts, and the match decisions where the
-    user may see the need's deal's internals."""
-    _table(wb, _("Needs and offers"), ecosystem_exports.POST_HEADER,
-           ecosystem_exports.post_rows(user, deals),
-           widths=(8, 30, 30, 10, 14, 40, 60, 24, 10, 11, 11, 12, 6, 12), numeric=())
-    if internal:
-        _table(wb, _("Match decisions"), ecosystem_exports.MARK_HEADER,
-               ecosystem_exports.mark_rows(user, deals, internal),
-               widths=(8, 30, 40, 9, 30, 40, 14, 12), numeric=())
 
 
 def deal_workbook(user, deal):
@@ -206,7 +206,6 @@ def deal_workbook(user, deal):
                numeric=PERFORMANCE_NUMBERS)
 
     import_sheets(wb, scope_of(user, deals, internal), reading=(performance,))
-    _needs_and_offers(wb, user, deals, internal)
     _codebook(wb, bool(internal))
     return workbook_bytes(wb)  # every text a text cell, never a formula
 
@@ -235,7 +234,6 @@ def portfolio_workbook(user):
          measurements.get(d.pk, 0), d.n_open if d.pk in internal else None]
         for d in overview
     ), widths=(34, 50, 16, 14, 16, 18, 18, 10, 12, 12, 16), numeric=counts)
-    import_sheets(wb, scope_of(user, deals, internal))
-    _needs_and_offers(wb, user, deals, internal)
+    import_sheets(wb, scope_of(user, deals, internal, own_posts=True))
     _codebook(wb, bool(internal))
     return workbook_bytes(wb)

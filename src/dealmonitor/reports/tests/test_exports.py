@@ -15,6 +15,7 @@ from openpyxl import load_workbook
 
 from dealmonitor.deals.models import Deal, Participation, Theme
 from dealmonitor.deals.tests.factories import OrganisationFactory
+from dealmonitor.ecosystem import services as ecosystem_services
 from dealmonitor.impact import services as impact_services
 from dealmonitor.impact.constants import Level
 from dealmonitor.impact.models import (
@@ -107,7 +108,7 @@ def test_the_deal_workbook_has_every_part(filled, staff_user):
     sheets = _sheets(data)
     assert list(sheets) == ["Deal", "Partners", "Veranderpad", "Verbanden", "Aannames", "Onderbouwing",
                             "Indicatoren", "Metingen", "Prestatietabel", "Knelpunten", "Knelpuntstatussen",
-                            "Leerervaringen", "Vraag en aanbod", "Matchbesluiten", "Codeboek"]
+                            "Leerervaringen", "Codeboek"]  # no needs or offers: no sheets for them
     assert sheets["Deal"][1][:2] == ["cd-proef", "City Deal Proef"]
     assert {r[1] for r in sheets["Indicatoren"][1:]} == {"Woningen verduurzaamd", "Handreiking"}
     assert len(sheets["Metingen"]) == 4
@@ -355,6 +356,21 @@ def complete(filled, milestone, numeric, partner_org):
     wrong = impact_services.record_measurement(actor=None, indicator=numeric, date=dt.date(2024, 3, 31),
                                                value=Decimal(99), reporting_organisation=partner_org)
     impact_services.withdraw_measurement(actor=None, measurement=wrong, reason="Dubbel ingevoerd")
+    # needs and offers with a match decision (issue 18.6): every column of both sheets given
+    fund = OrganisationFactory(company=True, name="Impactfonds Proef", slug="impactfonds-proef")
+    Participation.objects.create(deal=filled, organisation=fund)
+    need = ecosystem_services.save_post(
+        actor=None, deal=filled, organisation=partner_org, direction="vraag", kind="financiering",
+        title="Financiering voor wijkondernemers", text="Wij zoeken impactfinanciering voor ondernemers in de wijk.",
+        themes=[Theme.objects.get_or_create(name="Energie")[0]], region="PV26",
+        period_start=dt.date(2024, 1, 1), period_end=dt.date(2025, 12, 31), visibility="openbaar")
+    offer = ecosystem_services.save_post(
+        actor=None, deal=filled, organisation=fund, direction="aanbod", kind="financiering",
+        title="Leningen voor impactondernemers", text="Wij verstrekken leningen aan impactondernemers.",
+        region="landelijk", visibility="programma")
+    ecosystem_services.save_post(actor=None, deal=filled, organisation=fund, direction="aanbod", kind="ruimte",
+                                 title="Werkplekken", text="Gesloten aanbod.", is_open=False)
+    ecosystem_services.mark_match(actor=None, need=need, offer=offer, status="nuttig")
     return filled
 
 
