@@ -1,9 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class AreasConfig(AppConfig):
     name = "dealmonitor.areas"
-    verbose_name = "Gebieden en contextcijfers"
+    verbose_name = _("Areas and context figures")
 
     def ready(self):
         from dealmonitor.deals.registry import track

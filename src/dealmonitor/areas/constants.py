@@ -3,12 +3,13 @@
 import re
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class AreaKind(models.TextChoices):
-    MUNICIPALITY = "gemeente", "gemeente"
-    DISTRICT = "wijk", "wijk"
-    NEIGHBOURHOOD = "buurt", "buurt"
+    MUNICIPALITY = "gemeente", _("municipality")
+    DISTRICT = "wijk", _("district")
+    NEIGHBOURHOOD = "buurt", _("neighbourhood")
 
 
 # The CBS codes: GM + 4 digits (municipality), WK + the municipality's 4 + 2 (district),
@@ -46,5 +47,8 @@ MAX_ERRORS_SHOWN = 100
 
 # CBS's symbols in a cell (StatLine "Verklaring van tekens"): kept as a missing value, never
 # as zero. "-" is CBS's "nihil" (nothing): that is zero.
+# The reason is stored in Dutch (the data's language, as before); MISSING_LABELS shows it in the
+# language of the page.
 MISSING_MARKS = {".": "onbekend (.)", "x": "geheim (x)", "": "leeg"}
+MISSING_LABELS = {"onbekend (.)": _("unknown (.)"), "geheim (x)": _("confidential (x)"), "leeg": _("empty")}
 NIL_MARK = "-"

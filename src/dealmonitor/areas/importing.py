@@ -13,7 +13,7 @@ cell in double quotes, codes padded with spaces):
 The file is hostile until checked: its size, its encoding (UTF-8 with or without BOM, or
 Windows-1252), the number of rows, every area code (known, and existing in the period), every
 value (a number, or CBS's "." for unknown, kept as missing, never as zero). One error per row,
-in Dutch; nothing is written unless every row is right.
+in the language of the request (Dutch by default); nothing is written unless every row is right.
 """
 
 import calendar
@@ -27,6 +27,8 @@ from decimal import Decimal, InvalidOperation
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
 
 from . import rules
 from .constants import MAX_BYTES, MAX_ERRORS_SHOWN, MAX_ROWS, MAX_TOPICS, MISSING_MARKS, NIL_MARK
@@ -72,7 +74,7 @@ class Checked:
     def shown_errors(self):
         more = len(self.errors) - MAX_ERRORS_SHOWN
         return self.errors[:MAX_ERRORS_SHOWN] + (
-            [f"… en nog {more} fout(en)."] if more > 0 else [])
+            [_("… and %(count)s more error(s).") % {"count": more}] if more > 0 else [])
 
 
 @dataclass
@@ -100,19 +102,21 @@ def parse_topics(lines):
         name, _bar, unit = rest.partition("|")
         name, unit = name.strip(), unit.strip()
         if not sep or not TOPIC_KEY.match(key) or not name:
-            errors.append(f"Onderwerp {number} ({line[:60]}): schrijf kolom = naam | eenheid, "
-                          "bijvoorbeeld AantalInwoners_5 = Inwoners | aantal.")
+            errors.append(_("Topic %(number)s (%(line)s): write column = name | unit, "
+                            "for example AantalInwoners_5 = Inwoners | aantal.")
+                          % {"number": number, "line": line[:60]})
             continue
         if len(name) > 200 or len(unit) > 50:
-            errors.append(f"Onderwerp {number}: de naam is te lang (ten hoogste 200 tekens, eenheid 50).")
+            errors.append(_("Topic %(number)s: the name is too long (at most 200 characters, unit 50).")
+                          % {"number": number})
             continue
         if key in seen:
-            errors.append(f"Onderwerp {number}: kolom {key} staat er twee keer.")
+            errors.append(_("Topic %(number)s: column %(key)s is there twice.") % {"number": number, "key": key})
             continue
         seen.add(key)
         specs.append(TopicSpec(key, name, unit))
     if len(specs) > MAX_TOPICS:
-        errors.append(f"Ten hoogste {MAX_TOPICS} onderwerpen per bestand.")
+        errors.append(_("At most %(count)s topics per file.") % {"count": MAX_TOPICS})
     if errors:
         raise ValidationError(errors)
     return specs
@@ -134,7 +138,7 @@ def period_from_code(code):
         first = 3 * quarter - 2
         return Period(dt.date(year, first, 1),
                       dt.date(year, first + 2, calendar.monthrange(year, first + 2)[1]),
-                      f"{year} kwartaal {quarter}")
+                      f"{year} kwartaal {quarter}")  # stored: the data's label, in Dutch
     month = int(part[2:])
     return Period(dt.date(year, month, 1), dt.date(year, month, calendar.monthrange(year, month)[1]),
                   f"{year}-{month:02d}")
@@ -156,7 +160,7 @@ def period_from_text(text):
         except ValueError:
             continue
         return Period(day, day, day.isoformat())
-    raise ValidationError("Geef de periode als jaar (2024) of als datum (2024-01-01).")
+    raise ValidationError(_("Give the period as a year (2024) or as a date (2024-01-01)."))
 
 
 # Reading --------------------------------------------------------------------------------------
@@ -165,11 +169,11 @@ def period_from_text(text):
 def decode(data):
     """The text of an uploaded file: UTF-8 (with or without BOM), else Windows-1252."""
     if len(data) > MAX_BYTES:
-        raise ValidationError(f"Het bestand is groter dan {MAX_BYTES // (1024 * 1024)} MB.")
+        raise ValidationError(_("The file is larger than %(size)s MB.") % {"size": MAX_BYTES // (1024 * 1024)})
     if not data.strip():
-        raise ValidationError("Het bestand is leeg.")
+        raise ValidationError(_("The file is empty."))
     if b"\x00" in data[:8192]:
-        raise ValidationError("Dit is geen tekstbestand (CSV); download de tabel bij StatLine als CSV.")
+        raise ValidationError(_("This is not a text file (CSV); download the table from StatLine as CSV."))
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -177,8 +181,8 @@ def decode(data):
     try:
         return data.decode("cp1252")
     except UnicodeDecodeError:
-        raise ValidationError("De tekens in het bestand zijn niet te lezen; sla het op als UTF-8 "
-                              "of Windows-1252 (ANSI).") from None
+        raise ValidationError(_("The characters in the file cannot be read; save it as UTF-8 "
+                                "or Windows-1252 (ANSI).")) from None
 
 
 def _rows(text):
@@ -187,7 +191,7 @@ def _rows(text):
     try:
         return list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True))
     except csv.Error as exc:
-        raise ValidationError(f"Het bestand is geen geldige CSV: {exc}.") from None
+        raise ValidationError(_("The file is not a valid CSV: %(error)s.") % {"error": exc}) from None
 
 
 def _value(text):
@@ -198,13 +202,13 @@ def _value(text):
     if text == NIL_MARK:
         return Decimal(0), "", None
     if not NUMBER.match(text):
-        return None, "", f"“{text[:40]}” is geen getal (CBS gebruikt “.” voor onbekend)"
+        return None, "", _("“%(text)s” is not a number (CBS uses “.” for unknown)") % {"text": text[:40]}
     try:
         value = Decimal(text.replace(",", "."))
     except InvalidOperation:  # pragma: no cover - the pattern already holds
-        return None, "", f"“{text[:40]}” is geen getal"
+        return None, "", _("“%(text)s” is not a number") % {"text": text[:40]}
     if abs(value) >= Decimal(10) ** 14:
-        return None, "", f"{text[:40]} is te groot"
+        return None, "", _("%(text)s is too large") % {"text": text[:40]}
     return value, "", None
 
 
@@ -215,28 +219,29 @@ def check_file(data, *, topics, period=None):
     rows = _rows(decode(data))
     rows = [r for r in rows if any(cell.strip() for cell in r)]
     if not rows:
-        raise ValidationError("Het bestand is leeg.")
+        raise ValidationError(_("The file is empty."))
     header = [h.strip().lstrip("\ufeff") for h in rows[0]]
     body = rows[1:]
     region = next((c for c in REGION_COLUMNS if c in header), None)
     if region is None:
-        raise ValidationError("Geen kolom met gebiedscodes: een StatLine-download heeft de kolom "
-                              "WijkenEnBuurten of RegioS.")
+        raise ValidationError(_("No column with area codes: a StatLine download has the column "
+                                "WijkenEnBuurten or RegioS."))
     has_period = PERIOD_COLUMN in header
     if not has_period and period is None:
-        raise ValidationError("Het bestand heeft geen kolom Perioden: geef de periode (het jaar van "
-                              "de tabel) op.")
+        raise ValidationError(_("The file has no Perioden column: give the period (the year of "
+                                "the table)."))
     if len(body) > MAX_ROWS:
-        raise ValidationError(f"Het bestand heeft {len(body)} rijen; ten hoogste {MAX_ROWS:,} "
-                              "per keer.".replace(",", "."))
+        raise ValidationError(_("The file has %(rows)s rows; at most %(max)s at a time.") % {
+            "rows": len(body), "max": number_format(MAX_ROWS, force_grouping=True)})
     topic_columns = [c for c in header if c not in (region, PERIOD_COLUMN) and not DESCRIPTIVE.match(c)]
     if not topics:
-        raise ValidationError("Kies ten minste één onderwerp (kolom = naam | eenheid). Kolommen in "
-                              "dit bestand: " + ", ".join(topic_columns[:30]) + ".")
+        raise ValidationError(_("Choose at least one topic (column = name | unit). Columns in "
+                                "this file: %(columns)s.") % {"columns": ", ".join(topic_columns[:30])})
     absent = [t.key for t in topics if t.key not in header]
     if absent:
-        raise ValidationError("Deze kolommen staan niet in het bestand: " + ", ".join(absent)
-                              + ". Kolommen in dit bestand: " + ", ".join(topic_columns[:30]) + ".")
+        raise ValidationError(_("These columns are not in the file: %(absent)s. Columns in this "
+                                "file: %(columns)s.") % {"absent": ", ".join(absent),
+                                                        "columns": ", ".join(topic_columns[:30])})
     index = {name: header.index(name) for name in header}
     codes = {row[index[region]].strip().upper() for row in body if len(row) > index[region]}
     areas = {}
@@ -246,29 +251,35 @@ def check_file(data, *, topics, period=None):
     seen = {}
     for number, row in enumerate(body, start=2):  # the line number as a spreadsheet shows it
         if len(row) != len(header):
-            checked.errors.append(f"Rij {number}: {len(row)} kolommen, de kopregel heeft er {len(header)}.")
+            checked.errors.append(_("Row %(number)s: %(count)s columns, the header has %(header)s.") % {
+                "number": number, "count": len(row), "header": len(header)})
             continue
         code = row[index[region]].strip().upper()
         row_period = period
         if has_period:
             row_period = period_from_code(row[index[PERIOD_COLUMN]].strip())
             if row_period is None:
-                checked.errors.append(f"Rij {number}: periode “{row[index[PERIOD_COLUMN]].strip()[:20]}” "
-                                      "is geen jaar, kwartaal of maand van StatLine (zoals 2024JJ00).")
+                checked.errors.append(_("Row %(number)s: period “%(period)s” is not a year, quarter or "
+                                        "month of StatLine (such as 2024JJ00).") % {
+                    "number": number, "period": row[index[PERIOD_COLUMN]].strip()[:20]})
                 continue
         area = areas.get(code)
         if area is None:
-            checked.errors.append(f"Rij {number}: gebied “{code[:20]}” is niet bekend. Gemeenten komen "
-                                  "uit de CBS-lijst; wijken en buurten voegt het programmateam toe "
-                                  "(dealmonitor areas add); rijen voor Nederland of provincies horen "
-                                  "niet in dit bestand.")
+            checked.errors.append(_("Row %(number)s: area “%(code)s” is not known. Municipalities come "
+                                    "from the CBS list; districts and neighbourhoods are added by the "
+                                    "programme team (dealmonitor areas add); rows for the Netherlands or "
+                                    "provinces do not belong in this file.") % {
+                "number": number, "code": code[:20]})
             continue
         if area.valid_to and row_period.start > area.valid_to:
-            successor = f" Het gebied hoort nu bij {area.successor}." if area.successor else ""
-            checked.errors.append(f"Rij {number}: {area} bestond na {area.valid_to:%d-%m-%Y} niet meer.{successor}")
+            successor = (" " + _("The area now belongs to %(successor)s.") % {"successor": area.successor}
+                         if area.successor else "")
+            checked.errors.append(_("Row %(number)s: %(area)s no longer existed after %(date)s.") % {
+                "number": number, "area": area, "date": f"{area.valid_to:%d-%m-%Y}"} + successor)
             continue
         if area.valid_from and row_period.end < area.valid_from:
-            checked.errors.append(f"Rij {number}: {area} bestaat pas sinds {area.valid_from:%d-%m-%Y}.")
+            checked.errors.append(_("Row %(number)s: %(area)s only exists since %(date)s.") % {
+                "number": number, "area": area, "date": f"{area.valid_from:%d-%m-%Y}"})
             continue
         problems = []
         values = []
@@ -279,16 +290,18 @@ def check_file(data, *, topics, period=None):
             values.append((spec, value, missing))
         key = (code, row_period.start, row_period.end)
         if key in seen:
-            problems.append(f"{code} voor {row_period.label} staat ook in rij {seen[key]} "
-                            "(heeft de tabel nog een indeling, zoals geslacht of leeftijd?)")
+            problems.append(_("%(code)s for %(period)s is also in row %(row)s (does the table have "
+                              "another breakdown, such as sex or age?)") % {
+                "code": code, "period": row_period.label, "row": seen[key]})
         seen.setdefault(key, number)
         if problems:
-            checked.errors.append(f"Rij {number}: " + "; ".join(problems) + ".")
+            checked.errors.append(_("Row %(number)s: %(problems)s.") % {"number": number,
+                                                                          "problems": "; ".join(problems)})
             continue
         for spec, value, missing in values:
             checked.rows.append((area, spec, row_period, value, missing))
     if not body:
-        checked.errors.append("Het bestand heeft alleen een kopregel, geen cijfers.")
+        checked.errors.append(_("The file has only a header, no figures."))
     return checked
 
 
@@ -307,14 +320,14 @@ def import_figures(*, actor, data, topics, source_title, retrieved_on, table_id=
     (one per row). A figure already known for the area, topic and period gets the new value
     and source."""
     if not rules.can_import_figures(actor):
-        raise PermissionDenied("Alleen het programmateam leest contextcijfers in.")
+        raise PermissionDenied(_("Only the programme team imports context figures."))
     source_title = (source_title or "").strip()
     if not source_title:
-        raise ValidationError("Geef de titel van de bron (de tabel bij CBS).")
+        raise ValidationError(_("Give the title of the source (the table at CBS)."))
     if retrieved_on is None:
-        raise ValidationError("Geef de datum waarop de cijfers zijn opgehaald.")
+        raise ValidationError(_("Give the date on which the figures were retrieved."))
     if retrieved_on > timezone.localdate():
-        raise ValidationError("De datum van ophalen ligt in de toekomst.")
+        raise ValidationError(_("The date of retrieval lies in the future."))
     checked = check_file(data, topics=topics, period=period)
     if not checked.ok:
         raise ValidationError(checked.shown_errors())

@@ -4,6 +4,7 @@ that a deal shows as context, and the areas a deal declares beyond its partner m
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from dealmonitor.deals.models import Deal
@@ -16,21 +17,21 @@ class Area(models.Model):
     reference list (organisations/reference, `dealmonitor areas sync`); districts and
     neighbourhoods are added by programme staff (`dealmonitor areas add`, the admin)."""
 
-    kind = models.CharField("soort", max_length=10, choices=AreaKind.choices)
-    code = models.CharField("CBS-code", max_length=10, unique=True)
-    name = models.CharField("naam", max_length=200)
-    parent = models.ForeignKey("self", verbose_name="ligt in", null=True, blank=True,
+    kind = models.CharField(_("kind"), max_length=10, choices=AreaKind.choices)
+    code = models.CharField(_("CBS code"), max_length=10, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    parent = models.ForeignKey("self", verbose_name=_("lies in"), null=True, blank=True,
                                on_delete=models.PROTECT, related_name="children")
-    province = models.CharField("provincie (CBS-code)", max_length=4, blank=True)
-    valid_from = models.DateField("bestaat sinds", null=True, blank=True)
-    valid_to = models.DateField("bestond tot en met", null=True, blank=True)
-    successor = models.ForeignKey("self", verbose_name="opgegaan in", null=True, blank=True,
+    province = models.CharField(_("province (CBS code)"), max_length=4, blank=True)
+    valid_from = models.DateField(_("exists since"), null=True, blank=True)
+    valid_to = models.DateField(_("existed up to and including"), null=True, blank=True)
+    successor = models.ForeignKey("self", verbose_name=_("merged into"), null=True, blank=True,
                                   on_delete=models.SET_NULL, related_name="predecessors")
 
     class Meta:
         ordering = ["code"]
-        verbose_name = "gebied"
-        verbose_name_plural = "gebieden"
+        verbose_name = _("area")
+        verbose_name_plural = _("areas")
 
     def __str__(self):
         return f"{self.name} ({self.code})"
@@ -46,15 +47,15 @@ class Area(models.Model):
 class Topic(models.Model):
     """What a figure counts: "Inwoners" (aantal), "Huishoudens met laag inkomen" (%)."""
 
-    name = models.CharField("onderwerp", max_length=200, unique=True)
-    unit = models.CharField("eenheid", max_length=50, blank=True)
-    cbs_key = models.CharField("kolom bij CBS", max_length=100, blank=True,
-                               help_text="De kolomnaam in de StatLine-download, bijvoorbeeld AantalInwoners_5.")
+    name = models.CharField(_("topic"), max_length=200, unique=True)
+    unit = models.CharField(_("unit"), max_length=50, blank=True)
+    cbs_key = models.CharField(_("column at CBS"), max_length=100, blank=True,
+                               help_text=_("The column name in the StatLine download, for example AantalInwoners_5."))
 
     class Meta:
         ordering = ["name"]
-        verbose_name = "onderwerp"
-        verbose_name_plural = "onderwerpen"
+        verbose_name = _("topic")
+        verbose_name_plural = _("topics")
 
     def __str__(self):
         return f"{self.name} ({self.unit})" if self.unit else self.name
@@ -64,47 +65,49 @@ class FigureSource(models.Model):
     """Where a set of figures comes from: the table's title and identifier, the date it was
     retrieved; one per import."""
 
-    title = models.CharField("titel", max_length=300)
-    table_id = models.CharField("tabel", max_length=30, blank=True,
-                                help_text="Het nummer van de StatLine-tabel, bijvoorbeeld 85984NED.")
-    publisher = models.CharField("uitgever", max_length=200, default="CBS")
-    retrieved_on = models.DateField("opgehaald op")
-    url = models.URLField("adres", blank=True)
-    file_name = models.CharField("bestand", max_length=255, blank=True)
-    imported_at = models.DateTimeField("ingelezen op", auto_now_add=True)
+    title = models.CharField(_("title"), max_length=300)
+    table_id = models.CharField(_("table"), max_length=30, blank=True,
+                                help_text=_("The number of the StatLine table, for example 85984NED."))
+    publisher = models.CharField(_("publisher"), max_length=200, default="CBS")
+    retrieved_on = models.DateField(_("retrieved on"))
+    url = models.URLField(_("address"), blank=True)
+    file_name = models.CharField(_("file"), max_length=255, blank=True)
+    imported_at = models.DateTimeField(_("imported on"), auto_now_add=True)
     imported_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
                                     on_delete=models.SET_NULL, related_name="+")
 
     class Meta:
         ordering = ["-imported_at", "-pk"]
-        verbose_name = "bron van cijfers"
-        verbose_name_plural = "bronnen van cijfers"
+        verbose_name = _("source of figures")
+        verbose_name_plural = _("sources of figures")
 
     def __str__(self):
-        table = f", tabel {self.table_id}" if self.table_id else ""
-        return f"{self.title} ({self.publisher}{table}), opgehaald {self.retrieved_on:%d-%m-%Y}"
+        table = _(", table %(table)s") % {"table": self.table_id} if self.table_id else ""
+        return _("%(title)s (%(publisher)s%(table)s), retrieved %(date)s") % {
+            "title": self.title, "publisher": self.publisher, "table": table,
+            "date": f"{self.retrieved_on:%d-%m-%Y}"}
 
 
 class Figure(models.Model):
     """One figure about one area for one period. `value` None: the source has no figure
     (CBS's "." or "x"), which is not zero."""
 
-    area = models.ForeignKey(Area, verbose_name="gebied", on_delete=models.PROTECT,
+    area = models.ForeignKey(Area, verbose_name=_("area"), on_delete=models.PROTECT,
                              related_name="figures")
-    topic = models.ForeignKey(Topic, verbose_name="onderwerp", on_delete=models.PROTECT,
+    topic = models.ForeignKey(Topic, verbose_name=_("topic"), on_delete=models.PROTECT,
                               related_name="figures")
-    period_start = models.DateField("periode vanaf")
-    period_end = models.DateField("periode tot en met")
-    period_label = models.CharField("periode", max_length=30)
-    value = models.DecimalField("waarde", max_digits=20, decimal_places=6, null=True, blank=True)
-    missing_reason = models.CharField("waarom geen waarde", max_length=40, blank=True)
-    source = models.ForeignKey(FigureSource, verbose_name="bron", on_delete=models.PROTECT,
+    period_start = models.DateField(_("period from"))
+    period_end = models.DateField(_("period up to and including"))
+    period_label = models.CharField(_("period"), max_length=30)
+    value = models.DecimalField(_("value"), max_digits=20, decimal_places=6, null=True, blank=True)
+    missing_reason = models.CharField(_("why no value"), max_length=40, blank=True)
+    source = models.ForeignKey(FigureSource, verbose_name=_("source"), on_delete=models.PROTECT,
                                related_name="figures")
 
     class Meta:
         ordering = ["area__code", "topic__name", "period_start"]
-        verbose_name = "contextcijfer"
-        verbose_name_plural = "contextcijfers"
+        verbose_name = _("context figure")
+        verbose_name_plural = _("context figures")
         constraints = [
             models.UniqueConstraint(fields=["area", "topic", "period_start", "period_end"],
                                     name="one_figure_per_area_topic_period"),
@@ -119,20 +122,20 @@ class DealArea(models.Model):
     left out (`included=False`): by default a deal's areas are the municipalities among its
     partners (selectors.deal_areas)."""
 
-    deal = models.ForeignKey(Deal, verbose_name="deal", on_delete=models.CASCADE,
+    deal = models.ForeignKey(Deal, verbose_name=_("deal"), on_delete=models.CASCADE,
                              related_name="declared_areas")
-    area = models.ForeignKey(Area, verbose_name="gebied", on_delete=models.PROTECT,
+    area = models.ForeignKey(Area, verbose_name=_("area"), on_delete=models.PROTECT,
                              related_name="deal_links")
-    included = models.BooleanField("hoort bij de deal", default=True)
-    note = models.CharField("toelichting", max_length=300, blank=True)
+    included = models.BooleanField(_("belongs to the deal"), default=True)
+    note = models.CharField(_("note"), max_length=300, blank=True)
     added_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
                                  on_delete=models.SET_NULL, related_name="+")
     history = HistoricalRecords()
 
     class Meta:
         ordering = ["area__code"]
-        verbose_name = "gebied van een deal"
-        verbose_name_plural = "gebieden van deals"
+        verbose_name = _("area of a deal")
+        verbose_name_plural = _("areas of deals")
         constraints = [
             models.UniqueConstraint(fields=["deal", "area"], name="one_choice_per_deal_area"),
         ]

@@ -4,6 +4,7 @@ import datetime as dt
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from dealmonitor.deals import writing
 from dealmonitor.organisations import reference
@@ -79,20 +80,22 @@ def add_area(*, actor, code, name):
     """A district (WKxxxxxx) or neighbourhood (BUxxxxxxxx) for figures and deals: the
     municipality (or district) it lies in must be known."""
     if not rules.can_manage_areas(actor):
-        raise PermissionDenied("Alleen het programmateam voegt wijken en buurten toe.")
+        raise PermissionDenied(_("Only the programme team adds districts and neighbourhoods."))
     code = (code or "").strip().upper()
     name = (name or "").strip()
     kind = kind_of_code(code)
     if kind not in (AreaKind.DISTRICT, AreaKind.NEIGHBOURHOOD):
-        raise ValidationError({"code": "Een wijkcode is WK met zes cijfers (WK051801), een buurtcode "
-                                       "BU met acht (BU05180101); gemeenten komen uit de referentielijst."})
+        raise ValidationError({"code": _("A district code is WK with six digits (WK051801), a neighbourhood "
+                                         "code BU with eight (BU05180101); municipalities come from the "
+                                         "reference list.")})
     if not name:
-        raise ValidationError({"name": "Geef de naam van de wijk of buurt."})
+        raise ValidationError({"name": _("Give the name of the district or neighbourhood.")})
     parent = Area.objects.filter(code=parent_code(code)).first()
     if parent is None and kind == AreaKind.NEIGHBOURHOOD:
         parent = Area.objects.filter(code="GM" + code[2:6]).first()
     if parent is None:
-        raise ValidationError({"code": f"De gemeente van {code} (GM{code[2:6]}) is niet bekend."})
+        raise ValidationError({"code": _("The municipality of %(code)s (%(municipality)s) is not known.") % {
+            "code": code, "municipality": "GM" + code[2:6]}})
     row = Area.objects.filter(code=code).first() or Area(code=code)
     row.kind, row.name, row.parent, row.province = kind, name, parent, parent.province
     row.full_clean()
@@ -109,13 +112,14 @@ def _default_codes(deal):
 def choose_area(*, actor, deal, area, note="", reason=""):
     """Declare `area` an area of the deal (or take back a partner municipality left out)."""
     writing.check(rules.can_choose_areas, actor, deal,
-                  "Alleen het dealteam en de dealmaker kiezen de gebieden van de deal.")
+                  _("Only the deal team and the dealmaker choose the areas of the deal."))
     with transaction.atomic():
         row = DealArea.objects.select_for_update().filter(deal=deal, area=area).first()
         if row is not None and row.included:
-            raise ValidationError({"area": f"{area} hoort al bij deze deal."})
+            raise ValidationError({"area": _("%(area)s already belongs to this deal.") % {"area": area}})
         if row is None and area.code in _default_codes(deal):
-            raise ValidationError({"area": f"{area} hoort al bij deze deal (een partnergemeente)."})
+            raise ValidationError({"area": _("%(area)s already belongs to this deal (a partner municipality).") % {
+                "area": area}})
         row = row or DealArea(deal=deal, area=area, added_by=actor)
         writing.assign(row, {"included": True, "note": note}, ("included", "note"))
         return writing.save(row, actor, reason=reason)
@@ -125,17 +129,17 @@ def leave_out_area(*, actor, deal, area, reason=""):
     """Take `area` off the deal's areas: a chosen one is removed, a partner municipality is
     recorded as left out (it would otherwise come back as a default)."""
     writing.check(rules.can_choose_areas, actor, deal,
-                  "Alleen het dealteam en de dealmaker kiezen de gebieden van de deal.")
+                  _("Only the deal team and the dealmaker choose the areas of the deal."))
     with transaction.atomic():
         row = DealArea.objects.select_for_update().filter(deal=deal, area=area).first()
         is_default = area.code in _default_codes(deal)
         if is_default:
             if row is not None and not row.included:
-                raise ValidationError({"area": f"{area} is al weggelaten."})
+                raise ValidationError({"area": _("%(area)s has already been left out.") % {"area": area}})
             row = row or DealArea(deal=deal, area=area, added_by=actor)
             writing.assign(row, {"included": False}, ("included",))
             return writing.save(row, actor, reason=reason)
         if row is None or not row.included:
-            raise ValidationError({"area": f"{area} hoort niet bij deze deal."})
+            raise ValidationError({"area": _("%(area)s does not belong to this deal.") % {"area": area}})
         writing.delete(row, actor, reason=reason)
         return None

@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 
 from dealmonitor.deals import access
 from dealmonitor.deals.access import deal_view
@@ -34,7 +35,7 @@ def area_list(request):
 def area_detail(request, code):
     area = Area.objects.select_related("parent", "successor").filter(code=code.upper()[:10]).first()
     if area is None:
-        raise Http404("Onbekend gebied.")
+        raise Http404(_("Unknown area."))
     figures = selectors.figures_for([area])
     sources = list({f.source_id: f.source for f in figures}.values())
     return render(request, "areas/area_detail.html", {
@@ -61,9 +62,11 @@ def upload_figures(request):
             except ValidationError as exc:
                 errors = exc.messages
             else:
-                messages.success(request, (
-                    f"{result.created} cijfers toegevoegd en {result.updated} bijgewerkt voor "
-                    f"{result.areas} gebieden ({result.missing} zonder waarde: onbekend bij de bron)."))
+                messages.success(request, _(
+                    "%(created)s figures added and %(updated)s updated for %(areas)s areas "
+                    "(%(missing)s without a value: unknown at the source).") % {
+                    "created": result.created, "updated": result.updated, "areas": result.areas,
+                    "missing": result.missing})
                 return redirect("areas:list")
         status = 400
     return render(request, "areas/upload.html", {"form": form, "errors": errors}, status=status)
@@ -80,19 +83,19 @@ def deal_context(request, deal):
             area = Area.objects.filter(code=request.POST.get("leave_out", "")[:10]).first()
             try:
                 if area is None:
-                    raise ValidationError("Onbekend gebied.")
+                    raise ValidationError(_("Unknown area."))
                 services.leave_out_area(actor=request.user, deal=deal, area=area,
                                         reason=request.POST.get("reason", "")[:78])
             except ValidationError as exc:
                 messages.error(request, " ".join(exc.messages))
             else:
-                messages.success(request, f"{area} hoort niet meer bij de gebieden van de deal.")
+                messages.success(request, _("%(area)s no longer belongs to the areas of the deal.") % {"area": area})
             return redirect("areas:deal", slug=deal.slug)
         form = ChooseAreaForm(request.POST)
         if form.is_valid():
             area = Area.objects.filter(code=form.cleaned_data["code"], valid_to__isnull=True).first()
             if area is None:
-                form.add_error("code", "Geen bestaand gebied met deze code.")
+                form.add_error("code", _("No existing area with this code."))
             else:
                 try:
                     services.choose_area(actor=request.user, deal=deal, area=area,
@@ -100,7 +103,7 @@ def deal_context(request, deal):
                 except ValidationError as exc:
                     form.add_error("code", " ".join(exc.messages))
                 else:
-                    messages.success(request, f"{area} hoort nu bij de gebieden van de deal.")
+                    messages.success(request, _("%(area)s now belongs to the areas of the deal.") % {"area": area})
                     return redirect("areas:deal", slug=deal.slug)
         status = 400
     context = selectors.deal_context(deal)

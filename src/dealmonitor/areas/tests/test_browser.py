@@ -56,3 +56,27 @@ def test_staff_upload_figures_and_the_deal_shows_them_as_context(
     page.goto(live_server.url + reverse("impact:indicators", kwargs={"slug": deal.slug}))
     expect(page.locator("section[aria-labelledby=context-gebied]")).to_contain_text("566.000")
     axe_check(page)
+
+
+def test_the_deal_s_area_tab_is_english_under_en(live_server, transactional_db, page, axe_check, deal, stadscentrum):
+    from django.utils import translation
+
+    from dealmonitor.areas.importing import import_figures, period_from_text
+
+    from .conftest import KWB_TOPICS, RETRIEVED
+
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    import_figures(actor=None, data=(FIXTURES / "kwb-2024.csv").read_bytes(), topics=KWB_TOPICS,
+                   period=period_from_text("2024"), source_title="Kerncijfers wijken en buurten 2024",
+                   table_id="85984NED", retrieved_on=RETRIEVED)
+    with translation.override("en"):
+        page.goto(live_server.url + deal.get_absolute_url())
+    page.get_by_role("navigation", name="Deal sections").get_by_role("link", name="Area", exact=True).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Area")
+    expect(page.get_by_role("heading", name="Areas of the deal")).to_be_visible()
+    section = page.locator("section[aria-labelledby=context-gebied]")
+    expect(section).to_contain_text("These are not results of the deal.")
+    expect(section.locator("#cijfers-GM1992")).to_contain_text("no figure: unknown (.)")
+    expect(section).to_contain_text("retrieved on 1 December 2026")
+    page.screenshot(path=str(SHOTS / "deal-area-context-en.png"), full_page=True)
+    axe_check(page)

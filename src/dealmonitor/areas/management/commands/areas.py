@@ -3,6 +3,7 @@ from pathlib import Path
 
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from dealmonitor.areas import importing, services
 from dealmonitor.areas.constants import MAX_BYTES
@@ -53,7 +54,7 @@ class Command(BaseCommand):
         if not path.is_file():
             raise CommandError(f"No such file: {path}")
         if path.stat().st_size > MAX_BYTES:
-            raise CommandError(f"Het bestand is groter dan {MAX_BYTES // (1024 * 1024)} MB.")
+            raise CommandError(_("The file is larger than %(size)s MB.") % {"size": MAX_BYTES // (1024 * 1024)})
         try:
             topics = importing.parse_topics(options["topic"])
             period = importing.period_from_text(options["period"]) if options["period"] else None
@@ -64,9 +65,9 @@ class Command(BaseCommand):
                 period=period, file_name=path.name,
             )
         except ValueError:
-            raise CommandError("Geef --retrieved als JJJJ-MM-DD.") from None
+            raise CommandError(_("Give --retrieved as YYYY-MM-DD.")) from None
         except ValidationError as exc:
-            raise CommandError("Niets ingelezen:\n" + "\n".join(exc.messages)) from None
+            raise CommandError(_("Nothing imported:") + "\n" + "\n".join(exc.messages)) from None
         self.stdout.write(f"{result.created} figures added, {result.updated} updated, "
                           f"{result.missing} without a value, for {result.areas} areas "
                           f"(source {result.source.pk}: {result.source})")
