@@ -2,6 +2,7 @@ from decimal import Decimal
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext
 
 
 class Level(models.TextChoices):
@@ -116,6 +117,15 @@ class Status(models.TextChoices):
 
 
 DEFAULT_MILESTONE_STATUSES = ["niet gestart", "gestart", "gerealiseerd"]
+
+
+def milestone_status_label(status):
+    """A milestone status as the reader sees it. The stored value stays the Dutch word (imports,
+    exports and the API use it); the default statuses show in the active language (English names
+    in conf/locale/en, context "milestone status"). A status a deal typed itself shows as typed."""
+    if status in DEFAULT_MILESTONE_STATUSES:
+        return pgettext("milestone status", status)
+    return status
 
 # Tolerance: a period is on track from this share of its target, at risk below it down to
 # AT_RISK_FROM, off track below that. Documented in docs/progress-rules.md.

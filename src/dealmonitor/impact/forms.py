@@ -6,7 +6,7 @@ from dealmonitor.ui.concurrency import GuardedFormMixin
 from dealmonitor.utils.uploads import check_upload
 from dealmonitor.utils.web_addresses import WebAddressFormField
 
-from .constants import DIMENSIONS, IndicatorKind, Meaning
+from .constants import DIMENSIONS, IndicatorKind, Meaning, milestone_status_label
 from .models import Element, Indicator, Measurement
 from .periods import PERIODICITY_CHOICES
 
@@ -115,7 +115,7 @@ class MeasurementForm(GuardedFormMixin, forms.ModelForm):
         self.indicator = indicator
         if indicator.kind == IndicatorKind.MILESTONE:
             del self.fields["value"]
-            self.fields["status"].choices = [("", "—")] + [(s, s) for s in indicator.statuses]
+            self.fields["status"].choices = [("", "—")] + [(s, milestone_status_label(s)) for s in indicator.statuses]
             self.fields["status"].required = True
         else:
             del self.fields["status"]

@@ -30,7 +30,7 @@ from django.utils.safestring import mark_safe
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
-from .constants import Level, Status
+from .constants import Level, Status, milestone_status_label
 from .templatetags.impact_tags import LABELS, num, pct
 
 MAX_FOLDED_YEARS = 12  # ui/dealmonitor.css has a rule per year up to this many
@@ -88,11 +88,11 @@ class Renderer:
         return text
 
     def target(self, c):
-        return escape(c.target_status) if c.target_status else self.number(c.target)
+        return escape(milestone_status_label(c.target_status)) if c.target_status else self.number(c.target)
 
     def actual(self, c):
         if c.actual_status:
-            return escape(c.actual_status)
+            return escape(milestone_status_label(c.actual_status))
         return self.number(c.actual) if c.actual is not None else self.no_data
 
     def met(self, c):

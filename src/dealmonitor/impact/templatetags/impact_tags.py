@@ -6,7 +6,7 @@ from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 
-from ..constants import Level, Status
+from ..constants import Level, Status, milestone_status_label
 
 register = template.Library()
 
@@ -44,6 +44,13 @@ def num_input(value):
     from dealmonitor.ui.forms import plain_number
 
     return plain_number(Decimal(value)).replace(".", get_format("DECIMAL_SEPARATOR"))
+
+
+@register.filter
+def milestone_status(value):
+    """A milestone status in the reader's language (the default statuses); the stored value is
+    unchanged, a status the deal typed itself shows as typed."""
+    return milestone_status_label(value)
 
 
 @register.filter
