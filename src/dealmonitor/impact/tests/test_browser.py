@@ -3,14 +3,18 @@ build a pathway with an assumption, add an indicator with targets, enter a measu
 read progress. Every page gets an axe scan for WCAG 2.1 AA."""
 
 import re
+from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
 from playwright.sync_api import expect
 
 from dealmonitor.impact.models import Indicator, Measurement
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+SHOTS = Path(settings.BASE_DIR) / "var" / "screenshots"
 
 
 def sign_in(page, live_server, username):
@@ -47,6 +51,12 @@ def test_a_deal_team_builds_a_pathway_and_tracks_an_indicator(live_server, deal,
     page.get_by_role("button", name="Aanname toevoegen").click()
     expect(page.locator(".dm-assumptions")).to_contain_text("ongetoetst")
     expect(page.get_by_role("img", name=re.compile("Veranderpad van City Deal Proef"))).to_be_visible()
+    # the assumption's status is a Utrecht status badge, with its own colours and rounded corners
+    badge = page.locator(".dm-assumptions .utrecht-status-badge")
+    expect(badge).to_have_text("ongetoetst")
+    assert badge.evaluate("e => getComputedStyle(e).borderRadius") != "0px"
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.locator(".dm-assumptions").first.screenshot(path=str(SHOTS / "pathway-assumption-badge.png"))
     axe_check(page)
 
     # An indicator on the outcome, with yearly targets.
