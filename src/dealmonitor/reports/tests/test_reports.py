@@ -116,3 +116,20 @@ def test_the_reports_page_needs_the_same_queries_for_more_deals(client, db, djan
     DealFactory.create_batch(8)
     with django_assert_num_queries(len(few.captured_queries)):
         client.get(reverse("reports:index"))
+
+
+def test_the_annual_report_in_english_names_the_milestone_statuses_in_english(client, filled):
+    from django.utils import translation
+
+    def milestone_row(address):
+        html = client.get(address).content.decode()
+        return re.search(r"<tr>(?:(?!</tr>).)*Handreiking(?:(?!</tr>).)*</tr>", html, re.S).group(0)
+
+    dutch = milestone_row(reverse("reports:deal_report", kwargs={"slug": "cd-proef"}) + "?jaar=2023")
+    assert "gerealiseerd" in dutch and "gestart" in dutch and "started" not in dutch
+    with translation.override("en"):
+        address = reverse("reports:deal_report", kwargs={"slug": "cd-proef"}) + "?jaar=2023"
+    english = milestone_row(address)
+    assert address.startswith("/en/")
+    assert "achieved" in english and "started" in english
+    assert "gerealiseerd" not in english and "gestart" not in english
