@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import MaxLengthValidator
 from django.db import models, transaction
+from django.db.models import Q
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from django.utils.translation import gettext as _
 from rest_framework import exceptions, parsers, serializers, status, viewsets
@@ -34,6 +35,8 @@ class VisibleDealField(serializers.SlugRelatedField):
 
     def __init__(self, resource, **kwargs):
         self.resource = resource
+        if resource.outside_deal:  # a row may belong to no deal: left out or null
+            kwargs.update(required=False, allow_null=True)
         super().__init__(slug_field="slug", queryset=visible_deals(None), **kwargs)
 
     def get_attribute(self, instance):
@@ -97,7 +100,9 @@ def serializer_for(resource):
     names = list(resource.fields)
     if "deal" in names:
         if resource.deal_path == "deal" or resource.deal_given:
-            attrs["deal"] = VisibleDealField(resource, help_text="The deal's identifier, e.g. cd-health-hub.")
+            attrs["deal"] = VisibleDealField(resource, help_text=(
+                "The deal's identifier, e.g. cd-health-hub." if not resource.outside_deal else
+                "The deal's identifier, e.g. cd-health-hub; null (or left out) for a row outside any deal."))
         else:
             attrs["deal"] = serializers.SlugRelatedField(
                 slug_field="slug", read_only=True, source=_attr_path(resource.deal_path),
@@ -188,7 +193,15 @@ def check_references(user, resource, instance, attrs):
     else:
         deal = attrs.get("deal")
     if deal is None:
-        found = next(((name, deal_of(v)) for name, v in relations.items()
+        # a row that may be outside any deal (a mark on an organisation's own need) has the
+        # deal of the row it hangs under, or none: never that of another reference (the offer)
+        owner = resource.deal_path.split("__")[0] if resource.outside_deal and resource.deal_path else None
+        candidates = {owner: relations[owner]} if owner in relations else relations
+        if owner in relations and deal_of(relations[owner]) is None:
+            # the row it hangs under is of no deal: found through its field (rows the user may
+            # read), it is not a reference into a deal to check
+            relations.pop(owner)
+        found = next(((name, deal_of(v)) for name, v in candidates.items()
                       if isinstance(v, models.Model) and deal_of(v) is not None), None)
         if found:
             deal = found[1]
@@ -202,6 +215,22 @@ def check_references(user, resource, instance, attrs):
         raise serializers.ValidationError(exc.message_dict) from None
 
 
+def scoped_rows(resource, user, queryset):
+    """`queryset` limited to the rows of `resource` that `user` may read: those of deals the
+    user may read (the gateway), and, for a resource with rows outside any deal
+    (`outside_deal`), those without a deal, which its `rows` alone scopes."""
+    qs = queryset
+    if resource.deal_path:
+        if resource.outside_deal:
+            qs = qs.filter(Q(**{f"{resource.deal_path}__in": visible_deals(user)})
+                           | Q(**{f"{resource.deal_path}__isnull": True}))
+        else:
+            qs = rows_of_visible_deals(user, qs, resource.deal_path)
+    if resource.rows:
+        qs = qs.filter(resource.rows(user))
+    return qs
+
+
 def _limit_to_visible(field, user):
     """A reference to another row (an indicator, a link, a bottleneck) finds only rows the user
     may read, so a row the user may not see is answered exactly as one that does not exist
@@ -213,10 +242,7 @@ def _limit_to_visible(field, user):
         return
     for resource in RESOURCES:
         if resource.model is queryset.model and resource.deal_path:
-            queryset = queryset.filter(**{f"{resource.deal_path}__in": visible_deals(user)})
-            if resource.rows:
-                queryset = queryset.filter(resource.rows(user))
-            field.queryset = queryset
+            field.queryset = scoped_rows(resource, user, queryset)
             return
 
 
@@ -338,17 +364,14 @@ def viewset_for(resource):
 
         def get_queryset(self):
             user = self.request.user
-            qs = resource.model._default_manager.all()
+            qs = scoped_rows(resource, user, resource.model._default_manager.all())
             if resource.deal_path:
-                qs = rows_of_visible_deals(user, qs, resource.deal_path)
                 slug = self.request.query_params.get("deal")
                 if slug:
                     qs = qs.filter(**{f"{resource.deal_path}__slug": slug})
                 qs = qs.select_related(resource.deal_path)
             if resource.prefetch:
                 qs = qs.prefetch_related(*resource.prefetch)
-            if resource.rows:
-                qs = qs.filter(resource.rows(user))
             return qs.order_by("pk")
 
         def perform_create(self, serializer):

@@ -47,6 +47,9 @@ class Resource:
     # a write names the deal although the row reaches it through another row (an element's
     # pathway, found or made for the deal); with deal_path "deal" it always does
     deal_given: bool = False
+    # rows may also belong to no deal (an organisation's own post, and the marks on it): those
+    # are read as far as `rows` allows, written as the services allow
+    outside_deal: bool = False
     declared: dict = field(default_factory=dict)  # serializer fields instead of the generated ones
     prefetch: tuple = ()  # related rows each answer shows (one query per list, not per row)
     doc: str = ""
@@ -274,7 +277,8 @@ _start = _revisited(learning_services.save_start_conversation)
 
 
 def _post_create(actor, data):
-    deal, organisation = data.pop("deal"), data.pop("organisation")
+    # no deal: a post the organisation makes for itself (the service checks who may)
+    deal, organisation = data.pop("deal", None), data.pop("organisation")
     return ecosystem_services.save_post(actor=actor, deal=deal, organisation=organisation,
                                         themes=data.pop("themes", None), **data)
 
@@ -288,17 +292,21 @@ def _post_update(actor, row, data):
 
 def _post_rows(user):
     """As on the pages (ecosystem/selectors.visible_posts): a post for the programme only for
-    signed-in users, a public one for everyone; both only where the deal may be read; a
+    signed-in users, a public one for everyone; a post of a deal only where the deal may be
+    read (the generic scope), an organisation's own post wherever these rules allow; a
     closed post only for who may manage it."""
     return ecosystem_selectors.readable_q(user)
 
 
 def _mark_rows(user):
-    """Match decisions: for the team of the need's deal, and only where the offer may be read."""
+    """Match decisions: for the team of the need's deal (of a need an organisation posted for
+    itself: for who may manage that need), and only where the offer may be read."""
+    own_need = Q(need__deal__isnull=True,
+                 need__in=ecosystem_models.Post.objects.filter(ecosystem_selectors.manageable_q(user)))
     offer_seen = Q(offer__deal__in=_visible(user)) | Q(offer__deal__isnull=True)
     if user is None or not getattr(user, "is_authenticated", False):
         offer_seen &= Q(offer__visibility=PostVisibility.PUBLIC)
-    return internal_deals_q(user, "need__deal") & offer_seen & ecosystem_selectors.readable_q(user, "offer__")
+    return (internal_deals_q(user, "need__deal") | own_need) & offer_seen & ecosystem_selectors.readable_q(user, "offer__")
 
 
 def _mark_create(actor, data):
@@ -483,19 +491,24 @@ RESOURCES = [
              ["id", "deal", "organisation", "direction", "kind", "title", "text", "themes", "region",
               "period_start", "period_end", "visibility", "is_open", "created_at"],
              filters=["direction", "kind", "is_open", "visibility"], read_only=("created_at",),
-             rows=_post_rows, create=_post_create, update=_post_update,
-             doc="Needs and offers of the deals' partners. A post for the programme is read by "
-                 "signed-in users who may read its deal, a public one by everyone who may read its "
-                 "deal; a closed post (is_open false) only by who may manage it. Changed by its "
-                 "author or who may post for its organisation. (What an organisation posts for "
-                 "itself, outside a deal, is on the pages and in the portfolio workbook, not "
-                 "here.) The deal team posts for any partner, a partner member for its own "
-                 "organisation. Region: a province's CBS code (PV26) or 'landelijk'."),
+             rows=_post_rows, create=_post_create, update=_post_update, outside_deal=True,
+             prefetch=("organisation", "themes"),
+             doc="Needs and offers of the deals' partners, and those an organisation posts for "
+                 "itself, outside any deal (deal null). A post for the programme is read by "
+                 "signed-in users (who may read its deal, if it has one), a public one by everyone "
+                 "(who may read its deal); a closed post (is_open false) only by who may manage it. "
+                 "Changed by its author or who may post for its organisation. In a deal, the deal "
+                 "team posts for any partner, a partner member for its own organisation; without "
+                 "a deal, programme administrators and the users linked to the organisation (a "
+                 "partner member of it in any deal). A post stays with its deal and organisation. "
+                 "Region: a province's CBS code (PV26) or 'landelijk'."),
     Resource("match-marks", ecosystem_models.MatchMark, "need__deal",
              ["id", "deal", "need", "offer", "status", "marked_at"], filters=["status", "need"],
              read_only=("marked_at",), rows=_mark_rows, create=_mark_create, update=_mark_update,
+             outside_deal=True,
              doc="The match decisions of the poster of a need on the offers matched to it "
-                 "(contacted, useful, not useful): read by the team of the need's deal. Written "
+                 "(contacted, useful, not useful): read by the team of the need's deal, or, for a "
+                 "need an organisation posted for itself (deal null), by who may manage it. Written "
                  "(POST, PUT, PATCH) by who may manage the need: its author, the deal team, or a "
                  "partner member of its organisation. One decision per need and offer: a POST for a "
                  "pair already marked is refused (400), PATCH the decision instead. A decision "

@@ -142,3 +142,114 @@ def test_the_poster_of_a_need_marks_a_match_through_the_api(api, posts, team_use
     # a need is not marked as the match of a need
     assert api.post("/api/v1/match-marks/", {"need": need.pk, "offer": posts["programme"].pk, "status": "nuttig"},
                     format="json").status_code == 400
+
+
+@pytest.fixture
+def own_posts(partner_org):
+    """Posts an organisation made for itself, outside any deal."""
+    return {
+        "public": _post(None, partner_org, title="EIGEN-OPENBAAR"),
+        "programme": _post(None, partner_org, title="EIGEN-PROGRAMMA", visibility="programma"),
+        "closed": _post(None, partner_org, title="EIGEN-GESLOTEN", is_open=False),
+    }
+
+
+def test_an_organisations_own_posts_are_read_as_on_its_page(api, posts, own_posts, outsider, partner_user):
+    assert _titles(api) == {"OPENBARE-VRAAG", "AANBOD-FONDS", "EIGEN-OPENBAAR"}  # anonymous: public only
+    one = api.get(f"/api/v1/posts/{own_posts['public'].pk}/").json()
+    assert (one["deal"], one["organisation"], one["title"]) == (None, own_posts["public"].organisation.slug,
+                                                                "EIGEN-OPENBAAR")
+    assert api.get(f"/api/v1/posts/{own_posts['programme'].pk}/").status_code == 404
+    api.force_authenticate(outsider)  # signed in, not linked to the organisation
+    assert {"EIGEN-OPENBAAR", "EIGEN-PROGRAMMA"} <= _titles(api)
+    assert "EIGEN-GESLOTEN" not in _titles(api)
+    assert api.get(f"/api/v1/posts/{own_posts['closed'].pk}/").status_code == 404
+    assert _titles(api, "?deal=cd-proef") == {"OPENBARE-VRAAG", "PROGRAMMA-VRAAG"}
+    api.force_authenticate(partner_user)  # linked to it: manages its closed post too
+    assert "EIGEN-GESLOTEN" in _titles(api, "?is_open=false")
+
+
+def test_an_organisation_posts_for_itself_through_the_api(api, partner_org, other_org, partner_user, outsider):
+    body = {"organisation": partner_org.slug, "direction": "aanbod", "kind": "kennis",
+            "title": "Kennis over warmtenetten", "text": "Wij delen wat we leerden.", "region": "landelijk",
+            "visibility": "openbaar"}
+    assert api.post("/api/v1/posts/", body, format="json").status_code in (401, 403)  # anonymous
+    api.force_authenticate(outsider)  # not linked to the organisation
+    refused = api.post("/api/v1/posts/", body, format="json", HTTP_ACCEPT_LANGUAGE="nl")
+    assert refused.status_code == 403
+    assert refused.json()["detail"] == ("U mag alleen vraag en aanbod plaatsen voor een organisatie "
+                                        "waaraan u verbonden bent.")
+    assert not Post.objects.exists()
+    api.force_authenticate(partner_user)
+    assert api.post("/api/v1/posts/", {**body, "organisation": other_org.slug}, format="json").status_code == 403
+    assert api.post("/api/v1/posts/", {**body, "deal": None, "organisation": None},
+                    format="json").status_code == 400
+    created = api.post("/api/v1/posts/", {**body, "deal": None}, format="json")
+    assert created.status_code == 201, created.content
+    assert created.json()["deal"] is None
+    post = Post.objects.get()
+    assert (post.deal, post.organisation, post.created_by) == (None, partner_org, partner_user)
+    api.force_authenticate(outsider)  # reads it (public), may not change it
+    assert api.get(f"/api/v1/posts/{post.pk}/").status_code == 200
+    assert api.patch(f"/api/v1/posts/{post.pk}/", {"title": "Overgenomen"}, format="json").status_code == 403
+    assert api.put(f"/api/v1/posts/{post.pk}/", {**body, "title": "Overgenomen"},
+                   format="json").status_code == 403
+    assert Post.objects.get().title == "Kennis over warmtenetten"
+    api.force_authenticate(partner_user)
+    changed = api.patch(f"/api/v1/posts/{post.pk}/", {"title": "Kennis over warmte", "deal": "cd-proef"},
+                        format="json")
+    assert changed.status_code == 200, changed.content
+    post = Post.objects.get()
+    assert (post.title, post.deal) == ("Kennis over warmte", None)  # it stays the organisation's own
+    closed = api.patch(f"/api/v1/posts/{post.pk}/", {"is_open": False}, format="json")
+    assert closed.status_code == 200 and not Post.objects.get().is_open
+    api.force_authenticate(outsider)  # a closed post: as if absent for who does not manage it
+    assert api.patch(f"/api/v1/posts/{post.pk}/", {"is_open": True}, format="json").status_code == 404
+
+
+def test_matches_of_an_organisations_own_need_are_marked_through_the_api(api, posts, partner_org, partner_user,
+                                                                          outsider):
+    from dealmonitor.ecosystem.models import MatchMark
+
+    need = _post(None, partner_org, kind="financiering", title="EIGEN-VRAAG")
+    offer = posts["offer"]
+    body = {"need": need.pk, "offer": offer.pk, "status": "gecontacteerd"}
+    api.force_authenticate(outsider)  # reads the need, does not manage it
+    refused = api.post("/api/v1/match-marks/", body, format="json")
+    assert refused.status_code == 403, refused.content
+    api.force_authenticate(partner_user)
+    created = api.post("/api/v1/match-marks/", body, format="json")
+    assert created.status_code == 201, created.content
+    assert created.json()["deal"] is None
+    mark = MatchMark.objects.get()
+    assert api.patch(f"/api/v1/match-marks/{mark.pk}/", {"status": "nuttig"}, format="json").status_code == 200
+    assert [(m["need"], m["status"]) for m in api.get("/api/v1/match-marks/").json()["results"]] == [
+        (need.pk, "nuttig")]
+    api.force_authenticate(outsider)
+    assert api.get("/api/v1/match-marks/").json()["count"] == 0
+    api.force_authenticate(None)
+    assert api.get("/api/v1/match-marks/").json()["count"] == 0
+
+
+def test_the_list_of_posts_takes_as_many_queries_for_many_posts(api, posts, partner_org, partner_user):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from dealmonitor.deals.models import Theme
+
+    theme = Theme.objects.first() or Theme.objects.create(name="Energie")
+    api.force_authenticate(partner_user)
+
+    def count():
+        with CaptureQueriesContext(connection) as queries:
+            assert api.get("/api/v1/posts/").status_code == 200
+        return len(queries)
+
+    _post(None, partner_org, title="EEN", themes=[theme])
+    count()  # (once-per-process look-ups out of the way)
+    few = count()
+    for i in range(5):
+        _post(None, partner_org, title=f"MEER-{i}", themes=[theme], visibility="programma")
+        _post(posts["public"].deal, partner_org, title=f"DEAL-{i}", themes=[theme])
+    assert len(api.get("/api/v1/posts/").json()["results"]) == 14  # 3 + 1 + 10
+    assert count() == few
