@@ -74,7 +74,8 @@ class FigureSource(models.Model):
     file_name = models.CharField(_("file"), max_length=255, blank=True)
     imported_at = models.DateTimeField(_("imported on"), auto_now_add=True)
     imported_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                    on_delete=models.SET_NULL, related_name="+")
+                                    on_delete=models.SET_NULL, related_name="+",
+                                    verbose_name=_("imported by"))
 
     class Meta:
         ordering = ["-imported_at", "-pk"]
@@ -129,7 +130,8 @@ class DealArea(models.Model):
     included = models.BooleanField(_("belongs to the deal"), default=True)
     note = models.CharField(_("note"), max_length=300, blank=True)
     added_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                 on_delete=models.SET_NULL, related_name="+")
+                                 on_delete=models.SET_NULL, related_name="+",
+                                 verbose_name=_("added by"))
     history = HistoricalRecords()
 
     class Meta:

@@ -68,6 +68,15 @@ def job_for(user, uuid_value):
     return PortfolioPdf.objects.get(uuid=uuid_value, user=user, created_at__gte=expired_before())
 
 
+def latest_for(user):
+    """The user's portfolio PDF in the making or ready (None when there is none, and for a
+    visitor who is not signed in)."""
+    if not user.is_authenticated:
+        return None
+    job = PortfolioPdf.objects.filter(user=user, created_at__gte=expired_before()).first()
+    return notice_interruption(job) if job else None
+
+
 def notice_interruption(job):
     """If `job` is marked running but no worker holds its lock, it was interrupted: record
     that (no file was stored) and close the queue's row. Returns the job as it now is."""

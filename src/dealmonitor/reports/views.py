@@ -41,17 +41,9 @@ def index(request):
         "years": documents.report_years(),
         "csv_variants": _csv_links(request),
         "default_year": documents.default_year(),
-        "pdf_job": _latest_pdf(request.user),
+        "pdf_job": pdf_jobs.latest_for(request.user),
         "keep_hours": settings.REPORT_PDF_KEEP_HOURS,
     })
-
-
-def _latest_pdf(user):
-    """The user's portfolio PDF in the making or ready (None when there is none)."""
-    if not user.is_authenticated:
-        return None
-    job = PortfolioPdf.objects.filter(user=user, created_at__gte=pdf_jobs.expired_before()).first()
-    return pdf_jobs.notice_interruption(job) if job else None
 
 
 def _csv_links(request):

@@ -64,6 +64,7 @@ def test_every_free_text_of_the_domain_has_a_maximum():
         ("learning", "Lesson", "search_stems"),  # computed from the lesson
         ("connections", "SimilarityFeature", "label"),  # written by the related-deals engine
         ("imports", "ImportJob", "error"),  # the traceback of a failed background import
+        ("reports", "PortfolioPdf", "error"),  # the traceback of a failed portfolio PDF
     }
     ours = [c for c in apps.get_app_configs() if c.name.startswith("dealmonitor.")]
     assert {"deals", "impact", "learning", "organisations", "connections", "workday", "accounts",

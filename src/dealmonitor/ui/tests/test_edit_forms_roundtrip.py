@@ -19,7 +19,9 @@ from django.core.management import call_command
 from django.db.models import DateTimeField
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from dealmonitor.deals.models import Deal, Participation
+from dealmonitor.deals.models import Deal, Participation, Theme
+from dealmonitor.ecosystem import services as ecosystem_services
+from dealmonitor.ecosystem.models import Post
 from dealmonitor.impact import models as impact_models
 from dealmonitor.impact import services as impact_services
 from dealmonitor.learning import models as learning_models
@@ -98,6 +100,9 @@ EDIT_FORMS = {
         learning_models.AssessmentRound, lambda r: reverse("learning:round_answer", args=[r.deal.slug, r.pk]),
         "organisation", query="?organisation={org}", watch=[learning_models.Answer],
         other_save=lambda r: _change("comment")(r.answers.first())),
+    # a need or offer: dates, themes, a region and the choices a wrong format would lose
+    "ecosystem:edit": _edit_form(
+        Post, lambda r: reverse("ecosystem:edit", args=[r.pk]), "title"),
 }
 
 
@@ -183,8 +188,14 @@ def site(demo_data, staff_user):
         actor=None, indicator=indicator, date=dt.date(2025, 6, 30), period_start=dt.date(2025, 1, 1),
         value=Decimal("12.5"), source="Telling van de gemeente", evidence_url="https://example.org/telling",
         reporting_organisation=org, confidence="hoog", note="Geteld in juni, na de zomer opnieuw.")
+    # A need of a partner of the deal with every field its edit form shows filled in.
+    post = ecosystem_services.save_post(
+        actor=None, deal=deal, organisation=org, direction="vraag", kind="financiering",
+        title="Financiering voor wijkondernemers", text="Wij zoeken impactfinanciering.",
+        themes=list(Theme.objects.order_by("pk")[:2]), region="PV26",
+        period_start=dt.date(2025, 3, 11), period_end=dt.date(2026, 12, 31), visibility="openbaar")
     return {"indicator": indicator, "round": rnd, "organisation": org, "user": staff_user,
-            "participation": participation, "measurement": measurement}
+            "participation": participation, "measurement": measurement, "post": post}
 
 
 def _row_for(name, site):
@@ -198,6 +209,8 @@ def _row_for(name, site):
         return site["participation"]
     if model is impact_models.Measurement:
         return site["measurement"]
+    if model is Post:
+        return site["post"]
     if model is impact_models.Pathway:
         return model.objects.filter(deal=site["indicator"].deal).first() or model.objects.first()
     # The row with the most filled-in fields: the most values that could be lost.

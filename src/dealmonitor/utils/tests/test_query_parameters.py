@@ -35,7 +35,8 @@ PARAMETERS = {
     # the form that proposes a series of targets (rows _0, _1, ... for the periods)
     "impact:indicator_targets": ["periodicity", "first", "last",
                                  *(f"{f}_{n}" for n in range(3) for f in ("start", "end", "label", "value"))],
-    "impact:performance": ["niveau", "periode", "geverifieerd"],
+    # ?bijdragen=1: the contributions per partner and per category under each indicator
+    "impact:performance": ["niveau", "periode", "geverifieerd", "bijdragen"],
     "impact:performance_export": ["niveau", "periode", "csv", "geverifieerd"],
     "impact:indicator": ["geverifieerd"],
     "connections:network": ["deal", "theme", "type"],
@@ -44,16 +45,17 @@ PARAMETERS = {
     "learning:round_answer": ["organisation"],
     "imports:job": ["pagina"],
     "imports:mapping": ["sheet"],
-    "reports:long_csv": ["deal", "csv"],
+    "reports:long_csv": ["deal", "csv", "geverifieerd"],
+    "areas:list": ["q", "soort", "page"],
     "reports:codebook_csv": ["csv"],
     "v1:schema": ["lang", "deal"],
-    "reports:deal_report": ["jaar"],
-    "reports:deal_report_pdf": ["jaar"],
-    "reports:deal_report_docx": ["jaar"],
+    "reports:deal_report": ["jaar", "geverifieerd"],
+    "reports:deal_report_pdf": ["jaar", "geverifieerd"],
+    "reports:deal_report_docx": ["jaar", "geverifieerd"],
     # drf-spectacular's Swagger UI page: its start script (?script) and the document's language
     "v1:docs": ["lang", "script"],
-    "reports:portfolio_report": ["jaar"],
-    "reports:portfolio_report_pdf": ["jaar"],
+    "reports:portfolio_report": ["jaar", "geverifieerd"],
+    "reports:portfolio_report_pdf": ["jaar", "geverifieerd"],
 }
 # What Django REST framework reads on every API address: the format override and pagination.
 API_PARAMETERS = ["format", "page", "page_size"]
