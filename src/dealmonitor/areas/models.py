@@ -5,6 +5,7 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from dealmonitor.deals.models import Deal
@@ -66,7 +67,7 @@ class FigureSource(models.Model):
     retrieved; one per import."""
 
     title = models.CharField(_("title"), max_length=300)
-    table_id = models.CharField(_("table"), max_length=30, blank=True,
+    table_id = models.CharField(pgettext_lazy("statistics", "table"), max_length=30, blank=True,
                                 help_text=_("The number of the StatLine table, for example 85984NED."))
     publisher = models.CharField(_("publisher"), max_length=200, default="CBS")
     retrieved_on = models.DateField(_("retrieved on"))

@@ -50,6 +50,6 @@ def rarity(df, n):
     probabilistic inverse document frequency, log((n - df + 0.5) / (df + 0.5)). Zero (and the
     feature left out) for a feature in half the deals or more: an organisation in 15 of 26
     deals, or a word most deals use, says nothing about two of them."""
-    if not df:
-        return 0.0
+    if not df or n - df + 0.5 <= 0:  # none, or more deals than the portfolio has (a floor
+        return 0.0                    # asked of a portfolio of one deal)
     return max(0.0, math.log((n - df + 0.5) / (df + 0.5)))

@@ -140,3 +140,13 @@ def test_evaluation_reports_precision_and_recall_and_the_stated_orderings(relate
     by_slug = {row.slug: row for row in rows}
     assert by_slug["cd-health-hub"].top[0] == "ot-health-hub-utrecht"
     assert "cd-slim-maatwerk" in by_slug["cd-een-slimme-stad"].top[:3]
+
+
+def test_rarity_of_a_portfolio_smaller_than_the_feature_count_is_zero_not_an_error():
+    """A portfolio of one deal asks for the floor rarity(2, 1): a feature in more deals than
+    there are says nothing, and the rebuild after the first deal must not fail on it."""
+    from dealmonitor.connections.weights import rarity
+
+    assert rarity(2, 1) == 0.0
+    assert rarity(0, 26) == 0.0
+    assert rarity(1, 26) > rarity(2, 26) > 0.0
