@@ -43,18 +43,20 @@ def default_year(today=None):
     return (today or timezone.localdate()).year - 1
 
 
-def year_from(request):
-    """The year asked for (?jaar=, between 2000 and this year), else `default_year()`."""
+def year_from(request, params=None):
+    """The year asked for (?jaar=, or `params`' jaar: a posted form; between 2000 and this
+    year), else `default_year()`."""
     try:
-        year = int(request.GET.get("jaar", ""))
+        year = int((request.GET if params is None else params).get("jaar", ""))
     except ValueError:
         return default_year()
     return min(max(year, 2000), timezone.localdate().year)
 
 
-def verified_from(request):
-    """Whether the report counts only the measurements the deal team verified (?geverifieerd=1)."""
-    return request.GET.get("geverifieerd") == "1"
+def verified_from(request, params=None):
+    """Whether the report counts only the measurements the deal team verified (?geverifieerd=1,
+    or `params`' geverifieerd: a posted form)."""
+    return (request.GET if params is None else params).get("geverifieerd") == "1"
 
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"

@@ -7,7 +7,6 @@ from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -125,18 +124,10 @@ def portfolio_report(request, fmt="html"):
 @require_POST
 @login_required
 def portfolio_pdf_start(request):
-    job = pdf_jobs.start(user=request.user, year=_posted_year(request),
+    job = pdf_jobs.start(user=request.user, year=documents.year_from(request, request.POST),
                          language=getattr(request, "LANGUAGE_CODE", None) or "nl",
-                         verified_only=request.POST.get("geverifieerd") == "1")
+                         verified_only=documents.verified_from(request, request.POST))
     return redirect("reports:portfolio_pdf_job", uuid=job.uuid)
-
-
-def _posted_year(request):
-    try:
-        year = int(request.POST.get("jaar", ""))
-    except ValueError:
-        return documents.default_year()
-    return min(max(year, 2000), timezone.localdate().year)  # the rule of documents.year_from
 
 
 def _pdf_job(request, uuid):
