@@ -5,20 +5,18 @@ ecosystem/access.py (a deal's post through the deal's gateway)."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from dealmonitor.deals import access
 from dealmonitor.deals import rules as deal_rules
 from dealmonitor.deals.access import deal_view
-from dealmonitor.deals.selectors import visible_organisations
 from dealmonitor.organisations.models import Organisation
 from dealmonitor.ui.concurrency import guarded_post
 from dealmonitor.ui.forms import add_service_errors
 
 from . import rules, selectors, services
-from .access import find_post
+from .access import find_organisation, find_post
 from .constants import Direction, Kind
 from .forms import MarkForm, PostEditForm, PostForm
 from .matching import matches_for
@@ -153,13 +151,7 @@ def deal_posts(request, deal):
 def organisation_posts(request, organisation):
     """What an organisation needs and offers itself, outside a deal; the form for the users
     linked to it (and programme administrators)."""
-    org = Organisation.objects.filter(slug=organisation).first() if isinstance(organisation, str) else None
-    if org is None:
-        raise Http404(_("No organisation with this identifier."))
-    can_post = access.allowed(request.user, rules.can_post_for_organisation, org)
-    own = selectors.posts_of_organisation(request.user, org)
-    if not (can_post or own.exists() or visible_organisations(request.user).filter(pk=org.pk).exists()):
-        raise Http404(_("No organisation with this identifier."))
+    org, own, can_post = find_organisation(request.user, organisation)
     form, status = None, 200
     if request.method == "POST":
         access.require(request.user, rules.can_post_for_organisation, org)

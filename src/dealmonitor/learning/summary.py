@@ -97,6 +97,68 @@ BEGIN
     RETURN NULL;
 END $$ LANGUAGE plpgsql;
 
+-- Inserted and deleted participations, once per statement from the statement's rows (a COPY
+-- of a quarter of a million rows, a bulk insert, a cascade): a row-level trigger would update
+-- the same few totals rows once per participation, and PostgreSQL would then walk an
+-- ever longer chain of row versions in the one transaction (quadratic: the generator's COPY
+-- of the participations at scale L did not end in ten minutes).
+CREATE OR REPLACE FUNCTION learning_participations_summary() RETURNS trigger AS $$
+DECLARE delta integer := CASE WHEN TG_OP = 'INSERT' THEN 1 ELSE -1 END;
+BEGIN
+    -- the deals and organisations stay as they are until the transaction ends (their
+    -- published flag and type are what the figures below are counted under)
+    PERFORM 1 FROM deals_deal d WHERE d.id IN (SELECT deal_id FROM changed_rows)
+        ORDER BY d.id FOR SHARE;
+    PERFORM 1 FROM organisations_organisation o
+        WHERE o.id IN (SELECT organisation_id FROM changed_rows) ORDER BY o.id FOR SHARE;
+    WITH c AS (  -- rows loaded out of order (no deal or organisation yet) are left out
+        SELECT p.organisation_id AS org, p.deal_id AS deal, o.type AS t, d.is_published AS pub
+        FROM changed_rows p
+        JOIN organisations_organisation o ON o.id = p.organisation_id
+        JOIN deals_deal d ON d.id = p.deal_id
+    ), by_org AS (
+        SELECT org, t, delta * COUNT(*) AS n, delta * SUM(pub::int) AS np
+        FROM c GROUP BY org, t
+    ), by_deal AS (
+        SELECT deal, t, delta * COUNT(*) AS n, bool_or(pub) AS pub FROM c GROUP BY deal, t
+    ), reach AS (
+        INSERT INTO learning_partnerreach AS r (organisation_id, type, deals, published_deals)
+        SELECT org, t, n, np FROM by_org ORDER BY org, t
+        ON CONFLICT (organisation_id, type) DO UPDATE
+            SET deals = r.deals + EXCLUDED.deals,
+                published_deals = r.published_deals + EXCLUDED.published_deals
+        RETURNING r.organisation_id, r.type, r.deals, r.published_deals
+    ), per_deal AS (
+        INSERT INTO learning_dealpartnertype AS x (deal_id, type, partners)
+        SELECT deal, t, n FROM by_deal ORDER BY deal, t
+        ON CONFLICT (deal_id, type) DO UPDATE SET partners = x.partners + EXCLUDED.partners
+        RETURNING x.deal_id, x.type, x.partners
+    ), crossed AS (  -- +1 where a count left 0, -1 where it came back to 0 (under the row's lock)
+        SELECT r.type,
+               (r.deals > 0 AND r.deals = b.n)::int - (r.deals = 0 AND b.n < 0)::int AS orgs,
+               (r.published_deals > 0 AND r.published_deals = b.np)::int
+                   - (r.published_deals = 0 AND b.np < 0)::int AS porgs,
+               0 AS deals, 0 AS pdeals
+        FROM reach r JOIN by_org b ON b.org = r.organisation_id AND b.t = r.type
+        UNION ALL
+        SELECT x.type, 0, 0,
+               (x.partners > 0 AND x.partners = b.n)::int - (x.partners = 0 AND b.n < 0)::int,
+               CASE WHEN b.pub THEN (x.partners > 0 AND x.partners = b.n)::int
+                                    - (x.partners = 0 AND b.n < 0)::int ELSE 0 END
+        FROM per_deal x JOIN by_deal b ON b.deal = x.deal_id AND b.t = x.type
+    )
+    INSERT INTO learning_partnertypetotal AS s
+        (type, organisations, deals, published_organisations, published_deals)
+    SELECT type, SUM(orgs), SUM(deals), SUM(porgs), SUM(pdeals) FROM crossed GROUP BY type
+        HAVING SUM(abs(orgs) + abs(deals) + abs(porgs) + abs(pdeals)) > 0 ORDER BY type
+    ON CONFLICT (type) DO UPDATE
+        SET organisations = s.organisations + EXCLUDED.organisations,
+            deals = s.deals + EXCLUDED.deals,
+            published_organisations = s.published_organisations + EXCLUDED.published_organisations,
+            published_deals = s.published_deals + EXCLUDED.published_deals;
+    RETURN NULL;
+END $$ LANGUAGE plpgsql;
+
 CREATE OR REPLACE FUNCTION learning_deal_published_summary() RETURNS trigger AS $$
 DECLARE r record; np integer; delta integer;
 BEGIN
@@ -130,8 +192,14 @@ BEGIN
 END $$ LANGUAGE plpgsql;
 
 DROP TRIGGER IF EXISTS learning_participation_summary ON deals_participation;
-CREATE TRIGGER learning_participation_summary AFTER INSERT OR DELETE ON deals_participation
-    FOR EACH ROW EXECUTE FUNCTION learning_participation_summary();
+DROP TRIGGER IF EXISTS learning_participations_added ON deals_participation;
+CREATE TRIGGER learning_participations_added AFTER INSERT ON deals_participation
+    REFERENCING NEW TABLE AS changed_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION learning_participations_summary();
+DROP TRIGGER IF EXISTS learning_participations_removed ON deals_participation;
+CREATE TRIGGER learning_participations_removed AFTER DELETE ON deals_participation
+    REFERENCING OLD TABLE AS changed_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION learning_participations_summary();
 DROP TRIGGER IF EXISTS learning_participation_moved_summary ON deals_participation;
 CREATE TRIGGER learning_participation_moved_summary
     AFTER UPDATE OF deal_id, organisation_id ON deals_participation FOR EACH ROW
@@ -151,10 +219,13 @@ CREATE TRIGGER learning_organisation_type_summary
 
 PG_REMOVE = """
 DROP TRIGGER IF EXISTS learning_participation_summary ON deals_participation;
+DROP TRIGGER IF EXISTS learning_participations_added ON deals_participation;
+DROP TRIGGER IF EXISTS learning_participations_removed ON deals_participation;
 DROP TRIGGER IF EXISTS learning_participation_moved_summary ON deals_participation;
 DROP TRIGGER IF EXISTS learning_deal_published_summary ON deals_deal;
 DROP TRIGGER IF EXISTS learning_organisation_type_summary ON organisations_organisation;
 DROP FUNCTION IF EXISTS learning_participation_summary();
+DROP FUNCTION IF EXISTS learning_participations_summary();
 DROP FUNCTION IF EXISTS learning_deal_published_summary();
 DROP FUNCTION IF EXISTS learning_organisation_type_summary();
 DROP FUNCTION IF EXISTS learning_partner_bump(bigint, bigint, varchar, boolean, integer);

@@ -221,3 +221,71 @@ def test_the_programme_view_counted_afresh_needs_as_many_queries_for_2_and_12_de
     small = {u.username: queries(u) for u in (admin, member)}
     fill(10)
     assert {u.username: queries(u) for u in (admin, member)} == small
+
+
+@pytest.mark.django_db
+def test_many_partners_written_in_one_statement_are_counted_as_one_by_one(client, admin):
+    """A bulk insert or delete (the import, the generator's COPY, a cascade) is counted per
+    statement on PostgreSQL: an organisation twice in one statement, deals published and not,
+    counts that cross zero and counts that only grow all end as a recount says."""
+    published = [DealFactory(is_published=True) for _ in range(3)]
+    hidden = DealFactory(is_published=False)
+    gemeenten = [OrganisationFactory(type=OrganisationType.GEMEENTE) for _ in range(3)]
+    bedrijf = OrganisationFactory(type=OrganisationType.BEDRIJF)
+    ParticipationFactory(deal=published[0], organisation=gemeenten[0])  # a count already there
+    Participation.objects.bulk_create(
+        [Participation(deal=d, organisation=o) for d in published + [hidden] for o in gemeenten
+         if (d, o) != (published[0], gemeenten[0])]
+        + [Participation(deal=hidden, organisation=bedrijf)])
+    assert _figures(client, admin) == {GEMEENTE: (3, 4), BEDRIJF: (1, 1)}
+    assert summary.differences() == {}
+    client.logout()
+    public = client.get(reverse("learning:programme")).context["overview"]["partner_types"]
+    assert {r["label"]: (r["organisations"], r["deals"]) for r in public} == {GEMEENTE: (3, 3)}
+
+    with transaction.atomic():  # one statement removes some rows of a type, all of another
+        Participation.objects.filter(deal__in=[published[1], hidden]).delete()
+    assert _figures(client, admin) == {GEMEENTE: (3, 2)}
+    with transaction.atomic():
+        Participation.objects.filter(organisation__in=gemeenten[1:]).delete()
+    assert _figures(client, admin) == {GEMEENTE: (1, 2)}
+    assert summary.differences() == {}
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="two connections at once: PostgreSQL")
+@pytest.mark.django_db(transaction=True)
+def test_two_bulk_writers_at_once_leave_the_summary_right():
+    """Two connections insert many partners each in one statement, over the same deals and
+    organisations, while a third removes some: the totals end as a recount says."""
+    deals = [DealFactory(is_published=i % 2 == 0) for i in range(6)]
+    orgs = [OrganisationFactory(type=OrganisationType.GEMEENTE) for _ in range(10)]
+    start = threading.Barrier(3)
+    errors = []
+
+    def writer(pairs=(), remove=None):
+        try:
+            start.wait()
+            with transaction.atomic():
+                Participation.objects.bulk_create([Participation(deal=d, organisation=o) for d, o in pairs])
+                if remove is not None:
+                    Participation.objects.filter(**remove).delete()
+        except Exception as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    for org in orgs[:4]:
+        ParticipationFactory(deal=deals[5], organisation=org)
+    threads = [
+        threading.Thread(target=writer, kwargs={"pairs": [(d, o) for d in deals[:3] for o in orgs]}),
+        threading.Thread(target=writer, kwargs={"pairs": [(d, o) for d in deals[3:5] for o in orgs]}),
+        threading.Thread(target=writer, kwargs={"remove": {"deal": deals[5]}}),
+    ]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors
+    total = PartnerTypeTotal.objects.get(type=OrganisationType.GEMEENTE)
+    assert (total.organisations, total.deals, total.published_deals) == (10, 5, 3)
+    assert summary.differences() == {}
