@@ -152,11 +152,17 @@ class Checker(DealSheet, PartnerSheet, IndicatorSheet, MeasurementSheet, Pathway
         parts = sorted(parts, key=lambda p: order.index(p.kind.key))
         self.total = sum(p.sheet.row_count for p in parts)
         previews = []
+        # An empty sheet in a workbook with rows elsewhere is nothing to import (a deal's
+        # export has a sheet for every kind, also those the deal has no rows of); a file with
+        # no rows at all is refused, so that nobody thinks an empty file imported something.
+        anything = any(p.sheet.rows for p in parts)
         for part in parts:
             missing = [c for c in part.kind.required
                        if part.mapping.get(c.key) is None and c.key not in part.defaults]
             preview = self.preview(part)
             previews.append(preview)
+            if not part.sheet.rows and anything:
+                continue
             if missing:
                 for column in missing:
                     self.problem(part, None, column.key,

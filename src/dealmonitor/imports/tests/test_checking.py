@@ -187,3 +187,24 @@ def test_a_csv_with_semicolons_and_dutch_decimals(numeric, tmp_path):
                     encoding="utf-8")
     call_command("import", str(path), "--kind", "measurements")
     assert Measurement.objects.get().value == Decimal("1.5")
+
+
+def test_an_exported_workbook_with_empty_sheets_imports_again(numeric, staff_user):
+    """A deal's workbook holds a sheet for every kind, also those the deal has no rows of (no
+    lessons, no bottlenecks yet): imported again as it is, the empty sheets are nothing to
+    import, not a reason to refuse the whole workbook."""
+    from dealmonitor.imports.jobs import workbook_parts
+    from dealmonitor.reports.exports.workbooks import deal_workbook
+
+    data = deal_workbook(staff_user, numeric.deal)
+    parts = workbook_parts(read_spreadsheet(data, "deal.xlsx"))
+    empty = [p.kind.key for p in parts if not p.sheet.rows]
+    assert "lessons" in empty and any(p.sheet.rows for p in parts)
+    result = check_parts(staff_user, parts)
+    assert result.problems == []
+
+
+def test_a_workbook_without_any_rows_says_so():
+    data = xlsx({"Metingen": [HEADER]})
+    result = check(None, data)
+    assert [p.message for p in result.problems] == ["Dit tabblad heeft geen rijen."]

@@ -165,8 +165,8 @@ def scope_of(user, deals, internal_ids, own_posts=False):
                  lessons=visible_lessons(user).filter(deal__in=deals), posts=posts)
 
 
-# Sheets left out when they have no rows: most deals post no needs or offers, and the import
-# refuses a sheet without rows, so an empty one would stop the workbook from importing again.
+# Sheets left out when they have no rows: most deals post no needs or offers, and two empty
+# sheets more would only be in the way (the import passes over an empty sheet).
 ONLY_WHEN_FILLED = {C.POSTS.key, C.MATCH_MARKS.key}
 
 
