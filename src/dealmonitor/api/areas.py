@@ -21,7 +21,7 @@ from dealmonitor.areas.forms import ChooseAreaForm, FiguresUploadForm
 from dealmonitor.areas.models import Area, Figure, FigureSource, Topic
 from dealmonitor.deals import access
 
-from .generic import TextField, _service_errors
+from .generic import TextField, _service_errors, etag
 
 CODE_PATTERN = "[A-Za-z]{2}[0-9]{4,8}"
 CODE = OpenApiParameter("code", str, OpenApiParameter.PATH, pattern=f"^{CODE_PATTERN}$",
@@ -229,7 +229,17 @@ class AreaViewSet(viewsets.ReadOnlyModelViewSet):
         return super().get_object()
 
 
-class TopicViewSet(viewsets.ReadOnlyModelViewSet):
+class VersionOnRead:
+    """One row read by its id carries its version (ETag), as every such row of the API does
+    (generic.VersionedMixin, whose writes these read-only rows do not have)."""
+
+    def retrieve(self, request, *args, **kwargs):
+        response = super().retrieve(request, *args, **kwargs)
+        response["ETag"] = etag(self.get_object())
+        return response
+
+
+class TopicViewSet(VersionOnRead, viewsets.ReadOnlyModelViewSet):
     """What a figure counts ("Inwoners", aantal), with the StatLine column it was read from."""
 
     serializer_class = TopicSerializer
@@ -237,7 +247,7 @@ class TopicViewSet(viewsets.ReadOnlyModelViewSet):
     deal_path = None
 
 
-class FigureSourceViewSet(viewsets.ReadOnlyModelViewSet):
+class FigureSourceViewSet(VersionOnRead, viewsets.ReadOnlyModelViewSet):
     """The sources of the figures: one per upload, the table at CBS and when it was retrieved."""
 
     serializer_class = FigureSourceSerializer
@@ -260,7 +270,7 @@ class FigureFilter(filters.FilterSet):
         return queryset.filter(area__code=value.strip().upper())
 
 
-class FigureViewSet(viewsets.ReadOnlyModelViewSet):
+class FigureViewSet(VersionOnRead, viewsets.ReadOnlyModelViewSet):
     """Figures about areas (context, not a deal's result), one per area, topic and period;
     filter by area, topic and period. Public facts: everyone reads them."""
 

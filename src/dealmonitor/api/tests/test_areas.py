@@ -99,6 +99,8 @@ def test_figures_per_area_by_topic_and_period(api, figures):
     assert {(t["name"], t["unit"], t["cbs_key"]) for t in topics} == {
         ("Inwoners", "aantal", "AantalInwoners_5"),
         ("Huishoudens met laag inkomen", "%", "HuishoudensMetEenLaagInkomen_86")}
+    one = api.get(f"/api/v1/figures/{row['id']}/")
+    assert one.json() == row and one["ETag"]  # as the document says of every row read by its id
     [source] = api.get("/api/v1/figure-sources/").json()["results"]
     assert source["table_id"] == "85984NED" and source["retrieved_on"] == "2026-12-01"
 
