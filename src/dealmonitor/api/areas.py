@@ -33,10 +33,11 @@ CODE = OpenApiParameter("code", str, OpenApiParameter.PATH, pattern=f"^{CODE_PAT
 
 
 class AreaSerializer(serializers.ModelSerializer):
-    parent = serializers.SlugRelatedField(slug_field="code", read_only=True,
-                                          help_text="The CBS code of the area it lies in.")
+    parent = serializers.SlugRelatedField(
+        slug_field="code", read_only=True, allow_null=True,
+        help_text="The CBS code of the area it lies in (null for a municipality).")
     successor = serializers.SlugRelatedField(
-        slug_field="code", read_only=True,
+        slug_field="code", read_only=True, allow_null=True,
         help_text="For a municipality that merged: the CBS code of the one it merged into.")
 
     class Meta:
