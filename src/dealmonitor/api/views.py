@@ -7,7 +7,7 @@ from drf_spectacular.utils import (
 from drf_spectacular.views import SpectacularSwaggerSplitView
 from knox.views import LoginView
 from rest_framework import serializers as drf_serializers
-from rest_framework import viewsets
+from rest_framework import parsers, viewsets
 from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.decorators import action
 from rest_framework.permissions import AllowAny
@@ -19,6 +19,9 @@ from dealmonitor.connections.serializers import RelatedDealSerializer
 from dealmonitor.deals.access import visible_deals
 from dealmonitor.deals.selectors import visible_organisations
 
+from dealmonitor.utils import change_reason
+
+from . import areas as area_api
 from . import serializers
 
 
@@ -27,7 +30,8 @@ SLUG = OpenApiParameter("slug", str, OpenApiParameter.PATH, pattern=f"^{SLUG_PAT
                         description="The deal's stable identifier, e.g. cd-health-hub.")
 
 
-@extend_schema_view(retrieve=extend_schema(parameters=[SLUG]), related=extend_schema(parameters=[SLUG]))
+@extend_schema_view(retrieve=extend_schema(parameters=[SLUG]), related=extend_schema(parameters=[SLUG]),
+                    areas=extend_schema(parameters=[SLUG]))
 class DealViewSet(viewsets.ReadOnlyModelViewSet):
     """Deals, by their stable identifier (the data file's id)."""
 
@@ -53,6 +57,28 @@ class DealViewSet(viewsets.ReadOnlyModelViewSet):
         """Related deals, best first, with the reasons (connections app)."""
         items = connection_selectors.related_for_deal(request.user, self.get_object())["items"]
         return Response(connection_selectors.related_as_data(items))
+
+    @extend_schema(methods=["GET"], responses=area_api.DealContextSerializer, filters=False,
+                   description=area_api.DEAL_AREAS_DOC["get"])
+    @extend_schema(methods=["POST"], request=area_api.ChooseAreaRequestSerializer,
+                   responses={201: area_api.DealAreaRowSerializer}, filters=False,
+                   parameters=[change_reason.openapi_parameter()],
+                   description=area_api.DEAL_AREAS_DOC["post"])
+    @action(detail=True, methods=["get", "post"], pagination_class=None, filterset_fields=[],
+            parser_classes=[parsers.JSONParser])
+    def areas(self, request, slug=None):
+        """A deal's areas with their context figures (areas app)."""
+        deal = self.get_object()
+        if request.method == "POST":
+            return area_api.choose_area(request, deal)
+        return area_api.deal_context_response(deal)
+
+    @extend_schema(parameters=[SLUG, area_api.CODE, change_reason.openapi_parameter()],
+                   responses={204: None}, filters=False, description=area_api.LEAVE_OUT_DOC)
+    @action(detail=True, methods=["delete"], url_path=f"areas/(?P<code>{area_api.CODE_PATTERN})",
+            url_name="area", pagination_class=None, filterset_fields=[])
+    def leave_out_area(self, request, slug=None, code=None):
+        return area_api.leave_out_area(request, self.get_object(), code)
 
 
 class OrganisationViewSet(viewsets.ReadOnlyModelViewSet):

@@ -29,11 +29,13 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from . import rules
 from .constants import MAX_BYTES, MAX_ERRORS_SHOWN, MAX_ROWS, MAX_TOPICS, MISSING_MARKS, NIL_MARK
 from .models import Area, Figure, FigureSource, Topic
 
+ONLY_THE_PROGRAMME_IMPORTS = gettext_lazy("Only the programme team imports context figures.")
 REGION_COLUMNS = ("WijkenEnBuurten", "RegioS")
 PERIOD_COLUMN = "Perioden"
 # Columns that describe the row, not a topic: the row number and the labels StatLine adds
@@ -172,7 +174,7 @@ def decode(data):
         raise ValidationError(_("The file is larger than %(size)s MB.") % {"size": MAX_BYTES // (1024 * 1024)})
     if not data.strip():
         raise ValidationError(_("The file is empty."))
-    if b"\x00" in data[:8192]:
+    if b"\x00" in data:  # anywhere: PostgreSQL cannot store it, not even look it up
         raise ValidationError(_("This is not a text file (CSV); download the table from StatLine as CSV."))
     try:
         return data.decode("utf-8-sig")
@@ -320,7 +322,7 @@ def import_figures(*, actor, data, topics, source_title, retrieved_on, table_id=
     (one per row). A figure already known for the area, topic and period gets the new value
     and source."""
     if not rules.can_import_figures(actor):
-        raise PermissionDenied(_("Only the programme team imports context figures."))
+        raise PermissionDenied(str(ONLY_THE_PROGRAMME_IMPORTS))
     source_title = (source_title or "").strip()
     if not source_title:
         raise ValidationError(_("Give the title of the source (the table at CBS)."))

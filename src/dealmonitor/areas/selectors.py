@@ -81,22 +81,32 @@ def deal_context(deal):
 
 def choosable_areas(deal, query=""):
     """Areas a deal team may add, found by name or code (at most 50)."""
-    qs = Area.objects.filter(valid_to__isnull=True)
-    query = (query or "").strip()
-    if query:
-        from django.db.models import Q
-
-        qs = qs.filter(Q(name__icontains=query) | Q(code__iexact=query))
+    qs = matching_areas(Area.objects.filter(valid_to__isnull=True), query)
     return list(qs.order_by("kind", "name")[:50])
 
 
+def matching_areas(queryset, query=""):
+    """`queryset` limited to the areas whose name holds `query` or whose CBS code is it (the
+    search of the areas page, the deal tab and the API)."""
+    from django.db.models import Q
+
+    query = (query or "").strip()
+    if not query:
+        return queryset
+    return queryset.filter(Q(name__icontains=query) | Q(code__iexact=query))
+
+
+def current_area(code):
+    """The existing (not ended) area with this CBS code, or None: what a deal team may add."""
+    code = (code or "").strip().upper()
+    return Area.objects.filter(code=code, valid_to__isnull=True).first() if code else None
+
+
 def search_areas(query="", kind=""):
-    from django.db.models import Count, Q
+    from django.db.models import Count
 
     qs = Area.objects.annotate(figure_count=Count("figures"))
     if kind:
         qs = qs.filter(kind=kind)
-    query = (query or "").strip()
-    if query:
-        qs = qs.filter(Q(name__icontains=query) | Q(code__iexact=query))
+    qs = matching_areas(qs, query)
     return qs.select_related("successor").order_by("code")

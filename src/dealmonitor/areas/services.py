@@ -5,6 +5,7 @@ import datetime as dt
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from dealmonitor.deals import writing
 from dealmonitor.organisations import reference
@@ -12,6 +13,9 @@ from dealmonitor.organisations import reference
 from . import rules
 from .constants import AreaKind, kind_of_code, parent_code
 from .models import Area, DealArea
+
+# The refusals of the writes, also given by the API before it reads a body (api/areas.py).
+ONLY_THE_TEAM_CHOOSES = gettext_lazy("Only the deal team and the dealmaker choose the areas of the deal.")
 
 
 def sync_municipalities(area_model=Area):
@@ -112,7 +116,7 @@ def _default_codes(deal):
 def choose_area(*, actor, deal, area, note="", reason=""):
     """Declare `area` an area of the deal (or take back a partner municipality left out)."""
     writing.check(rules.can_choose_areas, actor, deal,
-                  _("Only the deal team and the dealmaker choose the areas of the deal."))
+                  str(ONLY_THE_TEAM_CHOOSES))
     with transaction.atomic():
         row = DealArea.objects.select_for_update().filter(deal=deal, area=area).first()
         if row is not None and row.included:
@@ -129,7 +133,7 @@ def leave_out_area(*, actor, deal, area, reason=""):
     """Take `area` off the deal's areas: a chosen one is removed, a partner municipality is
     recorded as left out (it would otherwise come back as a default)."""
     writing.check(rules.can_choose_areas, actor, deal,
-                  _("Only the deal team and the dealmaker choose the areas of the deal."))
+                  str(ONLY_THE_TEAM_CHOOSES))
     with transaction.atomic():
         row = DealArea.objects.select_for_update().filter(deal=deal, area=area).first()
         is_default = area.code in _default_codes(deal)

@@ -93,7 +93,7 @@ def deal_context(request, deal):
             return redirect("areas:deal", slug=deal.slug)
         form = ChooseAreaForm(request.POST)
         if form.is_valid():
-            area = Area.objects.filter(code=form.cleaned_data["code"], valid_to__isnull=True).first()
+            area = selectors.current_area(form.cleaned_data["code"])
             if area is None:
                 form.add_error("code", _("No existing area with this code."))
             else:

@@ -277,6 +277,7 @@ SPECTACULAR_SETTINGS = {
     ],
     "ENUM_NAME_OVERRIDES": {
         "DealKindEnum": "dealmonitor.deals.constants.DealKind",
+        "AreaKindEnum": "dealmonitor.areas.constants.AreaKind",
         "ParticipationKindEnum": "dealmonitor.deals.constants.ParticipationKind",
         "PrecisionEnum": "dealmonitor.utils.partial_dates.Precision",
         "DealStatusEnum": "dealmonitor.deals.constants.DealStatus",

@@ -111,6 +111,17 @@ POLICIES = {
         evaluator   no  no  no
         admin       ok  ok  ok
     """),
+    # Changing a deal's data through the API (a deal's areas, api/areas.py): as "edit deal",
+    # but a write without credentials answers 401 before the deal is looked up.
+    "api edit deal": grid("""
+        public      no  no  no
+        signed_in   404 404 no
+        partner     no  404 no
+        team        ok  404 no
+        dealmaker   ok  404 no
+        evaluator   no  no  no
+        admin       ok  ok  ok
+    """),
     # Changing an internal row: as "edit deal", but the row does not exist for who may not
     # see the deal's internals.
     "edit internal row": grid("""
@@ -343,6 +354,24 @@ def area_page(world, key):
 
     sync_municipalities()
     return reverse("areas:detail", kwargs={"code": "GM0518"})
+
+
+def _figure():
+    """A figure about a municipality (made once), for the API's figure, topic and source."""
+    import datetime as dt
+
+    from dealmonitor.areas.models import Area, Figure, FigureSource, Topic
+    from dealmonitor.areas.services import sync_municipalities
+
+    figure = Figure.objects.first()
+    if figure is None:
+        sync_municipalities()
+        source = FigureSource.objects.create(title="Kerncijfers", retrieved_on=dt.date(2026, 1, 1))
+        figure = Figure.objects.create(
+            area=Area.objects.get(code="GM0518"), topic=Topic.objects.create(name="Inwoners"),
+            period_start=dt.date(2024, 1, 1), period_end=dt.date(2024, 12, 31), period_label="2024",
+            value=1, source=source)
+    return figure
 
 
 def post_page(world, key):
@@ -628,6 +657,28 @@ MATRIX = {
                                  write="api no write"),
     "v1:organisation-detail": Case(of_organisation("v1:organisation-detail"),
                                    read="read deal", write="api no write per deal"),
+    # areas and context figures (api/areas.py): public facts; the upload for the programme;
+    # a deal's areas with the deal, chosen by who may change the deal (DELETE: in
+    # api/tests/test_areas.py)
+    "v1:area-list": Case(page("v1:area-list"), read="anyone", write="api no write"),
+    "v1:area-detail": Case(lambda world, key: (area_page(world, key),
+                                               reverse("v1:area-detail", kwargs={"code": "GM0518"}))[1],
+                           read="anyone", write="api no write"),
+    "v1:topic-list": Case(page("v1:topic-list"), read="anyone", write="api no write"),
+    "v1:topic-detail": Case(lambda world, key: reverse("v1:topic-detail", kwargs={"pk": _figure().topic_id}),
+                            read="anyone", write="api no write"),
+    "v1:figure-source-list": Case(page("v1:figure-source-list"), read="anyone", write="api no write"),
+    "v1:figure-source-detail": Case(lambda world, key: reverse("v1:figure-source-detail",
+                                                               kwargs={"pk": _figure().source_id}),
+                                    read="anyone", write="api no write"),
+    "v1:figure-list": Case(page("v1:figure-list"), read="anyone", write="api no write"),
+    "v1:figure-detail": Case(lambda world, key: reverse("v1:figure-detail", kwargs={"pk": _figure().pk}),
+                             read="anyone", write="api no write"),
+    "v1:figure-import-list": Case(page("v1:figure-import-list"), read="no such method",
+                                  write="programme admin"),
+    "v1:deal-areas": Case(of_deal("v1:deal-areas"), read="read deal", write="api edit deal"),
+    "v1:deal-area": Case(of_deal("v1:deal-area", code="GM0518"), read="no such method per deal",
+                         write="api no write per deal"),
     # the admin: every admin address goes through the same staff check (AdminSite.admin_view);
     # these stand for all of them (PREFIX_RULES).
     "admin:index": Case(page("admin:index"), read="admin site"),
