@@ -77,3 +77,12 @@ def test_a_failed_write_is_dropped_and_the_transaction_goes_on():
     assert cache.get("after") == "still written"
     assert broken.set_many({"a": 1}, 60) == ["a"]  # outside a transaction too
 
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="a PostgreSQL table's persistence")
+def test_the_cache_table_is_not_written_to_the_write_ahead_log():
+    """A request that keeps figures does not wait for the disk at its commit (migration
+    utils 0002); after a crash the table is emptied, which a cache may be."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT relpersistence FROM pg_class WHERE relname = 'dealmonitor_cache'")
+        assert cursor.fetchone()[0] == "u"
