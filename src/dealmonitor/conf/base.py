@@ -50,6 +50,9 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Whole-portfolio figures are cached until the data changes (utils/cache.py). The database
 # cache is shared by every app server process; CACHE_URL=redis://… moves it to Redis.
 CACHES = {"default": env.cache_url("CACHE_URL", default="dbcache://dealmonitor_cache")}
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.db.DatabaseCache":
+    # the same table, each write of many keys in one statement (utils/dbcache.py)
+    CACHES["default"]["BACKEND"] = "dealmonitor.utils.dbcache.DatabaseCache"
 DEMO_DATA_FILE = Path(
     env.str("DEMO_DATA_FILE", default=str(BASE_DIR / "data" / "demo" / "agenda-stad-deals.json"))
 )

@@ -389,3 +389,48 @@ def test_coverage_names_when_each_running_deal_last_held_a_round(client, deal, o
     assert "0 van de 2 lopende deals" in page
     assert f"{deal.name}</a> – laatste ronde geopend in maart 2023" in page
     assert f"{other_deal.name}</a> – nog nooit een ronde gehouden" in page
+
+
+def test_the_programme_figures_of_the_deals_match_a_count_by_hand(client):
+    """Phases, themes and self-assessment coverage come from one pass over the deals
+    (learning/selectors/programme.py): the same figures as counting each one apart, for an
+    administrator (every deal) and for the public (published deals only)."""
+    from dealmonitor.accounts.models import User
+    from dealmonitor.deals.constants import Phase
+    from dealmonitor.deals.models import Theme
+
+    today = dt.date.today()
+    wonen, energie = (Theme.objects.get_or_create(name=n)[0] for n in ("wonen", "energie"))
+    recent = DealFactory(name="A recent", phase="aanjagen")
+    old = DealFactory(name="B old round", phase="aanjagen")
+    never = DealFactory(name="C never", phase="leren")
+    done = DealFactory(name="D finished", status="afgerond", phase="afgerond")
+    hidden = DealFactory(name="E hidden", phase="", is_published=False)
+    for deal, themes in ((recent, [wonen, energie]), (old, [wonen]), (hidden, [energie])):
+        deal.themes.set(themes)
+    for deal, opened in ((recent, today - dt.timedelta(days=30)), (old, dt.date(2020, 1, 1)),
+                         (done, today - dt.timedelta(days=10))):
+        services.open_round(actor=None, deal=deal, name="Ronde", opened_on=opened)
+
+    def figures():
+        overview = client.get(reverse("learning:programme")).context["overview"]
+        return (overview["deal_count"],
+                {str(r["label"]): r["count"] for r in overview["phases"] if r["count"]},
+                {r["label"]: r["count"] for r in overview["themes"]},
+                (overview["running_count"], overview["assessed_count"],
+                 overview["not_assessed_count"]),
+                [(d["name"], d["last_round"]) for d in overview["not_assessed"]])
+
+    client.force_login(User.objects.create_user("beheer", password="x" * 16, is_staff=True))
+    shown = figures()
+    running, learning, finished = (str(p.label) for p in (Phase.AANJAGEN, Phase.LEREN, Phase.AFGEROND))
+    assert shown == (
+        5, {running: 2, learning: 1, finished: 1, "None": 1},
+        {"wonen": 2, "energie": 2},
+        (4, 1, 3),  # running: recent, old, never, hidden; only recent had a round this year
+        [("B old round", dt.date(2020, 1, 1)), ("C never", None), ("E hidden", None)])
+    client.logout()
+    assert figures() == (
+        4, {running: 2, learning: 1, finished: 1},
+        {"wonen": 2, "energie": 1}, (3, 1, 2),
+        [("B old round", dt.date(2020, 1, 1)), ("C never", None)])

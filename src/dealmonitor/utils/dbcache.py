@@ -1,0 +1,89 @@
+"""The database cache (CACHE_URL=dbcache://…, the default) writing many keys at once.
+
+Django's DatabaseCache writes one key at a time: a count of the table, then a transaction
+that looks the key up and inserts or updates it. The programme view counted afresh keeps six
+figures (utils/cache.py, `cached_parts`), so it paid six transactions, six commits each
+waiting for the write-ahead log on disk, and some 20 statements: at scale L about as long
+as the figures' own queries. Here `set_many` writes every key in one statement (an upsert,
+which PostgreSQL and SQLite 3.24+ both know), which is one transaction of its own outside an
+atomic block, and `set` is a `set_many` of one key. Reading, adding, touching, deleting and
+culling are Django's.
+
+Keys are written in sorted order, so two processes writing overlapping keys at once lock
+them in the same order and cannot deadlock. A failed write is dropped, as Django's backend
+does: a cache is allowed to forget.
+"""
+
+import base64
+import pickle
+from contextlib import nullcontext
+from datetime import datetime, timezone
+
+from django.conf import settings
+from django.core.cache.backends.base import DEFAULT_TIMEOUT
+from django.core.cache.backends.db import DatabaseCache as DjangoDatabaseCache
+from django.db import DatabaseError, connections, router, transaction
+from django.utils.timezone import now as tz_now
+
+
+class DatabaseCache(DjangoDatabaseCache):
+    def set(self, key, value, timeout=DEFAULT_TIMEOUT, version=None):
+        self.set_many({key: value}, timeout=timeout, version=version)
+
+    def set_many(self, data, timeout=DEFAULT_TIMEOUT, version=None):
+        """Write every key in one statement; the keys not written (all or none)."""
+        if not data:
+            return []
+        rows = sorted((self.make_and_validate_key(key, version=version), key, value)
+                      for key, value in data.items())
+        db = router.db_for_write(self.cache_model_class)
+        connection = connections[db]
+        table = connection.ops.quote_name(self._table)
+        timeout = self.get_backend_timeout(timeout)
+        if timeout is None:
+            expires = datetime.max
+        else:
+            expires = datetime.fromtimestamp(timeout, tz=timezone.utc if settings.USE_TZ else None)
+        expires = connection.ops.adapt_datetimefield_value(expires.replace(microsecond=0))
+        params = []
+        for made, _key, value in rows:
+            pickled = base64.b64encode(pickle.dumps(value, self.pickle_protocol)).decode("latin1")
+            params += [made, pickled, expires]
+        values = ", ".join(["(%s, %s, %s)"] * len(rows))
+        upsert = (f"INSERT INTO {table} (cache_key, value, expires) VALUES {values} "
+                  "ON CONFLICT (cache_key) DO UPDATE SET value = excluded.value, "
+                  "expires = excluded.expires")
+        try:
+            # Inside a transaction a savepoint keeps a failed write from spoiling it.
+            with (transaction.atomic(using=db) if connection.in_atomic_block else nullcontext()), \
+                    connection.cursor() as cursor:
+                if connection.vendor == "postgresql":
+                    # the entries before this write, counted by the same statement
+                    cursor.execute(f"WITH written AS ({upsert}) SELECT COUNT(*) FROM {table}",
+                                   params)
+                else:
+                    cursor.execute(upsert, params)
+                    cursor.execute(f"SELECT COUNT(*) FROM {table}")
+                entries = cursor.fetchone()[0]
+                if entries > self._max_entries:
+                    self._cull(db, cursor, tz_now().replace(microsecond=0), entries)
+        except DatabaseError:
+            return [key for _made, key, _value in rows]
+        return []
+
+    def _cull(self, db, cursor, now, num):
+        """Past MAX_ENTRIES: the expired entries go, then a share of those that expire first.
+        (Django's culls the first keys in alphabetical order, which are the data versions,
+        "dealmonitor:data-…": every figure kept would be counted again after a cull. The
+        versions never expire, so here they go last.)"""
+        if self._cull_frequency == 0:
+            self.clear()
+            return
+        table = connections[db].ops.quote_name(self._table)
+        cursor.execute(f"DELETE FROM {table} WHERE expires < %s",
+                       [connections[db].ops.adapt_datetimefield_value(now)])
+        remaining = num - cursor.rowcount
+        if remaining > self._max_entries:
+            cursor.execute(f"DELETE FROM {table} WHERE cache_key IN (SELECT cache_key FROM {table} "
+                           "ORDER BY expires, cache_key LIMIT %s)",
+                           [remaining // self._cull_frequency])
