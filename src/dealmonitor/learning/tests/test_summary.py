@@ -289,6 +289,9 @@ def test_two_bulk_writers_at_once_leave_the_summary_right():
     total = PartnerTypeTotal.objects.get(type=OrganisationType.GEMEENTE)
     assert (total.organisations, total.deals, total.published_deals) == (10, 5, 3)
     assert summary.differences() == {}
+
+
+@pytest.mark.django_db
 def test_the_programme_view_counted_afresh_keeps_its_figures_with_one_write(client, admin):
     """After a change every figure of the page is counted again; the six parts go into the
     cache in one statement, not one transaction each (utils/dbcache.py)."""
