@@ -15,8 +15,8 @@ from dealmonitor.organisations.models import Organisation
 from . import rules as deal_rules
 from .constants import DealStatus, Phase
 from .models import (
-    Ambition, Deal, DealFact, Participation, PartnerCount, PhaseChange, Result, Role, Theme, Track,
-    WorkingGroup,
+    Ambition, Deal, DealFact, Participation, PartnerCount, PhaseChange, Result, Role, Source,
+    Theme, Track, WorkingGroup,
 )
 
 
@@ -115,15 +115,22 @@ def themes_in_use(user):
     return Theme.objects.filter(Exists(links)).order_by("name")
 
 
+# The lists of a deal whose rows each carry their own sources (deal page).
+SOURCED_LISTS = (
+    ("participations", Participation), ("facts", DealFact), ("roles", Role),
+    ("partner_counts", PartnerCount), ("results", Result), ("ambitions", Ambition),
+)
+
+
 def deal_detail(user, slug):
     """One deal with everything its page shows, in a fixed number of queries.
 
     Each list is ordered as its model orders it, less the leading "deal" (one deal's rows): that
-    ordering would join every query with the deal's table to sort by the deal's name."""
-    participations = Participation.objects.select_related("organisation").prefetch_related(
-        "sources"
-    ).order_by("organisation__name")
-    return (
+    ordering would join every query with the deal's table to sort by the deal's name. The
+    sources of the rows of all six lists are read in one query (`_prefetch_sources`)."""
+    participations = Participation.objects.select_related("organisation").order_by(
+        "organisation__name")
+    deal = (
         visible_deals(user)
         .prefetch_related(
             "themes",
@@ -134,25 +141,47 @@ def deal_detail(user, slug):
             Prefetch("phase_changes", queryset=PhaseChange.objects.order_by(
                 F("started_on").asc(nulls_first=True), "recorded_at")),
             Prefetch("participations", queryset=participations),
-            Prefetch("facts", queryset=DealFact.objects.prefetch_related("sources").order_by("field")),
-            Prefetch(
-                "roles",
-                queryset=Role.objects.select_related("person").prefetch_related("sources")
-                .order_by("kind", "person__slug"),
-            ),
-            Prefetch(
-                "partner_counts",
-                queryset=PartnerCount.objects.prefetch_related("sources").order_by(
-                    F("as_of").asc(nulls_first=True), "count"
-                ),
-            ),
-            Prefetch("results", queryset=Result.objects.prefetch_related("sources")
-                     .order_by("date", "id")),
-            Prefetch("ambitions", queryset=Ambition.objects.prefetch_related("sources")
-                     .order_by("scope", "id")),
+            Prefetch("facts", queryset=DealFact.objects.order_by("field")),
+            Prefetch("roles", queryset=Role.objects.select_related("person")
+                     .order_by("kind", "person__slug")),
+            Prefetch("partner_counts", queryset=PartnerCount.objects.order_by(
+                F("as_of").asc(nulls_first=True), "count")),
+            Prefetch("results", queryset=Result.objects.order_by("date", "id")),
+            Prefetch("ambitions", queryset=Ambition.objects.order_by("scope", "id")),
         )
         .get(slug=slug)
     )
+    _prefetch_sources([row for name, _m in SOURCED_LISTS for row in getattr(deal, name).all()])
+    return deal
+
+
+def _prefetch_sources(rows):
+    """`row.sources.all()` for every row (of the models in SOURCED_LISTS) without a query
+    per model: their link tables read in one UNION, each row's sources kept as Django's
+    prefetch_related keeps them (by reference, the sources' own order)."""
+    by_model = {}
+    for row in rows:
+        by_model.setdefault(type(row), {})[row.pk] = row
+    links = []
+    for n, (model, found) in enumerate(by_model.items()):
+        through = model.sources.through
+        key = f"{model._meta.model_name}_id"
+        links.append(through.objects.filter(**{f"{key}__in": list(found)}).order_by().values_list(
+            Value(n), key, "source_id", "source__reference"))
+    got = {}
+    if links:
+        union = links[0].union(*links[1:], all=True) if len(links) > 1 else links[0]
+        for n, pk, source_id, reference in union.order_by("source__reference"):
+            got.setdefault((n, pk), []).append(Source(pk=source_id, reference=reference))
+    for n, (model, found) in enumerate(by_model.items()):
+        for pk, row in found.items():
+            sources = got.get((n, pk), [])
+            manager = row.sources
+            queryset = manager.get_queryset()
+            queryset._result_cache = sources
+            queryset._prefetch_done = True
+            row._prefetched_objects_cache = getattr(row, "_prefetched_objects_cache", {})
+            row._prefetched_objects_cache[manager.prefetch_cache_name] = queryset
 
 
 TYPE_LABELS = dict(OrganisationType.choices)

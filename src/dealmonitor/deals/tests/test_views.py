@@ -276,11 +276,10 @@ def test_deal_page_queries_for_a_programme_administrator(client, staff_user, dja
     ParticipationFactory(deal=deal)
     url = reverse("deals:detail", args=[deal.slug])
     client.get(url)
-    # the deal; its themes, sources, tracks (with their leads), working groups, phases;
-    # participations (with organisations) and their sources; facts, roles (with people),
-    # partner counts and their sources, results, ambitions (a list without rows has no
-    # sources to read)
-    with django_assert_num_queries(2 + 14) as first:
+    # the deal; its themes, sources, tracks (with their leads), working groups, phases,
+    # participations (with organisations), facts, roles (with people), partner counts,
+    # results, ambitions; the sources of the rows of all those lists in one query
+    with django_assert_num_queries(2 + 13) as first:
         client.get(url)
     for _ in range(30):
         ParticipationFactory(deal=deal, organisation=OrganisationFactory(company=True))
