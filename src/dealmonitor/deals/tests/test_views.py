@@ -285,3 +285,21 @@ def test_deal_page_queries_for_a_programme_administrator(client, staff_user, dja
         ParticipationFactory(deal=deal, organisation=OrganisationFactory(company=True))
     with django_assert_num_queries(len(first.captured_queries)):
         client.get(url)
+
+
+def test_deal_page_shows_the_sources_of_each_partner_and_partner_count(client, db):
+    """The sources of every list are read in one query (selectors._prefetch_sources): each row
+    still shows its own, in the order of their references."""
+    from dealmonitor.deals.tests.factories import SourceFactory
+
+    deal = DealFactory()
+    first = ParticipationFactory(deal=deal)
+    first.sources.set([SourceFactory(reference="https://b.example.org/"),
+                       SourceFactory(reference="https://a.example.org/")])
+    ParticipationFactory(deal=deal)
+    count = PartnerCountFactory(deal=deal, count=12)
+    count.sources.set([SourceFactory(reference="https://c.example.org/")])
+    html = client.get(reverse("deals:detail", args=[deal.slug])).content.decode()
+    assert html.count('href="https://a.example.org/"') == 1
+    assert html.index("a.example.org") < html.index("b.example.org")
+    assert 'href="https://c.example.org/"' in html
