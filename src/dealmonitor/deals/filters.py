@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .constants import DealKind, DealStatus, Phase
 from .models import Deal, Theme
-from .selectors import search_q, visible_deals
+from .selectors import search_q, themes_in_use
 
 PHASE_UNKNOWN = "onbekend"
 
@@ -36,9 +36,7 @@ class PortfolioFilter(django_filters.FilterSet):
         # Only themes of deals the user may read (the public: published deals); without a
         # request (the command line) the system reads every deal.
         user = getattr(self.request, "user", None)
-        self.filters["theme"].queryset = (
-            Theme.objects.filter(deals__in=visible_deals(user)).distinct().order_by("name")
-        )
+        self.filters["theme"].queryset = themes_in_use(user)
 
     def filter_q(self, queryset, name, value):
         return queryset.filter(search_q(value.strip())) if value.strip() else queryset

@@ -6,7 +6,7 @@ or looks up deals reads through it (docs/decisions/0004-roles.md).
 
 from collections import Counter, OrderedDict
 
-from django.db.models import Count, F, OuterRef, Prefetch, Q, Subquery, Value
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, Subquery, Value
 from django.db.models.functions import Coalesce, Greatest
 
 from dealmonitor.organisations.constants import OrganisationType
@@ -14,7 +14,10 @@ from dealmonitor.organisations.models import Organisation
 
 from . import rules as deal_rules
 from .constants import DealStatus, Phase
-from .models import Deal, DealFact, Participation, PartnerCount, Role
+from .models import (
+    Ambition, Deal, DealFact, Participation, PartnerCount, PhaseChange, Result, Role, Source,
+    Theme, Track, WorkingGroup,
+)
 
 
 def visible_deals(user):
@@ -74,12 +77,25 @@ def portfolio(user, filters=None):
     return qs
 
 
+# What the portfolio table shows of a deal (deals/portfolio_html.py): not the description,
+# aliases and dates a deal page reads.
+PORTFOLIO_COLUMNS = ("slug", "name", "kind", "other_kind", "status", "phase")
+
+
+def portfolio_table(user):
+    """`portfolio(user)` reading only the columns the portfolio page shows."""
+    return portfolio(user).only(*PORTFOLIO_COLUMNS)
+
+
 def portfolio_totals(deals):
-    """Totals by status and by phase over a (filtered) queryset, counted in the database."""
-    by_status = dict(
-        deals.order_by().values_list("status").annotate(n=Count("pk", distinct=True))
-    )
-    by_phase = dict(deals.order_by().values_list("phase").annotate(n=Count("pk", distinct=True)))
+    """Totals by status and by phase over a (filtered) queryset, counted in the database in
+    one query. A deal is counted once: by its key when a filter joined rows that could repeat
+    it (the queryset is then DISTINCT), else plainly (no sort for a distinct count)."""
+    n = Count("pk", distinct=True) if deals.query.distinct else Count("pk")
+    by_status, by_phase = Counter(), Counter()
+    for status, phase, count in deals.order_by().values_list("status", "phase").annotate(n=n):
+        by_status[status] += count
+        by_phase[phase] += count
     status_rows = [(s.value, s.label, by_status.get(s.value, 0)) for s in DealStatus]
     phase_rows = [(p.value, p.label, by_phase.get(p.value, 0)) for p in Phase]
     phase_rows.append(("", None, by_phase.get("", 0)))
@@ -90,37 +106,82 @@ def portfolio_totals(deals):
     }
 
 
+def themes_in_use(user):
+    """The themes of the deals `user` may read, by name (the portfolio's theme filter): a
+    semi-join (EXISTS), not a join of every deal's themes made DISTINCT afterwards."""
+    links = Deal.themes.through.objects.filter(theme=OuterRef("pk"))
+    if not deal_rules.sees_everything(user):
+        links = links.filter(deal__in=visible_deals(user))
+    return Theme.objects.filter(Exists(links)).order_by("name")
+
+
+# The lists of a deal whose rows each carry their own sources (deal page).
+SOURCED_LISTS = (
+    ("participations", Participation), ("facts", DealFact), ("roles", Role),
+    ("partner_counts", PartnerCount), ("results", Result), ("ambitions", Ambition),
+)
+
+
 def deal_detail(user, slug):
-    """One deal with everything its page shows, in a fixed number of queries."""
-    participations = Participation.objects.select_related("organisation").prefetch_related(
-        "sources"
-    ).order_by("organisation__name")
-    return (
+    """One deal with everything its page shows, in a fixed number of queries.
+
+    Each list is ordered as its model orders it, less the leading "deal" (one deal's rows): that
+    ordering would join every query with the deal's table to sort by the deal's name. The
+    sources of the rows of all six lists are read in one query (`_prefetch_sources`)."""
+    participations = Participation.objects.select_related("organisation").order_by(
+        "organisation__name")
+    deal = (
         visible_deals(user)
         .prefetch_related(
             "themes",
             "all_sources",
-            "tracks__lead_person",
-            "tracks__lead_organisation",
-            "working_groups",
-            "phase_changes",
+            Prefetch("tracks", queryset=Track.objects.select_related(
+                "lead_person", "lead_organisation").order_by("name")),
+            Prefetch("working_groups", queryset=WorkingGroup.objects.order_by("name")),
+            Prefetch("phase_changes", queryset=PhaseChange.objects.order_by(
+                F("started_on").asc(nulls_first=True), "recorded_at")),
             Prefetch("participations", queryset=participations),
-            Prefetch("facts", queryset=DealFact.objects.prefetch_related("sources")),
-            Prefetch(
-                "roles",
-                queryset=Role.objects.select_related("person").prefetch_related("sources"),
-            ),
-            Prefetch(
-                "partner_counts",
-                queryset=PartnerCount.objects.prefetch_related("sources").order_by(
-                    F("as_of").asc(nulls_first=True), "count"
-                ),
-            ),
-            "results__sources",
-            "ambitions__sources",
+            Prefetch("facts", queryset=DealFact.objects.order_by("field")),
+            Prefetch("roles", queryset=Role.objects.select_related("person")
+                     .order_by("kind", "person__slug")),
+            Prefetch("partner_counts", queryset=PartnerCount.objects.order_by(
+                F("as_of").asc(nulls_first=True), "count")),
+            Prefetch("results", queryset=Result.objects.order_by("date", "id")),
+            Prefetch("ambitions", queryset=Ambition.objects.order_by("scope", "id")),
         )
         .get(slug=slug)
     )
+    _prefetch_sources([row for name, _m in SOURCED_LISTS for row in getattr(deal, name).all()])
+    return deal
+
+
+def _prefetch_sources(rows):
+    """`row.sources.all()` for every row (of the models in SOURCED_LISTS) without a query
+    per model: their link tables read in one UNION, each row's sources kept as Django's
+    prefetch_related keeps them (by reference, the sources' own order)."""
+    by_model = {}
+    for row in rows:
+        by_model.setdefault(type(row), {})[row.pk] = row
+    links = []
+    for n, (model, found) in enumerate(by_model.items()):
+        through = model.sources.through
+        key = f"{model._meta.model_name}_id"
+        links.append(through.objects.filter(**{f"{key}__in": list(found)}).order_by().values_list(
+            Value(n), key, "source_id", "source__reference"))
+    got = {}
+    if links:
+        union = links[0].union(*links[1:], all=True) if len(links) > 1 else links[0]
+        for n, pk, source_id, reference in union.order_by("source__reference"):
+            got.setdefault((n, pk), []).append(Source(pk=source_id, reference=reference))
+    for n, (model, found) in enumerate(by_model.items()):
+        for pk, row in found.items():
+            sources = got.get((n, pk), [])
+            manager = row.sources
+            queryset = manager.get_queryset()
+            queryset._result_cache = sources
+            queryset._prefetch_done = True
+            row._prefetched_objects_cache = getattr(row, "_prefetched_objects_cache", {})
+            row._prefetched_objects_cache[manager.prefetch_cache_name] = queryset
 
 
 TYPE_LABELS = dict(OrganisationType.choices)

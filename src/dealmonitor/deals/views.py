@@ -11,7 +11,7 @@ from dealmonitor.ui.concurrency import guarded_post
 from dealmonitor.ui.pagination import paginate
 from dealmonitor.utils.params import int_param
 
-from . import access, history, selectors, services
+from . import access, deal_html, history, portfolio_html, selectors, services
 from . import rules as deal_rules
 from .access import deal_view
 from .constants import SourcedField
@@ -25,18 +25,22 @@ PAGE_SIZE = 50
 
 
 def portfolio(request):
-    deals = selectors.portfolio(request.user)
+    deals = selectors.portfolio_table(request.user)
     filterset = PortfolioFilter(request.GET or None, queryset=deals, request=request)
     filtered = filterset.qs if filterset.is_bound and filterset.is_valid() else deals
     totals = selectors.portfolio_totals(filtered)
     page = paginate(request, filtered, per_page=PAGE_SIZE, count=totals["total"])
+    rows = list(page.object_list)
+    asked = any(v for k, v in request.GET.items() if k != "page")
     context = {
         "filter": filterset,
-        "deals": page.object_list,
+        "deals": rows,
+        "deal_rows": portfolio_html.deal_rows(rows),
         "page": page,
         "totals": totals,
-        "all_count": deals.count(),
-        "filtered": any(v for k, v in request.GET.items() if k != "page"),
+        # unfiltered, the totals have counted every deal the user may read already
+        "all_count": deals.count() if asked and filtered is not deals else totals["total"],
+        "filtered": asked,
     }
     template = "deals/partials/portfolio_results.html" if request.htmx else "deals/portfolio.html"
     return render(request, template, context)
@@ -50,12 +54,14 @@ def deal_detail(request, deal):
 def _deal_page(request, deal, phase_form=None):
     facts = selectors.facts_by_field(deal)
     can_change = access.allowed(request.user, deal_rules.can_edit_deal_data, deal)
+    partners = deal_html.PartnerList()
     context = {
         "deal": deal,
         "facts": facts,
         "fact_rows": [(f, facts.get(f.value)) for f in SourcedField if f.value in facts],
         "composition": selectors.partnership_composition(deal),
-        "groups": selectors.participations_by_type(deal),
+        "groups": [(key, label, rows, partners(rows))
+                   for key, label, rows in selectors.participations_by_type(deal)],
         "count_history": selectors.partner_count_history(deal),
         "can_change_phase": can_change,
         "phase_form": phase_form

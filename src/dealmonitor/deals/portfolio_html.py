@@ -1,0 +1,115 @@
+"""The portfolio page's repeated markup, built in Python: the 50 rows of the deals table and
+the options of the filter form's lists.
+
+Through the template engine every row cost a context lookup per value, a `pgettext` per theme
+and a `reverse()` per link, and every option of the filter lists two `stringformat` filters
+and a fresh read of the submitted value: most of the page's own time at scale L
+(docs/performance.md, "Issue 20 item 2"). The HTML is the same as the template's was,
+character for character (`deals/tests/test_portfolio_html.py` renders both and compares):
+every text is escaped as the template escaped it, labels are translated once per page, links
+reversed once (ui/reversing.py).
+"""
+
+from django.utils.formats import localize
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+
+from dealmonitor.ui.reversing import SlugAddresses
+
+from .constants import DealKind, DealStatus, Phase
+
+ROW = (
+    '\n      <tr class="utrecht-table__row">\n'
+    '        <th class="utrecht-table__header-cell" scope="row"><a class="utrecht-link '
+    'utrecht-link--html-a" href="{url}">{name}</a></th>\n'
+    '        <td class="utrecht-table__cell">{kind}</td>\n'
+    '        <td class="utrecht-table__cell">{status}</td>\n'
+    '        <td class="utrecht-table__cell">{phase}</td>\n'
+    '        <td class="utrecht-table__cell">{themes}</td>\n'
+    '        <td class="utrecht-table__cell utrecht-table__cell--numeric-column">\n'
+    "          {partners}\n"
+    "        </td>\n"
+    "      </tr>\n    "
+)
+
+
+class _Labels(dict):
+    """Escaped display labels of one set of choices, a stored value outside the choices shown
+    as itself (as `get_FOO_display` does)."""
+
+    def __init__(self, choices):
+        super().__init__((value, escape(label)) for value, label in choices)
+
+    def __missing__(self, value):
+        self[value] = text = escape(value)
+        return text
+
+
+class _Numbers(dict):
+    def __missing__(self, value):
+        self[value] = text = escape(localize(value))
+        return text
+
+
+def deal_rows(deals):
+    """The `<tr>`s of the portfolio table for `deals` (from `selectors.portfolio`, themes
+    prefetched), as the loop in deals/partials/portfolio_results.html wrote them."""
+    url = SlugAddresses("deals:detail")
+    kinds = _Labels(DealKind.choices)
+    statuses = _Labels(DealStatus.choices)
+    phases = _Labels(Phase.choices)
+    numbers = _Numbers()
+    themes = {}  # theme name -> its escaped label in the reader's language
+    not_recorded = '<span class="dm-muted">%s</span>' % escape(_("not yet recorded"))
+    listed = _("%(n)s listed")  # the template's blocktranslate: the number escaped, not the text
+    rows = []
+    for deal in deals:
+        if deal.kind == DealKind.OTHER and deal.other_kind:
+            kind = escape(deal.other_kind)
+        else:
+            kind = kinds[deal.kind]
+        names = []
+        for theme in deal.themes.all():
+            label = themes.get(theme.name)
+            if label is None:
+                label = themes[theme.name] = escape(theme.label)
+            names.append(label)
+        partners = numbers[deal.partner_total]
+        if deal.partner_total != deal.listed_partners:
+            partners += '<span class="dm-muted"> (%s)</span>' % (
+                listed % {"n": numbers[deal.listed_partners]})
+        rows.append(ROW.format(
+            url=escape(url(deal.slug)),
+            name=escape(deal.name),
+            kind=kind,
+            status=statuses[deal.status],
+            phase=phases[deal.phase] if deal.phase else not_recorded,
+            themes=", ".join(names),
+            partners=partners,
+        ))
+    return mark_safe("".join(rows))  # noqa: S308 - every value above is escaped
+
+
+def select_options(field):
+    """The `<option>`s of one filter list (a bound field of the portfolio's filter form), the
+    submitted value selected, the empty choice called "all", as portfolio.html wrote them."""
+    current = _as_text(field.value())
+    everything = escape(_("all"))
+    options = []
+    for value, label in field.field.choices:
+        text = _as_text(value)
+        options.append('\n            <option value="%s"%s>%s</option>\n          ' % (
+            escape(value),
+            " selected" if text == current else "",
+            everything if value == "" else escape(label),
+        ))
+    return mark_safe("".join(options))  # noqa: S308 - every value above is escaped
+
+
+def _as_text(value):
+    """The template's `value|stringformat:"s"`."""
+    try:
+        return "%s" % (value,)
+    except (ValueError, TypeError):
+        return ""

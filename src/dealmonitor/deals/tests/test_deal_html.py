@@ -1,0 +1,86 @@
+"""The deal page's partners built in Python (deals/deal_html.py) are the HTML the template
+loop wrote before, character for character: the loop is kept here as the reference and
+rendered on the same participations, in both languages."""
+
+import datetime as dt
+
+import pytest
+from django.template import engines
+from django.utils import translation
+
+from dealmonitor.deals import deal_html, selectors
+from dealmonitor.deals.constants import Confidence, ParticipationKind
+from dealmonitor.deals.models import Deal
+from dealmonitor.deals.tests.factories import (
+    DealFactory,
+    OrganisationFactory,
+    ParticipationFactory,
+    SourceFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+# deals/deal_detail.html before issue 20 item 2: the loop over one group's partners
+ITEMS_TEMPLATE = """{% load i18n sources %}{% for p in rows %}
+      <li>
+        <a class="utrecht-link utrecht-link--html-a" href="{{ p.organisation.get_absolute_url }}">{{ p.organisation.name }}</a>{% if p.name_in_source and p.name_in_source != p.organisation.name %} <span class="dm-muted">({% blocktranslate with name=p.name_in_source %}named in the source as {{ name }}{% endblocktranslate %})</span>{% endif %}
+        – {{ p.get_kind_display }}{% if p.role_description %}: {{ p.role_description }}{% endif %}{% if p.organisation.subtype %} <span class="dm-muted">({{ p.organisation.subtype }})</span>{% endif %}
+        {% if p.joined_on %}<span class="dm-muted">{% blocktranslate with date=p.joined_on_display %}joined {{ date }}{% endblocktranslate %}</span>{% endif %}
+        {% if p.confidence %}<span class="utrecht-status-badge utrecht-status-badge--neutral">{{ p.get_confidence_display }}</span>{% endif %}
+        {% if p.note %}<span class="dm-note">{{ p.note }}</span>{% endif %}
+        <span class="dm-sources">{% sources_inline p.sources.all %}</span>
+      </li>
+    {% endfor %}"""
+
+
+def _groups(deal):
+    return selectors.participations_by_type(selectors.deal_detail(None, deal.slug))
+
+
+@pytest.fixture
+def varied_deal(db):
+    """Partners with every branch of an item: named otherwise in the source, a role, a
+    subtype, joined on a day, a month or a year, a confidence, a note, sources on and off the
+    web, markup in the texts, a kind outside the choices and an accented identifier."""
+    deal = DealFactory()
+    plain = ParticipationFactory(deal=deal)
+    plain.sources.set([SourceFactory(reference="https://www.example.org/nieuws/deal-getekend"),
+                       SourceFactory(reference="seed:12_abc.txt#2")])
+    ParticipationFactory(
+        deal=deal, organisation=OrganisationFactory(name="Hogeschool <Zuid> & \"Noord\"",
+                                                    slug="hogeschool-zuid", subtype="hbo <x>"),
+        name_in_source="HS Zuid & co", role_description="trekker <a>", kind=ParticipationKind.ONDERTEKENAAR,
+        joined_on=dt.date(2021, 3, 4), joined_on_precision="day",
+        confidence=Confidence.AFGELEID, note="Let op: <script>",
+    )
+    ParticipationFactory(deal=deal, organisation=OrganisationFactory(
+        name="Gemeente Súdwest-Fryslân", slug="gemeente-súdwest-fryslân"),
+        name_in_source="Gemeente Súdwest-Fryslân", joined_on=dt.date(2020, 5, 1),
+        joined_on_precision="month", kind="onbekend-soort")
+    ParticipationFactory(deal=deal, organisation=OrganisationFactory(company=True),
+                         joined_on=dt.date(2019, 1, 1), joined_on_precision="year")
+    return deal
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_the_partners_are_the_templates_partners(varied_deal, language):
+    with translation.override(language):
+        groups = _groups(varied_deal)
+        partners = deal_html.PartnerList()
+        assert sum(len(rows) for _k, _l, rows in groups) == 4
+        for _key, _label, rows in groups:
+            assert partners(rows) == engines["django"].from_string(ITEMS_TEMPLATE).render(
+                {"rows": rows})
+        html = "".join(partners(rows) for _k, _l, rows in groups)
+        assert "gemeente-s%C3%BAdwest-frysl%C3%A2n" in html
+        assert "&lt;script&gt;" in html
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_the_demo_deals_partners_are_the_templates_partners(demo_data, language):
+    with translation.override(language):
+        partners = deal_html.PartnerList()
+        template = engines["django"].from_string(ITEMS_TEMPLATE)
+        for deal in Deal.objects.all():
+            for _key, _label, rows in _groups(deal):
+                assert partners(rows) == template.render({"rows": rows}), deal.slug
