@@ -37,7 +37,8 @@ HUNDRED = Decimal(100)
 ZERO = Decimal(0)
 # The members the rules return and compare with, as plain names: reading a member off its
 # class costs more than a cell's arithmetic, and a large deal's table has thousands of cells.
-_MET, _ON_TRACK, _AT_RISK, _OFF_TRACK = Status.MET, Status.ON_TRACK, Status.AT_RISK, Status.OFF_TRACK
+_MET, _ON_TRACK, _AT_RISK = Status.MET, Status.ON_TRACK, Status.AT_RISK
+_OFF_TRACK = Status.OFF_TRACK
 _NO_DATA, _NO_TARGET = Status.NO_DATA, Status.NO_TARGET
 _LOWER, _HIGHER = Direction.LOWER, Direction.HIGHER
 _MILESTONE = IndicatorKind.MILESTONE
@@ -225,7 +226,8 @@ def running_values(spec, observations, ends):
     has a value (the observations in date order): the sum of the values so far, or for levels
     the sum of each organisation's latest. One pass, whatever the number of ends."""
     if not spec.is_level:
-        sums = list(accumulate((ZERO if o[1] is None else o[1] for o in observations), initial=ZERO))
+        sums = list(accumulate((ZERO if o[1] is None else o[1] for o in observations),
+                               initial=ZERO))
         return {end: sums[end] for end in ends}
     out, latest, k = {}, {}, 0
     for end in sorted(set(ends)):
@@ -248,7 +250,8 @@ def period_actuals(spec, observations, spans):
     counted = list(accumulate((v is not None for v in values), initial=0))
     running = None
     if mode == _RUNNING_SUM or mode == _RUNNING_LEVELS:
-        running = running_values(spec, observations, [last for first, last in spans if first < last])
+        running = running_values(spec, observations,
+                                 [last for first, last in spans if first < last])
     actuals = []
     for first, last in spans:
         n = counted[last] - counted[first]
@@ -258,7 +261,9 @@ def period_actuals(spec, observations, spans):
             actuals.append(running[last])
         elif mode == _SUM:
             in_period = values[first:last]
-            actuals.append(sum(in_period if n == last - first else [v for v in in_period if v is not None], ZERO))
+            if n < last - first:
+                in_period = [v for v in in_period if v is not None]
+            actuals.append(sum(in_period, ZERO))
         elif mode == _LEVELS:
             actuals.append(levels_sum(observations[first:last]))
         else:  # _LAST: the first of those with a value on the latest date (as `max` picks)
@@ -283,9 +288,11 @@ def period_cells(spec, observations, spans, targets):
         return [cell(spec, observations[first:last], (), *(target or ()))
                 for (first, last), target in zip(spans, targets)]
     baseline, direction = spec.baseline, spec.direction
-    evidence = list(accumulate(map(itemgetter(3), observations), initial=0))  # so far, with evidence
+    # how many of the observations so far have evidence
+    evidence = list(accumulate(map(itemgetter(3), observations), initial=0))
     cells = []
-    for (first, last), target, actual in zip(spans, targets, period_actuals(spec, observations, spans)):
+    actuals = period_actuals(spec, observations, spans)
+    for (first, last), target, actual in zip(spans, targets, actuals):
         value = target[0] if target else None
         percent = None if actual is None or value is None else percent_of_target(
             actual, value, baseline, direction)

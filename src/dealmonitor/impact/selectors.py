@@ -246,7 +246,8 @@ def _contribution_cells(spec, obs, dates, periods):
         if first == last:
             cells.append(empty)
             continue
-        cells.append(Cell(None, actual, None, "", last - first, sum(1 for o in obs[first:last] if o[3])))
+        evidence = sum(1 for o in obs[first:last] if o[3])
+        cells.append(Cell(None, actual, None, "", last - first, evidence))
     return cells
 
 
@@ -266,7 +267,8 @@ def _part_rows(spec, obs, dates, periods, key_of, keys, label_of, dimension="", 
         sub_dates = [o[0] for o in sub]
         cells = _contribution_cells(spec, sub, sub_dates, periods)
         if carry and row_cells and sub:
-            carried = [i for i, c in enumerate(cells) if c.actual is None and row_cells[i].actual is not None]
+            carried = [i for i, c in enumerate(cells)
+                       if c.actual is None and row_cells[i].actual is not None]
             ends = [bisect_right(sub_dates, periods[i].end) for i in carried]
             running = progress.period_actuals(spec, sub, [(0, end) for end in ends])
             for i, end, actual in zip(carried, ends, running):

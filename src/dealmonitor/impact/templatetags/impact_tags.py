@@ -97,7 +97,8 @@ class Numbers:
             "DECIMAL_SEPARATOR", "NUMBER_GROUPING", "THOUSAND_SEPARATOR"))
 
         def fmt(value, decimal_pos):  # what number_format does, with the formats above
-            return numberformat.format(value, decimal_mark, decimal_pos, grouping, thousands, use_l10n=True)
+            return numberformat.format(value, decimal_mark, decimal_pos, grouping, thousands,
+                                       use_l10n=True)
 
         self.fmt = fmt
         self.decimal_mark = decimal_mark
