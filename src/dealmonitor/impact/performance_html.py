@@ -31,8 +31,9 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from .constants import Level, Status, milestone_status_label
-from .templatetags.impact_tags import LABELS, num, pct
+from .templatetags.impact_tags import LABELS, Numbers
 
+STAND_IN_ID = 987654321
 MAX_FOLDED_YEARS = 12  # ui/dealmonitor.css has a rule per year up to this many
 # One letter per status for the badge's class (ui/dealmonitor.css, `.dm-iptt td i.…`): the
 # page has thousands of badges.
@@ -54,8 +55,8 @@ class Renderer:
         self.deal = deal
         self.contributions = contributions
         self.today = today or dt.date.today()
-        self.numbers = {}
-        self.percents = {}
+        self.numbers = Numbers()
+        self.labels = {}  # milestone statuses as shown
         self.no_data = "<span class=m>%s</span>" % escape(_("no data"))
         self.badges = {s: "<i class=%s>%s</i>" % (BADGE_CLASS[s], escape(LABELS[s])) for s in Status.values}
         self.years = [(year, list(ps)) for year, ps in groupby(table.periods, key=lambda p: p.end.year)]
@@ -67,6 +68,10 @@ class Renderer:
             for i, _p in enumerate(periods):
                 self.fold.append("" if year is None or i == len(periods) - 1 else f" class=q{n}")
         self.open_year = self._open_year()
+        # every indicator's address from one `reverse` (a row each would take a tenth of the
+        # rendering): the address of a stand-in id, split where the id goes
+        probe = reverse("impact:indicator", args=[deal.slug, STAND_IN_ID])
+        self.url_head, _id, self.url_tail = probe.rpartition(str(STAND_IN_ID))
 
     def _open_year(self):
         """The year shown unfolded at first: the latest that has begun."""
@@ -76,23 +81,24 @@ class Renderer:
     # Numbers and cells ------------------------------------------------------------------
 
     def number(self, value):
-        text = self.numbers.get(value)
-        if text is None:
-            text = self.numbers[value] = escape(num(value))
-        return text
+        return self.numbers.num(value)
 
     def percent(self, value):
-        text = self.percents.get(value)
+        return self.numbers.pct(value)
+
+    def status(self, status):
+        """A milestone status, as `milestone_status_label` shows it, escaped."""
+        text = self.labels.get(status)
         if text is None:
-            text = self.percents[value] = escape(pct(value))
+            text = self.labels[status] = escape(milestone_status_label(status))
         return text
 
     def target(self, c):
-        return escape(milestone_status_label(c.target_status)) if c.target_status else self.number(c.target)
+        return self.status(c.target_status) if c.target_status else self.number(c.target)
 
     def actual(self, c):
         if c.actual_status:
-            return escape(milestone_status_label(c.actual_status))
+            return self.status(c.actual_status)
         return self.number(c.actual) if c.actual is not None else self.no_data
 
     def met(self, c):
@@ -109,7 +115,7 @@ class Renderer:
 
     def heading(self, row):
         ind = row.indicator
-        url = reverse("impact:indicator", args=[self.deal.slug, ind["id"]])
+        url = "%s%d%s" % (self.url_head, ind["id"], self.url_tail)
         unit = ' <span class="dm-muted">(%s)</span>' % escape(ind["unit"]) if ind["unit"] else ""
         example = (' <span class="utrecht-status-badge utrecht-status-badge--warning dm-example" '
                    'title="%s">%s</span>' % (escape(_("Invented for the demo, not a fact of the deal.")),

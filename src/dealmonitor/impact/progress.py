@@ -19,6 +19,8 @@ tests can exercise them.
 
 from dataclasses import dataclass, field
 from decimal import Decimal
+from itertools import accumulate
+from operator import attrgetter, itemgetter
 from typing import NamedTuple
 
 from .constants import (
@@ -32,6 +34,14 @@ from .constants import (
 )
 
 HUNDRED = Decimal(100)
+ZERO = Decimal(0)
+# The members the rules return and compare with, as plain names: reading a member off its
+# class costs more than a cell's arithmetic, and a large deal's table has thousands of cells.
+_MET, _ON_TRACK, _AT_RISK = Status.MET, Status.ON_TRACK, Status.AT_RISK
+_OFF_TRACK = Status.OFF_TRACK
+_NO_DATA, _NO_TARGET = Status.NO_DATA, Status.NO_TARGET
+_LOWER, _HIGHER = Direction.LOWER, Direction.HIGHER
+_MILESTONE = IndicatorKind.MILESTONE
 
 
 class Obs(NamedTuple):
@@ -79,7 +89,7 @@ class Spec:
         self.adds_up = self.kind == IndicatorKind.NUMERIC and self.aggregation != Aggregation.LATEST
 
 
-def percent_of_target(actual, target, baseline=None, direction=Direction.HIGHER):
+def percent_of_target(actual, target, baseline=None, direction=_HIGHER):
     """How far `actual` has come from the baseline to the target, in percent (None: unknown).
 
     Without a baseline, progress is counted from zero when higher is better; when lower is
@@ -89,16 +99,16 @@ def percent_of_target(actual, target, baseline=None, direction=Direction.HIGHER)
         return None
     actual, target = Decimal(actual), Decimal(target)
     if baseline is None:
-        if direction == Direction.LOWER:
+        if direction == _LOWER:
             if actual <= 0:
-                return HUNDRED if target >= actual else Decimal(0)
+                return HUNDRED if target >= actual else ZERO
             return target / actual * HUNDRED
-        baseline = Decimal(0)
+        baseline = ZERO
     baseline = Decimal(baseline)
     span = target - baseline
     if span == 0:
-        reached = actual >= target if direction == Direction.HIGHER else actual <= target
-        return HUNDRED if reached else Decimal(0)
+        reached = actual >= target if direction == _HIGHER else actual <= target
+        return HUNDRED if reached else ZERO
     return (actual - baseline) / span * HUNDRED
 
 
@@ -116,17 +126,17 @@ def milestone_percent(actual_status, target_status, statuses):
 
 def status_for(percent, has_target=True):
     if not has_target:
-        return Status.NO_TARGET
+        return _NO_TARGET
     if percent is None:
-        return Status.NO_DATA
+        return _NO_DATA
     share = percent / HUNDRED
     if share >= 1:
-        return Status.MET
+        return _MET
     if share >= ON_TRACK_FROM:
-        return Status.ON_TRACK
+        return _ON_TRACK
     if share >= AT_RISK_FROM:
-        return Status.AT_RISK
-    return Status.OFF_TRACK
+        return _AT_RISK
+    return _OFF_TRACK
 
 
 def aggregate(spec, in_period, before=()):
@@ -168,7 +178,7 @@ def latest_status(observations):
 def cell(spec, in_period, before=(), target=None, target_status=""):
     """Target, actual, percentage and status of one indicator in one period."""
     evidence = sum(1 for o in in_period if o.has_evidence)
-    if spec.kind == IndicatorKind.MILESTONE:
+    if spec.kind == _MILESTONE:
         actual_status = latest_status(in_period)
         percent = milestone_percent(actual_status, target_status, spec.statuses)
         return Cell(
@@ -186,9 +196,114 @@ def cell(spec, in_period, before=(), target=None, target_status=""):
     )
 
 
+# Many periods at once --------------------------------------------------------------------
+#
+# The performance table asks `cell` for every indicator in every period: 200 indicators by 12
+# quarters. Asked one period at a time, every period re-reads the measurements before it (a
+# cumulative figure adds them up again) and goes through the rules' branches again. The
+# functions below give the same figures for all of an indicator's periods in one pass over its
+# measurements; the tests (impact/tests/test_progress.py) hold them to `cell` and `aggregate`.
+
+_SUM, _RUNNING_SUM, _LEVELS, _RUNNING_LEVELS, _LAST = range(5)
+
+
+def _mode(spec):
+    """Which branch of `aggregate` the indicator takes."""
+    if spec.is_level and spec.adds_up:
+        return _RUNNING_LEVELS if spec.aggregation == Aggregation.CUMULATIVE else _LEVELS
+    if spec.is_level:
+        return _LAST
+    if spec.aggregation == Aggregation.CUMULATIVE:
+        return _RUNNING_SUM
+    if spec.aggregation == Aggregation.LATEST or spec.kind == IndicatorKind.PERCENTAGE:
+        return _LAST
+    return _SUM
+
+
+def running_values(spec, observations, ends):
+    """{end: the running figure of observations[:end]} for each index in `ends`, as
+    `aggregate(spec, observations[:end])` of a cumulative indicator gives it when one of them
+    has a value (the observations in date order): the sum of the values so far, or for levels
+    the sum of each organisation's latest. One pass, whatever the number of ends."""
+    if not spec.is_level:
+        sums = list(accumulate((ZERO if o[1] is None else o[1] for o in observations),
+                               initial=ZERO))
+        return {end: sums[end] for end in ends}
+    out, latest, k = {}, {}, 0
+    for end in sorted(set(ends)):
+        while k < end:
+            o = observations[k]
+            if o[1] is not None:
+                latest[o[4]] = o[1]
+            k += 1
+        out[end] = sum(latest.values(), ZERO)
+    return out
+
+
+def period_actuals(spec, observations, spans):
+    """The actual value of each period: for every (first, last) in `spans`, what
+    `aggregate(spec, observations[first:last], observations[:first])` gives, with the
+    observations in date order (a numeric indicator; None for a period without a value)."""
+    mode = _mode(spec)
+    values = [o[1] for o in observations]
+    # how many of the observations so far have a value
+    counted = list(accumulate((v is not None for v in values), initial=0))
+    running = None
+    if mode == _RUNNING_SUM or mode == _RUNNING_LEVELS:
+        running = running_values(spec, observations,
+                                 [last for first, last in spans if first < last])
+    actuals = []
+    for first, last in spans:
+        n = counted[last] - counted[first]
+        if not n:
+            actuals.append(None)
+        elif running is not None:
+            actuals.append(running[last])
+        elif mode == _SUM:
+            in_period = values[first:last]
+            if n < last - first:
+                in_period = [v for v in in_period if v is not None]
+            actuals.append(sum(in_period, ZERO))
+        elif mode == _LEVELS:
+            actuals.append(levels_sum(observations[first:last]))
+        else:  # _LAST: the first of those with a value on the latest date (as `max` picks)
+            j = last - 1
+            while values[j] is None:
+                j -= 1
+            day = observations[j][0]
+            for k in range(j - 1, first - 1, -1):
+                if observations[k][0] != day:
+                    break
+                if values[k] is not None:
+                    j = k
+            actuals.append(values[j])
+    return actuals
+
+
+def period_cells(spec, observations, spans, targets):
+    """`cell` of every period in one pass: for every (first, last) in `spans` and its target
+    ((value, status) or None), what `cell(spec, observations[first:last],
+    observations[:first], *target)` gives, with the observations in date order."""
+    if spec.kind == _MILESTONE:  # a milestone's cell reads its period only
+        return [cell(spec, observations[first:last], (), *(target or ()))
+                for (first, last), target in zip(spans, targets)]
+    baseline, direction = spec.baseline, spec.direction
+    # how many of the observations so far have evidence
+    evidence = list(accumulate(map(itemgetter(3), observations), initial=0))
+    cells = []
+    actuals = period_actuals(spec, observations, spans)
+    for (first, last), target, actual in zip(spans, targets, actuals):
+        value = target[0] if target else None
+        percent = None if actual is None or value is None else percent_of_target(
+            actual, value, baseline, direction)
+        cells.append(Cell(value, actual, percent, status_for(percent, value is not None),
+                          last - first, evidence[last] - evidence[first]))
+    return cells
+
+
 def total(spec, observations, end_target=None, end_status=""):
     """Progress over the whole deal against the end target."""
-    observations = sorted(observations, key=lambda o: o.date)
+    observations = sorted(observations, key=attrgetter("date"))
     if spec.kind == IndicatorKind.MILESTONE:
         return cell(spec, observations, target_status=end_status)
     if spec.is_level and spec.adds_up:

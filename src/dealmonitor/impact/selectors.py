@@ -117,9 +117,8 @@ def counted_measurements(verified_only=False):
     return qs
 
 
-def _observations(indicator_ids, verified_only=False, seen=None):
-    """{indicator id: [Obs in date order]}; `seen` (a dict), when given, gets the distinct
-    dates ("dates") and reporting organisations ("orgs") met on the way."""
+def _observations(indicator_ids, verified_only=False):
+    """{indicator id: [Obs in date order]}."""
     by_indicator = defaultdict(list)
     rows = (
         counted_measurements(verified_only).filter(indicator_id__in=indicator_ids)
@@ -127,41 +126,46 @@ def _observations(indicator_ids, verified_only=False, seen=None):
         .values_list("indicator_id", "date", "value", "status", "evidence_file", "evidence_url",
                      "reporting_organisation_id", "id")
     )
-    Obs = progress.Obs
-    dates, orgs = set(), set()
+    # Obs are built as plain tuples of their fields (a large deal has thousands: calling the
+    # named tuple's constructor takes twice as long)
+    new, Obs = tuple.__new__, progress.Obs
     for ind_id, date, value, status, efile, eurl, org, pk in rows:
-        by_indicator[ind_id].append(Obs(date, value, status, bool(efile or eurl), org, pk))
-        dates.add(date)
-        orgs.add(org)
-    if seen is not None:
-        seen["dates"], seen["orgs"] = dates, orgs - {None}
+        by_indicator[ind_id].append(new(Obs, (date, value, status, bool(efile or eurl), org, pk)))
     return by_indicator
 
 
 def _parts(indicator_ids, verified_only=False):
-    """{measurement id: {dimension: {category: value}}} of the measurements' values per category."""
+    """{measurement id: {dimension: {category: value}}} of the measurements' values per category.
+    (Unordered: the models' default order would join the indicator and the deal to sort.)"""
     by_measurement = defaultdict(lambda: defaultdict(dict))
     rows = MeasurementPart.objects.filter(
         measurement__in=counted_measurements(verified_only).filter(indicator_id__in=indicator_ids)
-    ).values_list("measurement_id", "dimension", "category", "value")
+    ).order_by().values_list("measurement_id", "dimension", "category", "value")
     for pk, dim, cat, value in rows:
         by_measurement[pk][dim][cat] = value
     return by_measurement
 
 
 def _targets(indicator_ids):
+    """({indicator id: {k: (value, status)}}, [Period]): each indicator's targets by the number
+    k of their period in the list of the distinct periods. (Numbers, not the periods, as keys:
+    the table looks up every indicator's target in every period, and a period's hash is
+    computed afresh each time.)"""
     by_indicator = defaultdict(dict)
-    rows = Target.objects.filter(indicator_id__in=indicator_ids).values_list(
+    rows = Target.objects.filter(indicator_id__in=indicator_ids).order_by().values_list(
         "indicator_id", "period_start", "period_end", "label", "value", "status"
     )
-    periods = {}  # a deal has a handful of distinct periods: build each Period once
+    numbers, periods = {}, []  # a deal has a handful of distinct periods: build each once
     for ind_id, start, end, label, value, status in rows:
         key = (start, end, label)
-        period = periods.get(key)
-        if period is None:
-            period = periods[key] = Period(start, end, label or start.isoformat())
-        by_indicator[ind_id][period] = (value, status)
-    return by_indicator
+        k = numbers.get(key)
+        if k is None:
+            period = Period(start, end, label or start.isoformat())
+            if period not in periods:
+                periods.append(period)
+            k = numbers[key] = periods.index(period)
+        by_indicator[ind_id][k] = (value, status)
+    return by_indicator, periods
 
 
 def indicators_for(deal, scope=None):
@@ -183,11 +187,24 @@ def untargeted_periods(target_periods, dates):
     lengths = Counter(_months(p) for p in target_periods if p.start.day == 1)
     months = next((m for m, _ in lengths.most_common() if m in PERIODICITY_BY_MONTHS), 12)
     periodicity = PERIODICITY_BY_MONTHS[months]
+    # the days the target periods cover, as separate spans in order: a day is in a target
+    # period when it is in the span that starts last on or before it
+    covered = []
+    for p in sorted(target_periods):
+        if covered and p.start <= covered[-1][1]:
+            covered[-1][1] = max(covered[-1][1], p.end)
+        else:
+            covered.append([p.start, p.end])
+    starts = [start for start, _end in covered]
     extra = {}
+    last = None  # the calendar period of the previous day outside the targets
     for day in dates:
-        if any(p.contains(day) for p in target_periods):
+        i = bisect_right(starts, day) - 1
+        if i >= 0 and day <= covered[i][1]:
             continue
-        period = calendar_periods(day, day, periodicity)[0]
+        if last is not None and last.contains(day):
+            continue  # decided for its period already
+        period = last = calendar_periods(day, day, periodicity)[0]
         if period.start in extra:
             continue
         if any(p.start <= period.end and period.start <= p.end for p in target_periods):
@@ -196,20 +213,18 @@ def untargeted_periods(target_periods, dates):
     return sorted(extra.values())
 
 
+def _spans(dates, periods):
+    """(first, last) per period: its measurements are obs[first:last], found by bisection in
+    the sorted dates rather than by scanning all of them for every period."""
+    return [(bisect_left(dates, p.start), bisect_right(dates, p.end)) for p in periods]
+
+
 def _cells(spec, obs, dates, periods, targets):
-    cells = []
-    for p in periods:
-        target = targets.get(p)
-        # The period's measurements and those before it, found by bisection in the sorted
-        # dates rather than by scanning all of them for every period.
-        first, last = bisect_left(dates, p.start), bisect_right(dates, p.end)
-        in_period, before = obs[first:last], obs[:first]
-        if target is None:
-            c = progress.cell(spec, in_period, before)
+    """The row's cells; `targets`: per period its (value, status), None where it has none."""
+    cells = progress.period_cells(spec, obs, _spans(dates, periods), targets)
+    for c, target in zip(cells, targets):
+        if target is None:  # a period of another indicator's targets, or of data past them
             c.status = Status.NO_TARGET if (c.actual is not None or c.actual_status) else ""
-        else:
-            c = progress.cell(spec, in_period, before, target[0], target[1])
-        cells.append(c)
     return cells
 
 
@@ -219,22 +234,20 @@ def _contribution_cells(spec, obs, dates, periods):
     partner of a 200-indicator deal reports once or twice per indicator), so an empty period
     costs one comparison; the table of the generated flagship computes some 40,000 of them."""
     if spec.kind == IndicatorKind.MILESTONE:
-        cells = _cells(spec, obs, dates, periods, {})
+        cells = _cells(spec, obs, dates, periods, [None] * len(periods))
         for c in cells:
             c.status = ""  # a contribution has no target of its own
         return cells
-    Cell, aggregate = progress.Cell, progress.aggregate
-    cumulative = spec.aggregation == Aggregation.CUMULATIVE
+    Cell = progress.Cell
     empty = Cell(None, None, None, "")  # one for the part's empty periods: never changed
+    spans = _spans(dates, periods)
     cells = []
-    for p in periods:
-        first, last = bisect_left(dates, p.start), bisect_right(dates, p.end)
+    for (first, last), actual in zip(spans, progress.period_actuals(spec, obs, spans)):
         if first == last:
             cells.append(empty)
             continue
-        in_period = obs[first:last]
-        cells.append(Cell(None, aggregate(spec, in_period, obs[:first] if cumulative else ()), None, "",
-                          count=last - first, evidence=sum(1 for o in in_period if o.has_evidence)))
+        evidence = sum(1 for o in obs[first:last] if o[3])
+        cells.append(Cell(None, actual, None, "", last - first, evidence))
     return cells
 
 
@@ -251,13 +264,16 @@ def _part_rows(spec, obs, dates, periods, key_of, keys, label_of, dimension="", 
     parts = []
     for key in keys:
         sub = groups.get(key, [])
-        sub_dates = [o.date for o in sub]
+        sub_dates = [o[0] for o in sub]
         cells = _contribution_cells(spec, sub, sub_dates, periods)
-        for i, c in enumerate(cells):
-            if carry and c.actual is None and row_cells and row_cells[i].actual is not None:
-                before = sub[:bisect_right(sub_dates, periods[i].end)]
-                if before:  # a new cell: the empty ones are shared
-                    cells[i] = progress.Cell(None, progress.aggregate(spec, before), None, "")
+        if carry and row_cells and sub:
+            carried = [i for i, c in enumerate(cells)
+                       if c.actual is None and row_cells[i].actual is not None]
+            ends = [bisect_right(sub_dates, periods[i].end) for i in carried]
+            running = progress.period_actuals(spec, sub, [(0, end) for end in ends])
+            for i, end, actual in zip(carried, ends, running):
+                if end:  # a new cell: the empty ones are shared
+                    cells[i] = progress.Cell(None, actual, None, "")
         total = progress.total(spec, sub)
         parts.append(Part(key=key, label=label_of(key), cells=cells, total=total, dimension=dimension))
     return parts
@@ -275,6 +291,7 @@ def _partners(spec, obs, obs_dates, periods, orgs, names, cells):
 
 
 def _categories(spec, obs, obs_dates, periods, breakdown, parts, cells):
+    new, Obs = tuple.__new__, progress.Obs
     result = []
     for dim in well_formed_breakdown(breakdown):
         code = dim["dimension"]
@@ -284,13 +301,17 @@ def _categories(spec, obs, obs_dates, periods, breakdown, parts, cells):
             # every measurement gives every category its share (0 where it has none) and the
             # rest to "niet uitgesplitst", so that a level's latest measurement per
             # organisation is the same one in each category
-            if o.value is None:
+            value = o[1]
+            if value is None:
                 return []
-            values = parts.get(o.id, {}).get(code) or {}
-            zero = o.value - o.value
-            rest = o.value - sum(values.values(), zero)
-            return [(cat, o._replace(value=values.get(cat, zero))) for cat in categories] + [
-                (NOT_BROKEN_DOWN, o._replace(value=rest))]
+            values = parts.get(o[5], {}).get(code) or {}
+            zero = value - value
+            rest = value - sum(values.values(), zero)
+            date, status, evidence, org, pk = o[0], o[2], o[3], o[4], o[5]
+            # new tuples of the same fields (`_replace` takes several times longer)
+            return [(cat, new(Obs, (date, values.get(cat, zero), status, evidence, org, pk)))
+                    for cat in categories] + [
+                (NOT_BROKEN_DOWN, new(Obs, (date, rest, status, evidence, org, pk)))]
 
         found = _part_rows(spec, obs, obs_dates, periods, key_of, categories + [NOT_BROKEN_DOWN],
                            lambda k: k, code, row_cells=cells)
@@ -310,26 +331,33 @@ def performance_table(deal, *, level=None, period=None, scope=IndicatorScope.PER
     calendar period for measurements in none ("geen doel"). Withdrawn measurements do not
     count; with `verified_only`, only verified ones do. Four queries whatever the size (a fifth,
     the reporting organisations' names, when contributions per partner are asked for)."""
-    qs = indicators_for(deal, scope)
+    qs = indicators_for(deal, scope).order_by()  # (rows are sorted below: no join for the order)
     indicators = list(qs.values(*INDICATOR_COLUMNS))
     # The same indicators as a subquery: one short statement instead of hundreds of ids.
     ids = qs.values("id")
-    seen = {}
-    observations = _observations(ids, verified_only, seen)
-    targets = _targets(ids)
-    # the values per category of every measurement that counts: only an indicator with a
-    # breakdown has them, but asked for always, so a deal with breakdowns takes the same number
-    # of queries as one without (a query per feature would make the count depend on the data)
-    parts = _parts(ids, verified_only)
+    observations = _observations(ids, verified_only)
+    targets, target_periods = _targets(ids)
+    # the values per category of the measurements that count, of the indicators with a
+    # breakdown (the others have none to look up): asked for always, so a deal with breakdowns
+    # takes the same number of queries as one without (a query per feature would make the
+    # count depend on the data)
+    parts = _parts(qs.exclude(breakdown=[]).values("id"), verified_only)
 
-    target_periods = sorted({p for per in targets.values() for p in per})
-    untargeted = untargeted_periods(target_periods, sorted(seen["dates"]))
+    dates = {ind_id: [o[0] for o in obs] for ind_id, obs in observations.items()}
+    seen = set()
+    for days in dates.values():
+        seen.update(days)
+    untargeted = untargeted_periods(target_periods, sorted(seen))
     all_periods = sorted(target_periods + untargeted)
     periods = [p for p in all_periods if not period or p.label == period]
-    org_ids = seen["orgs"]
+    # the column of each target period (k in _targets), None when it is not shown
+    column = {p: i for i, p in enumerate(periods)}
+    columns = [column.get(p) for p in target_periods]
+    no_targets = [None] * len(periods)
 
     @functools.cache
     def names():  # one query, when the first row's partners are asked for
+        org_ids = {o[4] for obs in observations.values() for o in obs} - {None}
         return dict(Organisation.objects.filter(pk__in=org_ids).values_list("id", "name")) if org_ids else {}
 
     rows = []
@@ -338,22 +366,29 @@ def performance_table(deal, *, level=None, period=None, scope=IndicatorScope.PER
         if level and ind_level != level:
             continue
         spec = _spec(ind)
-        obs = observations.get(ind["id"], [])  # in date order (see _observations)
-        obs_dates = [o.date for o in obs]
-        cells = _cells(spec, obs, obs_dates, periods, targets.get(ind["id"], {}))
+        pk = ind["id"]
+        obs = observations.get(pk, [])  # in date order (see _observations)
+        obs_dates = dates.get(pk, [])
+        wanted = no_targets
+        if pk in targets:
+            wanted = list(no_targets)
+            for k, target in targets[pk].items():
+                if columns[k] is not None:
+                    wanted[columns[k]] = target
+        cells = _cells(spec, obs, obs_dates, periods, wanted)
         total = progress.total(spec, obs, ind["target_value"], ind["target_status"])
         row = Row(indicator=ind, level=ind_level, cells=cells, total=total, observations=obs,
                   meaning=spec.meaning if spec.kind == IndicatorKind.NUMERIC else "",
                   adds_up=spec.adds_up,
                   series=[(p.end, c.actual) for p, c in zip(periods, cells) if c.actual is not None])
-        orgs = {o.org for o in obs}
+        orgs = {o[4] for o in obs}
         if len(orgs) > 1:
             row._partners = functools.partial(_partners, spec, obs, obs_dates, periods, orgs, names, cells)
         if well_formed_breakdown(ind["breakdown"]):
             row._categories = functools.partial(_categories, spec, obs, obs_dates, periods, ind["breakdown"],
                                                 parts, cells)
         rows.append(row)
-    rows.sort(key=lambda r: (LEVEL_ORDER.get(r.level, 99), r.indicator["name"]))
+    rows.sort(key=lambda r: (LEVEL_ORDER.get(r.level, 99), r.indicator["name"], r.indicator["id"]))
     levels = [lv for lv in Level if any(r.level == lv.value for r in rows)]
     return PerformanceTable(periods=periods, rows=rows, levels=levels, all_periods=all_periods,
                             verified_only=verified_only, untargeted=untargeted)

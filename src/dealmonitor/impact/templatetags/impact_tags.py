@@ -1,10 +1,13 @@
+import html
 from decimal import Decimal
 
 from django import template
-from django.utils.formats import number_format
+from django.conf import settings
+from django.utils import numberformat
+from django.utils.formats import get_format, number_format
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 
 from ..constants import Level, Status, milestone_status_label
 
@@ -21,15 +24,32 @@ BADGE = {
 LABELS = dict(Status.choices)
 
 
-@register.filter
-def num(value):
-    """A number without trailing zeros, in the active language's format; '' for None."""
+def _number_format(value, decimal_pos):
+    return number_format(value, decimal_pos=decimal_pos, use_l10n=True)
+
+
+def _num(value, fmt):
     if value is None or value == "":
         return ""
     value = Decimal(value)
     text = f"{value.normalize():f}"
     decimals = len(text.split(".")[1]) if "." in text else 0
-    return number_format(value, decimal_pos=min(decimals, 2), use_l10n=True)
+    return fmt(value, min(decimals, 2))
+
+
+def _pct(value, fmt):
+    if value is None:
+        return ""
+    return fmt(Decimal(value).quantize(ONE), 0) + " %"
+
+
+ONE = Decimal(1)
+
+
+@register.filter
+def num(value):
+    """A number without trailing zeros, in the active language's format; '' for None."""
+    return _num(value, _number_format)
 
 
 @register.filter
@@ -55,9 +75,69 @@ def milestone_status(value):
 
 @register.filter
 def pct(value):
-    if value is None:
-        return ""
-    return number_format(Decimal(value).quantize(Decimal(1)), decimal_pos=0) + " %"
+    return _pct(value, _number_format)
+
+
+# Below this a figure shows as 0 with that many decimals (as numberformat.format decides)
+CUTOFFS = {0: Decimal("0.1"), 1: Decimal("0.1"), 2: Decimal("0.01")}
+
+
+class Numbers:
+    """`num` and `pct` of many numbers (the performance table has thousands), with the same
+    texts, escaped: the active language's formats are read once, not for every number as
+    `number_format` does, and each distinct figure (each whole percentage) is formatted once
+    (and escaped as plain text, for a page built in Python).
+    Without thousands separators (the project's setting) a decimal figure is written here
+    directly, the way numberformat.format writes it (impact/tests/test_numbers.py holds the
+    two to the same text); anything else goes through `num`'s own steps."""
+
+    def __init__(self):
+        lang = get_language()
+        decimal_mark, grouping, thousands = (get_format(name, lang, use_l10n=True) for name in (
+            "DECIMAL_SEPARATOR", "NUMBER_GROUPING", "THOUSAND_SEPARATOR"))
+
+        def fmt(value, decimal_pos):  # what number_format does, with the formats above
+            return numberformat.format(value, decimal_mark, decimal_pos, grouping, thousands,
+                                       use_l10n=True)
+
+        self.fmt = fmt
+        self.decimal_mark = decimal_mark
+        self.direct = not settings.USE_THOUSAND_SEPARATOR
+        self.numbers = {}
+        self.percents = {}
+
+    def num(self, value):
+        text = self.numbers.get(value)
+        if text is None:
+            text = self.numbers[value] = html.escape(self._num(value))
+        return text
+
+    def _num(self, value):
+        if not (self.direct and isinstance(value, Decimal) and value.is_finite()):
+            return _num(value, self.fmt)
+        normal = f"{value.normalize():f}"  # (rounded to the context's precision, as in `num`)
+        point = normal.find(".")
+        decimals = min(len(normal) - point - 1, 2) if point >= 0 else 0
+        if abs(value) < CUTOFFS[decimals]:
+            return "0" + (self.decimal_mark + "0" * decimals if decimals else "")
+        _sign, digits, exponent = value.as_tuple()
+        if abs(exponent) + len(digits) > 200:  # numberformat writes these with an exponent
+            return _num(value, self.fmt)
+        text = f"{value:f}"
+        whole, _point, fraction = text.partition(".")
+        if not decimals:
+            return whole
+        # the decimals cut (not rounded), as numberformat does
+        return whole + self.decimal_mark + fraction[:decimals].ljust(decimals, "0")
+
+    def pct(self, value):
+        if value is None:
+            return ""
+        whole = Decimal(value).quantize(ONE)  # pct shows whole percentages: one text for each
+        text = self.percents.get(whole)
+        if text is None:
+            text = self.percents[whole] = html.escape(_pct(whole, self.fmt))
+        return text
 
 
 @register.inclusion_tag("impact/partials/status_badge.html")

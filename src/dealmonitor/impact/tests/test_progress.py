@@ -4,11 +4,12 @@ aggregation and missing data."""
 import datetime as dt
 from decimal import Decimal
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from dealmonitor.impact import progress
-from dealmonitor.impact.constants import Aggregation, Direction, IndicatorKind, Status
+from dealmonitor.impact.constants import Aggregation, Direction, IndicatorKind, Meaning, Status
 
 amounts = st.decimals(min_value=-10_000, max_value=10_000, places=2, allow_nan=False, allow_infinity=False)
 positive = st.decimals(min_value=0, max_value=10_000, places=2, allow_nan=False, allow_infinity=False)
@@ -98,3 +99,61 @@ def test_percentages_per_period_take_the_latest_not_the_sum():
     spec = progress.Spec(kind=IndicatorKind.PERCENTAGE, aggregation=Aggregation.PER_PERIOD)
     obs = [progress.Obs(dt.date(2023, 1, 1), Decimal(40)), progress.Obs(dt.date(2023, 6, 1), Decimal(45))]
     assert progress.aggregate(spec, obs) == 45
+
+
+# All periods at once (what the performance table asks): the same cells as one at a time ----
+
+OBSERVATIONS = st.lists(st.tuples(
+    st.dates(min_value=dt.date(2023, 1, 1), max_value=dt.date(2023, 12, 31)),  # the same day, often
+    st.none() | positive,
+    st.sampled_from(["", "gestart", "gerealiseerd"]),
+    st.booleans(),
+    st.none() | st.integers(min_value=1, max_value=3),  # the reporting organisation
+), max_size=12)
+PERIODS = st.lists(st.tuples(
+    st.dates(min_value=dt.date(2022, 12, 1), max_value=dt.date(2023, 12, 31)),
+    st.integers(min_value=0, max_value=150),  # days long: periods may nest and overlap
+    st.none() | st.tuples(st.none() | positive, st.sampled_from(["", "gestart", "gerealiseerd"])),
+), max_size=6)
+
+
+@pytest.mark.parametrize("kind,aggregation,meaning", [
+    (kind, aggregation, meaning) for kind in (IndicatorKind.NUMERIC, IndicatorKind.PERCENTAGE)
+    for aggregation in Aggregation for meaning in Meaning] + [
+    (IndicatorKind.MILESTONE, Aggregation.LATEST, Meaning.INCREMENT)])
+@settings(max_examples=40)
+@given(direction=st.sampled_from(list(Direction)), baseline=st.none() | positive, rows=OBSERVATIONS,
+       periods=PERIODS)
+def test_all_periods_at_once_give_the_cells_of_one_period_at_a_time(kind, aggregation, meaning, direction,
+                                                                    baseline, rows, periods):
+    from bisect import bisect_left, bisect_right
+
+    spec = progress.Spec(kind=kind, direction=direction, aggregation=aggregation, baseline=baseline,
+                         statuses=["niet gestart", "gestart", "gerealiseerd"], meaning=meaning)
+    obs = sorted((progress.Obs(day, value, status, evidence, org, pk)
+                  for pk, (day, value, status, evidence, org) in enumerate(rows)),
+                 key=lambda o: (o.date, o.id))
+    dates = [o.date for o in obs]
+    periods = sorted(periods, key=lambda p: p[:2])
+    spans = [(bisect_left(dates, start), bisect_right(dates, start + dt.timedelta(days=days)))
+             for start, days, _target in periods]
+    targets = [target for _start, _days, target in periods]
+    one_by_one = [progress.cell(spec, obs[first:last], obs[:first], *(target or ()))
+                  for (first, last), target in zip(spans, targets)]
+    assert progress.period_cells(spec, obs, spans, targets) == one_by_one
+    if spec.kind != IndicatorKind.MILESTONE:
+        assert progress.period_actuals(spec, obs, spans) == [
+            progress.aggregate(spec, obs[first:last], obs[:first]) for first, last in spans]
+        # what a contribution carries into a period where it reported nothing new
+        assert progress.period_actuals(spec, obs, [(0, last) for _first, last in spans]) == [
+            progress.aggregate(spec, obs[:last]) for _first, last in spans]
+
+
+def test_the_latest_of_a_day_with_two_measurements_is_the_first_recorded():
+    # `aggregate` takes the first of the latest date (max keeps the first): so does the pass
+    spec = progress.Spec(aggregation=Aggregation.LATEST)
+    day = dt.date(2023, 5, 1)
+    obs = [progress.Obs(day, Decimal(1), id=1), progress.Obs(day, Decimal(2), id=2),
+           progress.Obs(day, None, id=3)]
+    assert progress.aggregate(spec, obs) == 1
+    assert progress.period_actuals(spec, obs, [(0, 3), (1, 3), (2, 3)]) == [1, 2, None]
