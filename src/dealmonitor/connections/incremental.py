@@ -108,6 +108,10 @@ class Partial(Portfolio):
         self.stated = mentions.Stated({})
         self.mentioned = self.stated.mentioned
 
+    def _regulation_keys(self, profile):
+        # Counted as pairs need them (`need_pairs`): not remembered per deal.
+        return {k for k, _ in profile.regulations if self.reg_df[k] >= 2}
+
     def put(self, profile, vectors):
         """A deal computed afresh (the changed deals)."""
         pk = profile.pk
@@ -305,7 +309,9 @@ def update(deal_pk):
 
     rows_of_changed = {pk: partial.row(pk) for pk in changed}
     stored = defaultdict(list)
-    holding = set(RelatedSuggestion.objects.filter(other_id__in=changed)
+    # `.order_by()` on every read of the suggestions: their default order (by deal) joins
+    # the deals table and sorts by name, which none of these reads needs.
+    holding = set(RelatedSuggestion.objects.filter(other_id__in=changed).order_by()
                   .values_list("deal_id", flat=True))
     # The deals a changed deal may climb into: its score beats their last place, or their
     # list is not full.
@@ -319,13 +325,13 @@ def update(deal_pk):
     # read of those rows says which lists are full and what their last place scores.
     last = {}
     for chunk in _chunks(candidates, 5000):
-        last.update(RelatedSuggestion.objects.filter(deal_id__in=chunk, rank=TOP_K)
+        last.update(RelatedSuggestion.objects.filter(deal_id__in=chunk, rank=TOP_K).order_by()
                     .values_list("deal_id", "score"))
     holding.update(o for o in candidates if o not in last or best[o] >= last[o])
     holding -= set(changed)
     for chunk in _chunks(holding | set(changed)):
         for deal_id, other_id, rank, score, reasons in RelatedSuggestion.objects.filter(
-                deal_id__in=chunk).values_list("deal_id", "other_id", "rank", "score",
+                deal_id__in=chunk).order_by().values_list("deal_id", "other_id", "rank", "score",
                                                "reasons"):
             stored[deal_id].append((rank, other_id, score, reasons))
     lists = {pk: partial.ranked_from(pk, rows_of_changed[pk]) for pk in changed}

@@ -234,3 +234,27 @@ def test_the_kept_stem_counts_are_those_of_the_index(related_data):
     assert stem_counts() != before  # the change moved some counts
     deal("cd-health-hub").delete()
     assert stem_counts() == recounted()
+
+
+def test_stored_lists_are_compared_by_the_fingerprint_of_their_reasons(related_data):
+    """The rebuild compares stored rows by rank, score and a fingerprint of the reasons
+    instead of reading their JSON back: every stored fingerprint is that of the stored
+    reasons (after a rebuild and after an update), and a row whose fingerprint differs is
+    written again."""
+    from dealmonitor.connections import storage
+
+    def fingerprints_match():
+        return all(digest == storage.digest(reasons) for reasons, digest in
+                   RelatedSuggestion.objects.values_list("reasons", "digest"))
+
+    assert fingerprints_match()
+    lopen = deal("cd-ruimte-voor-lopen")
+    Deal.objects.filter(pk=lopen.pk).update(
+        description=lopen.description + " Wandelroutes en geveltuinen in de wijk.")
+    related.update_for_deal(lopen.pk)
+    assert fingerprints_match()
+    stale = RelatedSuggestion.objects.filter(deal=lopen, rank=1).get()
+    RelatedSuggestion.objects.filter(pk=stale.pk).update(digest="stale", reasons=[])
+    related.build_all()
+    assert fingerprints_match()
+    assert RelatedSuggestion.objects.get(pk=stale.pk).reasons == stale.reasons
