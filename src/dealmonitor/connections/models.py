@@ -25,8 +25,10 @@ class RelatedSuggestion(models.Model):
     score = models.FloatField(_("score"))
     reasons = models.JSONField(_("reasons"), default=list)
     # A fingerprint of `reasons` (storage.digest): a rebuild compares 200,000 stored rows by
-    # it instead of reading their JSON back.
-    digest = models.CharField(max_length=32, blank=True, default="", editable=False)
+    # it instead of reading their JSON back. A default in the database too, so that code
+    # without the column (a deploy under way) can still write rows.
+    digest = models.CharField(max_length=32, blank=True, default="", db_default="",
+                              editable=False)
     computed_at = models.DateTimeField(_("computed at"), auto_now=True)
 
     class Meta:
