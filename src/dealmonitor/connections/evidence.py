@@ -2,6 +2,8 @@
 people, organisations, themes, words and regulations the two deals share. Stored with the
 suggestion; `reasons.py` writes it as sentences at display time (Dutch or English)."""
 
+import heapq
+
 from .constants import ReasonKind
 from .weights import MAX_PEOPLE, WEIGHTS
 
@@ -12,6 +14,9 @@ MIN_TEXT_REASON = 0.03
 
 def reasons(portfolio, pk, other, values):
     """[{kind, score, ...}] strongest first, for the pair pk–other with signal `values`."""
+    shared = getattr(values, "shared", None)
+    if shared is None:  # bare values: what the pair shares is found again
+        shared = portfolio.components(pk, other).shared
     a, b = portfolio.profiles[pk], portfolio.profiles[other]
     out = []
     stated, people, orgs, themes, text, regulation = values
@@ -28,52 +33,46 @@ def reasons(portfolio, pk, other, values):
             ],
         })
     if people:
-        shared = []
-        for person in sorted(set(a.people) & set(b.people)):
-            shared.append({
-                "here": sorted(a.people[person]), "there": sorted(b.people[person]),
-            })
         out.append({
             "kind": ReasonKind.PEOPLE,
             "score": round(WEIGHTS[ReasonKind.PEOPLE] * min(people, MAX_PEOPLE), 3),
-            "people": shared,
+            "people": [{"here": sorted(a.people[person]), "there": sorted(b.people[person])}
+                       for person in sorted(shared.people)],
         })
     if orgs:
-        shared = sorted(
-            (o for o in a.orgs & b.orgs if o in portfolio.org_vec[pk] and o in portfolio.org_vec[other]),
-            key=lambda o: (portfolio.org_df[o], portfolio.org_names.get(o, "")),
-        )
+        named = sorted(shared.orgs,
+                       key=lambda o: (portfolio.org_df[o], portfolio.org_names.get(o, "")))
         out.append({
             "kind": ReasonKind.ORGANISATIONS,
             "score": round(WEIGHTS[ReasonKind.ORGANISATIONS] * orgs, 3),
-            "count": len(shared),
+            "count": len(named),
             "items": [
                 {"pk": o, "name": portfolio.org_names.get(o), "deals": portfolio.org_df[o]}
-                for o in _worth_naming(shared, portfolio)[:REASON_ITEMS]
+                for o in _worth_naming(named, portfolio)[:REASON_ITEMS]
             ],
         })
     if themes:
-        shared = sorted(portfolio.theme_names[t] for t in a.themes & b.themes
-                        if t in portfolio.theme_vec[pk] and t in portfolio.theme_vec[other])
         out.append({
             "kind": ReasonKind.THEMES,
             "score": round(WEIGHTS[ReasonKind.THEMES] * themes, 3),
-            "items": shared[:REASON_ITEMS],
+            "items": sorted(portfolio.theme_names[t] for t in shared.themes)[:REASON_ITEMS],
         })
     if text >= MIN_TEXT_REASON:
         va, vb = portfolio.term_vec[pk], portfolio.term_vec[other]
-        shared = sorted(set(va) & set(vb), key=lambda t: -va[t] * vb[t])
+        # The strongest shared stems; equal ones in the order of the stem (the same in a
+        # rebuild and a one-deal update).
+        words = heapq.nsmallest(REASON_ITEMS, shared.terms, key=lambda t: (-va[t] * vb[t], t))
         out.append({
             "kind": ReasonKind.TEXT,
             "score": round(WEIGHTS[ReasonKind.TEXT] * text, 3),
             "similarity": round(text, 3),
-            "items": [portfolio.surface.get(t, t) for t in shared[:REASON_ITEMS]],
+            "items": [portfolio.surface.get(t, t) for t in words],
         })
     if regulation:
         out.append({
             "kind": ReasonKind.REGULATION,
             "score": round(WEIGHTS[ReasonKind.REGULATION] * regulation, 3),
-            "items": sorted(portfolio._shared_regulations(a, b)),
+            "items": sorted(shared.regulations),
         })
     out.sort(key=lambda r: -r["score"])
     return out

@@ -55,14 +55,6 @@ def _counts(qs, field, keys, distinct=True):
     return out
 
 
-def _stems_in_index(candidates):
-    found = set()
-    for chunk in _chunks(candidates):
-        found.update(SimilarityFeature.objects.filter(kind=index.WORD, key__in=chunk)
-                     .values_list("key", flat=True).distinct())
-    return found
-
-
 def _split_compounds(profile):
     """`features.split_compounds` for one deal: the portfolio's stems are those in the index."""
     long = [s for s in profile.terms if len(s) >= 8]
@@ -72,7 +64,7 @@ def _split_compounds(profile):
     candidates |= {s[:i] for s in long for i in range(4, len(s) - 3)}
     candidates |= {s[:i][:-len(link)] for s in long for i in range(4, len(s) - 3)
                    for link in ("s", "e", "en") if s[:i].endswith(link)}
-    vocabulary = set(profile.terms) | _stems_in_index(candidates - set(profile.terms))
+    vocabulary = set(profile.terms) | index.known_stems(candidates - set(profile.terms))
     extra = Counter()
     for stem, count in profile.terms.items():
         if len(stem) >= 8:
@@ -91,8 +83,7 @@ class Frequencies:
         for have, wanted, count in (
             (self.org, orgs, lambda k: _counts(Participation.objects.all(), "organisation_id", k)),
             (self.theme, themes, lambda k: _counts(Deal.themes.through.objects.all(), "theme_id", k)),
-            (self.term, terms, lambda k: _counts(
-                SimilarityFeature.objects.filter(kind=index.WORD), "key", k, distinct=False)),
+            (self.term, terms, index.stem_counts),
             (self.person, people, lambda k: _counts(Role.objects.all(), "person_id", k)),
             (self.reg, regs, lambda k: _counts(
                 SimilarityFeature.objects.filter(kind=index.REGULATION), "key", k)),
@@ -116,6 +107,10 @@ class Partial(Portfolio):
         self.org_df, self.person_df, self.reg_df = freq.org, freq.person, freq.reg
         self.stated = mentions.Stated({})
         self.mentioned = self.stated.mentioned
+
+    def _regulation_keys(self, profile):
+        # Counted as pairs need them (`need_pairs`): not remembered per deal.
+        return {k for k, _ in profile.regulations if self.reg_df[k] >= 2}
 
     def put(self, profile, vectors):
         """A deal computed afresh (the changed deals)."""
@@ -288,6 +283,7 @@ def update(deal_pk):
     lost = {index.ORG: old[index.ORG] - profile.orgs,
             index.THEME: old[index.THEME] - profile.themes,
             index.WORD: old[index.WORD] - set(profile.terms)}
+    index.count_stems(gained[index.WORD], lost[index.WORD], loaded.surface)
     freq.need(orgs=profile.orgs | lost[index.ORG], themes=profile.themes | lost[index.THEME],
               terms=set(profile.terms) | lost[index.WORD], people=profile.people,
               regs={k for k, _ in profile.regulations})
@@ -313,7 +309,9 @@ def update(deal_pk):
 
     rows_of_changed = {pk: partial.row(pk) for pk in changed}
     stored = defaultdict(list)
-    holding = set(RelatedSuggestion.objects.filter(other_id__in=changed)
+    # `.order_by()` on every read of the suggestions: their default order (by deal) joins
+    # the deals table and sorts by name, which none of these reads needs.
+    holding = set(RelatedSuggestion.objects.filter(other_id__in=changed).order_by()
                   .values_list("deal_id", flat=True))
     # The deals a changed deal may climb into: its score beats their last place, or their
     # list is not full.
@@ -327,13 +325,13 @@ def update(deal_pk):
     # read of those rows says which lists are full and what their last place scores.
     last = {}
     for chunk in _chunks(candidates, 5000):
-        last.update(RelatedSuggestion.objects.filter(deal_id__in=chunk, rank=TOP_K)
+        last.update(RelatedSuggestion.objects.filter(deal_id__in=chunk, rank=TOP_K).order_by()
                     .values_list("deal_id", "score"))
     holding.update(o for o in candidates if o not in last or best[o] >= last[o])
     holding -= set(changed)
     for chunk in _chunks(holding | set(changed)):
         for deal_id, other_id, rank, score, reasons in RelatedSuggestion.objects.filter(
-                deal_id__in=chunk).values_list("deal_id", "other_id", "rank", "score",
+                deal_id__in=chunk).order_by().values_list("deal_id", "other_id", "rank", "score",
                                                "reasons"):
             stored[deal_id].append((rank, other_id, score, reasons))
     lists = {pk: partial.ranked_from(pk, rows_of_changed[pk]) for pk in changed}
@@ -421,12 +419,8 @@ def _neighbours(pk, gained, lost, freq):
 
 def _portfolio_spelling(partial, pk, term_vec):
     """The readable spelling of the deal's stems as the rebuild chose it for the whole
-    portfolio (stored with the other deals' stems), not the deal's own first spelling."""
-    for chunk in _chunks(list(term_vec)):
-        partial.surface.update(
-            (key, label or key) for key, label in SimilarityFeature.objects.filter(
-                kind=index.WORD, key__in=chunk).exclude(deal_id=pk)
-            .values_list("key", "label").distinct())
+    portfolio (kept with the stem counts), not the deal's own first spelling."""
+    partial.surface.update(index.stem_spellings(term_vec))
 
 
 def _shifted(pk, gained, lost, freq, n):

@@ -24,6 +24,11 @@ class RelatedSuggestion(models.Model):
     rank = models.PositiveSmallIntegerField(_("rank"))
     score = models.FloatField(_("score"))
     reasons = models.JSONField(_("reasons"), default=list)
+    # A fingerprint of `reasons` (storage.digest): a rebuild compares 200,000 stored rows by
+    # it instead of reading their JSON back. A default in the database too, so that code
+    # without the column (a deploy under way) can still write rows.
+    digest = models.CharField(max_length=32, blank=True, default="", db_default="",
+                              editable=False)
     computed_at = models.DateTimeField(_("computed at"), auto_now=True)
 
     class Meta:
@@ -193,3 +198,23 @@ class SimilarityFeature(models.Model):
 
     def __str__(self):
         return f"{self.deal_id} {self.kind}:{self.key}"
+
+
+class StemCount(models.Model):
+    """In how many deals' texts each stem occurs: the `w` rows of `SimilarityFeature` counted
+    once, kept by the rebuild and the one-deal update (a stem's row changes when a deal gains
+    or loses it), so that an update reads the rarity of its ~100 stems as ~100 rows instead
+    of counting their postings (thousands of rows for a common word). `label`: the readable
+    spelling the rebuild chose for the whole portfolio ("" when it is the stem itself).
+    Derived data, no history."""
+
+    key = models.CharField(max_length=400, primary_key=True)
+    deals = models.PositiveIntegerField(default=0)
+    label = models.CharField(max_length=400, blank=True, default="")
+
+    class Meta:
+        verbose_name = _("stem count")
+        verbose_name_plural = _("stem counts")
+
+    def __str__(self):
+        return f"{self.key}: {self.deals}"

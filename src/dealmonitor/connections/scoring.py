@@ -22,6 +22,7 @@ from __future__ import annotations
 import heapq
 import math
 from collections import Counter, defaultdict
+from typing import NamedTuple
 
 from . import evidence, mentions, storage
 from . import profiles as profiles_module
@@ -39,6 +40,24 @@ from .weights import (  # noqa: F401 (the engine's figures, read through this mo
     df_cap,
     rarity,
 )
+
+class Shared(NamedTuple):
+    """What two deals share, as the signals found it: people, organisations, themes and
+    stems in both vectors, the first deal's wording of the regulations both name."""
+
+    people: set
+    orgs: list
+    themes: list
+    terms: list
+    regulations: set
+
+
+class Signals(list):
+    """The six signal values of a pair [stated, people, orgs, themes, text, regulation], with
+    `shared`: what the pair shares (`Shared`), for the reasons."""
+
+    __slots__ = ("shared",)
+
 
 def _positive(weights):
     return {k: w for k, w in weights.items() if w > 0}
@@ -274,35 +293,51 @@ class Portfolio:
 
     def _shared_regulations(self, a, b):
         """The regulations (as `a` words them) that a bottleneck of `b` names as well."""
-        keys_b = {k for k, _ in b.regulations if self.reg_df[k] >= 2}
+        if not a.regulations or not b.regulations:
+            return set()
+        keys_b = self._regulation_keys(b)
         return {label for k, label in a.regulations if k in keys_b}
+
+    def _regulation_keys(self, profile):
+        """The keys of a deal's regulations that another deal names too, once per deal (a
+        rebuild asks for them for each of 400,000 pairs)."""
+        cache = self.__dict__.setdefault("_keys_of", {})
+        keys = cache.get(profile.pk)
+        if keys is None:
+            keys = cache[profile.pk] = frozenset(
+                k for k, _ in profile.regulations if self.reg_df[k] >= 2)
+        return keys
 
     def _regulation_value(self, a, b):
         """How many regulations the two deals share, counted the same from either side."""
         return float(min(len(self._shared_regulations(a, b)), len(self._shared_regulations(b, a))))
 
     def components(self, pk, other):
-        """The raw value of each signal for one pair (for the reasons and the evaluation)."""
+        """The raw value of each signal for one pair (for the reasons and the evaluation), as
+        `Signals`: with what the pair shares, found on the way, so that the reasons need not
+        look for it again."""
         a, b = self.profiles[pk], self.profiles[other]
 
         def dot(x, y):
             if len(x) > len(y):
                 x, y = y, x
-            return sum(w * y[k] for k, w in x.items() if k in y)
+            keys = [k for k in x if k in y]
+            return sum(x[k] * y[k] for k in keys), keys
 
         people = 0.0
-        for person in set(a.people) & set(b.people):
+        shared_people = a.people.keys() & b.people.keys()
+        for person in shared_people:
             if self.person_df[person] >= 2:
                 people += self._people_value(a.people[person], b.people[person])
-        regulation = self._regulation_value(a, b)
-        return [
-            self._stated(pk, other)[0],
-            people,
-            dot(self.org_vec[pk], self.org_vec[other]),
-            dot(self.theme_vec[pk], self.theme_vec[other]),
-            dot(self.term_vec[pk], self.term_vec[other]),
-            regulation,
-        ]
+        regulations = self._shared_regulations(a, b)
+        regulation = float(min(len(regulations), len(self._shared_regulations(b, a))))
+        orgs, shared_orgs = dot(self.org_vec[pk], self.org_vec[other])
+        themes, shared_themes = dot(self.theme_vec[pk], self.theme_vec[other])
+        text, shared_terms = dot(self.term_vec[pk], self.term_vec[other])
+        values = Signals([self._stated(pk, other)[0], people, orgs, themes, text, regulation])
+        values.shared = Shared(shared_people, shared_orgs, shared_themes, shared_terms,
+                               regulations)
+        return values
 
     def components_for(self, pk):
         """The raw signal values against every deal that shares anything (slower; used by

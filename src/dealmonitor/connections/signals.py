@@ -13,7 +13,7 @@ import threading
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
 from django.utils import timezone
 
 from dealmonitor.deals.models import Ambition, Deal, DealFact, Participation, Result, Role
@@ -87,7 +87,16 @@ def _themes_changed(sender, instance, action, **kwargs):  # m2m_changed has no r
         mark_changed(instance.pk)
 
 
+def _deal_deleted(sender, instance, **kwargs):
+    # Before its index rows go with it: the stems it used count one deal less. Whatever
+    # CONNECTIONS_AUTO_UPDATE says: the counts are part of the stored index.
+    from . import index
+
+    index.forget(instance.pk)
+
+
 def connect():
+    pre_delete.connect(_deal_deleted, sender=Deal, dispatch_uid="connections-deal-deleted")
     post_save.connect(_deal_saved, sender=Deal, dispatch_uid="connections-deal")
     for model in (Participation, Role, Ambition, Result, DealFact):
         post_save.connect(_part_saved, sender=model, dispatch_uid=f"connections-{model.__name__}")

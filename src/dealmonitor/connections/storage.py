@@ -1,6 +1,9 @@
 """Writing the stored related-deal lists (`RelatedSuggestion`): derived data, rewritten by the
 rebuild and the one-deal update, touching only the rows that changed."""
 
+import hashlib
+import json
+
 from django.utils import timezone
 
 from dealmonitor.organisations.models import Organisation
@@ -40,7 +43,7 @@ def stable_order(ranked, previous):
 def previous_ranks(existing_qs):
     """{deal: {other: rank}} of the stored lists."""
     out = {}
-    for deal_id, other_id, rank in existing_qs.values_list("deal_id", "other_id", "rank").iterator(
+    for deal_id, other_id, rank in existing_qs.order_by().values_list("deal_id", "other_id", "rank").iterator(
             chunk_size=10000):
         out.setdefault(deal_id, {})[other_id] = rank
     return out
@@ -51,17 +54,25 @@ class Row:
     instance: a rebuild makes 200,000 of them at scale L, and building model instances took
     a third of the time spent on reasons."""
 
-    __slots__ = ("pk", "deal_id", "other_id", "rank", "score", "reasons", "computed_at")
+    __slots__ = ("pk", "deal_id", "other_id", "rank", "score", "reasons", "computed_at",
+                 "digest")
 
     def __init__(self, *, deal_id, other_id, rank, score, reasons):
-        self.pk, self.computed_at = None, None
+        self.pk, self.computed_at, self.digest = None, None, ""
         self.deal_id, self.other_id, self.rank = deal_id, other_id, rank
         self.score, self.reasons = score, reasons
 
     def model(self):
         return RelatedSuggestion(pk=self.pk, deal_id=self.deal_id, other_id=self.other_id,
                                  rank=self.rank, score=self.score, reasons=self.reasons,
-                                 computed_at=self.computed_at)
+                                 digest=self.digest, computed_at=self.computed_at)
+
+
+def digest(reasons):
+    """A fingerprint of a suggestion's reasons (the same for the same content, whatever the
+    order of the keys)."""
+    text = json.dumps(reasons, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
 
 
 def rows(portfolio, pk, ranked):
@@ -100,24 +111,27 @@ BULK_UPDATE_LIMIT = 5000
 def store(rows, existing_qs, batch_size=2000):
     """Write the new suggestion rows over the stored ones of the same deals, touching only
     what changed: an unchanged list keeps its rows (and their ids and times) as they are."""
+    # The reasons by their fingerprint: reading 200,000 JSON documents back took a quarter
+    # of a rebuild at scale L.
     stored = {
-        (deal_id, other_id): (pk, rank, score, reasons)
-        for pk, deal_id, other_id, rank, score, reasons in existing_qs.values_list(
-            "pk", "deal_id", "other_id", "rank", "score", "reasons"
-        ).iterator(chunk_size=5000)
+        (deal_id, other_id): (pk, rank, score, fingerprint)
+        for pk, deal_id, other_id, rank, score, fingerprint in existing_qs.order_by().values_list(
+            "pk", "deal_id", "other_id", "rank", "score", "digest"
+        ).iterator(chunk_size=10000)
     }
     if stored and len(stored) > 2 * len(rows) + 1000:
         stored = {}  # almost everything changes: cheaper to start afresh
         existing_qs.delete()
     create, update, keep = [], [], set()
     for row in rows:
+        row.digest = digest(row.reasons)
         key = (row.deal_id, row.other_id)
         old = stored.get(key)
         if old is None:
             create.append(row)
             continue
         keep.add(key)
-        if (old[1], old[2], old[3]) != (row.rank, row.score, row.reasons):
+        if (old[1], old[2], old[3]) != (row.rank, row.score, row.digest):
             row.pk = old[0]
             row.computed_at = timezone.now()
             update.append(row)
@@ -134,11 +148,11 @@ def store(rows, existing_qs, batch_size=2000):
     for start in range(0, len(gone), batch_size):
         RelatedSuggestion.objects.filter(pk__in=gone[start:start + batch_size]).delete()
     RelatedSuggestion.objects.bulk_update(
-        [row.model() for row in update], ["rank", "score", "reasons", "computed_at"],
+        [row.model() for row in update], ["rank", "score", "reasons", "digest", "computed_at"],
         batch_size=500,
     )
     # New rows are streamed (COPY on PostgreSQL): derived data without history, and at
     # 200,000 rows `bulk_create` spends most of its time building statements.
-    bulk.write(RelatedSuggestion, ["deal_id", "other_id", "rank", "score", "reasons"],
-               ((r.deal_id, r.other_id, r.rank, r.score, r.reasons) for r in create))
+    bulk.write(RelatedSuggestion, ["deal_id", "other_id", "rank", "score", "reasons", "digest"],
+               ((r.deal_id, r.other_id, r.rank, r.score, r.reasons, r.digest) for r in create))
     return len(create), len(update), len(gone)

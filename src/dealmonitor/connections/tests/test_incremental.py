@@ -6,7 +6,7 @@ from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from dealmonitor.connections import related
-from dealmonitor.connections.models import RelatedSuggestion, SimilarityFeature
+from dealmonitor.connections.models import RelatedSuggestion, SimilarityFeature, StemCount
 from dealmonitor.deals.models import Deal, Participation
 from dealmonitor.deals.tests.factories import DealFactory, OrganisationFactory
 
@@ -207,3 +207,54 @@ def test_many_changed_rows_are_written_anew_with_the_same_result(related_data, m
     assert lists() == expected
     # The rows that did not change keep their ids.
     assert untouched <= set(RelatedSuggestion.objects.values_list("pk", flat=True))
+
+
+def stem_counts():
+    return dict(StemCount.objects.filter(deals__gt=0).values_list("key", "deals"))
+
+
+def recounted():
+    """The stem counts counted afresh from the index's word rows."""
+    from collections import Counter
+
+    return dict(Counter(SimilarityFeature.objects.filter(kind="w").values_list("key", flat=True)))
+
+
+def test_the_kept_stem_counts_are_those_of_the_index(related_data):
+    """The update reads each stem's number of deals from the kept counts instead of counting
+    the index's word rows: after a rebuild, after new words and words gone, and after a
+    deleted deal, the counts are what counting those rows gives."""
+    lopen = deal("cd-ruimte-voor-lopen")
+    before = stem_counts()
+    assert before and before == recounted()
+    Deal.objects.filter(pk=lopen.pk).update(
+        description="Wandelroutes en geveltuinen met deelauto's in de wijk.")
+    related.update_for_deal(lopen.pk)
+    assert stem_counts() == recounted()
+    assert stem_counts() != before  # the change moved some counts
+    deal("cd-health-hub").delete()
+    assert stem_counts() == recounted()
+
+
+def test_stored_lists_are_compared_by_the_fingerprint_of_their_reasons(related_data):
+    """The rebuild compares stored rows by rank, score and a fingerprint of the reasons
+    instead of reading their JSON back: every stored fingerprint is that of the stored
+    reasons (after a rebuild and after an update), and a row whose fingerprint differs is
+    written again."""
+    from dealmonitor.connections import storage
+
+    def fingerprints_match():
+        return all(digest == storage.digest(reasons) for reasons, digest in
+                   RelatedSuggestion.objects.values_list("reasons", "digest"))
+
+    assert fingerprints_match()
+    lopen = deal("cd-ruimte-voor-lopen")
+    Deal.objects.filter(pk=lopen.pk).update(
+        description=lopen.description + " Wandelroutes en geveltuinen in de wijk.")
+    related.update_for_deal(lopen.pk)
+    assert fingerprints_match()
+    stale = RelatedSuggestion.objects.filter(deal=lopen, rank=1).get()
+    RelatedSuggestion.objects.filter(pk=stale.pk).update(digest="stale", reasons=[])
+    related.build_all()
+    assert fingerprints_match()
+    assert RelatedSuggestion.objects.get(pk=stale.pk).reasons == stale.reasons
