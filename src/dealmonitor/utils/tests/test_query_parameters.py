@@ -79,12 +79,16 @@ RAW = ["%", "%ff"]
 
 
 def _api_parameters(url):
-    """DRF's own, the viewset's filter fields and, for the entities of one deal, ?deal=."""
+    """DRF's own, the viewset's filter fields (or its FilterSet's filters) and, for the
+    entities of one deal, ?deal=."""
     view = resolve(url.split("?")[0]).func
     cls = getattr(view, "cls", None)
     if cls is None:
         return API_PARAMETERS
     fields = list(view.initkwargs.get("filterset_fields", getattr(cls, "filterset_fields", None)) or [])
+    filterset = view.initkwargs.get("filterset_class", getattr(cls, "filterset_class", None))
+    if filterset is not None:  # a FilterSet of its own (api/areas.py): its filters, in the schema
+        fields += list(filterset.base_filters)
     if cls.__module__ == "dealmonitor.api.generic":
         fields.append("deal")  # api/generic.py reads it in get_queryset
     return [*API_PARAMETERS, *fields]
