@@ -26,7 +26,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection, connections
+from django.db import OperationalError, connection, connections
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -80,7 +80,11 @@ class Progress:
         self.last, self.phase = now, phase
         fields = {"phase": phase, "done": done, "total": total, "progress_at": timezone.now()}
         if not connection.in_atomic_block:
-            ImportJob.objects.filter(pk=self.job_id).update(**fields)
+            try:
+                ImportJob.objects.filter(pk=self.job_id).update(**fields)
+            except OperationalError:  # e.g. SQLite's "table is locked" while a page reads it
+                self.last = 0.0  # progress is a courtesy: the next step writes it again
+                log.warning("progress of import job %s not written", self.job_id, exc_info=True)
         elif connection.vendor != "sqlite":
             if self._side is None:
                 self._side = ThreadPoolExecutor(max_workers=1, thread_name_prefix="import-progress")

@@ -92,3 +92,27 @@ def test_a_running_job_is_interrupted_only_when_no_worker_holds_it(queue, job):
     assert job.status == ImportJob.Status.CHECKED  # it passed its check: it may run again
     assert "onderbroken" in job.error or "interrupted" in job.error
     assert ImportJob.objects.get(pk=job.pk).status == ImportJob.Status.CHECKED
+
+
+def test_a_progress_write_that_finds_the_row_locked_does_not_stop_the_check(queue, job, monkeypatch):
+    """SQLite answers "database table is locked" when a page reads the job's row at the moment
+    the worker writes its progress (seen in a browser test); progress is a courtesy, so the
+    check goes on and writes its result."""
+    from django.db import OperationalError
+    from django.db.models import QuerySet
+
+    real_update = QuerySet.update
+    refused = []
+
+    def update(qs, **fields):
+        if qs.model is ImportJob and set(fields) == {"phase", "done", "total", "progress_at"} and not refused:
+            refused.append(fields)
+            raise OperationalError("database table is locked: imports_importjob")
+        return real_update(qs, **fields)
+
+    jobs.start(job, "check")
+    (queued,) = [r for r in queue.results if r.task.module_path.endswith("check_job")]
+    monkeypatch.setattr(QuerySet, "update", update)
+    queued.task.call(*queued.args)  # what a worker does
+    job.refresh_from_db()
+    assert refused and job.status == ImportJob.Status.CHECKED
