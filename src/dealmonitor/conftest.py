@@ -242,6 +242,15 @@ def page(browser):
     context.close()
 
 
+def _replaced_while_scanning(error):
+    """Whether axe failed because a navigation replaced the document in the middle of the scan
+    (seen in CI: "Cannot read properties of null (reading 'documentElement')")."""
+    message = str(error)
+    return any(sign in message for sign in (
+        "reading 'documentElement'", "Execution context was destroyed",
+        "Cannot find context with specified id", "because of a navigation"))
+
+
 @pytest.fixture
 def axe_check():
     """Run axe on the page and fail with its report when WCAG 2.1 AA is violated."""
@@ -250,7 +259,17 @@ def axe_check():
     axe = Axe()
 
     def check(page):
-        results = axe.run(page, options={"runOnly": {"type": "tag", "values": WCAG_21_AA}})
+        results = None
+        for attempt in range(3):
+            # A click on a link returns before the next page has loaded; scan the page the user
+            # lands on, not the document that is being replaced.
+            page.wait_for_load_state("load")
+            try:
+                results = axe.run(page, options={"runOnly": {"type": "tag", "values": WCAG_21_AA}})
+                break
+            except Exception as error:  # playwright's Error, raised when the document goes away
+                if attempt == 2 or not _replaced_while_scanning(error):
+                    raise
         assert results.violations_count == 0, results.generate_report()
         return results
 

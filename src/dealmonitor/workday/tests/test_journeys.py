@@ -62,6 +62,7 @@ class Journey:
     def sign_in(self, username):
         self.page.goto(self.url + reverse("deals:portfolio"))
         self.click(self.page.get_by_role("link", name="Inloggen"))
+        self.page.wait_for_url("**/inloggen/**")
         self.look("sign-in")
         self.page.get_by_label("Gebruikersnaam").fill(username)
         self.page.get_by_label("Wachtwoord").fill(PASSWORD)
