@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from django.db.models import Prefetch, Q
 
 from dealmonitor.deals.rules import sees_everything
-from dealmonitor.deals.selectors import visible_deals
+from dealmonitor.deals.selectors import visible_deals, visible_deals_q
 
 from . import reasons as reason_text
 from . import rules as connection_rules
@@ -77,6 +77,13 @@ def decisions_for(deal):
     }
 
 
+# What a related deal's item shows of the other deal (its name, link, phase and signing date for
+# the sentence on what the two could learn): not its description or aliases.
+SUGGESTION_FIELDS = ("deal_id", "other_id", "rank", "score", "reasons", "other__id", "other__slug",
+                     "other__name", "other__kind", "other__status", "other__phase",
+                     "other__signing_date", "other__is_published")
+
+
 def related_for_deal(user, deal, limit=10):
     """A deal's related deals, as people decided them: confirmed connections first, then the
     engine's suggestions in rank order; dismissed ones apart. Three queries, whatever the size
@@ -87,8 +94,9 @@ def related_for_deal(user, deal, limit=10):
         readable = set(visible.filter(pk__in=list(decisions)).values_list("pk", flat=True))
         decisions = {pk: c for pk, c in decisions.items() if pk in readable}
     suggestions = list(
-        RelatedSuggestion.objects.filter(deal=deal, other__in=visible)
+        RelatedSuggestion.objects.filter(visible_deals_q(user, "other"), deal=deal)
         .select_related("other")
+        .only(*SUGGESTION_FIELDS)
         .order_by("rank")
     )
     seen = set()

@@ -8,6 +8,7 @@ from django.views.decorators.http import require_POST
 from dealmonitor.deals import access
 from dealmonitor.deals.access import deal_view
 from dealmonitor.ui.concurrency import guarded_post
+from dealmonitor.ui.forms import BlankFormsByPrefix
 
 from . import cop, network as partner_network, selectors, services
 from . import rules as connection_rules
@@ -38,11 +39,13 @@ def _related_page(request, deal, forms_for=None, status=200):
     related = selectors.related_for_deal(request.user, deal)
     can_decide = access.allowed(request.user, connection_rules.can_decide_connection, (deal, deal))
     forms_for = forms_for or {}
-    for item in related["items"]:
-        prefix = item.other.slug
-        item.confirm_form, item.dismiss_form = forms_for.get(
-            item.other.pk, (ConfirmForm(prefix=prefix), DismissForm(prefix=prefix))
-        )
+    if can_decide:
+        blank_confirm, blank_dismiss = BlankFormsByPrefix(ConfirmForm), BlankFormsByPrefix(DismissForm)
+        for item in related["items"]:
+            prefix = item.other.slug
+            item.confirm_form, item.dismiss_form = forms_for.get(
+                item.other.pk, (blank_confirm(prefix), blank_dismiss(prefix))
+            )
     return render(request, "connections/deal_related.html", {
         "deal": deal, "items": related["items"], "dismissed": related["dismissed"],
         "can_decide": can_decide,

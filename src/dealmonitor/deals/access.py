@@ -79,7 +79,7 @@ def find_deal(user, slug, predicate=None, *, detail=False):
 def rows_of_visible_deals(user, queryset, deal_path="deal"):
     """`queryset` (a model or queryset) limited to rows of deals `user` may read."""
     qs = queryset._default_manager.all() if isinstance(queryset, type) else queryset
-    return qs.filter(**{f"{deal_path}__in": visible_deals(user)})
+    return qs.filter(selectors.visible_deals_q(user, deal_path))
 
 
 def deal_at(row, deal_path):

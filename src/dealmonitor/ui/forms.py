@@ -14,6 +14,8 @@ from django.forms.boundfield import BoundField
 from django.forms.renderers import DjangoTemplates, TemplatesSetting
 from django.template.exceptions import TemplateDoesNotExist
 from django.utils.functional import cached_property
+from django.utils.html import escape
+from django.utils.safestring import SafeString
 
 # Widget class -> Utrecht classes for the HTML control itself. Checked in order,
 # so subclasses must come before their bases (e.g. CheckboxInput before Input).
@@ -167,3 +169,27 @@ class SearchableCheckboxSelectMultiple(widgets.CheckboxSelectMultiple):
             "none_label": gettext("Nothing matches."),
         })
         return context
+
+
+class BlankFormsByPrefix:
+    """A blank (unbound) form rendered once and handed out under many prefixes.
+
+    A page that offers the same small form for each item of a list (confirm this suggestion,
+    dismiss that one) would otherwise run the form templates once per item. A blank form's
+    HTML depends on its prefix only, so it is rendered once with Django's own placeholder
+    prefix (the one formsets use for their empty form) and the placeholder is replaced by
+    each item's prefix. Prefixes are escaped; a bound form (with the user's input and its
+    errors) is always rendered on its own.
+    """
+
+    PLACEHOLDER = "__prefix__"
+
+    def __init__(self, form_class, **kwargs):
+        self._html = str(form_class(prefix=self.PLACEHOLDER, **kwargs))
+
+    def __call__(self, prefix):
+        return _RenderedBlankForm(self._html.replace(self.PLACEHOLDER, escape(prefix)))
+
+
+class _RenderedBlankForm(SafeString):
+    is_bound = False

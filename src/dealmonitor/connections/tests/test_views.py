@@ -273,3 +273,30 @@ def test_the_cop_demo_records_real_meetings_and_groups_deals_by_their_phase_then
     assert cop.phase_group(lopen, dt.date(2024, 11, 1)) == "ending"
     example = CommunityEvent.objects.get(title__startswith="Voorbeeld")
     assert example.tables.count() >= 2  # a saved seating plan
+
+
+def test_each_suggestion_gets_the_forms_django_renders_for_it(client, related_data, staff_user,
+                                                              monkeypatch):
+    """The blank decision forms are rendered once per page and given each suggestion's prefix:
+    what the page shows is exactly what Django renders for that prefix, and the form templates
+    run once per page, not once per suggestion."""
+    from dealmonitor.connections.forms import ConfirmForm, DismissForm
+
+    add_synthetic_deals()
+    client.force_login(staff_user)
+    renders = []
+    original = ConfirmForm.get_context
+    monkeypatch.setattr(ConfirmForm, "get_context",
+                        lambda self: renders.append(self.prefix) or original(self))
+    response = client.get(reverse("connections:deal", args=["cd-health-hub"]))
+    items = response.context["items"]
+    assert len(items) > 3
+    assert len(renders) == 1
+    monkeypatch.undo()
+    html = response.content.decode()
+    for item in items:
+        slug = item.other.slug
+        assert str(ConfirmForm(prefix=slug)) in html
+        if not item.confirmed:
+            assert str(DismissForm(prefix=slug)) in html
+        assert f'name="{slug}-kind"' in html and f'id="id_{slug}-note"' in html
