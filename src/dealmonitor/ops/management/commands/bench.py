@@ -53,6 +53,7 @@ class Command(BaseCommand):
 
         from dealmonitor.ops import bench_pages
         from dealmonitor.ops.generator import generate
+        from dealmonitor.utils import bulk
 
         log = self.stderr.write
         spec = SCALES[options["scale"]]
@@ -66,6 +67,9 @@ class Command(BaseCommand):
             started = time.perf_counter()
             generation = generate(spec, seed=options["seed"], log=log)
             generation["total_s"] = round(time.perf_counter() - started, 1)
+        stale = bulk.analyze_stale()
+        if stale:
+            log(f"fresh planner statistics (as autovacuum would take them) for: {', '.join(stale)}")
         only = [c for c in options["cases"].split(",") if c]
         cases = bench_pages.run(repeat=options["repeat"], only=only, log=log)
         browser = None if options["no_browser"] or options["subject"] else bench_pages.browser(log=log)
