@@ -7,6 +7,7 @@ classes that style it.
 """
 
 import datetime as dt
+import functools
 from decimal import Decimal
 
 from django.forms import widgets
@@ -15,7 +16,9 @@ from django.forms.renderers import DjangoTemplates, TemplatesSetting
 from django.template.exceptions import TemplateDoesNotExist
 from django.utils.functional import cached_property
 from django.utils.html import escape
+from django.utils import translation
 from django.utils.safestring import SafeString
+from django.utils.translation import get_language
 
 # Widget class -> Utrecht classes for the HTML control itself. Checked in order,
 # so subclasses must come before their bases (e.g. CheckboxInput before Input).
@@ -176,19 +179,27 @@ class BlankFormsByPrefix:
 
     A page that offers the same small form for each item of a list (confirm this suggestion,
     dismiss that one) would otherwise run the form templates once per item. A blank form's
-    HTML depends on its prefix only, so it is rendered once with Django's own placeholder
-    prefix (the one formsets use for their empty form) and the placeholder is replaced by
-    each item's prefix. Prefixes are escaped; a bound form (with the user's input and its
+    HTML depends on its prefix and the language only, so it is rendered once per process and
+    language with Django's own placeholder prefix (the one formsets use for their empty form)
+    and the placeholder is replaced by each item's prefix. Prefixes are escaped; a bound form (with the user's input and its
     errors) is always rendered on its own.
     """
 
     PLACEHOLDER = "__prefix__"
 
-    def __init__(self, form_class, **kwargs):
-        self._html = str(form_class(prefix=self.PLACEHOLDER, **kwargs))
+    def __init__(self, form_class):
+        self._html = _blank_form_html(form_class, get_language())
 
     def __call__(self, prefix):
         return _RenderedBlankForm(self._html.replace(self.PLACEHOLDER, escape(prefix)))
+
+
+@functools.lru_cache(maxsize=64)
+def _blank_form_html(form_class, language):
+    """A blank form's HTML in one language: the same for every request the process serves
+    (a form that varies per request, with choices from the database, does not belong here)."""
+    with translation.override(language):
+        return str(form_class(prefix=BlankFormsByPrefix.PLACEHOLDER))
 
 
 class _RenderedBlankForm(SafeString):
