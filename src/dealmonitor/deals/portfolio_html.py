@@ -53,8 +53,8 @@ class _Numbers(dict):
 
 
 def deal_rows(deals):
-    """The `<tr>`s of the portfolio table for `deals` (from `selectors.portfolio`, themes
-    prefetched), as the loop in deals/partials/portfolio_results.html wrote them."""
+    """The `<tr>`s of the portfolio table for `deals` (from `selectors.portfolio_table`, with
+    `theme_list`), as the loop in deals/partials/portfolio_results.html wrote them."""
     url = SlugAddresses("deals:detail")
     kinds = _Labels(DealKind.choices)
     statuses = _Labels(DealStatus.choices)
@@ -70,7 +70,7 @@ def deal_rows(deals):
         else:
             kind = kinds[deal.kind]
         names = []
-        for theme in deal.themes.all():
+        for theme in deal.theme_list:
             label = themes.get(theme.name)
             if label is None:
                 label = themes[theme.name] = escape(theme.label)

@@ -95,8 +95,12 @@ PORTFOLIO_COLUMNS = ("slug", "name", "kind", "other_kind", "status", "phase")
 
 
 def portfolio_table(user):
-    """`portfolio(user)` reading only the columns the portfolio page shows."""
-    return portfolio(user).only(*PORTFOLIO_COLUMNS)
+    """`portfolio(user)` reading only the columns the portfolio page shows, each deal's themes
+    in a plain list `theme_list` (by name): a prefetch into the `themes` manager builds a
+    queryset per deal, a third of the page's time for 50 rows."""
+    return (portfolio(user).only(*PORTFOLIO_COLUMNS).prefetch_related(None)
+            .prefetch_related(Prefetch("themes", queryset=Theme.objects.only("id", "name"),
+                                       to_attr="theme_list")))
 
 
 def portfolio_totals(deals):
