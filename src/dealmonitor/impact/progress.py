@@ -290,6 +290,9 @@ def period_cells(spec, observations, spans, targets):
         return [cell(spec, observations[first:last], (), *(target or ()))
                 for (first, last), target in zip(spans, targets)]
     baseline, direction = spec.baseline, spec.direction
+    # `percent_of_target` from a baseline, written out below for Decimal figures (the table
+    # computes thousands); any other case goes through the function
+    base = baseline if type(baseline) is Decimal else None
     # how many of the observations so far have evidence
     evidence = list(accumulate(map(itemgetter(3), observations), initial=0))
     cells = []
@@ -306,7 +309,11 @@ def period_cells(spec, observations, spans, targets):
         elif actual is None:
             status, percent = _NO_DATA, None
         else:
-            percent = percent_of_target(actual, value, baseline, direction)
+            span = value - base if base is not None and type(value) is Decimal else None
+            if span and type(actual) is Decimal:
+                percent = (actual - base) / span * HUNDRED
+            else:
+                percent = percent_of_target(actual, value, baseline, direction)
             status = (_MET if percent >= HUNDRED else _ON_TRACK if percent >= _ON_TRACK_PERCENT
                       else _AT_RISK if percent >= _AT_RISK_PERCENT else _OFF_TRACK)
         append(Cell(value, actual, percent, status, last - first, evidence[last] - evidence[first]))
