@@ -236,17 +236,17 @@ def _contribution_cells(spec, obs, dates, periods, spans=None):
     given, are (period number, first, last) of only the periods where it has measurements
     (obs[first:last]); every other period shares one empty cell. The table of the generated
     flagship computes some 40,000 of them."""
-    if spec.kind == IndicatorKind.MILESTONE:
-        cells = _cells(spec, obs, dates, periods, [None] * len(periods))
-        for c in cells:
-            c.status = ""  # a contribution has no target of its own
-        return cells
     Cell = progress.Cell
     if spans is None:
         spans = [(i, first, last) for i, (first, last) in enumerate(_spans(dates, periods))
                  if first < last]
     empty = Cell(None, None, None, "")  # one for the part's empty periods: never changed
     cells = [empty] * len(periods)
+    if spec.kind == IndicatorKind.MILESTONE:  # the status of each period's latest measurement
+        for i, first, last in spans:
+            c = cells[i] = progress.cell(spec, obs[first:last])
+            c.status = ""  # a contribution has no target of its own
+        return cells
     actuals = progress.period_actuals(spec, obs, [(first, last) for _i, first, last in spans])
     for (i, first, last), actual in zip(spans, actuals):
         evidence = 0
@@ -280,21 +280,18 @@ def _part_rows(spec, obs, dates, periods, key_of, keys, label_of, dimension="", 
         for key, sub in key_of(o):
             groups[key].append(sub)
             places[key].append(j)
-    milestone = spec.kind == IndicatorKind.MILESTONE
-    row_periods = None if milestone else _row_periods(dates, periods)
-    row_spans = None if milestone else _spans(dates, periods)
+    row_periods = _row_periods(dates, periods)
+    row_spans = _spans(dates, periods)
     carry = spec.adds_up and spec.aggregation == Aggregation.CUMULATIVE
     parts = []
     for key in keys:
         sub = groups.get(key, [])
         sub_dates = [o[0] for o in sub]
-        spans = None
-        if not milestone:
-            # the key's observations in period i are those at the row's indices [first, last)
-            at = places.get(key, [])
-            numbers = sorted({i for j in at for i in row_periods[j]})
-            spans = [(i, bisect_left(at, row_spans[i][0]), bisect_left(at, row_spans[i][1]))
-                     for i in numbers]
+        # the key's observations in period i are those at the row's indices [first, last)
+        at = places.get(key, [])
+        numbers = sorted({i for j in at for i in row_periods[j]})
+        spans = [(i, bisect_left(at, row_spans[i][0]), bisect_left(at, row_spans[i][1]))
+                 for i in numbers]
         cells = _contribution_cells(spec, sub, sub_dates, periods, spans)
         if carry and row_cells and sub:
             carried = [i for i, c in enumerate(cells)
@@ -312,72 +309,92 @@ def _part_rows(spec, obs, dates, periods, key_of, keys, label_of, dimension="", 
 def _partner_rows(spec, obs, dates, periods, keys, label_of, row_cells):
     """`_part_rows` of the partners (each observation belongs to its organisation) of an
     indicator whose figures are sums or the latest value: the same cells and totals, written
-    out for these rules (a 200-indicator deal has thousands of partner rows, and the general
-    path's calls per row cost more than their arithmetic). Levels and milestones: None (the
-    caller takes the general path)."""
+    out for these rules in one pass over the row's observations and one per period (a
+    200-indicator deal has thousands of partner rows, and the general path's calls per row
+    cost more than their arithmetic). Levels and milestones: None (the caller takes the
+    general path). impact/tests/test_partner_rows.py holds the two to the same figures."""
     mode = progress._mode(spec)
     if spec.kind == IndicatorKind.MILESTONE or mode not in (progress._SUM, progress._RUNNING_SUM,
                                                           progress._LAST):
         return None
     Cell, ZERO, NO_TARGET = progress.Cell, progress.ZERO, Status.NO_TARGET
-    row_spans = _spans(dates, periods)
-    row_periods = _row_periods(dates, periods)
-    groups, places = defaultdict(list), defaultdict(list)
-    for j, o in enumerate(obs):
-        groups[o[4]].append(o)
-        places[o[4]].append(j)
     running = mode == progress._RUNNING_SUM
     latest = mode == progress._LAST
-    carry = running and spec.adds_up and bool(row_cells)
+    # per key: its running sum through each of its observations (by the row's index), the
+    # index of its first observation with a value, and its total's sum, count and evidence
+    through = [None] * len(obs)
+    run, first_valued, sums, present, count, evidence, last = {}, {}, {}, {}, {}, {}, {}
+    for k, o in enumerate(obs):
+        key, value = o[4], o[1]
+        if running:
+            through[k] = run[key] = run.get(key, ZERO) + (ZERO if value is None else value)
+        if value is not None:
+            sums[key] = sums.get(key, ZERO) + value
+            if key not in first_valued:
+                first_valued[key] = k
+        count[key] = count.get(key, 0) + 1
+        evidence[key] = evidence.get(key, 0) + (1 if o[3] else 0)
+        last[key] = o
     n = len(periods)
+    empty = Cell(None, None, None, "")  # the empty periods of the row's partners share it
+    cells = {key: [empty] * n for key in keys}
+    row_spans = _spans(dates, periods)
+    for i, (first, end) in enumerate(row_spans):
+        if first == end:
+            continue
+        groups = {}
+        for k in range(first, end):
+            key = obs[k][4]
+            g = groups.get(key)
+            if g is None:
+                groups[key] = [k]
+            else:
+                g.append(k)
+        for key, ks in groups.items():
+            actual = None
+            if latest:  # the first of those with a value on the latest date (as `max` picks)
+                j = len(ks) - 1
+                while j >= 0 and obs[ks[j]][1] is None:
+                    j -= 1
+                if j >= 0:
+                    day = obs[ks[j]][0]
+                    for m in range(j - 1, -1, -1):
+                        if obs[ks[m]][0] != day:
+                            break
+                        if obs[ks[m]][1] is not None:
+                            j = m
+                    actual = obs[ks[j]][1]
+            elif running:
+                if any(obs[k][1] is not None for k in ks):
+                    actual = through[ks[-1]]
+            else:
+                found = [obs[k][1] for k in ks if obs[k][1] is not None]
+                if found:
+                    actual = sum(found, ZERO)
+            cells[key][i] = Cell(None, actual, None, "", len(ks),
+                                 sum(1 for k in ks if obs[k][3]))
+    if running and spec.adds_up and row_cells:
+        # a running figure carried into the row's periods where the key reported nothing new
+        places = defaultdict(list)
+        for k, o in enumerate(obs):
+            places[o[4]].append(k)
+        for key in keys:
+            own, at = cells[key], places[key]
+            for i, c in enumerate(own):
+                if c.actual is None and row_cells[i].actual is not None:
+                    before = bisect_left(at, row_spans[i][1])
+                    if before:
+                        has = first_valued.get(key, len(obs)) < row_spans[i][1]
+                        own[i] = Cell(None, through[at[before - 1]] if has else None, None, "")
     parts = []
     for key in keys:
-        sub, at = groups[key], places[key]
-        values = [o[1] for o in sub]
-        empty = Cell(None, None, None, "")  # the part's empty periods share it
-        cells = [empty] * n
-        sums = list(accumulate((ZERO if v is None else v for v in values), initial=ZERO)) if running else None
-        for i in sorted({i for j in at for i in row_periods[j]}):
-            first, last = row_spans[i]
-            a, b = bisect_left(at, first), bisect_left(at, last)
-            evidence = 0
-            actual = None
-            for k in range(a, b):
-                if sub[k][3]:
-                    evidence += 1
-            if latest:  # the first of those with a value on the latest date (as `max` picks)
-                j = b - 1
-                while j >= a and values[j] is None:
-                    j -= 1
-                if j >= a:
-                    day = sub[j][0]
-                    for k in range(j - 1, a - 1, -1):
-                        if sub[k][0] != day:
-                            break
-                        if values[k] is not None:
-                            j = k
-                    actual = values[j]
-            else:
-                present = [v for v in values[a:b] if v is not None]
-                if present:
-                    actual = sums[b] if running else sum(present, ZERO)
-            cells[i] = Cell(None, actual, None, "", b - a, evidence)
-        if carry:  # a running figure carried into the row's periods where the key reported nothing
-            for i, c in enumerate(cells):
-                if c.actual is None and row_cells[i].actual is not None:
-                    end = bisect_left(at, row_spans[i][1])
-                    if end:
-                        has = any(v is not None for v in values[:end])
-                        cells[i] = Cell(None, sums[end] if has else None, None, "")
         # the total, as `progress.total` gives it: every measurement, or the last one
         if latest:
-            last = sub[-1]
-            total = Cell(None, last[1], None, NO_TARGET, 1, 1 if last[3] else 0)
+            o = last[key]
+            total = Cell(None, o[1], None, NO_TARGET, 1, 1 if o[3] else 0)
         else:
-            present = [v for v in values if v is not None]
-            total = Cell(None, sum(present, ZERO) if present else None, None, NO_TARGET, len(sub),
-                         sum(1 for o in sub if o[3]))
-        parts.append(Part(key=key, label=label_of(key), cells=cells, total=total))
+            total = Cell(None, sums.get(key), None, NO_TARGET, count[key], evidence[key])
+        parts.append(Part(key=key, label=label_of(key), cells=cells[key], total=total))
     return parts
 
 
