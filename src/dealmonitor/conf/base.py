@@ -24,6 +24,10 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 # Data
 VAR_DIR = Path(env.str("VAR_DIR", default=str(BASE_DIR / "var")))
+
+# The measurements' covering index (impact.Measurement) carries non-key columns on PostgreSQL;
+# SQLite, which has none, gets the same index on its key columns, which is what it needs.
+SILENCED_SYSTEM_CHECKS = ["models.W040"]
 DATABASES = {
     "default": env.db_url("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'dealmonitor.sqlite3'}")
 }

@@ -27,4 +27,4 @@ STORAGES["staticfiles"] = {  # noqa: F405
 # months); an operator opts in with SECURE_HSTS_PRELOAD=true. Until then the deploy check's
 # reminder about it is silenced on purpose.
 if not SECURE_HSTS_PRELOAD:
-    SILENCED_SYSTEM_CHECKS = ["security.W021"]
+    SILENCED_SYSTEM_CHECKS = [*SILENCED_SYSTEM_CHECKS, "security.W021"]

@@ -35,6 +35,9 @@ from .constants import (
 
 HUNDRED = Decimal(100)
 ZERO = Decimal(0)
+# The thresholds as percentages: `percent / 100 >= ON_TRACK_FROM` is `percent >= 90` exactly
+# (dividing a Decimal by 100 only moves its exponent), and the table compares thousands.
+_ON_TRACK_PERCENT, _AT_RISK_PERCENT = ON_TRACK_FROM * HUNDRED, AT_RISK_FROM * HUNDRED
 # The members the rules return and compare with, as plain names: reading a member off its
 # class costs more than a cell's arithmetic, and a large deal's table has thousands of cells.
 _MET, _ON_TRACK, _AT_RISK = Status.MET, Status.ON_TRACK, Status.AT_RISK
@@ -129,12 +132,11 @@ def status_for(percent, has_target=True):
         return _NO_TARGET
     if percent is None:
         return _NO_DATA
-    share = percent / HUNDRED
-    if share >= 1:
+    if percent >= HUNDRED:
         return _MET
-    if share >= ON_TRACK_FROM:
+    if percent >= _ON_TRACK_PERCENT:
         return _ON_TRACK
-    if share >= AT_RISK_FROM:
+    if percent >= _AT_RISK_PERCENT:
         return _AT_RISK
     return _OFF_TRACK
 
@@ -288,16 +290,33 @@ def period_cells(spec, observations, spans, targets):
         return [cell(spec, observations[first:last], (), *(target or ()))
                 for (first, last), target in zip(spans, targets)]
     baseline, direction = spec.baseline, spec.direction
+    # `percent_of_target` from a baseline, written out below for Decimal figures (the table
+    # computes thousands); any other case goes through the function
+    base = baseline if type(baseline) is Decimal else None
     # how many of the observations so far have evidence
     evidence = list(accumulate(map(itemgetter(3), observations), initial=0))
     cells = []
+    append = cells.append
     actuals = period_actuals(spec, observations, spans)
     for (first, last), target, actual in zip(spans, targets, actuals):
-        value = target[0] if target else None
-        percent = None if actual is None or value is None else percent_of_target(
-            actual, value, baseline, direction)
-        cells.append(Cell(value, actual, percent, status_for(percent, value is not None),
-                          last - first, evidence[last] - evidence[first]))
+        # `status_for` and `percent_of_target` written out: the table has thousands of cells
+        if not target:
+            append(Cell(None, actual, None, _NO_TARGET, last - first, evidence[last] - evidence[first]))
+            continue
+        value = target[0]
+        if value is None:
+            status, percent = _NO_TARGET, None
+        elif actual is None:
+            status, percent = _NO_DATA, None
+        else:
+            span = value - base if base is not None and type(value) is Decimal else None
+            if span and type(actual) is Decimal:
+                percent = (actual - base) / span * HUNDRED
+            else:
+                percent = percent_of_target(actual, value, baseline, direction)
+            status = (_MET if percent >= HUNDRED else _ON_TRACK if percent >= _ON_TRACK_PERCENT
+                      else _AT_RISK if percent >= _AT_RISK_PERCENT else _OFF_TRACK)
+        append(Cell(value, actual, percent, status, last - first, evidence[last] - evidence[first]))
     return cells
 
 

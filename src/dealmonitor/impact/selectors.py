@@ -6,6 +6,7 @@ import datetime as dt
 import functools
 from bisect import bisect_left, bisect_right
 from collections import Counter, defaultdict
+from itertools import accumulate
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Q
@@ -228,44 +229,70 @@ def _cells(spec, obs, dates, periods, targets):
     return cells
 
 
-def _contribution_cells(spec, obs, dates, periods):
+def _contribution_cells(spec, obs, dates, periods, spans=None):
     """A contribution's cells: its actual per period, by the row's rules, without a target,
     percentage or status of its own. Most contributions have data in a few periods only (a
-    partner of a 200-indicator deal reports once or twice per indicator), so an empty period
-    costs one comparison; the table of the generated flagship computes some 40,000 of them."""
-    if spec.kind == IndicatorKind.MILESTONE:
-        cells = _cells(spec, obs, dates, periods, [None] * len(periods))
-        for c in cells:
+    partner of a 200-indicator deal reports once or twice per indicator): `spans`, when
+    given, are (period number, first, last) of only the periods where it has measurements
+    (obs[first:last]); every other period shares one empty cell. The table of the generated
+    flagship computes some 40,000 of them."""
+    Cell = progress.Cell
+    if spans is None:
+        spans = [(i, first, last) for i, (first, last) in enumerate(_spans(dates, periods))
+                 if first < last]
+    empty = Cell(None, None, None, "")  # one for the part's empty periods: never changed
+    cells = [empty] * len(periods)
+    if spec.kind == IndicatorKind.MILESTONE:  # the status of each period's latest measurement
+        for i, first, last in spans:
+            c = cells[i] = progress.cell(spec, obs[first:last])
             c.status = ""  # a contribution has no target of its own
         return cells
-    Cell = progress.Cell
-    empty = Cell(None, None, None, "")  # one for the part's empty periods: never changed
-    spans = _spans(dates, periods)
-    cells = []
-    for (first, last), actual in zip(spans, progress.period_actuals(spec, obs, spans)):
-        if first == last:
-            cells.append(empty)
-            continue
-        evidence = sum(1 for o in obs[first:last] if o[3])
-        cells.append(Cell(None, actual, None, "", last - first, evidence))
+    actuals = progress.period_actuals(spec, obs, [(first, last) for _i, first, last in spans])
+    for (i, first, last), actual in zip(spans, actuals):
+        evidence = 0
+        for k in range(first, last):
+            if obs[k][3]:
+                evidence += 1
+        cells[i] = Cell(None, actual, None, "", last - first, evidence)
     return cells
+
+
+def _row_periods(dates, periods):
+    """For each of the row's observations (by its index in the row), the numbers of the
+    periods it falls in (usually one; none for a period not shown; several where periods
+    overlap)."""
+    found = [[] for _ in dates]
+    for i, (first, last) in enumerate(_spans(dates, periods)):
+        for j in range(first, last):
+            found[j].append(i)
+    return found
 
 
 def _part_rows(spec, obs, dates, periods, key_of, keys, label_of, dimension="", row_cells=()):
     """Cells per key (organisation or category) from the indicator's observations: the same
     rules as the row's, on the observations that belong to the key. A running figure
     (cumulative) is carried into a period where the row has data but the key reported nothing
-    new, as the row's figure carries it."""
+    new, as the row's figure carries it. One pass over the observations finds the periods each
+    key has data in; only those are computed."""
     groups = defaultdict(list)
-    for o in obs:
+    places = defaultdict(list)  # per key, the index in the row of each of its observations
+    for j, o in enumerate(obs):
         for key, sub in key_of(o):
             groups[key].append(sub)
+            places[key].append(j)
+    row_periods = _row_periods(dates, periods)
+    row_spans = _spans(dates, periods)
     carry = spec.adds_up and spec.aggregation == Aggregation.CUMULATIVE
     parts = []
     for key in keys:
         sub = groups.get(key, [])
         sub_dates = [o[0] for o in sub]
-        cells = _contribution_cells(spec, sub, sub_dates, periods)
+        # the key's observations in period i are those at the row's indices [first, last)
+        at = places.get(key, [])
+        numbers = sorted({i for j in at for i in row_periods[j]})
+        spans = [(i, bisect_left(at, row_spans[i][0]), bisect_left(at, row_spans[i][1]))
+                 for i in numbers]
+        cells = _contribution_cells(spec, sub, sub_dates, periods, spans)
         if carry and row_cells and sub:
             carried = [i for i, c in enumerate(cells)
                        if c.actual is None and row_cells[i].actual is not None]
@@ -279,15 +306,113 @@ def _part_rows(spec, obs, dates, periods, key_of, keys, label_of, dimension="", 
     return parts
 
 
+def _partner_rows(spec, obs, dates, periods, keys, label_of, row_cells):
+    """`_part_rows` of the partners (each observation belongs to its organisation) of an
+    indicator whose figures are sums or the latest value: the same cells and totals, written
+    out for these rules in one pass over the row's observations and one per period (a
+    200-indicator deal has thousands of partner rows, and the general path's calls per row
+    cost more than their arithmetic). Levels and milestones: None (the caller takes the
+    general path). impact/tests/test_partner_rows.py holds the two to the same figures."""
+    mode = progress._mode(spec)
+    if spec.kind == IndicatorKind.MILESTONE or mode not in (progress._SUM, progress._RUNNING_SUM,
+                                                          progress._LAST):
+        return None
+    Cell, ZERO, NO_TARGET = progress.Cell, progress.ZERO, Status.NO_TARGET
+    running = mode == progress._RUNNING_SUM
+    latest = mode == progress._LAST
+    # per key: its running sum through each of its observations (by the row's index), the
+    # index of its first observation with a value, and its total's sum, count and evidence
+    through = [None] * len(obs)
+    run, first_valued, sums, present, count, evidence, last = {}, {}, {}, {}, {}, {}, {}
+    for k, o in enumerate(obs):
+        key, value = o[4], o[1]
+        if running:
+            through[k] = run[key] = run.get(key, ZERO) + (ZERO if value is None else value)
+        if value is not None:
+            sums[key] = sums.get(key, ZERO) + value
+            if key not in first_valued:
+                first_valued[key] = k
+        count[key] = count.get(key, 0) + 1
+        evidence[key] = evidence.get(key, 0) + (1 if o[3] else 0)
+        last[key] = o
+    n = len(periods)
+    empty = Cell(None, None, None, "")  # the empty periods of the row's partners share it
+    cells = {key: [empty] * n for key in keys}
+    row_spans = _spans(dates, periods)
+    for i, (first, end) in enumerate(row_spans):
+        if first == end:
+            continue
+        groups = {}
+        for k in range(first, end):
+            key = obs[k][4]
+            g = groups.get(key)
+            if g is None:
+                groups[key] = [k]
+            else:
+                g.append(k)
+        for key, ks in groups.items():
+            actual = None
+            if latest:  # the first of those with a value on the latest date (as `max` picks)
+                j = len(ks) - 1
+                while j >= 0 and obs[ks[j]][1] is None:
+                    j -= 1
+                if j >= 0:
+                    day = obs[ks[j]][0]
+                    for m in range(j - 1, -1, -1):
+                        if obs[ks[m]][0] != day:
+                            break
+                        if obs[ks[m]][1] is not None:
+                            j = m
+                    actual = obs[ks[j]][1]
+            elif running:
+                if any(obs[k][1] is not None for k in ks):
+                    actual = through[ks[-1]]
+            else:
+                found = [obs[k][1] for k in ks if obs[k][1] is not None]
+                if found:
+                    actual = sum(found, ZERO)
+            cells[key][i] = Cell(None, actual, None, "", len(ks),
+                                 sum(1 for k in ks if obs[k][3]))
+    if running and spec.adds_up and row_cells:
+        # a running figure carried into the row's periods where the key reported nothing new
+        places = defaultdict(list)
+        for k, o in enumerate(obs):
+            places[o[4]].append(k)
+        for key in keys:
+            own, at = cells[key], places[key]
+            for i, c in enumerate(own):
+                if c.actual is None and row_cells[i].actual is not None:
+                    before = bisect_left(at, row_spans[i][1])
+                    if before:
+                        has = first_valued.get(key, len(obs)) < row_spans[i][1]
+                        own[i] = Cell(None, through[at[before - 1]] if has else None, None, "")
+    parts = []
+    for key in keys:
+        # the total, as `progress.total` gives it: every measurement, or the last one
+        if latest:
+            o = last[key]
+            total = Cell(None, o[1], None, NO_TARGET, 1, 1 if o[3] else 0)
+        else:
+            total = Cell(None, sums.get(key), None, NO_TARGET, count[key], evidence[key])
+        parts.append(Part(key=key, label=label_of(key), cells=cells[key], total=total))
+    return parts
+
+
 NOT_BROKEN_DOWN = "niet uitgesplitst"
 
 
 def _partners(spec, obs, obs_dates, periods, orgs, names, cells):
     names = names()
     ordered = sorted(orgs, key=lambda k: (k is None, names.get(k, "")))
-    return _part_rows(
-        spec, obs, obs_dates, periods, lambda o: [(o.org, o)], ordered,
-        lambda k: names.get(k, "") if k is not None else gettext("no organisation"), row_cells=cells)
+
+    def label_of(k):
+        return names.get(k, "") if k is not None else gettext("no organisation")
+
+    fast = _partner_rows(spec, obs, obs_dates, periods, ordered, label_of, cells)
+    if fast is not None:
+        return fast
+    return _part_rows(spec, obs, obs_dates, periods, lambda o: [(o.org, o)], ordered, label_of,
+                      row_cells=cells)
 
 
 def _categories(spec, obs, obs_dates, periods, breakdown, parts, cells):

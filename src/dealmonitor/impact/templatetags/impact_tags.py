@@ -82,6 +82,12 @@ def pct(value):
 CUTOFFS = {0: Decimal("0.1"), 1: Decimal("0.1"), 2: Decimal("0.01")}
 
 
+# Texts of figures kept between pages by `Numbers`, per set of formats; started afresh past
+# this many (a few megabytes).
+_KEPT = {}
+MAX_KEPT_TEXTS = 50_000
+
+
 class Numbers:
     """`num` and `pct` of many numbers (the performance table has thousands), with the same
     texts, escaped: the active language's formats are read once, not for every number as
@@ -103,13 +109,27 @@ class Numbers:
         self.fmt = fmt
         self.decimal_mark = decimal_mark
         self.direct = not settings.USE_THOUSAND_SEPARATOR
+        # The texts of Decimal figures and whole percentages are kept between pages, per set
+        # of formats: a 200-indicator table has some 2,000 distinct figures, formatting them
+        # took most of its rendering, and the next view of the page shows the same ones.
+        # Kept by the Decimal's text, not its value: equal values can be written otherwise
+        # (1 and 1.000…0 with 250 zeros, 0 and -0); ints and floats only within the page.
+        key = (decimal_mark, tuple(grouping) if isinstance(grouping, list) else grouping, thousands,
+               self.direct)
+        kept = _KEPT.get(key)
+        if kept is None or len(kept[0]) + len(kept[1]) > MAX_KEPT_TEXTS:
+            kept = _KEPT[key] = ({}, {})
+        self.decimals, self.percents = kept
         self.numbers = {}
-        self.percents = {}
 
     def num(self, value):
-        text = self.numbers.get(value)
+        if type(value) is Decimal:
+            key, texts = str(value), self.decimals
+        else:
+            key, texts = value, self.numbers
+        text = texts.get(key)
         if text is None:
-            text = self.numbers[value] = html.escape(self._num(value))
+            text = texts[key] = html.escape(self._num(value))
         return text
 
     def _num(self, value):
@@ -134,9 +154,10 @@ class Numbers:
         if value is None:
             return ""
         whole = Decimal(value).quantize(ONE)  # pct shows whole percentages: one text for each
-        text = self.percents.get(whole)
+        key = str(whole)
+        text = self.percents.get(key)
         if text is None:
-            text = self.percents[whole] = html.escape(_pct(whole, self.fmt))
+            text = self.percents[key] = html.escape(_pct(whole, self.fmt))
         return text
 
 

@@ -44,3 +44,18 @@ def test_with_thousands_separators_the_figures_go_through_num():
         numbers = Numbers()
         assert numbers.num(Decimal("1234567.5")) == escape(num(Decimal("1234567.5"))) == "1.234.567,5"
         assert numbers.num(None) == "" and numbers.pct(None) == ""
+
+
+def test_the_texts_kept_between_pages_follow_the_language_and_the_figure_as_written():
+    # `Numbers` keeps the texts of Decimal figures between pages: the next page in another
+    # language, and an equal figure written otherwise, get their own text
+    with translation.override("nl"):
+        assert Numbers().num(Decimal("12.5000")) == "12,5"
+    with translation.override("en"):
+        assert Numbers().num(Decimal("12.5000")) == "12.5"
+    with translation.override("nl"):
+        numbers = Numbers()
+        for value in (Decimal("0.3"), Decimal("-0.3"), Decimal("0.4"), Decimal("-0.4")):
+            assert numbers.pct(value) == escape(pct(value))
+        for value in (Decimal("1"), Decimal("1." + "0" * 250), Decimal("0"), Decimal("-0"), 1, 1.0):
+            assert Numbers().num(value) == escape(num(value))
