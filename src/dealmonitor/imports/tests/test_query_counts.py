@@ -229,3 +229,46 @@ def test_the_deal_import_reads_only_the_shared_rows_its_file_names(demo_records,
             import_portfolio(actor=None, records=demo_records)
         runs[size] = _rows_read(lambda: import_portfolio(actor=None, records=demo_records))
     assert runs[300] == runs[0], runs
+
+
+# The Partners sheet: new organisations (compared with the register) and existing ones (whose
+# use the user may see), checked and written by a deal team member, whose every reference is
+# checked (the programme administrator's are not).
+
+def _partners_sheet(n, start=0):
+    rows = [["deal_id", "organisatie_id", "organisatie_naam", "organisatie_type", "soort_deelname"]]
+    for k in range(start, start + n):
+        rows.append(["cd-proef", f"bestaand-{k}", f"Bestaande Stichting {k}", "maatschappelijke organisatie",
+                     "partner"])
+        rows.append(["cd-proef", f"nieuw-{k}", f"Nieuwe Stichting {k}", "maatschappelijke organisatie",
+                     "partner"])
+    from .conftest import xlsx
+
+    return read_spreadsheet(xlsx({"Partners": rows}), "partners.xlsx")
+
+
+@pytest.mark.xfail(strict=True, reason=(
+    "N+1, not fixed yet (issue 20 item 3): about 27 queries per partner row (283 for 10 rows, "
+    "1,107 for 40): the check compares each new organisation with the register "
+    "(organisations.services.import_problem reads every organisation of its type) and asks "
+    "per existing organisation whether the user may see it (deals.references); the write saves "
+    "each organisation and participation through its service, one by one"))
+def test_a_partners_sheet_takes_the_same_queries_for_40_rows_as_for_10(deal, team_user):
+    from dealmonitor.deals.models import Participation
+
+    Organisation.objects.bulk_create([
+        Organisation(slug=f"bestaand-{k}", name=f"Bestaande Stichting {k}", type="maatschappelijke organisatie",
+                     name_key=f"bestaande stichting {k}") for k in range(100)])
+    counts = {}
+    for n, start in ((5, 0), (20, 50)):
+        sheets = _partners_sheet(n, start)
+
+        def run():
+            result = check_parts(team_user, workbook_parts(sheets), previews=False)
+            assert result.ok, [str(p) for p in result.problems[:3]]
+            import_checked(actor=team_user, result=result)
+
+        counts[n] = _queries(run)
+        assert Participation.objects.filter(deal=deal, organisation__slug__startswith="nieuw-").count() == (
+            5 if n == 5 else 25)
+    assert counts[5] == counts[20], counts
