@@ -161,7 +161,9 @@ def import_problem(slug, fields, planned):
     resembling name is no problem here (a file cannot confirm): it is written and the
     duplicates list (`dealmonitor organisations duplicates`) shows it for merging."""
     org = candidate(slug=slug, **fields)
-    found = [m for m in duplicates_of(org) if m.refuses]
+    # only the rows that can refuse it (same identifier or normalised name), not every
+    # organisation of its type that `duplicates_of` reads for the resemblances
+    found = [m for m in identity.matches(org, registered_like([org])) if m.refuses]
     if not found:
         others = [candidate(slug=s, **f) for s, f in planned.items() if s != slug]
         for i, other in enumerate(others):

@@ -272,3 +272,18 @@ def test_a_partners_sheet_takes_the_same_queries_for_40_rows_as_for_10(deal, tea
         assert Participation.objects.filter(deal=deal, organisation__slug__startswith="nieuw-").count() == (
             5 if n == 5 else 25)
     assert counts[5] == counts[20], counts
+
+
+def test_checking_new_partners_reads_only_the_registered_organisations_that_can_match(deal, team_user):
+    """A new organisation is refused for the identifier or normalised name of a registered one;
+    the check reads those rows, not every organisation of its type (tens of thousands at L)."""
+    sheets = _partners_sheet(3, 900)  # organisations bestaand-900… and nieuw-900…, none registered
+    check_parts(team_user, workbook_parts(sheets), previews=False)  # what is read once per process
+    read = {}
+    for size in (0, 200):
+        Organisation.objects.filter(slug__startswith="elders-").delete()
+        Organisation.objects.bulk_create([
+            Organisation(slug=f"elders-{k}", name=f"Elders {k}", type="maatschappelijke organisatie",
+                         name_key=f"elders {k}") for k in range(size)])
+        read[size] = _rows_read(lambda: check_parts(team_user, workbook_parts(sheets), previews=False))
+    assert read[200] == read[0], read
