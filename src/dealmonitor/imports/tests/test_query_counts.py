@@ -249,10 +249,10 @@ def _partners_sheet(n, start=0):
 
 @pytest.mark.xfail(strict=True, reason=(
     "N+1, not fixed yet (issue 20 item 3): about 27 queries per partner row (283 for 10 rows, "
-    "1,107 for 40): the check compares each new organisation with the register "
-    "(organisations.services.import_problem reads every organisation of its type) and asks "
-    "per existing organisation whether the user may see it (deals.references); the write saves "
-    "each organisation and participation through its service, one by one"))
+    "1,107 for 40): the check compares each new organisation with the register in a query of "
+    "its own (organisations.services.import_problem) and asks per existing organisation "
+    "whether the user may see it (deals.references); the write saves each organisation and "
+    "participation through its service, one by one"))
 def test_a_partners_sheet_takes_the_same_queries_for_40_rows_as_for_10(deal, team_user):
     from dealmonitor.deals.models import Participation
 
