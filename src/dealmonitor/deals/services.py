@@ -21,6 +21,7 @@ from . import history
 from . import rules as deal_rules
 from .references import check_row
 from .constants import DealStatus, ParticipationKind, Phase, SourcedField
+from .importer import Fact, PartnerRecord
 from .models import (
     Ambition,
     Deal,
@@ -72,12 +73,14 @@ class _Writer:
     # New rows are written in this order: a row's parents before it.
     ORDER = (Organisation, Person, Deal, DealFact, Participation, Role, PartnerCount, Result, Ambition)
 
-    def __init__(self, actor, report, publish=False):
+    def __init__(self, actor, report, publish=False, references=(), themes=()):
+        """`references` and `themes`: the sources and themes the file names (only those are
+        read; one named later that was not given here is taken as new)."""
         self.actor = actor
         self.publish = publish
         self.report = report
-        self.sources = {s.reference: s for s in Source.objects.all()}
-        self.themes = {t.name: t for t in Theme.objects.all()}
+        self.sources = {s.reference: s for s in Source.objects.filter(reference__in=set(references))}
+        self.themes = {t.name: t for t in Theme.objects.filter(name__in=set(themes))}
         self.outcomes = {}
         self.pending = {model: [] for model in self.ORDER}
         self.new_sources = []
@@ -234,6 +237,21 @@ class _Writer:
                                  for pk, deal_id, theme_id in themes])
 
 
+def _source_references(records):
+    """Every source reference the records name: a deal's own list and those of its facts,
+    partners, roles, partner counts, results and ambitions."""
+    references = set()
+    for record in records:
+        references.update(record.all_sources)
+        for value in vars(record).values():
+            for item in value if isinstance(value, list) else [value]:
+                if isinstance(item, (Fact, PartnerRecord)):
+                    references.update(item.sources)
+                elif isinstance(item, dict):
+                    references.update(item.get("sources") or ())
+    return references
+
+
 def _organisation_values(records):
     """One organisation per org_id across the file: its current (canonical) name where any
     mention gives one, else the name used most; type and subtype of the first mention."""
@@ -271,19 +289,25 @@ def import_portfolio(*, actor, records, publish=False):
         raise PermissionDenied(_("You may not import deals."))
     report = ImportReport()
     with transaction.atomic():
-        writer = _Writer(actor, report, publish=publish)
-        orgs = {o.slug: o for o in Organisation.objects.all()}
+        # Of the shared tables (at scale L 100,000 organisations and 30,000 people) only the
+        # rows the file names are read.
+        writer = _Writer(actor, report, publish=publish, references=_source_references(records),
+                         themes=[name for record in records for name in record.themes])
+        organisations = _organisation_values(records)
+        orgs = {o.slug: o for o in Organisation.objects.filter(slug__in=list(organisations))}
         new = {}
-        for org_id, values in _organisation_values(records).items():
+        for org_id, values in organisations.items():
             org = orgs.get(org_id) or Organisation(slug=org_id)
             if org.pk is None:
                 new[org_id] = values
             writer.save(org, values, "organisations")  # a new one waits for flush
             orgs[org_id] = org
-        # The new ones are refused when one is registered (by identifier or name), compared
-        # with the register as read above (and updated by this file): no query per organisation.
-        check_new_organisations(new, registered=[o for o in orgs.values() if o.pk is not None])
-        people = {p.slug: p for p in Person.objects.all()}
+        # The new ones are refused when one is registered (by identifier or name): the
+        # registered rows that could match, read in one query, and the file's own as updated
+        # above; no query per organisation.
+        check_new_organisations(new, held=[o for o in orgs.values() if o.pk is not None])
+        people = {p.slug: p for p in Person.objects.filter(
+            slug__in={item["person_id"] for record in records for item in record.key_roles})}
         held = _Held(writer, [record.slug for record in records])
         for record in records:
             _import_deal(writer, record, orgs, people, held)

@@ -161,6 +161,19 @@ def comparable_identifier(field, value):
     return value
 
 
+def stored_identifiers(field, value):
+    """The stored values of `field` that `comparable_identifier` makes equal to `value`'s: for
+    a CBS code also the codes of the municipalities that became the same one (so a register
+    can be asked for exactly the rows an identifier can match, see services.registered_like)."""
+    if not value:
+        return set()
+    same = {value, comparable_identifier(field, value)}
+    if field == "cbs_code":
+        current = comparable_identifier(field, value)
+        same.update(c.old_code for c in reference.changes() if reference.current_code(c.old_code) == current)
+    return same
+
+
 def _types_compatible(a, b):
     return a == b or not ({a, b} <= _GOVERNMENT_TYPES)
 

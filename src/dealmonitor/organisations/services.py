@@ -8,6 +8,7 @@ one whose name resembles a registered one is refused unless the user confirmed i
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from . import identity
@@ -50,8 +51,6 @@ def candidate(*, slug="", **fields):
 def duplicates_of(org):
     """The registered organisations that `org` (saved or not) would duplicate, strongest first.
     Reads only the rows that can match: same identifier, or the same type (for the names)."""
-    from django.db.models import Q
-
     query = Q(type=org.type) | Q(name_key=org.name_key)
     for field in identity.IDENTIFIERS:
         if getattr(org, field):
@@ -74,27 +73,46 @@ def check_new_organisation(*, slug="", confirmed=False, **fields):
         raise DuplicateOrganisation(blocking)
 
 
-def check_new_organisations(new, registered=None):
+def registered_like(candidates):
+    """The registered organisations that share an identifier or the normalised name with any
+    of `candidates` (unsaved organisations with their identity computed): every row
+    `identity.matches` could refuse them for, read in one query by the indexed columns, not
+    the whole register."""
+    wanted = {field: set() for field in (*identity.IDENTIFIERS, "name_key")}
+    for org in candidates:
+        for field in identity.IDENTIFIERS:
+            wanted[field] |= identity.stored_identifiers(field, getattr(org, field))
+        if org.name_key:
+            wanted["name_key"].add(org.name_key)
+    query = Q()
+    for field, values in wanted.items():
+        if values:
+            query |= Q(**{f"{field}__in": sorted(values)})
+    if not query:
+        return []
+    return list(Organisation.objects.filter(query).only(
+        "pk", "slug", "name", "type", "name_key", *identity.IDENTIFIERS))
+
+
+def check_new_organisations(new, held=()):
     """`check_new_organisation` (confirmed) for many at once, for an import: raise
     DuplicateOrganisation for the first of `new` ({slug: fields}) with the identifier or the
     normalised name of a registered organisation. A resembling name is not refused (a file
-    cannot confirm). Reads the register in one query, or not at all when the caller already
-    holds it (`registered`: the organisations, with their identity as stored)."""
-    if registered is None:
-        registered = Organisation.objects.only(
-            "pk", "slug", "name", "type", "name_key", *identity.IDENTIFIERS)
+    cannot confirm). Reads, in one query, only the registered organisations that could match
+    (`registered_like`); `held` are registered organisations as the caller holds them (changed
+    by the same import), compared in place of their rows as stored."""
+    candidates = {slug: candidate(slug=slug, **fields) for slug, fields in new.items()}
+    registered = {o.pk: o for o in registered_like(candidates.values())}
+    registered.update({o.pk: o for o in held if o.pk is not None})
     by_key = {}
-    for org in registered:
-        if org.pk is None:
-            continue
+    for org in registered.values():
         for field in identity.IDENTIFIERS:
             if getattr(org, field):
                 value = identity.comparable_identifier(field, getattr(org, field))
                 by_key.setdefault((field, value), []).append(org)
         if org.name_key:
             by_key.setdefault(("name_key", org.name_key), []).append(org)
-    for slug, fields in new.items():
-        org = candidate(slug=slug, **fields)
+    for org in candidates.values():
         keys = [(f, identity.comparable_identifier(f, getattr(org, f)))
                 for f in (*identity.IDENTIFIERS, "name_key") if getattr(org, f)]
         possible = {o.pk: o for key in keys for o in by_key.get(key, ())}
@@ -143,7 +161,9 @@ def import_problem(slug, fields, planned):
     resembling name is no problem here (a file cannot confirm): it is written and the
     duplicates list (`dealmonitor organisations duplicates`) shows it for merging."""
     org = candidate(slug=slug, **fields)
-    found = [m for m in duplicates_of(org) if m.refuses]
+    # only the rows that can refuse it (same identifier or normalised name), not every
+    # organisation of its type that `duplicates_of` reads for the resemblances
+    found = [m for m in identity.matches(org, registered_like([org])) if m.refuses]
     if not found:
         others = [candidate(slug=s, **f) for s, f in planned.items() if s != slug]
         for i, other in enumerate(others):

@@ -30,6 +30,7 @@ class MeasurementSheet:
         means, whether the organisation is a partner) is worked out once per deal, indicator
         and organisation; a row that fails such a check still gets its own message."""
         existing = None  # the measurements already recorded: see _existing_measurements
+        recorded = set()  # the ids of the indicators among them
         no_deal = _("There is no deal '%(slug)s', or you may not enter measurements for it.")  # once, not per row
         no_indicator = _("the name of one of the deal's indicators")
         planned = {}  # (deal, indicator, date, period start, org) -> plan item, for category rows
@@ -56,10 +57,15 @@ class MeasurementSheet:
             found = indicators.get((slug, name))
             if found is None:
                 indicator, error = self._indicator(deal, name)
+                # An indicator this file (re)defines is unsaved here, but may already be in
+                # the database: its measurements there count as present too.
+                stored = self._indicators.get((deal.slug, name), []) if not error else []
+                saved = None if error else indicator if indicator.pk else (
+                    stored[0] if len(stored) == 1 else None)
                 found = indicators[(slug, name)] = (
                     indicator, error, None if error else measurement_validator(indicator),
-                    None if error else indicator.pk, deal.pk is not None)
-            indicator, error, validate, indicator_id, saved_deal = found
+                    None if error else indicator.pk, deal.pk is not None, saved)
+            indicator, error, validate, indicator_id, saved_deal, saved = found
             if error:
                 self.problem(part, number, "indicator", error, no_indicator)
                 continue
@@ -122,14 +128,13 @@ class MeasurementSheet:
                     "fields": fields, "object": indicator, "row": number,
                     "withdraw": bool(values.get("ingetrokken")),
                     "reason": (values.get("reden") or "").strip()}
-            # An indicator this file (re)defines is unsaved here, but may already be in the
-            # database: its measurements there count as present too.
-            found = self._indicators.get((deal.slug, values["indicator"]), [])
-            saved = indicator if indicator.pk else (found[0] if len(found) == 1 else None)
             if saved is not None:
                 if existing is None:
                     existing = self._existing_measurements()
-                outcome = self._against_recorded(part, number, existing, saved, org, item)
+                    recorded = {key[0] for key in existing[1]}  # indicators with measurements
+                # against those already recorded: only for an indicator that has some
+                outcome = (self._against_recorded(part, number, existing, saved, org, item)
+                           if saved.pk in recorded else None)
                 if outcome is not None:
                     if outcome == "skip":
                         self.plan.skipped += 1

@@ -201,3 +201,20 @@ def test_the_portfolio_import_refuses_another_den_haag(den_haag, demo_records, s
     with pytest.raises(DuplicateOrganisation):
         import_portfolio(actor=staff_user, records=[record])
     assert not Participation.objects.exists()
+
+
+def test_the_portfolio_import_refuses_a_municipality_registered_under_its_former_code(demo_records, staff_user):
+    """The import reads only the registered organisations that can match its new ones (by
+    identifier or normalised name), and a CBS code matches the codes of the municipalities
+    that merged into it: Brielle (GM0501) is Voorne aan Zee (GM1992) since 2023."""
+    save_organisation(actor=None, slug="gemeentehuis-brielle", name="Gemeentehuis Brielle",
+                      type="gemeente", cbs_code="GM0501")
+    assert identity.stored_identifiers("cbs_code", "GM1992") >= {"GM1992", "GM0501"}
+    record = copy.deepcopy(next(r for r in demo_records if r.partners))
+    partner = record.partners[0]
+    partner.org_id, partner.name, partner.type, partner.canonical_name = (
+        "gemeente-voorne-aan-zee", "Gemeente Voorne aan Zee", "gemeente", "")
+    with pytest.raises(DuplicateOrganisation) as refused:
+        import_portfolio(actor=staff_user, records=[record])
+    assert refused.value.matches[0].organisation.slug == "gemeentehuis-brielle"
+    assert not Participation.objects.exists()
