@@ -42,6 +42,8 @@ def test_the_bench_refreshes_statistics_that_autovacuum_would_have_refreshed():
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_stat_clear_snapshot()")
     assert "deals_deal" not in bulk.analyze_stale()
+
+
 # insert_with_history: every row with its history row, holding the row's values ----------------
 
 def _history_as_rows(model, pks):
