@@ -38,19 +38,22 @@ def pytest_report_header(config):
 def django_db_setup(request, django_test_environment, django_db_blocker, django_db_keepdb,
                     django_db_createdb, django_db_modify_db_settings, tmp_path_factory, worker_id):
     """The test database, migrated once per run: the first pytest-xdist worker runs the
-    migrations (some 40 to 80 s of CPU: Django renders the models' states again after each of
-    ~900 operations) and keeps a copy; every other worker starts from that copy (SQLite: the
-    file copied into its in-memory database; PostgreSQL: CREATE DATABASE ... TEMPLATE) instead
-    of migrating again. The copy is of the database the migrations made, data migrations
-    included, before any test ran. Without workers (-n 0) or with --reuse-db, pytest-django's
-    own setup."""
+    migrations (about 60 s of CPU: Django renders the models' states again after the
+    operations of its 116 migrations) and keeps a copy; every other worker starts from that
+    copy (SQLite: the file copied into its in-memory database; PostgreSQL: CREATE DATABASE ...
+    TEMPLATE) instead of migrating again. The copy is of the database the migrations made,
+    data migrations included, before any test ran. Without workers (-n 0) or with --reuse-db,
+    pytest-django's own setup (the migrated SQLite file is kept for `migrated_sqlite_copy`)."""
     from django.test.utils import setup_databases, teardown_databases
+    from pytest_django.fixtures import _get_databases_for_setup
 
+    aliases, serialized = _get_databases_for_setup(request.session.items)
+    databases = {"aliases": aliases, "serialized_aliases": serialized}
     if worker_id == "master" or (django_db_keepdb and not django_db_createdb):
         keep = {"keepdb": True} if django_db_keepdb and not django_db_createdb else {}
         with django_db_blocker.unblock():
             config = setup_databases(verbosity=request.config.option.verbose,
-                                     interactive=False, aliases={"default"}, **keep)
+                                     interactive=False, **databases, **keep)
             _TemplateDatabase(tmp_path_factory.getbasetemp()).keep_sqlite_copy()
         yield
         if not django_db_keepdb:
@@ -60,7 +63,7 @@ def django_db_setup(request, django_test_environment, django_db_blocker, django_
 
     shared = tmp_path_factory.getbasetemp().parent  # the same for every worker of this run
     with django_db_blocker.unblock(), _TemplateDatabase(shared) as template:
-        config = template.setup(request.config.option.verbose)
+        config = template.setup(request.config.option.verbose, databases)
     yield
     with django_db_blocker.unblock():
         teardown_databases(config, verbosity=request.config.option.verbose)
@@ -111,13 +114,13 @@ class _TemplateDatabase:
     def _postgres_name(connection):
         return connection.creation._get_test_db_name().rsplit("_gw", 1)[0] + "_template"
 
-    def setup(self, verbosity):
+    def setup(self, verbosity, databases):
         from django.db import connection
         from django.test.utils import setup_databases
 
         if self.ready.exists():
-            return self._from_template(verbosity)
-        config = setup_databases(verbosity=verbosity, interactive=False, aliases={"default"})
+            return self._from_template(verbosity, databases)
+        config = setup_databases(verbosity=verbosity, interactive=False, **databases)
         if connection.vendor == "sqlite":
             self.keep_sqlite_copy()
         else:
@@ -147,7 +150,7 @@ class _TemplateDatabase:
         copy_to.close()
         _MIGRATED_SQLITE = self.sqlite_copy
 
-    def _from_template(self, verbosity):
+    def _from_template(self, verbosity, databases):
         from unittest import mock
 
         from django.core import management
@@ -176,8 +179,7 @@ class _TemplateDatabase:
             test["TEMPLATE"] = self._postgres_name(connection)
         try:
             with mock.patch.object(management, "call_command", call_command):
-                return setup_databases(verbosity=verbosity, interactive=False,
-                                       aliases={"default"})
+                return setup_databases(verbosity=verbosity, interactive=False, **databases)
         finally:
             test["TEMPLATE"] = template_before
 

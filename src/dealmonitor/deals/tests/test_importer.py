@@ -244,7 +244,7 @@ def test_the_dealmonitor_command_line_runs_the_import_and_exits_non_zero_on_erro
         tmp_path, migrated_sqlite_copy):
     """The installed `dealmonitor` entry point, as an operator runs it. The database starts as
     a copy of the migrated test database when there is one (migrating an empty file costs
-    40 to 80 s of CPU), and `migrate` then has nothing left to do, as after an upgrade."""
+    about 60 s of CPU), and `migrate` then has nothing left to do, as after an upgrade."""
     broken = write(tmp_path, [{"id": "Geen Slug", "name": "x", "kind": "City Deal"}])
     database = tmp_path / "cli.sqlite3"
     if migrated_sqlite_copy is not None:

@@ -112,7 +112,7 @@ def test_generate_fills_a_database_named_on_the_command_line(tmp_path, capsys,
                                                             migrated_sqlite_copy):
     target = tmp_path / "portfolio.sqlite3"
     # A migrated database without deals, as `generate` makes one (its `migrate` then has
-    # nothing to do; migrating an empty file costs 40 to 80 s of CPU).
+    # nothing to do; migrating an empty file costs about 60 s of CPU).
     if migrated_sqlite_copy is not None:
         migrated_sqlite_copy.rename(target)
     size_before = target.stat().st_size if target.exists() else 0
