@@ -73,17 +73,26 @@ def django_db_setup(request, django_test_environment, django_db_blocker, django_
 _MIGRATED_SQLITE = None  # the file `_TemplateDatabase.keep_sqlite_copy` wrote, if any
 
 
-@pytest.fixture
-def migrated_sqlite_copy(django_db_setup, tmp_path):
-    """A SQLite file holding the test database as the migrations left it, before any test
-    (data migrations included): for a test that needs a migrated database of its own. None on
-    PostgreSQL (or with --reuse-db): such a test runs `migrate` on an empty file instead."""
-    import shutil
-
+@pytest.fixture(scope="session")
+def migrated_sqlite(django_db_setup):
+    """The SQLite file holding the test database as the migrations left it, before any test
+    (data migrations included), not to be written (copy it): for a test that needs a migrated
+    database of its own. None on PostgreSQL (or with --reuse-db): such a test runs `migrate`
+    on an empty file instead."""
     if _MIGRATED_SQLITE is None or not _MIGRATED_SQLITE.exists():
         return None
+    return _MIGRATED_SQLITE
+
+
+@pytest.fixture
+def migrated_sqlite_copy(migrated_sqlite, tmp_path):
+    """A copy of `migrated_sqlite` for the test to write, or None."""
+    import shutil
+
+    if migrated_sqlite is None:
+        return None
     target = tmp_path / "migrated.sqlite3"
-    shutil.copyfile(_MIGRATED_SQLITE, target)
+    shutil.copyfile(migrated_sqlite, target)
     return target
 
 
