@@ -49,12 +49,14 @@ def django_db_setup(request, django_test_environment, django_db_blocker, django_
 
     aliases, serialized = _get_databases_for_setup(request.session.items)
     databases = {"aliases": aliases, "serialized_aliases": serialized}
-    if worker_id == "master" or (django_db_keepdb and not django_db_createdb):
+    # (no test of this process needs the database: nothing is created, nothing to copy)
+    if worker_id == "master" or (django_db_keepdb and not django_db_createdb) or not aliases:
         keep = {"keepdb": True} if django_db_keepdb and not django_db_createdb else {}
         with django_db_blocker.unblock():
             config = setup_databases(verbosity=request.config.option.verbose,
                                      interactive=False, **databases, **keep)
-            _TemplateDatabase(tmp_path_factory.getbasetemp()).keep_sqlite_copy()
+            if aliases:
+                _TemplateDatabase(tmp_path_factory.getbasetemp()).keep_sqlite_copy()
         yield
         if not django_db_keepdb:
             with django_db_blocker.unblock():
