@@ -38,12 +38,13 @@ def pytest_report_header(config):
 def django_db_setup(request, django_test_environment, django_db_blocker, django_db_keepdb,
                     django_db_createdb, django_db_modify_db_settings, tmp_path_factory, worker_id):
     """The test database, migrated once per run: the first pytest-xdist worker runs the
-    migrations (about 60 s of CPU on SQLite, 22 s on PostgreSQL: Django renders the
-    models' states again after the operations of its 116 migrations) and keeps a copy; every
-    other worker starts from that copy (SQLite: the file copied into its in-memory database;
-    PostgreSQL: CREATE DATABASE ... TEMPLATE) instead of migrating again. The copy is of the database the migrations made,
-    data migrations included, before any test ran. Without workers (-n 0) or with --reuse-db,
-    pytest-django's own setup (the migrated SQLite file is kept for `migrated_sqlite_copy`)."""
+    migrations (about 60 s of CPU on SQLite, 22 s on PostgreSQL: Django renders the models'
+    states again after the operations of its 116 migrations) and keeps a copy; every other
+    worker starts from that copy (SQLite: the file copied into its in-memory database;
+    PostgreSQL: CREATE DATABASE ... TEMPLATE) instead of migrating again. The copy is of the
+    database the migrations made, data migrations included, before any test ran. Without
+    workers (-n 0) or with --reuse-db, pytest-django's own setup (the migrated SQLite file is
+    kept for `migrated_sqlite`)."""
     from django.test.utils import setup_databases, teardown_databases
     from pytest_django.fixtures import _get_databases_for_setup
 
