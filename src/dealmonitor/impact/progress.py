@@ -299,7 +299,7 @@ def period_cells(spec, observations, spans, targets):
     append = cells.append
     actuals = period_actuals(spec, observations, spans)
     for (first, last), target, actual in zip(spans, targets, actuals):
-        # `status_for` and `percent_of_target` written out: the table has thousands of cells
+        # `percent_of_target` written out for Decimal figures: the table has thousands of cells
         if not target:
             append(Cell(None, actual, None, _NO_TARGET, last - first, evidence[last] - evidence[first]))
             continue
@@ -314,8 +314,7 @@ def period_cells(spec, observations, spans, targets):
                 percent = (actual - base) / span * HUNDRED
             else:
                 percent = percent_of_target(actual, value, baseline, direction)
-            status = (_MET if percent >= HUNDRED else _ON_TRACK if percent >= _ON_TRACK_PERCENT
-                      else _AT_RISK if percent >= _AT_RISK_PERCENT else _OFF_TRACK)
+            status = status_for(percent)
         append(Cell(value, actual, percent, status, last - first, evidence[last] - evidence[first]))
     return cells
 

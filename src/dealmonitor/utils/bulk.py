@@ -231,10 +231,11 @@ def _copy_history(model, history, pks, pairs, constants):
     typed = "CAST(%s AS {})" if connection.vendor == "postgresql" else "%s"
     select = ", ".join([quote(m) for m, _h in pairs] + [typed.format(t) for _c, t, _v in constants])
     params = [v for _c, _t, v in constants]
-    if pks[-1] - pks[0] == len(pks) - 1 and len(set(pks)) == len(pks):
-        # consecutive keys (always on SQLite, nearly always on PostgreSQL): every key in the
-        # range is one of these rows, as a sequence never gives a key twice
-        where, params = f"{pk} BETWEEN %s AND %s", [*params, pks[0], pks[-1]]
+    low, high = min(pks), max(pks)
+    if high - low == len(pks) - 1 and len(set(pks)) == len(pks):
+        # consecutive keys (always on SQLite, nearly always on PostgreSQL), in whatever order
+        # they came: every key in the range is one of these rows
+        where, params = f"{pk} BETWEEN %s AND %s", [*params, low, high]
     elif connection.vendor == "postgresql":
         where, params = f"{pk} = ANY(%s)", [*params, list(pks)]
     else:
