@@ -38,6 +38,8 @@ urlpatterns += i18n_patterns(
 # Uploaded files (evidence) are never served as static files: they live outside the web root
 # and go through views that check who may read them.
 
+# A request too large to read (body, fields, files) answers 413 with what to do instead.
+handler400 = "dealmonitor.utils.bad_request.bad_request"
 handler404 = "dealmonitor.api.views.not_found"
 # A locked database (SQLite) answers 503 with Retry-After; any other error Django's 500 page.
 handler500 = "dealmonitor.utils.database_busy.server_error"

@@ -136,10 +136,11 @@ class ChooseAreaRequestSerializer(ChooseAreaSerializer):
 
 class FigureImportSerializer(serializers.Serializer):
     csv = TextField(required=False, allow_blank=True, help_text=(
-        "The StatLine download ('onbewerkte dataset', CSV with semicolons) as text; at most "
-        f"{MAX_BYTES // (1024 * 1024)} MB in UTF-8, and the whole request at most as large as "
-        "the server takes (DATA_UPLOAD_MAX_MEMORY_SIZE, 2.5 MB unless configured): upload a "
-        "larger file on the page or with `dealmonitor areas import`."))
+        "The StatLine download ('onbewerkte dataset', CSV with semicolons) as text, in a JSON "
+        "body: at most as large as the server takes in a request body "
+        "(DATA_UPLOAD_MAX_MEMORY_SIZE, 2.5 MB unless configured; 413 above it). A larger "
+        f"download goes as `file` (multipart/form-data), up to {MAX_BYTES // (1024 * 1024)} MB "
+        "as on the page. Either `csv` or `file`, not both."))
     file_name = TextField(required=False, allow_blank=True,
                           help_text="The name of the downloaded file, kept with the source.")
     topics = serializers.ListField(child=TextField(), required=False, help_text=(
@@ -158,6 +159,14 @@ class FigureImportSerializer(serializers.Serializer):
 
 class FigureImportRequestSerializer(FigureImportSerializer):
     csv = TextField(help_text=FigureImportSerializer().fields["csv"].help_text)
+
+
+class FigureImportUploadSerializer(FigureImportSerializer):
+    """The same fields as a form (multipart/form-data), the download as a file."""
+
+    csv = None
+    file = serializers.FileField(help_text=(
+        f"The StatLine download as a file (.csv), at most {MAX_BYTES // (1024 * 1024)} MB."))
     topics = serializers.ListField(child=TextField(), min_length=1,
                                    help_text=FigureImportSerializer().fields["topics"].help_text)
     source_title = TextField(max_length=300,
@@ -292,24 +301,31 @@ class FigureImportViewSet(mixins.CreateModelMixin, viewsets.GenericViewSet):
     programme staff only; all figures or none, with one error per wrong row. A figure already
     known for the area, topic and period gets the new value and source."""
 
-    parser_classes = [parsers.JSONParser]
+    # the download as text in JSON, or as a file in a form (past the server's body limit)
+    parser_classes = [parsers.JSONParser, parsers.MultiPartParser]
     serializer_class = FigureImportSerializer
     deal_path = None
 
-    @extend_schema(request=FigureImportRequestSerializer,
+    @extend_schema(request={"application/json": FigureImportRequestSerializer,
+                            "multipart/form-data": FigureImportUploadSerializer},
                    responses={201: FigureImportResultSerializer})
     def create(self, request, *args, **kwargs):
         _require(request.user, rules.can_import_figures, None, importing.ONLY_THE_PROGRAMME_IMPORTS)
         data = _json_body(request, FigureImportSerializer)
         text = data.get("csv", "")
-        upload = SimpleUploadedFile("statline.csv", text.encode("utf-8"), content_type="text/csv") if text else None
+        upload, file_field = request.FILES.get("file"), "file"
+        if upload is not None and text:
+            raise exceptions.ValidationError({"csv": [_("Send the download either as “csv” or as “file”, not both.")]})
+        if upload is None:
+            file_field = "csv"  # the form's errors about the file go where the client put it
+            upload = SimpleUploadedFile("statline.csv", text.encode("utf-8"), content_type="text/csv") if text else None
         form = FiguresUploadForm(
             {"topics": "\n".join(data.get("topics", [])),
              **{name: data.get(name, "") for name in ("source_title", "table_id", "url",
                                                        "retrieved_on", "period")}},
             {"file": upload} if upload is not None else {})
         if not form.is_valid():
-            raise exceptions.ValidationError(_form_errors(form, {"file": "csv"}))
+            raise exceptions.ValidationError(_form_errors(form, {"file": file_field}))
         cleaned = form.cleaned_data
         try:
             result = _service_errors(lambda: importing.import_figures(
@@ -317,12 +333,12 @@ class FigureImportViewSet(mixins.CreateModelMixin, viewsets.GenericViewSet):
                 topics=cleaned["topics"], source_title=cleaned["source_title"],
                 table_id=cleaned["table_id"], url=cleaned["url"],
                 retrieved_on=cleaned["retrieved_on"], period=cleaned["period"],
-                file_name=data.get("file_name", "")))
+                file_name=data.get("file_name", "") or (upload.name if file_field == "file" else "")))
         except exceptions.ValidationError as exc:
             # the import's errors (one per wrong row) concern the file
             detail = exc.detail
             if isinstance(detail, dict) and set(detail) == {"non_field_errors"}:
-                detail = {"csv": detail["non_field_errors"]}
+                detail = {file_field: detail["non_field_errors"]}
             raise exceptions.ValidationError(detail) from None
         return Response(FigureImportResultSerializer(result).data, status=status.HTTP_201_CREATED)
 

@@ -49,8 +49,8 @@ CASES = [
     Case("programme_lesson", "programme view right after a new lesson", 200),
     Case("programme_cold", "programme view, all figures counted afresh", 100),
     Case("related", "related deals of a deal", None),
-    Case("related_update", "related deals: one deal updated after a change", 1000),
-    Case("related_rebuild", "related deals: full rebuild (3 runs)", 60_000),
+    Case("related_update", "related deals: one deal updated after a change", 1000, page=False),
+    Case("related_rebuild", "related deals: full rebuild (3 runs)", 60_000, page=False),
     Case("lessons", f"lessons search '{SEARCH}'", None),
     Case("import", "import of 26 deals (rolled back)", None, page=False),
 ]

@@ -298,3 +298,40 @@ def test_wrong_json_types_are_refused(api, programme_admin):
     signed_in(api, programme_admin)
     response = api.post("/api/v1/figure-imports/", _upload(topics="Inwoners", csv=12), format="json")
     assert response.status_code == 400 and set(response.json()) == {"topics", "csv"}
+
+
+def test_a_file_upload_takes_the_same_limits_as_the_page(api, programme_admin, stadscentrum, monkeypatch, settings):
+    """A StatLine download larger than the server takes in a request body (JSON) goes as a
+    file (multipart/form-data), as on the page: the page's 20 MB, not Django's 2.5 MB."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    body = _upload()
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = len(body["csv"]) // 2  # the file is larger than that
+    signed_in(api, programme_admin)
+    # as JSON the body is too large: a clear answer in JSON, not Django's bare HTML page
+    refused = api.post("/api/v1/figure-imports/", body, format="json")
+    assert refused.status_code == 413
+    assert refused["Content-Type"] == "application/json"
+    assert "multipart/form-data" in refused.json()["detail"] and "file" in refused.json()["detail"]
+    assert not Figure.objects.exists()
+    # as a file, the same fields: taken, with the same result as the JSON body
+    fields = {k: v for k, v in body.items() if k != "csv"}
+    fields["file"] = SimpleUploadedFile("kwb-2024.csv", body["csv"].encode(), content_type="text/csv")
+    response = api.post("/api/v1/figure-imports/", fields, format="multipart")
+    assert response.status_code == 201, response.json()
+    result = response.json()
+    assert (result["created"], result["updated"], result["missing"], result["areas"]) == (8, 0, 1, 4)
+    assert FigureSource.objects.get().file_name == "kwb-2024.csv"
+    assert Figure.objects.get(area__code="GM0599", topic__name="Inwoners").value == 671000
+    # the page's limit on the file, in the page's words, at `file`
+    from dealmonitor.areas import forms
+
+    monkeypatch.setattr(forms, "MAX_BYTES", 10)
+    fields["file"].seek(0)
+    too_large = api.post("/api/v1/figure-imports/", fields, format="multipart")
+    assert too_large.status_code == 400
+    assert too_large.json()["file"][0].startswith("Het bestand is groter dan")
+    # a file and a text at once: which one is meant is not guessed
+    fields["file"].seek(0)
+    both = api.post("/api/v1/figure-imports/", {**fields, "csv": "RegioS;Perioden"}, format="multipart")
+    assert both.status_code == 400 and "csv" in both.json()
