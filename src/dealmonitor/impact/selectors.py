@@ -526,7 +526,34 @@ def partners_not_reported(deal_ids, period_start, period_end):
     partners of each deal that have reported on some of its performance indicators but not in
     the period [period_start, period_end] (withdrawn measurements do not count). A partner
     that never reported on any indicator is listed with all of them. Three queries, whatever
-    the number of deals, partners and indicators. For the indicator pages and Mijn deals."""
+    the number of deals, partners and indicators. For the indicator pages."""
+    found = _not_reported(deal_ids, Q(), Q(date__gte=period_start, date__lte=period_end))
+    return {deal_id: [{"organisation": org, "indicators": [name for name, _label in lacking]}
+                      for org, lacking in rows] for deal_id, rows in found.items()}
+
+
+def partners_behind(deal_ids, periods):
+    """As `partners_not_reported`, but each indicator in the period of its own reporting
+    frequency: `periods` is {frequency: Period}, e.g. the last ended month, quarter, half year
+    and year. Indicators of another frequency, and of a deal signed after the period ended,
+    are not asked for. {deal id: [{"organisation", "indicators": [{"name", "period"}]}]}. Three
+    queries. For Mijn deals."""
+    asked, in_period = Q(pk__in=[]), Q(pk__in=[])
+    for frequency, period in periods.items():
+        started = Q(deal__signing_date__isnull=True) | Q(deal__signing_date__lte=period.end)
+        asked |= Q(frequency=frequency) & started
+        in_period |= Q(indicator__frequency=frequency, date__gte=period.start, date__lte=period.end)
+    labels = {frequency: period.label for frequency, period in periods.items()}
+    found = _not_reported(deal_ids, asked, in_period, labels)
+    return {deal_id: [{"organisation": org,
+                       "indicators": [{"name": name, "period": label} for name, label in lacking]}
+                      for org, lacking in rows] for deal_id, rows in found.items()}
+
+
+def _not_reported(deal_ids, asked, in_period, labels=None):
+    """{deal id: [(organisation, [(indicator name, period label)])]}: per deal, its partners
+    (name order) that have no counted measurement `in_period` for the performance indicators
+    `asked` that they report on (all of them when they never reported on any)."""
     from dealmonitor.deals.models import Participation
 
     partners = defaultdict(list)
@@ -537,31 +564,32 @@ def partners_not_reported(deal_ids, period_start, period_end):
     ):
         partners[deal_id].append({"id": org_id, "name": name, "slug": slug})
     indicators = defaultdict(dict)
-    for pk, deal_id, name in Indicator.objects.filter(
-        deal_id__in=deal_ids, scope=IndicatorScope.PERFORMANCE
-    ).values_list("id", "deal_id", "name"):
-        indicators[deal_id][pk] = name
+    for pk, deal_id, name, frequency in Indicator.objects.filter(
+        asked, deal_id__in=deal_ids, scope=IndicatorScope.PERFORMANCE
+    ).values_list("id", "deal_id", "name", "frequency"):
+        indicators[deal_id][pk] = (name, (labels or {}).get(frequency, ""))
     reported_ever = defaultdict(set)  # (deal, org) -> indicator ids
     reported_now = set()  # (indicator, org)
-    for ind_id, deal_id, org_id, in_period in (
+    for ind_id, deal_id, org_id, n_in_period in (
         counted_measurements().filter(indicator__deal_id__in=deal_ids,
                                       indicator__scope=IndicatorScope.PERFORMANCE,
                                       reporting_organisation__isnull=False)
         .values_list("indicator_id", "indicator__deal_id", "reporting_organisation_id")
-        .annotate(in_period=Count("id", filter=Q(date__gte=period_start, date__lte=period_end)))
+        .annotate(in_period=Count("id", filter=in_period))
         .order_by()
     ):
         reported_ever[(deal_id, org_id)].add(ind_id)
-        if in_period:
+        if n_in_period:
             reported_now.add((ind_id, org_id))
     result = {}
     for deal_id in deal_ids:
         missing = []
+        asked_here = indicators[deal_id]
         for org in partners.get(deal_id, []):
-            own = reported_ever.get((deal_id, org["id"])) or set(indicators[deal_id])
-            lacking = sorted(indicators[deal_id][i] for i in own if (i, org["id"]) not in reported_now)
+            own = (reported_ever.get((deal_id, org["id"])) or set(asked_here)) & set(asked_here)
+            lacking = sorted(asked_here[i] for i in own if (i, org["id"]) not in reported_now)
             if lacking:
-                missing.append({"organisation": org, "indicators": lacking})
+                missing.append((org, lacking))
         result[deal_id] = missing
     return result
 

@@ -8,7 +8,10 @@ What counts as due:
 - a measurement: an indicator reported monthly, quarterly, half-yearly or yearly has no
   measurement dated in the last period that has ended (calendar periods, impact/periods.py),
   and its deal was signed before that period ended (or has no signing date); for a partner
-  member, none reported by their own organisation;
+  member, none reported by their own organisation; a withdrawn measurement counts nowhere;
+- partners behind (for the deal team and dealmakers): the partners without a measurement for
+  such a period of the indicators they report on (of all of them, for a partner that never
+  reported), by the rule of the indicator pages (`impact.selectors.partners_behind`);
 - a self-assessment round: open, and not answered yet (by the partner member's organisation;
   for the deal team, by nobody);
 - evidence gaps: performance indicators without a measurement in the last twelve months, and
@@ -27,6 +30,7 @@ from dealmonitor.deals import rules as deal_rules
 from dealmonitor.deals.access import visible_deals
 from dealmonitor.deals.constants import DealStatus
 from dealmonitor.deals.models import Deal
+from dealmonitor.impact import selectors as impact_selectors
 from dealmonitor.impact.constants import AssumptionStatus, Frequency, IndicatorScope
 from dealmonitor.impact.models import Assumption, Indicator, Measurement
 from dealmonitor.impact.periods import calendar_periods
@@ -51,8 +55,8 @@ def _due_q(today, organisation_ids=None):
     q = Q(pk__in=[])
     for frequency in PERIODIC:
         period = last_ended_period(frequency, today)
-        measured = Measurement.objects.filter(
-            indicator=OuterRef("pk"), date__gte=period.start, date__lte=period.end
+        measured = Measurement.objects.filter(  # a withdrawn measurement counts nowhere
+            indicator=OuterRef("pk"), date__gte=period.start, date__lte=period.end, withdrawn=False
         )
         if organisation_ids is not None:
             measured = measured.filter(reporting_organisation_id__in=organisation_ids)
@@ -78,6 +82,8 @@ class DealDue:
     untested_assumptions: int = 0
     bottlenecks: list = field(default_factory=list)
     indicators: list = field(default_factory=list)  # every indicator, to record a measurement
+    # for the deal team: partners without a measurement for an indicator's last ended period
+    not_reported: list = field(default_factory=list)
     next_review: tuple | None = None  # (date, "start_conversation" | "scaling_plan")
 
     @property
@@ -122,6 +128,10 @@ def my_deals(user, today=None):
 
     for indicator in Indicator.objects.filter(deal_id__in=running).order_by("deal_id", "name"):
         due[indicator.deal_id].indicators.append(indicator)
+    # Partners behind (for who runs the deal, not for a partner member)
+    last_periods = {frequency: last_ended_period(frequency, today) for frequency in PERIODIC}
+    for deal_id, rows in impact_selectors.partners_behind(editing, last_periods).items():
+        due[deal_id].not_reported = rows
 
     # Open self-assessment rounds not yet answered
     rounds = list(AssessmentRound.objects.filter(deal_id__in=running, closed_on__isnull=True)
@@ -142,7 +152,8 @@ def my_deals(user, today=None):
     # Evidence gaps
     year_ago = today - dt.timedelta(days=365)
     for row in (Indicator.objects.filter(deal_id__in=running, scope=IndicatorScope.PERFORMANCE)
-                .annotate(last_measured=Max("measurements__date"))
+                .annotate(last_measured=Max("measurements__date",
+                                            filter=Q(measurements__withdrawn=False)))
                 .filter(Q(last_measured__isnull=True) | Q(last_measured__lt=year_ago))
                 .values("deal_id").annotate(n=Count("id", distinct=True)).order_by()):
         due[row["deal_id"]].stale_indicators = row["n"]

@@ -124,3 +124,57 @@ def test_queries_do_not_grow_with_the_number_of_deals(client, user, ministry):
         add(n)
     many = count(leader), count(staff)
     assert many == few
+
+
+def test_a_withdrawn_measurement_leaves_its_period_due(client, user):
+    """A withdrawn figure counts nowhere (issue 17): the period still needs a measurement, on
+    Mijn deals, in the programme's list of deals behind and in the evidence gaps."""
+    leader = user("projectleider")
+    staff = user("programma", is_staff=True)
+    deal, indicator, _ = make_deal(1)
+    member(leader, deal, "team")
+    wrong = impact_services.record_measurement(actor=None, indicator=indicator,
+                                               date=dt.date(2026, 3, 31), value=Decimal(50))
+    due_link = reverse("impact:measurement_create", args=[deal.slug, indicator.pk]) + '">Meting invoeren'
+    client.force_login(leader)
+    html = client.get(reverse("workday:mine")).content.decode()
+    assert due_link not in html
+    assert "prestatie-indicator zonder meting" not in html
+    impact_services.withdraw_measurement(actor=None, measurement=wrong, reason="Dubbel geteld")
+    html = client.get(reverse("workday:mine")).content.decode()
+    assert due_link in html
+    assert "1 prestatie-indicator zonder meting in het afgelopen jaar" in html
+    client.force_login(staff)
+    html = client.get(reverse("workday:mine")).content.decode()
+    assert reverse("impact:indicators", args=[deal.slug]) in html[html.index('id="deals-behind"'):]
+
+
+def test_the_deal_team_sees_which_partners_have_not_reported(client, user):
+    """Per deal, the partners without a measurement for an indicator's last ended period
+    (issue 17 item 6): a partner that reported on some indicators is asked for those; one that
+    never reported, for all of them. A partner member does not get the list of the others."""
+    from dealmonitor.deals.tests.factories import OrganisationFactory
+
+    leader = user("projectleider")
+    partner = user("partner")
+    deal, indicator, reported = make_deal(1)
+    silent = deal.participations.create(organisation=OrganisationFactory(
+        slug="stichting-stil", name="Stichting Stil")).organisation
+    member(leader, deal, "team")
+    member(partner, deal, "partner", reported)
+    impact_services.record_measurement(actor=None, indicator=indicator, date=dt.date(2026, 2, 1),
+                                       value=Decimal(3), reporting_organisation=reported)
+    client.force_login(leader)
+    html = client.get(reverse("workday:mine")).content.decode()
+    section = html[html.index('id="not-reported-cd-werk-1"'):]
+    section = section[:section.index("</ul>")]
+    assert "Stichting Stil" in section and f"{indicator.name} (2026-K1)" in section
+    assert reported.name not in section
+    # the partner's measurement for 2026-K1 withdrawn: it is behind as well
+    measurement = indicator.measurements.get()
+    impact_services.withdraw_measurement(actor=None, measurement=measurement, reason="Fout")
+    html = client.get(reverse("workday:mine")).content.decode()
+    section = html[html.index('id="not-reported-cd-werk-1"'):]
+    assert reported.name in section[:section.index("</ul>")]
+    client.force_login(partner)
+    assert 'id="not-reported-cd-werk-1"' not in client.get(reverse("workday:mine")).content.decode()
