@@ -614,6 +614,20 @@ def record_measurement(*, actor, indicator, reason="", parts=None, **fields):
 FIGURE_FIELDS = ("date", "period_start", "value", "status", "reporting_organisation")
 
 
+def figure_version(measurement):
+    """A fingerprint of the figure the deal team is shown when it verifies a measurement
+    (FIGURE_FIELDS and the values per category: what a correction must leave unchanged for a
+    verification to hold), sent with the "Verifiëren" button, so that a figure corrected after
+    the list was read is not verified unseen. Reads the measurement's categories (from its
+    prefetched parts where the list has them)."""
+    import hashlib
+
+    meta = measurement._meta
+    values = [str(getattr(measurement, meta.get_field(name).attname)) for name in FIGURE_FIELDS]
+    values += sorted(f"{p.dimension}/{p.category}={p.value.normalize()}" for p in measurement.parts.all())
+    return hashlib.sha256("\x1f".join(values).encode()).hexdigest()[:20]
+
+
 def can_correct(actor, measurement):
     """Who may correct or withdraw a measurement: the deal team (whoever may edit the deal's
     data), or the member who reported it while they may still report for its organisation."""
@@ -695,16 +709,25 @@ def withdraw_measurement(*, actor, measurement, reason):
         return _save(measurement, actor, reason, validate=False)
 
 
-def verify_measurement(*, actor, measurement, reason=""):
-    """The deal team marks a measurement as verified; its history entry records who did."""
+def verify_measurement(*, actor, measurement, reason="", seen=""):
+    """The deal team marks a measurement as verified; its history entry records who did.
+    `seen`: the `figure_version` the verifier was shown; when the figure or its values per
+    category changed since, nothing is verified (the row is locked for the check)."""
     _check_verification(actor, measurement.indicator.deal, Verification.VERIFIED)
-    if measurement.withdrawn:
-        raise ValidationError({"verification": _("A withdrawn measurement is not verified.")})
-    if measurement.verification == Verification.VERIFIED:
-        raise ValidationError({"verification": _("This measurement is already verified.")})
-    measurement.verification = Verification.VERIFIED
-    measurement.verification_note = ""
     with transaction.atomic():
+        if seen:
+            current = Measurement.objects.select_for_update().filter(pk=measurement.pk).first()
+            if current is None or figure_version(current) != seen:
+                raise ValidationError({"verification": _(
+                    "This measurement has changed since you opened the list, so it has not been "
+                    "verified. Check the figure as it is now, and verify it again.")})
+            measurement = current
+        if measurement.withdrawn:
+            raise ValidationError({"verification": _("A withdrawn measurement is not verified.")})
+        if measurement.verification == Verification.VERIFIED:
+            raise ValidationError({"verification": _("This measurement is already verified.")})
+        measurement.verification = Verification.VERIFIED
+        measurement.verification_note = ""
         return _save(measurement, actor, reason or "verificatie")
 
 

@@ -116,6 +116,7 @@ def indicator_detail(request, deal, pk):
         m.may_correct = not m.withdrawn and services.can_correct(user, m)
         m.may_withdraw = m.may_correct
         m.may_verify = can_verify and not m.withdrawn and m.verification != Verification.VERIFIED
+        m.figure_version = services.figure_version(m) if m.may_verify else ""
     periods = table.periods
     return render(request, "impact/indicator_detail.html", {
         "deal": deal,
@@ -424,7 +425,8 @@ def measurement_verify(request, deal, pk, mid):
     if request.method != "POST":
         return redirect(f"{indicator.get_absolute_url()}#metingen")
     try:
-        services.verify_measurement(actor=request.user, measurement=measurement)
+        services.verify_measurement(actor=request.user, measurement=measurement,
+                                    seen=request.POST.get("figure_version", ""))
     except ValidationError as exc:
         for message in exc.messages:
             messages.error(request, message)

@@ -200,3 +200,67 @@ def test_the_import_does_not_bring_back_a_withdrawn_figure(numeric, figure, part
     kind = C.KINDS["measurements"]
     result = check_parts(team_user, [Part(kind, sheet, guess_mapping(kind, sheet.headers))])
     assert not result.problems and result.plan.skipped == 1 and not result.plan.measurements
+
+
+def test_a_figure_corrected_after_the_page_was_read_is_not_verified_unseen(
+        client, deal, numeric, figure, team_user, partner_user):
+    """The deal team verifies the figure it saw: when the reporting organisation corrects it
+    between reading the list and clicking "Verifiëren", the click verifies nothing and says
+    so; the new figure is shown, and verifying it then works."""
+    import re
+
+    client.force_login(team_user)
+    indicator_page = f"/deals/{deal.slug}/indicatoren/{numeric.pk}/"
+    base = f"{indicator_page}metingen/{figure.pk}"
+
+    def seen_version(page):
+        form = page[page.index(f'action="{base}/verifieren/"'):]
+        return re.search(r'name="figure_version" value="([^"]+)"', form[:form.index("</form>")]).group(1)
+
+    seen = seen_version(client.get(indicator_page).content.decode())
+    services.update_measurement(actor=partner_user, measurement=figure, value=100, reason="nieuwe telling")
+    response = client.post(f"{base}/verifieren/", {"figure_version": seen}, follow=True)
+    figure.refresh_from_db()
+    assert figure.verification == Verification.SELF_REPORTED
+    page = response.content.decode()
+    assert "gewijzigd sinds u de lijst opende" in page and "niet geverifieerd" in page
+    # the page now shows the new figure and carries its version: verifying that works
+    again = seen_version(page)
+    assert again != seen
+    client.post(f"{base}/verifieren/", {"figure_version": again})
+    figure.refresh_from_db()
+    assert (figure.value, figure.verification) == (100, Verification.VERIFIED)
+    # a change that is not the figure (a note) does not stop a verification
+    figure2 = services.record_measurement(actor=partner_user, indicator=numeric, date=dt.date(2023, 9, 30),
+                                          value=3, reporting_organisation=figure.reporting_organisation)
+    base = f"{indicator_page}metingen/{figure2.pk}"
+    seen = seen_version(client.get(indicator_page).content.decode())
+    services.update_measurement(actor=partner_user, measurement=figure2, note="toelichting erbij")
+    client.post(f"{base}/verifieren/", {"figure_version": seen})
+    figure2.refresh_from_db()
+    assert figure2.verification == Verification.VERIFIED
+
+
+def test_a_figure_whose_categories_changed_is_not_verified_unseen(deal, team_user, partner_org):
+    """The values per category are part of the figure (a correction of them withdraws a
+    verification), so a change to them after the list was read stops the verification too;
+    a new piece of evidence does not (it keeps a verification as well)."""
+    from dealmonitor.impact.constants import Aggregation, IndicatorKind
+
+    indicator = services.save_indicator(
+        actor=None, deal=deal, name="Deelnemers", kind=IndicatorKind.NUMERIC, whole_numbers=True,
+        aggregation=Aggregation.PER_PERIOD, breakdown=[{"dimension": "leeftijd"}])
+    figure = services.record_measurement(actor=None, indicator=indicator, date=dt.date(2023, 3, 1), value=4,
+                                         reporting_organisation=partner_org,
+                                         parts=[{"dimension": "leeftijd", "category": "0-17", "value": 4}])
+    seen = services.figure_version(figure)
+    services.update_measurement(actor=team_user, measurement=figure, reason="andere leeftijdsgroep",
+                                parts=[{"dimension": "leeftijd", "category": "18-26", "value": 4}])
+    with translation.override("nl"), pytest.raises(ValidationError) as exc:
+        services.verify_measurement(actor=team_user, measurement=figure, seen=seen)
+    assert "gewijzigd sinds u de lijst opende" in str(exc.value)
+    seen = services.figure_version(Measurement.objects.get(pk=figure.pk))
+    services.update_measurement(actor=team_user, measurement=figure, evidence_url="https://example.org/telling")
+    services.verify_measurement(actor=team_user, measurement=figure, seen=seen)
+    figure.refresh_from_db()
+    assert figure.verification == Verification.VERIFIED and figure.evidence_url
