@@ -93,10 +93,16 @@ def report_bottleneck(*, actor, deal, signalled_on=None, note="", reason="", **f
 def update_bottleneck(*, actor, bottleneck, reason="", **fields):
     """Change what a bottleneck is about; its status changes through `change_bottleneck_status`."""
     _may_edit(actor, bottleneck.deal)
+    ministry_before = bottleneck.ministry_id
     _assign(bottleneck, fields, BOTTLENECK_FIELDS)
     _validate_bottleneck(bottleneck, actor)
     with transaction.atomic():
-        return _save(bottleneck, actor, reason)
+        saved = _save(bottleneck, actor, reason)
+        if bottleneck.ministry_id and bottleneck.ministry_id != ministry_before and not bottleneck.is_example:
+            # the organisation it is raised with hears of it now (the dealmakers did at the report)
+            transaction.on_commit(lambda: signals.bottleneck_raised_with.send(
+                sender=Bottleneck, bottleneck=bottleneck))
+        return saved
 
 
 def change_bottleneck_status(*, actor, bottleneck, status, date=None, note="", resolution=None,

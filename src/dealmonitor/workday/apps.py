@@ -18,3 +18,6 @@ class WorkdayConfig(AppConfig):
         learning_signals.bottleneck_reported.connect(
             lambda sender, bottleneck, **kw: notifications.notify_bottleneck(bottleneck),
             weak=False, dispatch_uid="workday-notify-bottleneck")
+        learning_signals.bottleneck_raised_with.connect(
+            lambda sender, bottleneck, **kw: notifications.notify_bottleneck_contact(bottleneck),
+            weak=False, dispatch_uid="workday-notify-bottleneck-contact")

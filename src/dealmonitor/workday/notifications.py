@@ -99,16 +99,25 @@ def notify_bottleneck(bottleneck):
                  {"deal": deal, "bottleneck": bottleneck, "link": link}):
             sent += 1
             reached.add(user.email.lower())
+    return sent + notify_bottleneck_contact(bottleneck, reached)
+
+
+def notify_bottleneck_contact(bottleneck, reached=()):
+    """Tell the contact person of the organisation the bottleneck is raised with, where that
+    organisation takes part in the deal with a contact e-mail address (not one in `reached`,
+    already told). Also sent when the organisation is named or changed after the report
+    (learning's `bottleneck_raised_with` signal). 1 when sent, else 0."""
     contact = _ministry_contact(bottleneck)
-    if contact and contact.contact_email.lower() not in reached:
-        # a contact person is no user: no language or preferences of their own, so the
-        # site's language, and no profile link in the footer
-        language = settings.LANGUAGE_CODE
-        link = _link(_path(language, "learning:bottleneck", deal.slug, bottleneck.pk), language)
-        sent += _send_to_address(contact.contact_email, language, "bottleneck_contact", {
-            "deal": deal, "bottleneck": bottleneck, "link": link,
-            "contact_name": contact.contact_name, "organisation": contact.organisation})
-    return sent
+    if not contact or contact.contact_email.lower() in reached:
+        return 0
+    # a contact person is no user: no language or preferences of their own, so the site's
+    # language, and no profile link in the footer
+    language = settings.LANGUAGE_CODE
+    deal = bottleneck.deal
+    link = _link(_path(language, "learning:bottleneck", deal.slug, bottleneck.pk), language)
+    return int(bool(_send_to_address(contact.contact_email, language, "bottleneck_contact", {
+        "deal": deal, "bottleneck": bottleneck, "link": link,
+        "contact_name": contact.contact_name, "organisation": contact.organisation})))
 
 
 def _ministry_contact(bottleneck):

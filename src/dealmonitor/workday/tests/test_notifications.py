@@ -195,3 +195,29 @@ def test_the_contact_mail_is_sent_on_commit_only(world, ministry, django_capture
         callback()
     assert sorted(m.to[0] for m in mail.outbox) == ["f.bakker@minbzk.example.nl",
                                                     "maker@example.org"]
+
+
+def test_a_ministry_named_later_reaches_its_contact_once(world, ministry, django_capture_on_commit_callbacks):
+    """A bottleneck reported without a ministry, the ministry chosen later in the edit form: its
+    contact gets the notice then (the dealmakers had theirs with the report); saving again,
+    or naming the same ministry, sends nothing more; another ministry's contact gets one."""
+    ParticipationFactory(deal=world["deal"], organisation=ministry, contact_name="Fatima Bakker",
+                         contact_email="f.bakker@minbzk.example.nl")
+    other = OrganisationFactory(name="Ministerie van EZK", slug="ministerie-ezk", type=ministry.type)
+    ParticipationFactory(deal=world["deal"], organisation=other, contact_email="contact@minezk.example.nl")
+    bottleneck = _report(world, None, django_capture_on_commit_callbacks)
+    assert [m.to for m in mail.outbox] == [["maker@example.org"]]
+    mail.outbox.clear()
+
+    def update(**fields):
+        with django_capture_on_commit_callbacks(execute=True):
+            learning_services.update_bottleneck(actor=world["leader"], bottleneck=bottleneck, **fields)
+
+    update(ministry=ministry)
+    assert [m.to for m in mail.outbox] == [["f.bakker@minbzk.example.nl"]]
+    assert "Fatima Bakker" in mail.outbox[0].body and bottleneck.title in mail.outbox[0].body
+    update(title="Regel knelt nog steeds")
+    update(ministry=ministry)
+    assert len(mail.outbox) == 1
+    update(ministry=other)
+    assert [m.to for m in mail.outbox] == [["f.bakker@minbzk.example.nl"], ["contact@minezk.example.nl"]]
