@@ -31,7 +31,8 @@ ITEM = (
 
 
 def _labels(choices):
-    return {value: escape(label) for value, label in choices}
+    # str() first: escape() keeps a lazy label lazy, translated anew at every use
+    return {value: escape(str(label)) for value, label in choices}
 
 
 class PartnerList:

@@ -10,6 +10,7 @@ every text is escaped as the template escaped it, labels are translated once per
 reversed once (ui/reversing.py).
 """
 
+from django.forms.models import ModelChoiceIterator
 from django.utils.formats import localize
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
@@ -39,7 +40,8 @@ class _Labels(dict):
     as itself (as `get_FOO_display` does)."""
 
     def __init__(self, choices):
-        super().__init__((value, escape(label)) for value, label in choices)
+        # str() first: escape() keeps a lazy label lazy, translated anew at every use
+        super().__init__((value, escape(str(label))) for value, label in choices)
 
     def __missing__(self, value):
         self[value] = text = escape(value)
@@ -97,7 +99,7 @@ def select_options(field):
     current = _as_text(field.value())
     everything = escape(_("all"))
     options = []
-    for value, label in field.field.choices:
+    for value, label in _choices(field.field):
         text = _as_text(value)
         options.append('\n            <option value="%s"%s>%s</option>\n          ' % (
             escape(value),
@@ -105,6 +107,21 @@ def select_options(field):
             everything if value == "" else escape(label),
         ))
     return mark_safe("".join(options))  # noqa: S308 - every value above is escaped
+
+
+def _choices(field):
+    """`field.choices`; those of a model choice field (the themes) read with one plain query:
+    its own iterator reads them with `.iterator()`, on PostgreSQL a server-side cursor
+    (DECLARE, FETCH, CLOSE: three round trips for some thirty themes)."""
+    choices = field.choices
+    if not isinstance(choices, ModelChoiceIterator):
+        return choices
+    first = []
+    if field.empty_label is not None:
+        first.append(("", field.empty_label))
+    if getattr(field, "null_label", None) is not None:  # django-filter's "null" choice
+        first.append((field.null_value, field.null_label))
+    return first + [choices.choice(obj) for obj in choices.queryset]
 
 
 def _as_text(value):
