@@ -37,7 +37,7 @@ def _labels(choices):
 
 class PartnerList:
     """`partners(rows)`: the `<li>`s of one group of a deal's participations (organisation
-    selected, sources prefetched). One per request: labels are in the active language."""
+    selected, `source_list` read: selectors.deal_detail). One per request: labels are in the active language."""
 
     def __init__(self):
         self.url = SlugAddresses("organisations:detail")
@@ -78,6 +78,6 @@ class PartnerList:
                 joined=joined,
                 confidence=confidence,
                 note='<span class="dm-note">%s</span>' % escape(p.note) if p.note else "",
-                sources=sources_inline(p.sources.all()),
+                sources=sources_inline(p.source_list),
             ))
         return mark_safe("".join(items))  # noqa: S308 - every value above is escaped
