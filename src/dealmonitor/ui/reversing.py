@@ -19,14 +19,18 @@ _PLACEHOLDER = "dm-slug-placeholder-0"
 
 class SlugAddresses:
     """`addresses(slug)` == `reverse(viewname, kwargs={"slug": slug})`, in the language and
-    under the script prefix active when it was made (make one per request)."""
+    under the script prefix active when it was made (make one per request). With `key` and
+    `kwargs`: `reverse(viewname, kwargs={**kwargs, key: slug})`, the other arguments fixed
+    (`SlugAddresses("connections:decide", key="other", kwargs={"slug": deal.slug})`)."""
 
-    def __init__(self, viewname):
+    def __init__(self, viewname, *, key="slug", kwargs=None):
         self.viewname = viewname
-        url = reverse(viewname, kwargs={"slug": _PLACEHOLDER})
+        self.key = key
+        self.kwargs = kwargs or {}
+        url = reverse(viewname, kwargs={**self.kwargs, key: _PLACEHOLDER})
         self.parts = url.split(_PLACEHOLDER) if url.count(_PLACEHOLDER) == 1 else None
 
     def __call__(self, slug):
         if self.parts is not None and _PLAIN.fullmatch(slug):
             return slug.join(self.parts)
-        return reverse(self.viewname, kwargs={"slug": slug})
+        return reverse(self.viewname, kwargs={**self.kwargs, self.key: slug})
