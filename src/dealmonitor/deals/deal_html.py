@@ -81,3 +81,46 @@ class PartnerList:
                 sources=sources_inline(p.source_list),
             ))
         return mark_safe("".join(items))  # noqa: S308 - every value above is escaped
+
+
+# The tabs of every page of one deal (deals/partials/deal_tabs.html): the view of each, the
+# value of `current` that marks it as the page shown (None: never), and its label.
+def _tabs():
+    return [
+        ("deals:detail", "deal", _("Deal")),
+        ("deals:partners", "partners", _("Partners")),
+        ("impact:pathway", "pathway", _("Impact pathway")),
+        ("impact:effects", "effects", _("Effects")),
+        ("impact:dashboard", "dashboard", _("Dashboard")),
+        ("impact:indicators", "indicators", _("Indicators")),
+        ("impact:performance", "performance", _("Performance table")),
+        ("learning:deal", "learning", _("Learning")),
+        ("learning:scaling_plan", "scaling_plan", _("Scaling plan")),
+        ("areas:deal", "areas", _("Area")),
+        ("ecosystem:deal", "ecosystem", _("Needs and offers")),
+        ("connections:deal", "related", _("Related deals")),
+        ("reports:deal_report", "report", _("Annual report")),
+        ("reports:deal_workbook", None, _("Workbook (Excel)")),
+    ]
+
+
+TAB = '<li><a class="utrecht-link utrecht-link--html-a" href="{url}"{current}>{label}</a></li>'
+
+
+def deal_tabs(deal, current, *, can_see_changes):
+    """The `<nav>` of a deal's tabs, as deals/partials/deal_tabs.html wrote it with fifteen
+    `{% url %}`s and `translate`s (`deals/tests/test_deal_html.py` compares the two): the
+    addresses from `SlugAddresses`, kept per process (ui/reversing.py)."""
+    tabs = _tabs()
+    if can_see_changes:
+        tabs.append(("deals:change_log", "changes", _("Change log")))
+    items = [
+        TAB.format(url=escape(SlugAddresses(view)(deal.slug)),
+                   current=' aria-current="page"' if name is not None and name == current else "",
+                   label=escape(label))
+        for view, name, label in tabs
+    ]
+    last = items.pop() if can_see_changes else ""
+    return mark_safe(  # noqa: S308 - every value above is escaped
+        '<nav aria-label="%s" class="dm-toc dm-deal-tabs">\n  <ul>\n    %s\n    %s\n  </ul>\n</nav>\n'
+        % (escape(_("Deal sections")), "\n    ".join(items), last))

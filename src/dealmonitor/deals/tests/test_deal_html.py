@@ -84,3 +84,44 @@ def test_the_demo_deals_partners_are_the_templates_partners(demo_data, language)
         for deal in Deal.objects.all():
             for _key, _label, rows in _groups(deal):
                 assert partners(rows) == template.render({"rows": rows}), deal.slug
+
+
+# deals/partials/deal_tabs.html before issue 20 item 2
+TABS_TEMPLATE = """{% load i18n rules %}{% has_perm "deals.view_internal" user deal as can_see_changes %}<nav aria-label="{% translate 'Deal sections' %}" class="dm-toc dm-deal-tabs">
+  <ul>
+    <li><a class="utrecht-link utrecht-link--html-a" href="{{ deal.get_absolute_url }}"{% if current == "deal" %} aria-current="page"{% endif %}>{% translate "Deal" %}</a></li>
+    <li><a class="utrecht-link utrecht-link--html-a" href="{% url 'deals:partners' deal.slug %}"{% if current == "partners" %} aria-current="page"{% endif %}>{% translate "Partners" %}</a></li>
+    <li><a class="utrecht-link utrecht-link--html-a" href="{% url 'impact:pathway' deal.slug %}"{% if current == "pathway" %} aria-current="page"{% endif %}>{% translate "Impact pathway" %}</a></li>
+    <li><a class="utrecht-link utrecht-link--html-a" href="{% url 'impact:effects' deal.slug %}"{% if current == "effects" %} aria-current="page"{% endif %}>{% translate "Effects" %}</a></li>
+    <li><a class="utrecht-link utrecht-link--html-a" href="{% url 'impact:dashboard' deal.slug %}"{% if current == "dashboard" %} aria-current="page"{% endif %}>{% translate "Dashboard" %}</a></li>
+    <li><a class="utrecht-link utrecht-link--html-a" href="{% url 'impact:indicators' deal.slug %}"{% if current == "indicators" %} aria-current="page"{% endif %}>{% translate "Indicators" %}</a></li>
+    <li><a class="utrecht-link utrecht-link--html-a" href="{% url 'impact:performance' deal.slug %}"{% if current == "performance" %} aria-current="page"{% endif %}>{% translate "Performance table" %}</a></li>
+    <li><a class="utrecht-link utrecht-link--html-a" href="{% url 'learning:deal' deal.slug %}"{% if current == "learning" %} aria-current="page"{% endif %}>{% translate "Learning" %}</a></li>
+    <li><a class="utrecht-link utrecht-link--html-a" href="{% url 'learning:scaling_plan' deal.slug %}"{% if current == "scaling_plan" %} aria-current="page"{% endif %}>{% translate "Scaling plan" %}</a></li>
+    <li><a class="utrecht-link utrecht-link--html-a" href="{% url 'areas:deal' deal.slug %}"{% if current == "areas" %} aria-current="page"{% endif %}>{% translate "Area" %}</a></li>
+    <li><a class="utrecht-link utrecht-link--html-a" href="{% url 'ecosystem:deal' deal.slug %}"{% if current == "ecosystem" %} aria-current="page"{% endif %}>{% translate "Needs and offers" %}</a></li>
+    <li><a class="utrecht-link utrecht-link--html-a" href="{% url 'connections:deal' deal.slug %}"{% if current == "related" %} aria-current="page"{% endif %}>{% translate "Related deals" %}</a></li>
+    <li><a class="utrecht-link utrecht-link--html-a" href="{% url 'reports:deal_report' deal.slug %}"{% if current == "report" %} aria-current="page"{% endif %}>{% translate "Annual report" %}</a></li>
+    <li><a class="utrecht-link utrecht-link--html-a" href="{% url 'reports:deal_workbook' deal.slug %}">{% translate "Workbook (Excel)" %}</a></li>
+    {% if can_see_changes %}<li><a class="utrecht-link utrecht-link--html-a" href="{% url 'deals:change_log' deal.slug %}"{% if current == "changes" %} aria-current="page"{% endif %}>{% translate "Change log" %}</a></li>{% endif %}
+  </ul>
+</nav>
+"""
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_the_tabs_are_the_templates_tabs(db, staff_user, language):
+    from django.contrib.auth.models import AnonymousUser
+
+    from dealmonitor.deals.templatetags.deal_tags import deal_tabs
+
+    deal = DealFactory(slug="cd-tabs_1")
+    with translation.override(language):
+        for user in (staff_user, AnonymousUser(), None):
+            for current in ("deal", "related", "changes", "report", "", None):
+                context = {"deal": deal, "current": current, "user": user}
+                theirs = engines["django"].from_string(TABS_TEMPLATE).render(context)
+                assert deal_tabs(context, current) == theirs, (user, current)
+                if current and user is staff_user:
+                    assert 'aria-current="page"' in theirs
+        assert "/wijzigingen/" in deal_tabs({"deal": deal, "user": staff_user}, "")
