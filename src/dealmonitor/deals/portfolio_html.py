@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from dealmonitor.ui.reversing import SlugAddresses
 
 from .constants import DealKind, DealStatus, Phase
+from .models import theme_label
 
 ROW = (
     '\n      <tr class="utrecht-table__row">\n'
@@ -56,7 +57,8 @@ class _Numbers(dict):
 
 def deal_rows(deals):
     """The `<tr>`s of the portfolio table for `deals` (from `selectors.portfolio_table`, with
-    `theme_list`), as the loop in deals/partials/portfolio_results.html wrote them."""
+    `theme_names`: `selectors.with_theme_names`), as the loop in
+    deals/partials/portfolio_results.html wrote them."""
     url = SlugAddresses("deals:detail")
     kinds = _Labels(DealKind.choices)
     statuses = _Labels(DealStatus.choices)
@@ -72,10 +74,10 @@ def deal_rows(deals):
         else:
             kind = kinds[deal.kind]
         names = []
-        for theme in deal.theme_list:
-            label = themes.get(theme.name)
+        for name in deal.theme_names:
+            label = themes.get(name)
             if label is None:
-                label = themes[theme.name] = escape(theme.label)
+                label = themes[name] = escape(theme_label(name))
             names.append(label)
         partners = numbers[deal.partner_total]
         if deal.partner_total != deal.listed_partners:

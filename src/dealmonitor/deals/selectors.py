@@ -95,12 +95,24 @@ PORTFOLIO_COLUMNS = ("slug", "name", "kind", "other_kind", "status", "phase")
 
 
 def portfolio_table(user):
-    """`portfolio(user)` reading only the columns the portfolio page shows, each deal's themes
-    in a plain list `theme_list` (by name): a prefetch into the `themes` manager builds a
-    queryset per deal, a third of the page's time for 50 rows."""
-    return (portfolio(user).only(*PORTFOLIO_COLUMNS).prefetch_related(None)
-            .prefetch_related(Prefetch("themes", queryset=Theme.objects.only("id", "name"),
-                                       to_attr="theme_list")))
+    """`portfolio(user)` reading only the columns the portfolio page shows; the themes of the
+    deals on the page come from `with_theme_names`."""
+    return portfolio(user).only(*PORTFOLIO_COLUMNS).prefetch_related(None)
+
+
+def with_theme_names(deals):
+    """`deals` (a list), each with `theme_names`: the stored names of its themes, by name,
+    read in one query of plain values. A prefetch built a Theme per link and ran Django's
+    prefetch machinery, a seventh of the portfolio page's own time."""
+    names = {deal.pk: [] for deal in deals}
+    if names:
+        links = (Deal.themes.through.objects.filter(deal_id__in=list(names))
+                 .order_by("theme__name").values_list("deal_id", "theme__name"))
+        for deal_id, name in links:
+            names[deal_id].append(name)
+    for deal in deals:
+        deal.theme_names = names[deal.pk]
+    return deals
 
 
 def portfolio_totals(deals):
