@@ -9,7 +9,7 @@ template escaped it, labels translated and the address reversed once per page.
 """
 
 from django.utils.formats import localize
-from django.utils.html import escape
+from django.utils.html import conditional_escape, escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
@@ -124,3 +124,49 @@ def deal_tabs(deal, current, *, can_see_changes):
     return mark_safe(  # noqa: S308 - every value above is escaped
         '<nav aria-label="%s" class="dm-toc dm-deal-tabs">\n  <ul>\n    %s\n    %s\n  </ul>\n</nav>\n'
         % (escape(_("Deal sections")), "\n    ".join(items), last))
+
+
+def fact_sources(fact):
+    """What the deal page says of a fact's provenance (its date, confidence and note), as the
+    include deals/partials/fact_sources.html wrote it (its line break included)."""
+    if not fact:
+        return "\n"
+    parts = []
+    if fact.as_of:
+        parts.append('<span class="dm-muted">%s</span>' % (
+            _("as of %(date)s") % {"date": conditional_escape(localize(fact.as_of_display))}))
+    if fact.confidence:
+        parts.append(' <span class="utrecht-status-badge utrecht-status-badge--neutral">%s</span>'
+                     % conditional_escape(fact.get_confidence_display()))
+    if fact.note:
+        parts.append('<span class="dm-note">%s</span>' % conditional_escape(fact.note))
+    return mark_safe("".join(parts) + "\n")  # noqa: S308 - every value above is escaped
+
+
+BAR = (
+    '\n      <div class="dm-bar-chart__row" aria-hidden="true">\n'
+    '        <span class="dm-bar-chart__label">{label}</span>\n'
+    '        <span class="dm-bar-chart__track"><span class="dm-bar" style="--value: {percent}%">'
+    "</span></span>\n"
+    '        <span class="dm-bar-chart__value">{count}</span>\n'
+    "      </div>\n    "
+)
+
+
+def bar_chart(bars, chart_label):
+    """A bar chart of `bars` ({label, count, percent}: selectors._bars) with `chart_label` as
+    its text alternative, as the include deals/partials/bar_chart.html wrote it."""
+    def text(value):
+        return conditional_escape(localize(value))
+
+    label = text(chart_label)
+    rows = [(text(bar["label"]), text(bar["count"]), text(bar["percent"])) for bar in bars]
+    return mark_safe(  # noqa: S308 - every value above is escaped
+        '\n<figure class="dm-chart">\n'
+        '  <div class="dm-bar-chart" role="img" aria-label="%s: %s">\n    %s\n  </div>\n'
+        '  <figcaption class="utrecht-paragraph">%s</figcaption>\n</figure>\n' % (
+            label,
+            ", ".join(f"{name} {count}" for name, count, _p in rows),
+            "".join(BAR.format(label=name, count=count, percent=percent)
+                    for name, count, percent in rows),
+            label))

@@ -125,3 +125,51 @@ def test_the_tabs_are_the_templates_tabs(db, staff_user, language):
                 if current and user is staff_user:
                     assert 'aria-current="page"' in theirs
         assert "/wijzigingen/" in deal_tabs({"deal": deal, "user": staff_user}, "")
+
+
+# deals/partials/fact_sources.html and bar_chart.html before issue 20 item 2 (both included)
+FACT_TEMPLATE = """{% load i18n %}{% if fact %}{% if fact.as_of %}<span class="dm-muted">{% blocktranslate with date=fact.as_of_display %}as of {{ date }}{% endblocktranslate %}</span>{% endif %}{% if fact.confidence %} <span class="utrecht-status-badge utrecht-status-badge--neutral">{{ fact.get_confidence_display }}</span>{% endif %}{% if fact.note %}<span class="dm-note">{{ fact.note }}</span>{% endif %}{% endif %}
+"""
+BAR_CHART_TEMPLATE = """{% load i18n %}{# bars: list of {label, count, percent}; chart_label: text alternative summary #}
+<figure class="dm-chart">
+  <div class="dm-bar-chart" role="img" aria-label="{{ chart_label }}: {% for bar in bars %}{{ bar.label }} {{ bar.count }}{% if not forloop.last %}, {% endif %}{% endfor %}">
+    {% for bar in bars %}
+      <div class="dm-bar-chart__row" aria-hidden="true">
+        <span class="dm-bar-chart__label">{{ bar.label }}</span>
+        <span class="dm-bar-chart__track"><span class="dm-bar" style="--value: {{ bar.percent }}%"></span></span>
+        <span class="dm-bar-chart__value">{{ bar.count }}</span>
+      </div>
+    {% endfor %}
+  </div>
+  <figcaption class="utrecht-paragraph">{{ chart_label }}</figcaption>
+</figure>
+"""
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_the_facts_and_charts_are_the_templates(db, language):
+    from dealmonitor.deals.models import DealFact
+
+    deal = DealFactory()
+    facts = [
+        None,
+        DealFact(deal=deal, field="status"),
+        DealFact(deal=deal, field="status", as_of=dt.date(2024, 3, 1), as_of_precision="month",
+                 confidence=Confidence.AFGELEID, note="Volgens <b>de</b> bron & meer"),
+        DealFact(deal=deal, field="end_date", as_of=dt.date(2023, 1, 1), as_of_precision="day"),
+        DealFact(deal=deal, field="end_date", confidence="eigen-soort"),
+    ]
+    charts = [
+        ([], "Leeg"),
+        ([{"key": "gemeente", "label": selectors.TYPE_LABELS["gemeente"], "count": 1200,
+           "percent": 100},
+          {"key": "x<y>", "label": "x<y> & \"z\"", "count": 3, "percent": 0}], "Partners <naar> type"),
+    ]
+    with translation.override(language):
+        for fact in facts:
+            theirs = engines["django"].from_string(FACT_TEMPLATE).render({"fact": fact})
+            assert deal_html.fact_sources(fact) == theirs, fact
+        for bars, label in charts:
+            theirs = engines["django"].from_string(BAR_CHART_TEMPLATE).render(
+                {"bars": bars, "chart_label": label})
+            assert deal_html.bar_chart(bars, label) == theirs
