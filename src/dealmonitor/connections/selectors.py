@@ -69,11 +69,15 @@ def group_by_type(organisations):
 
 
 def decisions_for(deal):
+    """The decisions on `deal`'s connections by the other deal's key, each with both deals
+    (the columns a related item shows, as for a suggestion's other deal: not their texts)."""
+    deal_fields = [f.removeprefix("other__") for f in SUGGESTION_FIELDS if f.startswith("other__")]
     return {
         c.other_than(deal).pk: c
-        for c in Connection.objects.filter(Q(deal_a=deal) | Q(deal_b=deal)).select_related(
-            "deal_a", "deal_b", "decided_by", "event"
-        )
+        for c in Connection.objects.filter(Q(deal_a=deal) | Q(deal_b=deal))
+        .select_related("deal_a", "deal_b")
+        .only(*(f.name for f in Connection._meta.concrete_fields),
+              *(f"{side}__{f}" for side in ("deal_a", "deal_b") for f in deal_fields))
     }
 
 

@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -10,7 +11,7 @@ from dealmonitor.deals.access import deal_view
 from dealmonitor.ui.concurrency import guarded_post
 from dealmonitor.ui.forms import BlankFormsByPrefix
 
-from . import cop, network as partner_network, selectors, services
+from . import cop, network as partner_network, related_html, selectors, services
 from . import rules as connection_rules
 from .forms import (
     ConfirmForm,
@@ -46,9 +47,13 @@ def _related_page(request, deal, forms_for=None, status=200):
             item.confirm_form, item.dismiss_form = forms_for.get(
                 item.other.pk, (blank_confirm(prefix), blank_dismiss(prefix))
             )
+    # One token for the whole page, as the template's own {% csrf_token %}s would share it.
+    csrf_token = get_token(request)
+    items_html = related_html.ItemList(deal, can_decide=can_decide, csrf_token=csrf_token)
     return render(request, "connections/deal_related.html", {
         "deal": deal, "items": related["items"], "dismissed": related["dismissed"],
-        "can_decide": can_decide,
+        "can_decide": can_decide, "item_rows": items_html(related["items"]),
+        "csrf_token": csrf_token,
     }, status=status)
 
 

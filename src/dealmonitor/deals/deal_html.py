@@ -9,7 +9,7 @@ template escaped it, labels translated and the address reversed once per page.
 """
 
 from django.utils.formats import localize
-from django.utils.html import escape
+from django.utils.html import conditional_escape, escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
@@ -31,12 +31,13 @@ ITEM = (
 
 
 def _labels(choices):
-    return {value: escape(label) for value, label in choices}
+    # str() first: escape() keeps a lazy label lazy, translated anew at every use
+    return {value: escape(str(label)) for value, label in choices}
 
 
 class PartnerList:
     """`partners(rows)`: the `<li>`s of one group of a deal's participations (organisation
-    selected, sources prefetched). One per request: labels are in the active language."""
+    selected, `source_list` read: selectors.deal_detail). One per request: labels are in the active language."""
 
     def __init__(self):
         self.url = SlugAddresses("organisations:detail")
@@ -77,6 +78,95 @@ class PartnerList:
                 joined=joined,
                 confidence=confidence,
                 note='<span class="dm-note">%s</span>' % escape(p.note) if p.note else "",
-                sources=sources_inline(p.sources.all()),
+                sources=sources_inline(p.source_list),
             ))
         return mark_safe("".join(items))  # noqa: S308 - every value above is escaped
+
+
+# The tabs of every page of one deal (deals/partials/deal_tabs.html): the view of each, the
+# value of `current` that marks it as the page shown (None: never), and its label.
+def _tabs():
+    return [
+        ("deals:detail", "deal", _("Deal")),
+        ("deals:partners", "partners", _("Partners")),
+        ("impact:pathway", "pathway", _("Impact pathway")),
+        ("impact:effects", "effects", _("Effects")),
+        ("impact:dashboard", "dashboard", _("Dashboard")),
+        ("impact:indicators", "indicators", _("Indicators")),
+        ("impact:performance", "performance", _("Performance table")),
+        ("learning:deal", "learning", _("Learning")),
+        ("learning:scaling_plan", "scaling_plan", _("Scaling plan")),
+        ("areas:deal", "areas", _("Area")),
+        ("ecosystem:deal", "ecosystem", _("Needs and offers")),
+        ("connections:deal", "related", _("Related deals")),
+        ("reports:deal_report", "report", _("Annual report")),
+        ("reports:deal_workbook", None, _("Workbook (Excel)")),
+    ]
+
+
+TAB = '<li><a class="utrecht-link utrecht-link--html-a" href="{url}"{current}>{label}</a></li>'
+
+
+def deal_tabs(deal, current, *, can_see_changes):
+    """The `<nav>` of a deal's tabs, as deals/partials/deal_tabs.html wrote it with fifteen
+    `{% url %}`s and `translate`s (`deals/tests/test_deal_html.py` compares the two): the
+    addresses from `SlugAddresses`, kept per process (ui/reversing.py)."""
+    tabs = _tabs()
+    if can_see_changes:
+        tabs.append(("deals:change_log", "changes", _("Change log")))
+    items = [
+        TAB.format(url=escape(SlugAddresses(view)(deal.slug)),
+                   current=' aria-current="page"' if name is not None and name == current else "",
+                   label=escape(label))
+        for view, name, label in tabs
+    ]
+    last = items.pop() if can_see_changes else ""
+    return mark_safe(  # noqa: S308 - every value above is escaped
+        '<nav aria-label="%s" class="dm-toc dm-deal-tabs">\n  <ul>\n    %s\n    %s\n  </ul>\n</nav>\n'
+        % (escape(_("Deal sections")), "\n    ".join(items), last))
+
+
+def fact_sources(fact):
+    """What the deal page says of a fact's provenance (its date, confidence and note), as the
+    include deals/partials/fact_sources.html wrote it (its line break included)."""
+    if not fact:
+        return "\n"
+    parts = []
+    if fact.as_of:
+        parts.append('<span class="dm-muted">%s</span>' % (
+            _("as of %(date)s") % {"date": conditional_escape(localize(fact.as_of_display))}))
+    if fact.confidence:
+        parts.append(' <span class="utrecht-status-badge utrecht-status-badge--neutral">%s</span>'
+                     % conditional_escape(fact.get_confidence_display()))
+    if fact.note:
+        parts.append('<span class="dm-note">%s</span>' % conditional_escape(fact.note))
+    return mark_safe("".join(parts) + "\n")  # noqa: S308 - every value above is escaped
+
+
+BAR = (
+    '\n      <div class="dm-bar-chart__row" aria-hidden="true">\n'
+    '        <span class="dm-bar-chart__label">{label}</span>\n'
+    '        <span class="dm-bar-chart__track"><span class="dm-bar" style="--value: {percent}%">'
+    "</span></span>\n"
+    '        <span class="dm-bar-chart__value">{count}</span>\n'
+    "      </div>\n    "
+)
+
+
+def bar_chart(bars, chart_label):
+    """A bar chart of `bars` ({label, count, percent}: selectors._bars) with `chart_label` as
+    its text alternative, as the include deals/partials/bar_chart.html wrote it."""
+    def text(value):
+        return conditional_escape(localize(value))
+
+    label = text(chart_label)
+    rows = [(text(bar["label"]), text(bar["count"]), text(bar["percent"])) for bar in bars]
+    return mark_safe(  # noqa: S308 - every value above is escaped
+        '\n<figure class="dm-chart">\n'
+        '  <div class="dm-bar-chart" role="img" aria-label="%s: %s">\n    %s\n  </div>\n'
+        '  <figcaption class="utrecht-paragraph">%s</figcaption>\n</figure>\n' % (
+            label,
+            ", ".join(f"{name} {count}" for name, count, _p in rows),
+            "".join(BAR.format(label=name, count=count, percent=percent)
+                    for name, count, percent in rows),
+            label))

@@ -69,7 +69,12 @@ class Theme(models.Model):
 
     @property
     def label(self):
-        return pgettext("theme", self.name)
+        return theme_label(self.name)
+
+
+def theme_label(name):
+    """The label of the theme stored as `name`, in the reader's language (Theme.label)."""
+    return pgettext("theme", name)
 
 
 class Deal(models.Model):

@@ -10,6 +10,7 @@ every text is escaped as the template escaped it, labels are translated once per
 reversed once (ui/reversing.py).
 """
 
+from django.forms.models import ModelChoiceIterator
 from django.utils.formats import localize
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
@@ -18,6 +19,7 @@ from django.utils.translation import gettext as _
 from dealmonitor.ui.reversing import SlugAddresses
 
 from .constants import DealKind, DealStatus, Phase
+from .models import theme_label
 
 ROW = (
     '\n      <tr class="utrecht-table__row">\n'
@@ -39,7 +41,8 @@ class _Labels(dict):
     as itself (as `get_FOO_display` does)."""
 
     def __init__(self, choices):
-        super().__init__((value, escape(label)) for value, label in choices)
+        # str() first: escape() keeps a lazy label lazy, translated anew at every use
+        super().__init__((value, escape(str(label))) for value, label in choices)
 
     def __missing__(self, value):
         self[value] = text = escape(value)
@@ -54,7 +57,8 @@ class _Numbers(dict):
 
 def deal_rows(deals):
     """The `<tr>`s of the portfolio table for `deals` (from `selectors.portfolio_table`, with
-    `theme_list`), as the loop in deals/partials/portfolio_results.html wrote them."""
+    `theme_names`: `selectors.with_theme_names`), as the loop in
+    deals/partials/portfolio_results.html wrote them."""
     url = SlugAddresses("deals:detail")
     kinds = _Labels(DealKind.choices)
     statuses = _Labels(DealStatus.choices)
@@ -70,10 +74,10 @@ def deal_rows(deals):
         else:
             kind = kinds[deal.kind]
         names = []
-        for theme in deal.theme_list:
-            label = themes.get(theme.name)
+        for name in deal.theme_names:
+            label = themes.get(name)
             if label is None:
-                label = themes[theme.name] = escape(theme.label)
+                label = themes[name] = escape(theme_label(name))
             names.append(label)
         partners = numbers[deal.partner_total]
         if deal.partner_total != deal.listed_partners:
@@ -97,7 +101,7 @@ def select_options(field):
     current = _as_text(field.value())
     everything = escape(_("all"))
     options = []
-    for value, label in field.field.choices:
+    for value, label in _choices(field.field):
         text = _as_text(value)
         options.append('\n            <option value="%s"%s>%s</option>\n          ' % (
             escape(value),
@@ -105,6 +109,21 @@ def select_options(field):
             everything if value == "" else escape(label),
         ))
     return mark_safe("".join(options))  # noqa: S308 - every value above is escaped
+
+
+def _choices(field):
+    """`field.choices`; those of a model choice field (the themes) read with one plain query:
+    its own iterator reads them with `.iterator()`, on PostgreSQL a server-side cursor
+    (DECLARE, FETCH, CLOSE: three round trips for some thirty themes)."""
+    choices = field.choices
+    if not isinstance(choices, ModelChoiceIterator):
+        return choices
+    first = []
+    if field.empty_label is not None:
+        first.append(("", field.empty_label))
+    if getattr(field, "null_label", None) is not None:  # django-filter's "null" choice
+        first.append((field.null_value, field.null_label))
+    return first + [choices.choice(obj) for obj in choices.queryset]
 
 
 def _as_text(value):

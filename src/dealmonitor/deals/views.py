@@ -30,7 +30,7 @@ def portfolio(request):
     filtered = filterset.qs if filterset.is_bound and filterset.is_valid() else deals
     totals = selectors.portfolio_totals(filtered)
     page = paginate(request, filtered, per_page=PAGE_SIZE, count=totals["total"])
-    rows = list(page.object_list)
+    rows = selectors.with_theme_names(list(page.object_list))
     asked = any(v for k, v in request.GET.items() if k != "page")
     context = {
         "filter": filterset,

@@ -64,7 +64,7 @@ def varied_deals(db):
 @pytest.mark.parametrize("language", ["nl", "en"])
 def test_the_rows_are_the_templates_rows(varied_deals, demo_data, language):
     with translation.override(language):
-        deals = list(selectors.portfolio_table(None))
+        deals = selectors.with_theme_names(list(selectors.portfolio_table(None)))
         assert len(deals) > 26
         assert portfolio_html.deal_rows(deals) == _render(ROWS_TEMPLATE, {"deals": deals})
         assert 'Deal &lt;b&gt;&quot;A&quot;&lt;/b&gt; &amp; co' in portfolio_html.deal_rows(deals)
@@ -84,3 +84,14 @@ def test_the_filter_options_are_the_templates_options(varied_deals, query, langu
             assert portfolio_html.select_options(field) == _render(OPTIONS_TEMPLATE, {"field": field})
         if query.startswith("?theme"):
             assert '<option value="Wonen" selected>' in portfolio_html.select_options(filterset.form["theme"])
+
+
+def test_theme_names_come_in_one_query_by_name(varied_deals, django_assert_num_queries):
+    deals = list(selectors.portfolio_table(None))
+    with django_assert_num_queries(1):
+        selectors.with_theme_names(deals)
+    by_name = {deal.name: deal.theme_names for deal in deals}
+    assert by_name['Deal <b>"A"</b> & co'] == ["Energietransitie", "Wonen"]
+    assert by_name["Deal C"] == []
+    with django_assert_num_queries(0):
+        assert selectors.with_theme_names([]) == []

