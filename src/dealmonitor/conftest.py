@@ -221,6 +221,55 @@ def default_language():
     translation.deactivate()
 
 
+class _PdfLayouts:
+    """WeasyPrint's `HTML(string=..., base_url=...).write_pdf()` (reports/documents.py), laid
+    out once per distinct input: a second call with the same HTML and base URL returns the
+    bytes the first call returned instead of laying the same document out again. Everything
+    before it (the view, the selectors, the template with the request's parameters) still
+    runs for every request; only a repeat of a pure function on an input it has already
+    succeeded on is skipped. An input that raises raises every time (nothing is kept)."""
+
+    def __init__(self):
+        import weasyprint
+
+        self.real = weasyprint.HTML
+        self.pdfs = {}
+        self.laid_out = 0
+        self.reused = 0
+
+    def html(self, *args, **kwargs):
+        layouts = self
+
+        if args or set(kwargs) - {"string", "base_url"} or "string" not in kwargs:
+            return self.real(*args, **kwargs)  # a file, a URL, options: as it was
+
+        class Document:
+            def write_pdf(self, *pdf_args, **pdf_kwargs):
+                if pdf_args or pdf_kwargs:  # a target or options: as it was
+                    return layouts.real(**kwargs).write_pdf(*pdf_args, **pdf_kwargs)
+                key = (kwargs["string"], kwargs.get("base_url"))
+                if key in layouts.pdfs:
+                    layouts.reused += 1
+                else:
+                    layouts.pdfs[key] = layouts.real(**kwargs).write_pdf()
+                    layouts.laid_out += 1
+                return layouts.pdfs[key]
+
+        return Document()
+
+
+@pytest.fixture
+def pdf_layouts_once(monkeypatch):
+    """For tests that request the PDF reports many times for something other than the PDF's
+    layout (the permission matrix, the query parameters): each distinct report HTML is laid
+    out by WeasyPrint once per test (see `_PdfLayouts`). Returns the counter."""
+    import weasyprint
+
+    layouts = _PdfLayouts()
+    monkeypatch.setattr(weasyprint, "HTML", layouts.html)
+    return layouts
+
+
 @pytest.fixture
 def demo_records():
     """The demo file, parsed: the real data on 26 deals."""
