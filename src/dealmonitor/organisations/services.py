@@ -73,17 +73,19 @@ def check_new_organisation(*, slug="", confirmed=False, **fields):
         raise DuplicateOrganisation(blocking)
 
 
-def registered_like(candidates):
-    """The registered organisations that share an identifier or the normalised name with any
-    of `candidates` (unsaved organisations with their identity computed): every row
-    `identity.matches` could refuse them for, read in one query by the indexed columns, not
-    the whole register."""
+def _wanted(candidates):
+    """{column: stored values} that can refuse `candidates`: their identifiers as stored
+    (`identity.stored_identifiers`) and their normalised names."""
     wanted = {field: set() for field in (*identity.IDENTIFIERS, "name_key")}
     for org in candidates:
         for field in identity.IDENTIFIERS:
             wanted[field] |= identity.stored_identifiers(field, getattr(org, field))
         if org.name_key:
             wanted["name_key"].add(org.name_key)
+    return wanted
+
+
+def _registered_with(wanted):
     query = Q()
     for field, values in wanted.items():
         if values:
@@ -92,6 +94,47 @@ def registered_like(candidates):
         return []
     return list(Organisation.objects.filter(query).only(
         "pk", "slug", "name", "type", "name_key", *identity.IDENTIFIERS))
+
+
+def registered_like(candidates):
+    """The registered organisations that share an identifier or the normalised name with any
+    of `candidates` (unsaved organisations with their identity computed): every row
+    `identity.matches` could refuse them for, read in one query by the indexed columns, not
+    the whole register."""
+    return _registered_with(_wanted(candidates))
+
+
+class Register:
+    """The registered organisations that can refuse new ones, for checking a file of many:
+    `read(candidates)` fetches those of all candidates at once (one query), `like(org)` gives
+    the ones of one candidate, exactly the rows `registered_like([org])` would read, and reads
+    them only for a value not asked before (so a candidate the caller did not foresee is
+    still compared with the whole register)."""
+
+    def __init__(self):
+        self._asked = set()  # (column, stored value)
+        self._by_value = {}  # (column, stored value) -> {pk: organisation}
+
+    def read(self, candidates):
+        wanted = {field: {v for v in values if (field, v) not in self._asked}
+                  for field, values in _wanted(candidates).items()}
+        rows = _registered_with(wanted)
+        for field, values in wanted.items():
+            self._asked.update((field, v) for v in values)
+        for org in rows:
+            for field in (*identity.IDENTIFIERS, "name_key"):
+                if getattr(org, field):
+                    self._by_value.setdefault((field, getattr(org, field)), {})[org.pk] = org
+
+    def like(self, org):
+        wanted = _wanted([org])
+        if any((field, v) not in self._asked for field, values in wanted.items() for v in values):
+            self.read([org])
+        found = {}
+        for field, values in wanted.items():
+            for value in values:
+                found.update(self._by_value.get((field, value), {}))
+        return list(found.values())
 
 
 def check_new_organisations(new, held=()):
@@ -155,15 +198,93 @@ def save_organisation(*, actor, slug, reason="", confirmed=False, **fields):
     return organisation
 
 
-def import_problem(slug, fields, planned):
+def import_organisations(*, actor, organisations, reason=""):
+    """`save_organisation` (confirmed) for many at once, for a spreadsheet import:
+    {slug: fields} -> {slug: Organisation}, in one transaction. The same rules: unknown
+    fields are refused, the government level follows from the type unless given, the
+    identifiers are normalised, an organisation is written (with its history row) only when
+    a value differs, only the programme administrator changes an existing one, and a new one
+    with the identifier or normalised name of a registered one, of an existing one as this
+    import changes it or of a new one earlier in `organisations` is refused
+    (DuplicateOrganisation; a resembling name is not: a file cannot confirm).
+
+    Queries: a fixed number, whatever the count (the rows by slug; the registered rows that
+    could refuse the new ones; the new rows with their history; the changed rows with theirs;
+    the cache's data versions once)."""
+    from simple_history.utils import bulk_update_with_history
+
+    from dealmonitor.utils.bulk import insert_with_history
+    from dealmonitor.utils.cache import data_changed
+
+    found = {o.slug: o for o in Organisation.objects.filter(slug__in=list(organisations))}
+    out, new, changed = {}, {}, []
+    for slug, given in organisations.items():
+        fields = dict(given)
+        unknown = set(fields) - set(ORGANISATION_FIELDS)
+        if unknown:
+            raise TypeError(f"unknown fields: {', '.join(sorted(unknown))}")
+        organisation = found.get(slug) or Organisation(slug=slug)
+        out[slug] = organisation
+        if "government_level" not in fields and "type" in fields:
+            fields["government_level"] = government_level_for(fields["type"], fields.get("subtype", ""))
+        for field in identity.IDENTIFIERS:
+            if field in fields:
+                fields[field] = identity.normalise_identifier(field, fields[field])
+        if organisation.pk and all(getattr(organisation, k) == v for k, v in fields.items()):
+            continue
+        if not may_change_organisation(actor, organisation):
+            raise PermissionDenied(_("Only the programme administrator may change an existing organisation."))
+        for name, value in fields.items():
+            setattr(organisation, name, value)
+        # the slug's uniqueness needs no query per row: read above, and a key of `organisations`
+        organisation.full_clean(validate_unique=False)
+        if organisation.pk is None:
+            new[slug] = fields
+        else:
+            changed.append(organisation)
+    check_new_organisations(new, held=changed)
+    # two new ones in the same call: the second is refused as it would be after the first
+    # was saved (compared by the values that can refuse, not one with every other)
+    earlier = {}
+    for i, slug in enumerate(new):
+        org = candidate(slug=slug, **new[slug])
+        org.pk = -1 - i  # unsaved: tell them apart
+        keys = [(f, identity.comparable_identifier(f, getattr(org, f)))
+                for f in (*identity.IDENTIFIERS, "name_key") if getattr(org, f)]
+        possible = {o.pk: o for key in keys for o in earlier.get(key, ())}
+        found_here = [m for m in identity.matches(org, list(possible.values())) if m.refuses]
+        if found_here:
+            raise DuplicateOrganisation(found_here)
+        for key in keys:
+            earlier.setdefault(key, []).append(org)
+    if not new and not changed:
+        return out
+    with transaction.atomic():
+        created = [out[slug] for slug in new]
+        for organisation in created:  # what save() computes; a bulk insert skips save()
+            organisation.refresh_identity()
+        insert_with_history(created, user=actor, reason=reason)
+        if changed:
+            for organisation in changed:
+                organisation.refresh_identity()
+            bulk_update_with_history(changed, Organisation, [*ORGANISATION_FIELDS, "name_key"],
+                                     default_user=actor, default_change_reason=reason or None)
+        data_changed(sender=Organisation)  # the cache's versions, once (bulk writes send no signals)
+    return out
+
+
+def import_problem(slug, fields, planned, register=None):
     """For a spreadsheet import (imports/checking): the (message, expected) of a new
     organisation that is one registered or planned earlier in the same file, or None. A
     resembling name is no problem here (a file cannot confirm): it is written and the
-    duplicates list (`dealmonitor organisations duplicates`) shows it for merging."""
+    duplicates list (`dealmonitor organisations duplicates`) shows it for merging.
+    `register`: a `Register` that read the registered rows of the whole file at once (else
+    this organisation's are read on their own)."""
     org = candidate(slug=slug, **fields)
     # only the rows that can refuse it (same identifier or normalised name), not every
     # organisation of its type that `duplicates_of` reads for the resemblances
-    found = [m for m in identity.matches(org, registered_like([org])) if m.refuses]
+    like = register.like(org) if register is not None else registered_like([org])
+    found = [m for m in identity.matches(org, like) if m.refuses]
     if not found:
         others = [candidate(slug=s, **f) for s, f in planned.items() if s != slug]
         for i, other in enumerate(others):
