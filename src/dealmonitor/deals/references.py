@@ -118,8 +118,8 @@ class ReferenceCheck:
             related = rel.related_model
             if _label(related) != "deals.deal" and not is_deal_owned(related):
                 continue
-            used = related._base_manager.filter(**{f"{rel.field.name}__in": sorted(left)}).values_list(
-                rel.field.attname, flat=True).order_by().distinct()
+            used = (related._base_manager.filter(**{f"{rel.field.name}__in": sorted(left)})
+                    .values_list(rel.field.attname, flat=True).order_by().distinct())
             left -= set(used)
             if not left:
                 break
@@ -134,7 +134,8 @@ class ReferenceCheck:
         from .models import Participation
 
         label = "organisations.organisation"
-        todo = {o.pk: o for o in organisations if o.pk is not None and (label, o.pk) not in self._seen}
+        todo = {o.pk: o for o in organisations
+                if o.pk is not None and (label, o.pk) not in self._seen}
         if not todo or deal_rules.sees_everything(self.actor):
             return
         visible = {pk for pk, o in todo.items() if o.type == OrganisationType.MINISTERIE}

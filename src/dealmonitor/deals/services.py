@@ -642,10 +642,12 @@ def import_participations(*, actor, participations, reason=""):
     with transaction.atomic():
         insert_with_history(list(new.values()), user=actor, reason=reason)
         if changed:
-            bulk_update_with_history(list(changed.values()), Participation, list(PARTICIPATION_FIELDS),
-                                     default_user=actor, default_change_reason=reason or None)
-        data_changed(sender=Participation)  # the cache's versions, once (bulk writes send no signals)
-        rows_imported.send(sender=Participation, deal_ids={deal_id for deal_id, _o in [*new, *changed]})
+            bulk_update_with_history(list(changed.values()), Participation,
+                                     list(PARTICIPATION_FIELDS), default_user=actor,
+                                     default_change_reason=reason or None)
+        data_changed(sender=Participation)  # the cache's versions, once (no signals in bulk)
+        rows_imported.send(sender=Participation,
+                           deal_ids={deal_id for deal_id, _o in [*new, *changed]})
     return out
 
 

@@ -104,6 +104,14 @@ def registered_like(candidates):
     return _registered_with(_wanted(candidates))
 
 
+def _refusing_keys(org):
+    """The values by which another organisation can be refused as `org` (an identifier, as
+    compared, or the normalised name): two organisations that share none never refuse one
+    another (see identity.matches)."""
+    return [(f, identity.comparable_identifier(f, getattr(org, f)))
+            for f in (*identity.IDENTIFIERS, "name_key") if getattr(org, f)]
+
+
 class Register:
     """The registered organisations that can refuse new ones, for checking a file of many:
     `read(candidates)` fetches those of all candidates at once (one query), `like(org)` gives
@@ -114,6 +122,9 @@ class Register:
     def __init__(self):
         self._asked = set()  # (column, stored value)
         self._by_value = {}  # (column, stored value) -> {pk: organisation}
+        self._planned = {}  # slug -> (its fields, its candidate) of the file's organisations
+        self._planned_keys = {}  # _refusing_keys -> {slug: None}
+        self._order = {}  # slug -> place among the planned ones (as the file named them first)
 
     def read(self, candidates):
         wanted = {field: {v for v in values if (field, v) not in self._asked}
@@ -135,6 +146,34 @@ class Register:
             for value in values:
                 found.update(self._by_value.get((field, value), {}))
         return list(found.values())
+
+    def planned_like(self, org, planned):
+        """The organisations of `planned` ({slug: fields}, planned earlier in the same file)
+        other than `org` that share a value with it by which one can refuse the other, in the
+        order of `planned`: what comparing `org` with each of them would refuse, without
+        building and comparing every one for every row."""
+        for slug in [s for s in self._planned if s not in planned]:
+            self._forget(slug)
+        for slug, fields in planned.items():
+            held = self._planned.get(slug)
+            if held is not None and held[0] == fields:
+                continue
+            if held is not None:
+                self._forget(slug)
+            other = candidate(slug=slug, **fields)
+            # unsaved: told apart by their place
+            other.pk = -1 - self._order.setdefault(slug, len(self._order))
+            self._planned[slug] = (dict(fields), other)
+            for key in _refusing_keys(other):
+                self._planned_keys.setdefault(key, {})[slug] = None
+        slugs = {s for key in _refusing_keys(org) for s in self._planned_keys.get(key, ())
+                 if s != org.slug}
+        return sorted((self._planned[s][1] for s in slugs), key=lambda o: self._order[o.slug])
+
+    def _forget(self, slug):
+        _fields, other = self._planned.pop(slug)
+        for key in _refusing_keys(other):
+            self._planned_keys[key].pop(slug, None)
 
 
 def check_new_organisations(new, held=()):
@@ -226,14 +265,16 @@ def import_organisations(*, actor, organisations, reason=""):
         organisation = found.get(slug) or Organisation(slug=slug)
         out[slug] = organisation
         if "government_level" not in fields and "type" in fields:
-            fields["government_level"] = government_level_for(fields["type"], fields.get("subtype", ""))
+            fields["government_level"] = government_level_for(fields["type"],
+                                                              fields.get("subtype", ""))
         for field in identity.IDENTIFIERS:
             if field in fields:
                 fields[field] = identity.normalise_identifier(field, fields[field])
         if organisation.pk and all(getattr(organisation, k) == v for k, v in fields.items()):
             continue
         if not may_change_organisation(actor, organisation):
-            raise PermissionDenied(_("Only the programme administrator may change an existing organisation."))
+            raise PermissionDenied(
+                _("Only the programme administrator may change an existing organisation."))
         for name, value in fields.items():
             setattr(organisation, name, value)
         # the slug's uniqueness needs no query per row: read above, and a key of `organisations`
@@ -249,8 +290,7 @@ def import_organisations(*, actor, organisations, reason=""):
     for i, slug in enumerate(new):
         org = candidate(slug=slug, **new[slug])
         org.pk = -1 - i  # unsaved: tell them apart
-        keys = [(f, identity.comparable_identifier(f, getattr(org, f)))
-                for f in (*identity.IDENTIFIERS, "name_key") if getattr(org, f)]
+        keys = _refusing_keys(org)
         possible = {o.pk: o for key in keys for o in earlier.get(key, ())}
         found_here = [m for m in identity.matches(org, list(possible.values())) if m.refuses]
         if found_here:
@@ -269,7 +309,7 @@ def import_organisations(*, actor, organisations, reason=""):
                 organisation.refresh_identity()
             bulk_update_with_history(changed, Organisation, [*ORGANISATION_FIELDS, "name_key"],
                                      default_user=actor, default_change_reason=reason or None)
-        data_changed(sender=Organisation)  # the cache's versions, once (bulk writes send no signals)
+        data_changed(sender=Organisation)  # the cache's versions, once (no signals in bulk)
     return out
 
 
@@ -285,7 +325,9 @@ def import_problem(slug, fields, planned, register=None):
     # organisation of its type that `duplicates_of` reads for the resemblances
     like = register.like(org) if register is not None else registered_like([org])
     found = [m for m in identity.matches(org, like) if m.refuses]
-    if not found:
+    if not found and register is not None:
+        found = [m for m in identity.matches(org, register.planned_like(org, planned)) if m.refuses]
+    elif not found:
         others = [candidate(slug=s, **f) for s, f in planned.items() if s != slug]
         for i, other in enumerate(others):
             other.pk = -1 - i  # unsaved: tell them apart

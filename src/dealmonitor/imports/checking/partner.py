@@ -11,7 +11,12 @@ from django.utils.translation import gettext as _
 from dealmonitor.deals import rules as deal_rules
 from dealmonitor.deals.models import Participation
 from dealmonitor.organisations import identity
-from dealmonitor.organisations.services import Register, candidate, import_problem, may_change_organisation
+from dealmonitor.organisations.services import (
+    Register,
+    candidate,
+    import_problem,
+    may_change_organisation,
+)
 
 from .base import cell_parser
 
@@ -63,7 +68,8 @@ class PartnerSheet:
             seen[key] = number
             org_fields, errors = organisation_fields(part, values)
             for column_key, error in errors:
-                self.problem(part, number, column_key, error, _("empty, or a well-formed identifier"))
+                self.problem(part, number, column_key, error,
+                             _("empty, or a well-formed identifier"))
             planned = self.plan.organisations.get(org_id)
             if planned and (planned["name"], planned["type"]) != (org_fields["name"], org_fields["type"]):
                 self.problem(part, number, "organisatie_naam",
@@ -120,8 +126,8 @@ class PartnerSheet:
         specs = []
         for column in part.kind.columns:
             if column.key in ORGANISATION_COLUMNS:
-                specs.append((column.key, part.mapping.get(column.key), part.defaults.get(column.key),
-                              cell_parser(column)))
+                specs.append((column.key, part.mapping.get(column.key),
+                              part.defaults.get(column.key), cell_parser(column)))
         candidates = []
         for _number, cells in part.sheet.rows:
             values = {}

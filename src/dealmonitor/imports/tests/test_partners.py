@@ -236,3 +236,35 @@ def test_the_related_deals_of_the_deal_are_updated_once(deal, team_user, queue,
         import_checked(actor=team_user, result=result)
     updates = [r for r in queue.results if r.task.module_path == "dealmonitor.connections.tasks.update_related"]
     assert [u.args for u in updates] == [[deal.pk]]
+
+
+def test_comparing_with_the_files_earlier_organisations_by_index_finds_what_comparing_with_each_finds():
+    """import_problem with a Register compares a new organisation only with the planned ones
+    that share a value that can refuse it: the same answer (and message) as with every one."""
+    from dealmonitor.organisations.services import Register
+
+    planned = {
+        "a": {"name": "Stichting Alfa", "type": STICHTING},
+        "b": {"name": "Beta", "type": STICHTING, "kvk_number": "12345678"},
+        "c": {"name": "Gemeente Utrecht", "type": "gemeente"},
+        "d": {"name": "Alfa", "type": "bedrijf"},  # the same name, another type
+        "e": {"name": "Gamma", "type": STICHTING, "web_domain": "gamma.nl"},
+    }
+    new = [
+        ("x1", {"name": "Alfa", "type": STICHTING}),
+        ("x2", {"name": "Iets anders", "type": STICHTING, "kvk_number": "12345678"}),
+        ("x3", {"name": "Utrecht", "type": "gemeente"}),
+        ("x4", {"name": "Delta", "type": STICHTING}),
+        ("x5", {"name": "Gamma Twee", "type": STICHTING, "web_domain": "gamma.nl"}),
+        ("a", {"name": "Stichting Alfa", "type": STICHTING}),  # itself, and d: the same name
+        ("e", {"name": "Gamma", "type": STICHTING, "web_domain": "gamma.nl"}),  # itself only
+    ]
+    register = Register()
+    answers = []
+    for slug, fields in new:
+        indexed = import_problem(slug, fields, planned, register)
+        assert indexed == import_problem(slug, fields, planned), slug
+        answers.append(indexed is not None)
+    assert answers == [True, True, True, False, True, True, False]
+    planned["b"] = {"name": "Beta", "type": STICHTING}  # a later row of b without the number
+    assert import_problem("x2", new[1][1], planned, register) is None
