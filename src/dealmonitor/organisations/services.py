@@ -237,15 +237,49 @@ def save_organisation(*, actor, slug, reason="", confirmed=False, **fields):
     return organisation
 
 
+def _refuse_duplicates(order, new, organisations):
+    """Raise DuplicateOrganisation for the first new organisation (slugs in `new`, in
+    `order`) with the identifier or normalised name of a registered one, as saving them one
+    by one in `order` would: compared with the register as it is, but with the organisations
+    changed earlier in `order` as changed and the new ones earlier in `order` as added. The
+    registered rows that can match any of them are read in one query (`Register`)."""
+    if not new:
+        return
+    candidates = {}
+    for i, slug in enumerate(new):
+        org = candidate(slug=slug, **new[slug])
+        org.pk = -1 - i  # unsaved: tell them apart
+        candidates[slug] = org
+    register = Register()
+    register.read(candidates.values())
+    earlier = {}  # _refusing_keys -> [organisation as this call writes it]
+    replaced = set()  # pks of registered organisations changed earlier in `order`
+    for slug in order:
+        org = candidates.get(slug)
+        if org is None:  # an existing organisation changed: from here on as changed
+            changed = organisations[slug]
+            replaced.add(changed.pk)
+            for key in _refusing_keys(changed):
+                earlier.setdefault(key, []).append(changed)
+            continue
+        possible = {o.pk: o for o in register.like(org) if o.pk not in replaced}
+        possible.update({o.pk: o for key in _refusing_keys(org) for o in earlier.get(key, ())})
+        found = [m for m in identity.matches(org, list(possible.values())) if m.refuses]
+        if found:
+            raise DuplicateOrganisation(found)
+        for key in _refusing_keys(org):
+            earlier.setdefault(key, []).append(org)
+
+
 def import_organisations(*, actor, organisations, reason=""):
     """`save_organisation` (confirmed) for many at once, for a spreadsheet import:
     {slug: fields} -> {slug: Organisation}, in one transaction. The same rules: unknown
     fields are refused, the government level follows from the type unless given, the
     identifiers are normalised, an organisation is written (with its history row) only when
     a value differs, only the programme administrator changes an existing one, and a new one
-    with the identifier or normalised name of a registered one, of an existing one as this
-    import changes it or of a new one earlier in `organisations` is refused
-    (DuplicateOrganisation; a resembling name is not: a file cannot confirm).
+    with the identifier or normalised name of one registered (as saving them in the order
+    given would find it) is refused (DuplicateOrganisation; a resembling name is not: a file
+    cannot confirm).
 
     Queries: a fixed number, whatever the count (the rows by slug; the registered rows that
     could refuse the new ones; the new rows with their history; the changed rows with theirs;
@@ -257,6 +291,7 @@ def import_organisations(*, actor, organisations, reason=""):
 
     found = {o.slug: o for o in Organisation.objects.filter(slug__in=list(organisations))}
     out, new, changed = {}, {}, []
+    order = []  # (slug, new or changed) in the order given: what one-by-one saving would meet
     for slug, given in organisations.items():
         fields = dict(given)
         unknown = set(fields) - set(ORGANISATION_FIELDS)
@@ -283,20 +318,8 @@ def import_organisations(*, actor, organisations, reason=""):
             new[slug] = fields
         else:
             changed.append(organisation)
-    check_new_organisations(new, held=changed)
-    # two new ones in the same call: the second is refused as it would be after the first
-    # was saved (compared by the values that can refuse, not one with every other)
-    earlier = {}
-    for i, slug in enumerate(new):
-        org = candidate(slug=slug, **new[slug])
-        org.pk = -1 - i  # unsaved: tell them apart
-        keys = _refusing_keys(org)
-        possible = {o.pk: o for key in keys for o in earlier.get(key, ())}
-        found_here = [m for m in identity.matches(org, list(possible.values())) if m.refuses]
-        if found_here:
-            raise DuplicateOrganisation(found_here)
-        for key in keys:
-            earlier.setdefault(key, []).append(org)
+        order.append(slug)
+    _refuse_duplicates(order, new, out)
     if not new and not changed:
         return out
     with transaction.atomic():

@@ -268,3 +268,20 @@ def test_comparing_with_the_files_earlier_organisations_by_index_finds_what_comp
     assert answers == [True, True, True, False, True, True, False]
     planned["b"] = {"name": "Beta", "type": STICHTING}  # a later row of b without the number
     assert import_problem("x2", new[1][1], planned, register) is None
+
+
+def test_new_organisations_are_compared_with_the_register_as_the_earlier_ones_leave_it(staff_user):
+    """As saving one after the other: an organisation changed earlier in the same call counts
+    with its new values, not its old ones."""
+    Organisation.objects.create(slug="beta", name="Beta", type=STICHTING, kvk_number="11111111")
+    written = import_organisations(actor=staff_user, reason="import", organisations={
+        "beta": {"name": "Beta", "type": STICHTING, "kvk_number": "22222222"},
+        "nieuw": {"name": "Nieuw", "type": STICHTING, "kvk_number": "11111111"},  # free now
+    })
+    assert written["nieuw"].pk and Organisation.objects.get(slug="beta").kvk_number == "22222222"
+    with pytest.raises(DuplicateOrganisation, match=r"\(beta\)"):
+        import_organisations(actor=staff_user, organisations={
+            "beta": {"name": "Beta", "type": STICHTING, "kvk_number": "33333333"},
+            "nog-een": {"name": "Nog een", "type": STICHTING, "kvk_number": "33333333"},
+        })
+    assert Organisation.objects.get(slug="beta").kvk_number == "22222222"
