@@ -14,7 +14,6 @@ import time
 
 import pytest
 from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
 from dealmonitor.deals import rules as deal_rules
 from dealmonitor.imports.checking import check_parts
@@ -41,6 +40,18 @@ def _sheet(rows, start):
     return read_spreadsheet(xlsx({"Partners": out}), "partners.xlsx")
 
 
+class _Counter:
+    """Counts the statements sent, as CaptureQueriesContext does, but past the 9,000 its log
+    keeps."""
+
+    def __init__(self):
+        self.count = 0
+
+    def __call__(self, execute, sql, params, many, context):
+        self.count += 1
+        return execute(sql, params, many, context)
+
+
 def test_partners_sheet_figures(deal, team_user):
     Organisation.objects.bulk_create([
         Organisation(slug=f"bestaand-{k}", name=f"Bestaande Stichting {k}",
@@ -53,13 +64,14 @@ def test_partners_sheet_figures(deal, team_user):
         for rows in SIZES:
             sheets = _sheet(rows, start)
             start += rows + rows % 2
+            counter = _Counter()
             began = time.perf_counter()
-            with CaptureQueriesContext(connection) as captured:
+            with connection.execute_wrapper(counter):
                 result = check_parts(team_user, workbook_parts(sheets), previews=False)
                 assert result.ok, [str(p) for p in result.problems[:3]]
                 import_checked(actor=team_user, result=result)
             ms = (time.perf_counter() - began) * 1000
-            figures.setdefault(rows, []).append((len(captured), ms))
+            figures.setdefault(rows, []).append((counter.count, ms))
     for rows, runs in figures.items():
         queries = sorted({q for q, _ms in runs})
         times = [ms for _q, ms in runs]
