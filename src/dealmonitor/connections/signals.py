@@ -17,6 +17,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_save, pre_de
 from django.utils import timezone
 
 from dealmonitor.deals.models import Ambition, Deal, DealFact, Participation, Result, Role
+from dealmonitor.deals.signals import rows_imported
 
 logger = logging.getLogger(__name__)
 
@@ -87,6 +88,13 @@ def _themes_changed(sender, instance, action, **kwargs):  # m2m_changed has no r
         mark_changed(instance.pk)
 
 
+def _rows_imported(sender, deal_ids=(), **kwargs):
+    """Rows of these deals written in bulk (deals/signals.py): as if each was saved."""
+    if sender in (Participation, Role, Ambition, Result, DealFact):
+        for deal_id in deal_ids:
+            mark_changed(deal_id)
+
+
 def _deal_deleted(sender, instance, **kwargs):
     # Before its index rows go with it: the stems it used count one deal less. Whatever
     # CONNECTIONS_AUTO_UPDATE says: the counts are part of the stored index.
@@ -108,3 +116,4 @@ def connect():
         )
     m2m_changed.connect(_themes_changed, sender=Deal.themes.through,
                         dispatch_uid="connections-themes")
+    rows_imported.connect(_rows_imported, dispatch_uid="connections-rows-imported")

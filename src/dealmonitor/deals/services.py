@@ -581,6 +581,76 @@ def save_participation(*, actor, deal, organisation, reason="", **fields):
     return row
 
 
+def import_participations(*, actor, participations, reason=""):
+    """`save_participation` for many at once (the Partners sheet of an import):
+    `participations` is a list of (deal, organisation, fields); returns the rows. The same
+    rules, in one transaction: only who may edit a deal changes its partners, unknown fields
+    are refused, a row is written (with its history row) only when a value differs, the
+    organisation must be one the actor may see (deals/references.py), and each row is
+    validated as `full_clean` validates it. A pair given twice is one row, changed twice.
+
+    Queries: a fixed number, whatever the count (the existing rows, what the actor may see
+    of the organisations, the new rows with their history, the changed ones with theirs, the
+    cache's data versions once), but a permission check per deal."""
+    from simple_history.utils import bulk_update_with_history
+
+    from dealmonitor.utils.bulk import insert_with_history
+    from dealmonitor.utils.cache import data_changed
+
+    from .references import ReferenceCheck
+    from .signals import rows_imported
+
+    allowed = {}
+    for deal, _organisation, _fields in participations:
+        if deal.pk not in allowed:
+            allowed[deal.pk] = deal_rules.can_edit_deal_data(actor, deal)
+        if not allowed[deal.pk]:
+            raise PermissionDenied(_("You may not change the partners of this deal."))
+    references = ReferenceCheck(actor)
+    references.preload([organisation for _deal, organisation, _fields in participations])
+    rows = {}
+    if participations:
+        deal_ids = {deal.pk for deal, _o, _f in participations}
+        org_ids = {o.pk for _d, o, _f in participations if o.pk is not None}
+        rows = {(p.deal_id, p.organisation_id): p for p in Participation.objects.filter(
+            deal__in=deal_ids, organisation__in=org_ids).order_by()}
+    out, new, changed = [], {}, {}
+    for deal, organisation, fields in participations:
+        unknown = set(fields) - set(PARTICIPATION_FIELDS)
+        if unknown:
+            raise TypeError(f"unknown fields: {', '.join(sorted(unknown))}")
+        key = (deal.pk, organisation.pk)
+        row = rows.get(key)
+        if row is None:
+            row = rows[key] = Participation(deal=deal, organisation=organisation)
+        out.append(row)
+        dirty = row.pk is None
+        for name, value in fields.items():
+            if getattr(row, name) != value:
+                setattr(row, name, value)
+                dirty = True
+        if not dirty:
+            continue
+        references.check(deal=deal, instance=row)
+        # The deal and the organisation are rows read or written by this transaction, and
+        # the pair is unique by the read above: no query per row to find either again.
+        row.full_clean(exclude=["deal", "organisation"], validate_unique=False,
+                       validate_constraints=False)
+        (new if row.pk is None else changed)[key] = row
+    if not new and not changed:
+        return out
+    with transaction.atomic():
+        insert_with_history(list(new.values()), user=actor, reason=reason)
+        if changed:
+            bulk_update_with_history(list(changed.values()), Participation,
+                                     list(PARTICIPATION_FIELDS), default_user=actor,
+                                     default_change_reason=reason or None)
+        data_changed(sender=Participation)  # the cache's versions, once (no signals in bulk)
+        rows_imported.send(sender=Participation,
+                           deal_ids={deal_id for deal_id, _o in [*new, *changed]})
+    return out
+
+
 def restore_change(*, actor, deal, label, history_id, note=""):
     """Undo one change in the deal's change log (deals/history.py) as a new change: put back
     the values the change replaced, or bring back a row the change deleted. The new history

@@ -73,17 +73,19 @@ def check_new_organisation(*, slug="", confirmed=False, **fields):
         raise DuplicateOrganisation(blocking)
 
 
-def registered_like(candidates):
-    """The registered organisations that share an identifier or the normalised name with any
-    of `candidates` (unsaved organisations with their identity computed): every row
-    `identity.matches` could refuse them for, read in one query by the indexed columns, not
-    the whole register."""
+def _wanted(candidates):
+    """{column: stored values} that can refuse `candidates`: their identifiers as stored
+    (`identity.stored_identifiers`) and their normalised names."""
     wanted = {field: set() for field in (*identity.IDENTIFIERS, "name_key")}
     for org in candidates:
         for field in identity.IDENTIFIERS:
             wanted[field] |= identity.stored_identifiers(field, getattr(org, field))
         if org.name_key:
             wanted["name_key"].add(org.name_key)
+    return wanted
+
+
+def _registered_with(wanted):
     query = Q()
     for field, values in wanted.items():
         if values:
@@ -92,6 +94,86 @@ def registered_like(candidates):
         return []
     return list(Organisation.objects.filter(query).only(
         "pk", "slug", "name", "type", "name_key", *identity.IDENTIFIERS))
+
+
+def registered_like(candidates):
+    """The registered organisations that share an identifier or the normalised name with any
+    of `candidates` (unsaved organisations with their identity computed): every row
+    `identity.matches` could refuse them for, read in one query by the indexed columns, not
+    the whole register."""
+    return _registered_with(_wanted(candidates))
+
+
+def _refusing_keys(org):
+    """The values by which another organisation can be refused as `org` (an identifier, as
+    compared, or the normalised name): two organisations that share none never refuse one
+    another (see identity.matches)."""
+    return [(f, identity.comparable_identifier(f, getattr(org, f)))
+            for f in (*identity.IDENTIFIERS, "name_key") if getattr(org, f)]
+
+
+class Register:
+    """The registered organisations that can refuse new ones, for checking a file of many:
+    `read(candidates)` fetches those of all candidates at once (one query), `like(org)` gives
+    the ones of one candidate, exactly the rows `registered_like([org])` would read, and reads
+    them only for a value not asked before (so a candidate the caller did not foresee is
+    still compared with the whole register)."""
+
+    def __init__(self):
+        self._asked = set()  # (column, stored value)
+        self._by_value = {}  # (column, stored value) -> {pk: organisation}
+        self._planned = {}  # slug -> (its fields, its candidate) of the file's organisations
+        self._planned_keys = {}  # _refusing_keys -> {slug: None}
+        self._order = {}  # slug -> place among the planned ones (as the file named them first)
+
+    def read(self, candidates):
+        wanted = {field: {v for v in values if (field, v) not in self._asked}
+                  for field, values in _wanted(candidates).items()}
+        rows = _registered_with(wanted)
+        for field, values in wanted.items():
+            self._asked.update((field, v) for v in values)
+        for org in rows:
+            for field in (*identity.IDENTIFIERS, "name_key"):
+                if getattr(org, field):
+                    self._by_value.setdefault((field, getattr(org, field)), {})[org.pk] = org
+
+    def like(self, org):
+        wanted = _wanted([org])
+        if any((field, v) not in self._asked for field, values in wanted.items() for v in values):
+            self.read([org])
+        found = {}
+        for field, values in wanted.items():
+            for value in values:
+                found.update(self._by_value.get((field, value), {}))
+        return list(found.values())
+
+    def planned_like(self, org, planned):
+        """The organisations of `planned` ({slug: fields}, planned earlier in the same file)
+        other than `org` that share a value with it by which one can refuse the other, in the
+        order of `planned`: what comparing `org` with each of them would refuse, without
+        building and comparing every one for every row."""
+        for slug in [s for s in self._planned if s not in planned]:
+            self._forget(slug)
+        for slug, fields in planned.items():
+            held = self._planned.get(slug)
+            if held is not None and held[0] == fields:
+                continue
+            if held is not None:
+                self._forget(slug)
+            other = candidate(slug=slug, **fields)
+            # unsaved: told apart by their place
+            other.pk = -1 - self._order.setdefault(slug, len(self._order))
+            self._planned[slug] = (dict(fields), other)
+            for key in _refusing_keys(other):
+                self._planned_keys.setdefault(key, {})[slug] = None
+        slugs = {s for key in _refusing_keys(org) for s in self._planned_keys.get(key, ())
+                 if s != org.slug}
+        return sorted((self._planned[s][1] for s in slugs), key=lambda o: self._order[o.slug])
+
+    def _forget(self, slug):
+        _fields, other = self._planned.pop(slug)
+        for key in _refusing_keys(other):
+            self._planned_keys[key].pop(slug, None)
 
 
 def check_new_organisations(new, held=()):
@@ -155,16 +237,120 @@ def save_organisation(*, actor, slug, reason="", confirmed=False, **fields):
     return organisation
 
 
-def import_problem(slug, fields, planned):
+def _refuse_duplicates(order, new, organisations):
+    """Raise DuplicateOrganisation for the first new organisation (slugs in `new`, in
+    `order`) with the identifier or normalised name of a registered one, as saving them one
+    by one in `order` would: compared with the register as it is, but with the organisations
+    changed earlier in `order` as changed and the new ones earlier in `order` as added. The
+    registered rows that can match any of them are read in one query (`Register`)."""
+    if not new:
+        return
+    candidates = {}
+    for i, slug in enumerate(new):
+        org = candidate(slug=slug, **new[slug])
+        org.pk = -1 - i  # unsaved: tell them apart
+        candidates[slug] = org
+    register = Register()
+    register.read(candidates.values())
+    earlier = {}  # _refusing_keys -> [organisation as this call writes it]
+    replaced = set()  # pks of registered organisations changed earlier in `order`
+    for slug in order:
+        org = candidates.get(slug)
+        if org is None:  # an existing organisation changed: from here on as changed
+            changed = organisations[slug]
+            replaced.add(changed.pk)
+            for key in _refusing_keys(changed):
+                earlier.setdefault(key, []).append(changed)
+            continue
+        possible = {o.pk: o for o in register.like(org) if o.pk not in replaced}
+        possible.update({o.pk: o for key in _refusing_keys(org) for o in earlier.get(key, ())})
+        found = [m for m in identity.matches(org, list(possible.values())) if m.refuses]
+        if found:
+            raise DuplicateOrganisation(found)
+        for key in _refusing_keys(org):
+            earlier.setdefault(key, []).append(org)
+
+
+def import_organisations(*, actor, organisations, reason=""):
+    """`save_organisation` (confirmed) for many at once, for a spreadsheet import:
+    {slug: fields} -> {slug: Organisation}, in one transaction. The same rules: unknown
+    fields are refused, the government level follows from the type unless given, the
+    identifiers are normalised, an organisation is written (with its history row) only when
+    a value differs, only the programme administrator changes an existing one, and a new one
+    with the identifier or normalised name of one registered (as saving them in the order
+    given would find it) is refused (DuplicateOrganisation; a resembling name is not: a file
+    cannot confirm).
+
+    Queries: a fixed number, whatever the count (the rows by slug; the registered rows that
+    could refuse the new ones; the new rows with their history; the changed rows with theirs;
+    the cache's data versions once)."""
+    from simple_history.utils import bulk_update_with_history
+
+    from dealmonitor.utils.bulk import insert_with_history
+    from dealmonitor.utils.cache import data_changed
+
+    found = {o.slug: o for o in Organisation.objects.filter(slug__in=list(organisations))}
+    out, new, changed = {}, {}, []
+    order = []  # (slug, new or changed) in the order given: what one-by-one saving would meet
+    for slug, given in organisations.items():
+        fields = dict(given)
+        unknown = set(fields) - set(ORGANISATION_FIELDS)
+        if unknown:
+            raise TypeError(f"unknown fields: {', '.join(sorted(unknown))}")
+        organisation = found.get(slug) or Organisation(slug=slug)
+        out[slug] = organisation
+        if "government_level" not in fields and "type" in fields:
+            fields["government_level"] = government_level_for(fields["type"],
+                                                              fields.get("subtype", ""))
+        for field in identity.IDENTIFIERS:
+            if field in fields:
+                fields[field] = identity.normalise_identifier(field, fields[field])
+        if organisation.pk and all(getattr(organisation, k) == v for k, v in fields.items()):
+            continue
+        if not may_change_organisation(actor, organisation):
+            raise PermissionDenied(
+                _("Only the programme administrator may change an existing organisation."))
+        for name, value in fields.items():
+            setattr(organisation, name, value)
+        # the slug's uniqueness needs no query per row: read above, and a key of `organisations`
+        organisation.full_clean(validate_unique=False)
+        if organisation.pk is None:
+            new[slug] = fields
+        else:
+            changed.append(organisation)
+        order.append(slug)
+    _refuse_duplicates(order, new, out)
+    if not new and not changed:
+        return out
+    with transaction.atomic():
+        created = [out[slug] for slug in new]
+        for organisation in created:  # what save() computes; a bulk insert skips save()
+            organisation.refresh_identity()
+        insert_with_history(created, user=actor, reason=reason)
+        if changed:
+            for organisation in changed:
+                organisation.refresh_identity()
+            bulk_update_with_history(changed, Organisation, [*ORGANISATION_FIELDS, "name_key"],
+                                     default_user=actor, default_change_reason=reason or None)
+        data_changed(sender=Organisation)  # the cache's versions, once (no signals in bulk)
+    return out
+
+
+def import_problem(slug, fields, planned, register=None):
     """For a spreadsheet import (imports/checking): the (message, expected) of a new
     organisation that is one registered or planned earlier in the same file, or None. A
     resembling name is no problem here (a file cannot confirm): it is written and the
-    duplicates list (`dealmonitor organisations duplicates`) shows it for merging."""
+    duplicates list (`dealmonitor organisations duplicates`) shows it for merging.
+    `register`: a `Register` that read the registered rows of the whole file at once (else
+    this organisation's are read on their own)."""
     org = candidate(slug=slug, **fields)
     # only the rows that can refuse it (same identifier or normalised name), not every
     # organisation of its type that `duplicates_of` reads for the resemblances
-    found = [m for m in identity.matches(org, registered_like([org])) if m.refuses]
-    if not found:
+    like = register.like(org) if register is not None else registered_like([org])
+    found = [m for m in identity.matches(org, like) if m.refuses]
+    if not found and register is not None:
+        found = [m for m in identity.matches(org, register.planned_like(org, planned)) if m.refuses]
+    elif not found:
         others = [candidate(slug=s, **f) for s, f in planned.items() if s != slug]
         for i, other in enumerate(others):
             other.pk = -1 - i  # unsaved: tell them apart

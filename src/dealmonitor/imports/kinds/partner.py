@@ -5,10 +5,10 @@ from django.utils.translation import gettext_lazy as _
 
 from dealmonitor.deals.constants import ParticipationKind, Stance
 from dealmonitor.deals.internal import strip_internal
-from dealmonitor.deals.models import Participation
-from dealmonitor.deals.services import save_participation
+from dealmonitor.deals.models import Deal, Participation
+from dealmonitor.deals.services import import_participations
 from dealmonitor.organisations.constants import GovernmentLevel, OrganisationType
-from dealmonitor.organisations.services import save_organisation
+from dealmonitor.organisations.services import import_organisations
 from dealmonitor.utils.partial_dates import to_iso
 from dealmonitor.utils.text_limits import LONG_TEXT
 
@@ -94,13 +94,20 @@ EXPORTS = ((PARTNERS, rows),)
 
 
 def write(w):
-    for slug, fields in w.plan.organisations.items():
-        # the check refused identifiers and names already registered; a resembling name
-        # cannot be confirmed in a file: it is written, and listed among the duplicates
-        w.organisations[slug] = save_organisation(actor=w.actor, slug=slug, reason=REASON,
-                                                  confirmed=True, **fields)
-        w.step()
-    for (deal_slug, org_slug), fields in w.plan.participations.items():
-        save_participation(actor=w.actor, deal=w.deal(deal_slug),
-                           organisation=w.organisations[org_slug], reason=REASON, **fields)
-        w.step()
+    """The organisations, then the participations, each kind in bulk through its service
+    (the same rules and history as one by one; see their docstrings)."""
+    # the check refused identifiers and names already registered; a resembling name
+    # cannot be confirmed in a file: it is written, and listed among the duplicates
+    written = import_organisations(actor=w.actor, organisations=w.plan.organisations, reason=REASON)
+    w.organisations.update(written)
+    if written:
+        w.step(len(written))
+    planned = w.plan.participations
+    wanted = {deal_slug for deal_slug, _org in planned} - set(w.deals)
+    if wanted:
+        w.deals.update({d.slug: d for d in Deal.objects.filter(slug__in=wanted)})
+    rows = [(w.deal(deal_slug), w.organisations[org_slug], fields)
+            for (deal_slug, org_slug), fields in planned.items()]
+    import_participations(actor=w.actor, participations=rows, reason=REASON)
+    if rows:
+        w.step(len(rows))
