@@ -90,7 +90,7 @@ def _themes_changed(sender, instance, action, **kwargs):  # m2m_changed has no r
 
 def _rows_imported(sender, deal_ids=(), **kwargs):
     """Rows of these deals written in bulk (deals/signals.py): as if each was saved."""
-    if sender in (Participation, Role, Ambition, Result, DealFact):
+    if sender in (Deal, Participation, Role, Ambition, Result, DealFact):
         for deal_id in deal_ids:
             mark_changed(deal_id)
 

@@ -15,11 +15,13 @@ from django.utils.translation import gettext as _
 from dealmonitor.organisations.constants import government_level_for
 from dealmonitor.organisations.models import Organisation, Person
 from dealmonitor.organisations.services import check_new_organisations
+from dealmonitor.utils.cache import data_changed
 from dealmonitor.utils.partial_dates import Precision
 
 from . import history
 from . import rules as deal_rules
 from .references import check_row
+from .signals import rows_imported
 from .constants import DealStatus, ParticipationKind, Phase, SourcedField
 from .importer import Fact, PartnerRecord
 from .models import (
@@ -60,6 +62,10 @@ class ImportReport:
                 f"{label}: {self.created[label]} created, {self.updated[label]} updated, "
                 f"{self.unchanged[label]} unchanged"
             )
+
+
+# Rows whose new ones change a deal's related deals (connections listens to `rows_imported`).
+RELATED_BY = (DealFact, Participation, Role, Result, Ambition)
 
 
 class _Writer:
@@ -172,6 +178,7 @@ class _Writer:
         for model, new in ((Source, self.new_sources), (Theme, self.new_themes)):
             if new:
                 model.objects.bulk_create(new)
+                data_changed(sender=model)  # bulk_create sends no signal: kept figures must go
                 if any(obj.pk is None for obj in new):  # a database that returns no ids
                     ids = dict(model.objects.filter(pk__isnull=False).values_list(
                         "reference" if model is Source else "name", "pk"))
@@ -184,6 +191,7 @@ class _Writer:
         from dealmonitor.utils.bulk import insert_with_history
 
         self.flush_new_links()
+        touched = set()  # the deals with new rows: their related deals are updated
         for model in self.ORDER:
             rows = self.pending[model]
             for row in rows:  # parents written above: take their ids
@@ -195,6 +203,10 @@ class _Writer:
                 if hasattr(row, "refresh_identity"):  # what save() computes (normalised name,
                     row.refresh_identity()            # CBS code, identifiers): bulk skips save()
             insert_with_history(rows, user=self.actor, reason=IMPORT_REASON)
+            if model is Deal:
+                touched.update(row.pk for row in rows)
+            elif model in RELATED_BY:
+                touched.update(row.deal_id for row in rows)
             rows.clear()
         by_relation = {}
         for owner, name, linked in self.links:
@@ -205,12 +217,16 @@ class _Writer:
             own, other = field.m2m_field_name() + "_id", field.m2m_reverse_field_name() + "_id"
             through.objects.bulk_create([through(**{own: owner.pk, other: obj.pk})
                                          for owner, linked in pairs for obj in dict.fromkeys(linked)])
+            data_changed(sender=through)  # no m2m_changed signal in bulk
             if model is Deal and name == "themes":
                 self._themes_history([owner for owner, _linked in pairs])
+                touched.update(owner.pk for owner, _linked in pairs)
         self.links.clear()
         for deal, phase, started_on, note in self.phases:
             _record_phase(deal, phase, started_on, self.actor, note=note)
         self.phases.clear()
+        if touched:  # bulk rows send no post_save: as if each deal had been saved
+            rows_imported.send(sender=Deal, deal_ids=sorted(touched))
 
     def _themes_history(self, deals):
         """As saving the themes of a deal one by one records it: a history row of the deal,
@@ -595,10 +611,8 @@ def import_participations(*, actor, participations, reason=""):
     from simple_history.utils import bulk_update_with_history
 
     from dealmonitor.utils.bulk import insert_with_history
-    from dealmonitor.utils.cache import data_changed
 
     from .references import ReferenceCheck
-    from .signals import rows_imported
 
     allowed = {}
     for deal, _organisation, _fields in participations:

@@ -31,6 +31,8 @@ from django.db import connection, transaction
 from django.db.backends.base.operations import BaseDatabaseOperations
 from django.utils import timezone
 
+from dealmonitor.utils.cache import data_changed
+
 
 def _sqlite_converter(field):
     kind = field.get_internal_type()
@@ -313,6 +315,7 @@ def insert_with_history(objs, *, user=None, reason="", batch_size=5000, progress
         done += len(batch)
         if progress:
             progress(done)
+    data_changed(sender=model)  # no save() ran, so no signal: kept figures must go
     return objs
 
 

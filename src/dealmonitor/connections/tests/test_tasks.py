@@ -85,3 +85,32 @@ def test_without_any_lists_yet_one_rebuild_is_queued(queue, django_capture_on_co
     (deal,) = made(DealFactory())
     change(deal, "eerste", django_capture_on_commit_callbacks)
     assert len(updates(queue, "rebuild_related")) == 1 and updates(queue) == []
+
+
+def test_deals_imported_in_bulk_get_their_related_deals(queue, django_capture_on_commit_callbacks):
+    """The portfolio import writes new deals and their partners in bulk (no post_save): the
+    related deals follow as after saving them one by one; a second import that changes
+    nothing queues nothing."""
+    from pathlib import Path
+
+    from django.conf import settings
+
+    from dealmonitor.deals.importer import parse_portfolio
+    from dealmonitor.deals.models import Deal
+    from dealmonitor.deals.services import import_portfolio
+
+    records = parse_portfolio(json.loads(Path(settings.DEMO_DATA_FILE).read_text("utf-8")))
+    deal, = made(DealFactory())
+    RelatedSuggestion.objects.create(deal=deal, other=DealFactory(), rank=1, score=0.5)  # lists exist
+    signals._pending.ids = set()
+    with django_capture_on_commit_callbacks(execute=True):
+        import_portfolio(actor=None, records=records[:3])
+    imported = Deal.objects.filter(slug__in=[r.slug for r in records[:3]]).values_list("pk", flat=True)
+    assert sorted(u.args[0] for u in updates(queue)) == sorted(imported)
+    queue.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        import_portfolio(actor=None, records=records[:3])
+    assert updates(queue) == [] and updates(queue, "rebuild_related") == []
+    with django_capture_on_commit_callbacks(execute=True):  # more than REBUILD_ABOVE deals at once
+        import_portfolio(actor=None, records=records)
+    assert len(updates(queue, "rebuild_related")) == 1

@@ -311,3 +311,18 @@ def test_the_programme_view_counted_afresh_keeps_its_figures_with_one_write(clie
     with count_queries() as again:
         client.get(url)
     assert not [s for s in again.statements if "INSERT" in s.upper()]  # all six kept
+
+
+@pytest.mark.django_db
+def test_figures_kept_before_an_import_are_not_shown_after_it(client, admin):
+    """The programme view keeps its figures until the data they count changes; rows written in
+    bulk (the portfolio import, the spreadsheet imports) send no signals, and must still make
+    the kept figures go."""
+    DealFactory()
+    client.force_login(admin)
+    before = client.get(reverse("learning:programme")).context["overview"]
+    assert _figures(client, admin) == {}
+    deal_services.import_portfolio(actor=None, records=deal_services_records(), publish=True)
+    after = client.get(reverse("learning:programme")).context["overview"]
+    assert sum(n for n, _d in _figures(client, admin).values()) > 10
+    assert after["themes"] != before["themes"]
