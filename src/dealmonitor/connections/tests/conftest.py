@@ -23,3 +23,20 @@ def team_member(db, django_user_model):
         return user
 
     return make
+
+
+@pytest.fixture
+def queue(settings):
+    """Related-deal updates queued, not run: the dummy task backend keeps what is enqueued
+    (and shows a task carries only JSON); nothing is left waiting for the next test."""
+    from django_tasks import task_backends
+
+    from dealmonitor.connections import signals
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    settings.CONNECTIONS_AUTO_UPDATE = True
+    settings.RELATED_UPDATE_DELAY = 10
+    backend = task_backends["default"]
+    backend.clear()
+    yield backend
+    signals._pending.ids = set()

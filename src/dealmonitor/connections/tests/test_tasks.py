@@ -9,23 +9,12 @@ import json
 import pytest
 from django.core.cache import cache
 from django.utils import timezone
-from django_tasks import task_backends
 
 from dealmonitor.connections import signals
 from dealmonitor.connections.models import RelatedSuggestion
 from dealmonitor.deals.tests.factories import DealFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def queue(settings):
-    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
-    settings.CONNECTIONS_AUTO_UPDATE = True
-    settings.RELATED_UPDATE_DELAY = 10
-    backend = task_backends["default"]
-    backend.clear()
-    return backend
 
 
 def updates(queue, name="update_related"):

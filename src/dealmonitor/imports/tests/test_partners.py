@@ -5,7 +5,6 @@ registered organisations and of other rows, history rows, the cache and the rela
 import pytest
 from django.core.cache import cache as django_cache
 from django.core.exceptions import PermissionDenied, ValidationError
-from django_tasks import task_backends
 
 from dealmonitor.accounts.models import DealMembership
 from dealmonitor.connections import signals as connection_signals
@@ -21,6 +20,8 @@ from dealmonitor.organisations.constants import government_level_for
 from dealmonitor.organisations.models import Organisation
 from dealmonitor.organisations.services import DuplicateOrganisation, import_organisations, import_problem
 from dealmonitor.utils import cache
+
+from dealmonitor.connections.tests.conftest import queue  # noqa: F401 (a fixture)
 
 from .conftest import xlsx
 
@@ -211,17 +212,6 @@ def test_the_cache_learns_of_the_import_once(deal, team_user):
                                for k in range(5)])
     import_checked(actor=team_user, result=result)
     assert cache.cached("partners-test", partners, tables=[Participation]) == 5 and len(counted) == 2
-
-
-@pytest.fixture
-def queue(settings):
-    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
-    settings.CONNECTIONS_AUTO_UPDATE = True
-    settings.RELATED_UPDATE_DELAY = 10
-    backend = task_backends["default"]
-    backend.clear()
-    yield backend
-    connection_signals._pending.ids = set()
 
 
 def test_the_related_deals_of_the_deal_are_updated_once(deal, team_user, queue,
