@@ -207,6 +207,18 @@ def may_change_organisation(actor, organisation):
     return organisation.pk is None or can_change_organisation(actor)
 
 
+def _derive_level(organisation, fields):
+    """The government level follows from the type when `fields` give none: for a new
+    organisation, or when its type or subtype changes. An existing one named with its own
+    type keeps the level it has (also one the administrator set otherwise), so a row that
+    repeats what is registered changes nothing (and needs no administrator)."""
+    if "government_level" in fields or "type" not in fields:
+        return
+    subtype = fields.get("subtype", organisation.subtype)
+    if organisation.pk is None or fields["type"] != organisation.type or subtype != organisation.subtype:
+        fields["government_level"] = government_level_for(fields["type"], fields.get("subtype", ""))
+
+
 def save_organisation(*, actor, slug, reason="", confirmed=False, **fields):
     """Create or change an organisation; the government level follows from the type unless
     given. Writes (with history) only when a value differs. A new organisation is checked
@@ -215,8 +227,7 @@ def save_organisation(*, actor, slug, reason="", confirmed=False, **fields):
     if unknown:
         raise TypeError(f"unknown fields: {', '.join(sorted(unknown))}")
     organisation = Organisation.objects.filter(slug=slug).first() or Organisation(slug=slug)
-    if "government_level" not in fields and "type" in fields:
-        fields["government_level"] = government_level_for(fields["type"], fields.get("subtype", ""))
+    _derive_level(organisation, fields)
     for field in identity.IDENTIFIERS:
         if field in fields:
             fields[field] = identity.normalise_identifier(field, fields[field])
@@ -299,9 +310,7 @@ def import_organisations(*, actor, organisations, reason=""):
             raise TypeError(f"unknown fields: {', '.join(sorted(unknown))}")
         organisation = found.get(slug) or Organisation(slug=slug)
         out[slug] = organisation
-        if "government_level" not in fields and "type" in fields:
-            fields["government_level"] = government_level_for(fields["type"],
-                                                              fields.get("subtype", ""))
+        _derive_level(organisation, fields)
         for field in identity.IDENTIFIERS:
             if field in fields:
                 fields[field] = identity.normalise_identifier(field, fields[field])

@@ -275,3 +275,20 @@ def test_new_organisations_are_compared_with_the_register_as_the_earlier_ones_le
             "nog-een": {"name": "Nog een", "type": STICHTING, "kvk_number": "33333333"},
         })
     assert Organisation.objects.get(slug="beta").kvk_number == "22222222"
+
+
+def test_an_organisation_whose_stored_level_differs_from_its_type_is_taken_as_checked(deal, team_user):
+    """An organisation stored with a government level its type would not give (older data, or
+    set by the administrator) and named with that same name and type: the check lets the row
+    pass, so the write must too, and leave the level as registered (the row does not give
+    one). Before, the write derived a level from the type, saw a change and refused the whole
+    import ("only the programme administrator") after the check had said it was fine."""
+    odd = OrganisationFactory(slug="waterschap-x", name="Waterschap X", type="waterschap", government_level="rijk")
+    ParticipationFactory(deal=DealFactory(slug="cd-open"), organisation=odd)
+    assert government_level_for("waterschap") != "rijk"
+    result = check(team_user, [_row(odd)])
+    assert result.ok, problems(result)
+    import_checked(actor=team_user, result=result)
+    odd.refresh_from_db()
+    assert odd.government_level == "rijk"
+    assert Participation.objects.filter(deal=deal, organisation=odd).exists()
