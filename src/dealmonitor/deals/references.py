@@ -99,13 +99,7 @@ class ReferenceCheck:
     def _not_in_any_deal(self, obj):
         """Nothing of any deal points at this shared row: it was added but not yet used (an
         organisation an import creates before its participation), so it tells nothing."""
-        for rel in obj._meta.related_objects:
-            related = rel.related_model
-            if _label(related) != "deals.deal" and not is_deal_owned(related):
-                continue
-            if related._base_manager.filter(**{rel.field.name: obj}).exists():
-                return False
-        return True
+        return obj.pk in self._unused([obj])
 
     def _unused(self, objs):
         """The pks of those of `objs` (shared rows of one model) that nothing of any deal
@@ -129,36 +123,33 @@ class ReferenceCheck:
         """Ask at once whether the actor may see each of `organisations` (saved ones), as
         `allowed` would one by one: an import names hundreds. Three queries or so, whatever
         their number; `allowed` then answers from what is kept."""
+        label = "organisations.organisation"
+        todo = [o for o in {o.pk: o for o in organisations}.values()
+                if o.pk is not None and (label, o.pk) not in self._seen]
+        if not todo or deal_rules.sees_everything(self.actor):
+            return
+        for pk, visible in self._organisations_visible(todo).items():
+            self._seen[(label, pk)] = visible
+
+    def _organisations_visible(self, orgs):
+        """{pk: whether the actor may see it} of saved organisations: a ministry (a public
+        body; a bottleneck may name any of them), one taking part in a deal the actor may
+        read, or one no deal uses yet. A query per rule, whatever their number."""
         from dealmonitor.organisations.constants import OrganisationType
 
         from .models import Participation
 
-        label = "organisations.organisation"
-        todo = {o.pk: o for o in organisations
-                if o.pk is not None and (label, o.pk) not in self._seen}
-        if not todo or deal_rules.sees_everything(self.actor):
-            return
-        visible = {pk for pk, o in todo.items() if o.type == OrganisationType.MINISTERIE}
-        rest = sorted(set(todo) - visible)
+        visible = {o.pk for o in orgs if o.type == OrganisationType.MINISTERIE}
+        rest = sorted({o.pk for o in orgs} - visible)
         if rest:
             visible |= set(Participation.objects.filter(
                 organisation__in=rest, deal__in=self._visible_deals()).values_list(
                 "organisation_id", flat=True).order_by().distinct())
-        rest = [todo[pk] for pk in todo if pk not in visible]
-        visible |= self._unused(rest)
-        for pk in todo:
-            self._seen[(label, pk)] = pk in visible
+        visible |= self._unused([o for o in orgs if o.pk not in visible])
+        return {o.pk: o.pk in visible for o in orgs}
 
     def _organisation_visible(self, org):
-        from dealmonitor.organisations.constants import OrganisationType
-
-        from .models import Participation
-
-        if org.type == OrganisationType.MINISTERIE:
-            return True  # ministries are public bodies; a bottleneck may name any of them
-        if Participation.objects.filter(organisation=org, deal__in=self._visible_deals()).exists():
-            return True
-        return self._not_in_any_deal(org)
+        return self._organisations_visible([org])[org.pk]
 
     def _person_visible(self, person):
         if person.roles.filter(deal__in=self._visible_deals()).exists():

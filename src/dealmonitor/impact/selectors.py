@@ -6,7 +6,6 @@ import datetime as dt
 import functools
 from bisect import bisect_left, bisect_right
 from collections import Counter, defaultdict
-from itertools import accumulate
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Q
@@ -323,7 +322,7 @@ def _partner_rows(spec, obs, dates, periods, keys, label_of, row_cells):
     # per key: its running sum through each of its observations (by the row's index), the
     # index of its first observation with a value, and its total's sum, count and evidence
     through = [None] * len(obs)
-    run, first_valued, sums, present, count, evidence, last = {}, {}, {}, {}, {}, {}, {}
+    run, first_valued, sums, count, evidence, last = {}, {}, {}, {}, {}, {}
     for k, o in enumerate(obs):
         key, value = o[4], o[1]
         if running:

@@ -5,6 +5,7 @@ leaves a history entry (django-simple-history) with the acting user and an optio
 """
 
 import datetime as dt
+import hashlib
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -620,8 +621,6 @@ def figure_version(measurement):
     verification to hold), sent with the "Verifiëren" button, so that a figure corrected after
     the list was read is not verified unseen. Reads the measurement's categories (from its
     prefetched parts where the list has them)."""
-    import hashlib
-
     meta = measurement._meta
     values = [str(getattr(measurement, meta.get_field(name).attname)) for name in FIGURE_FIELDS]
     values += sorted(f"{p.dimension}/{p.category}={p.value.normalize()}" for p in measurement.parts.all())

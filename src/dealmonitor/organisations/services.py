@@ -188,16 +188,10 @@ def check_new_organisations(new, held=()):
     registered.update({o.pk: o for o in held if o.pk is not None})
     by_key = {}
     for org in registered.values():
-        for field in identity.IDENTIFIERS:
-            if getattr(org, field):
-                value = identity.comparable_identifier(field, getattr(org, field))
-                by_key.setdefault((field, value), []).append(org)
-        if org.name_key:
-            by_key.setdefault(("name_key", org.name_key), []).append(org)
+        for key in _refusing_keys(org):
+            by_key.setdefault(key, []).append(org)
     for org in candidates.values():
-        keys = [(f, identity.comparable_identifier(f, getattr(org, f)))
-                for f in (*identity.IDENTIFIERS, "name_key") if getattr(org, f)]
-        possible = {o.pk: o for key in keys for o in by_key.get(key, ())}
+        possible = {o.pk: o for key in _refusing_keys(org) for o in by_key.get(key, ())}
         found = [m for m in identity.matches(org, list(possible.values())) if m.refuses]
         if found:
             raise DuplicateOrganisation(found)
@@ -219,18 +213,26 @@ def _derive_level(organisation, fields):
         fields["government_level"] = government_level_for(fields["type"], fields.get("subtype", ""))
 
 
-def save_organisation(*, actor, slug, reason="", confirmed=False, **fields):
-    """Create or change an organisation; the government level follows from the type unless
-    given. Writes (with history) only when a value differs. A new organisation is checked
-    against the register first (see check_new_organisation)."""
-    unknown = set(fields) - set(ORGANISATION_FIELDS)
+def _prepared(organisation, given):
+    """`given` as `organisation` would store it: unknown fields refused, the government level
+    derived (`_derive_level`), the identifiers normalised."""
+    unknown = set(given) - set(ORGANISATION_FIELDS)
     if unknown:
         raise TypeError(f"unknown fields: {', '.join(sorted(unknown))}")
-    organisation = Organisation.objects.filter(slug=slug).first() or Organisation(slug=slug)
+    fields = dict(given)
     _derive_level(organisation, fields)
     for field in identity.IDENTIFIERS:
         if field in fields:
             fields[field] = identity.normalise_identifier(field, fields[field])
+    return fields
+
+
+def save_organisation(*, actor, slug, reason="", confirmed=False, **fields):
+    """Create or change an organisation; the government level follows from the type unless
+    given. Writes (with history) only when a value differs. A new organisation is checked
+    against the register first (see check_new_organisation)."""
+    organisation = Organisation.objects.filter(slug=slug).first() or Organisation(slug=slug)
+    fields = _prepared(organisation, fields)
     changed = [k for k, v in fields.items() if getattr(organisation, k) != v]
     if not changed and organisation.pk:
         return organisation
@@ -304,16 +306,9 @@ def import_organisations(*, actor, organisations, reason=""):
     out, new, changed = {}, {}, []
     order = []  # (slug, new or changed) in the order given: what one-by-one saving would meet
     for slug, given in organisations.items():
-        fields = dict(given)
-        unknown = set(fields) - set(ORGANISATION_FIELDS)
-        if unknown:
-            raise TypeError(f"unknown fields: {', '.join(sorted(unknown))}")
         organisation = found.get(slug) or Organisation(slug=slug)
         out[slug] = organisation
-        _derive_level(organisation, fields)
-        for field in identity.IDENTIFIERS:
-            if field in fields:
-                fields[field] = identity.normalise_identifier(field, fields[field])
+        fields = _prepared(organisation, given)
         if organisation.pk and all(getattr(organisation, k) == v for k, v in fields.items()):
             continue
         if not may_change_organisation(actor, organisation):
@@ -352,18 +347,13 @@ def import_problem(slug, fields, planned, register=None):
     duplicates list (`dealmonitor organisations duplicates`) shows it for merging.
     `register`: a `Register` that read the registered rows of the whole file at once (else
     this organisation's are read on their own)."""
+    register = register or Register()
     org = candidate(slug=slug, **fields)
     # only the rows that can refuse it (same identifier or normalised name), not every
     # organisation of its type that `duplicates_of` reads for the resemblances
-    like = register.like(org) if register is not None else registered_like([org])
-    found = [m for m in identity.matches(org, like) if m.refuses]
-    if not found and register is not None:
+    found = [m for m in identity.matches(org, register.like(org)) if m.refuses]
+    if not found:
         found = [m for m in identity.matches(org, register.planned_like(org, planned)) if m.refuses]
-    elif not found:
-        others = [candidate(slug=s, **f) for s, f in planned.items() if s != slug]
-        for i, other in enumerate(others):
-            other.pk = -1 - i  # unsaved: tell them apart
-        found = [m for m in identity.matches(org, others) if m.refuses]
     if not found:
         return None
     return (duplicate_message(found),
