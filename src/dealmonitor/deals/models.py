@@ -8,6 +8,7 @@ from django.utils.translation import pgettext
 from simple_history.models import HistoricalRecords
 
 from dealmonitor.organisations.models import Organisation, Person
+from dealmonitor.utils.choices import ChoiceLabels
 from dealmonitor.utils.partial_dates import Precision, format_partial_date, partial_date_fields
 from dealmonitor.utils.text_limits import LONG_TEXT
 
@@ -77,7 +78,7 @@ def theme_label(name):
     return pgettext("theme", name)
 
 
-class Deal(models.Model):
+class Deal(ChoiceLabels, models.Model):
     slug = models.SlugField(
         _("identifier"), max_length=100, unique=True,
         help_text=_("Stable identifier, equal to the id in the data file."),
@@ -189,7 +190,7 @@ class DealFact(models.Model):
         return format_partial_date(self.as_of, self.as_of_precision)
 
 
-class PhaseChange(models.Model):
+class PhaseChange(ChoiceLabels, models.Model):
     """The phase history of a deal: one row per phase it entered."""
 
     deal = models.ForeignKey(Deal, on_delete=models.CASCADE, related_name="phase_changes")
@@ -335,7 +336,7 @@ class Participation(models.Model):
         return format_partial_date(self.left_on, self.left_on_precision)
 
 
-class Role(models.Model):
+class Role(ChoiceLabels, models.Model):
     """A person's role in a deal, for a period."""
 
     deal = models.ForeignKey(Deal, on_delete=models.CASCADE, related_name="roles")
@@ -424,7 +425,7 @@ class Result(models.Model):
         return format_partial_date(self.date, self.date_precision)
 
 
-class Ambition(models.Model):
+class Ambition(ChoiceLabels, models.Model):
     deal = models.ForeignKey(Deal, on_delete=models.CASCADE, related_name="ambitions")
     text = models.TextField(_("ambition"), max_length=LONG_TEXT)
     target_value = models.DecimalField(

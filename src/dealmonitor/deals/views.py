@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from dealmonitor.ui.concurrency import guarded_post
+from dealmonitor.ui.forms import blank_guarded_form
 from dealmonitor.ui.pagination import paginate
 from dealmonitor.utils.params import int_param
 
@@ -65,7 +66,8 @@ def _deal_page(request, deal, phase_form=None):
         "count_history": selectors.partner_count_history(deal),
         "can_change_phase": can_change,
         "phase_form": phase_form
-        or (PhaseChangeForm(initial={"started_on": timezone.localdate()}) if can_change else None),
+        or (blank_guarded_form(PhaseChangeForm, started_on=timezone.localdate())
+            if can_change else None),
     }
     return render(request, "deals/deal_detail.html", context, status=400 if phase_form else 200)
 

@@ -8,6 +8,7 @@ classes that style it.
 
 import datetime as dt
 import functools
+import uuid
 from decimal import Decimal
 
 from django.forms import widgets
@@ -195,11 +196,29 @@ class BlankFormsByPrefix:
 
 
 @functools.lru_cache(maxsize=64)
-def _blank_form_html(form_class, language):
-    """A blank form's HTML in one language: the same for every request the process serves
-    (a form that varies per request, with choices from the database, does not belong here)."""
+def _blank_form_html(form_class, language, initial=(), prefix=BlankFormsByPrefix.PLACEHOLDER):
+    """A blank form's HTML in one language (and with these initial values, as pairs): the
+    same for every request the process serves (a form that varies per request, with choices
+    from the database, does not belong here)."""
     with translation.override(language):
-        return str(form_class(prefix=BlankFormsByPrefix.PLACEHOLDER))
+        return str(form_class(prefix=prefix, initial=dict(initial)))
+
+
+# The one-time token a blank form is rendered with once, replaced by a new one per page.
+_TOKEN_PLACEHOLDER = uuid.UUID(int=0)
+
+
+def blank_guarded_form(form_class, **initial):
+    """A blank form that creates a row (ui.concurrency.GuardedFormMixin, with its one-time
+    token), rendered once per process, language and initial values and handed out with a
+    token of its own: the deal page offers the phase form on every view, and Django's
+    template-based form rendering was a tenth of that page's time. The initial values must
+    be hashable (a date, a number, text)."""
+    from .concurrency import ONE_TIME_FIELD
+
+    pairs = tuple(sorted({**initial, ONE_TIME_FIELD: _TOKEN_PLACEHOLDER}.items()))
+    html = _blank_form_html(form_class, get_language(), pairs, prefix=None)
+    return _RenderedBlankForm(html.replace(str(_TOKEN_PLACEHOLDER), str(uuid.uuid4())))
 
 
 class _RenderedBlankForm(SafeString):

@@ -3,6 +3,7 @@ from collections import Counter
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from dealmonitor.deals.constants import Phase
 from dealmonitor.deals.models import Deal
@@ -347,3 +348,85 @@ def test_deal_detail_gives_every_sourced_row_its_sources_without_a_query(db, dja
     # the two participations (in the order of their organisations' generated names): one
     # with both sources in the sources' order, one without
     assert sorted(got[:2]) == [[], ["https://a.example.org/", "https://b.example.org/"]]
+
+
+def test_deal_detail_lists_are_the_models_own_lists(db, django_assert_num_queries):
+    """Every list of the deal page, read by prepared queries (utils/prepared.py): the rows and
+    the order the models give, the related rows they show read with them, and a list asked
+    for anew (filter, order_by) still that deal's own."""
+    from decimal import Decimal
+
+    from dealmonitor.deals import selectors
+    from dealmonitor.deals.models import (
+        Ambition, DealFact, PhaseChange, Result, Role, Theme, Track, WorkingGroup,
+    )
+    from dealmonitor.deals.tests.factories import SourceFactory
+    from dealmonitor.organisations.models import Person
+
+    deal, other = DealFactory(), DealFactory()
+    for d in (deal, other):
+        d.themes.set([Theme.objects.create(name=f"wonen-{d.pk}"), Theme.objects.create(name=f"afval-{d.pk}")])
+        d.all_sources.set([SourceFactory(reference=f"https://z{d.pk}.example.org/"),
+                           SourceFactory(reference=f"https://a{d.pk}.example.org/")])
+        person = Person.objects.create(slug=f"p-{d.pk}", name="P.")
+        Track.objects.create(deal=d, name="B", lead_person=person)
+        Track.objects.create(deal=d, name="A", lead_organisation=OrganisationFactory())
+        WorkingGroup.objects.create(deal=d, name="Werkgroep")
+        for day in (dt.date(2023, 1, 1), None):
+            PhaseChange.objects.create(deal=d, phase=Phase.LEREN, started_on=day)
+        for _ in range(3):
+            ParticipationFactory(deal=d)
+        DealFact.objects.create(deal=d, field="status")
+        DealFact.objects.create(deal=d, field="end_date")
+        Role.objects.create(deal=d, person=person, kind="projectleider")
+        Role.objects.create(deal=d, person=Person.objects.create(slug=f"a-{d.pk}"), kind="dealmaker")
+        PartnerCountFactory(deal=d, count=5, as_of=None)
+        PartnerCountFactory(deal=d, count=9, as_of=dt.date(2022, 1, 1))
+        Result.objects.create(deal=d, text="R2", date=dt.date(2022, 1, 1))
+        Result.objects.create(deal=d, text="R1", date=dt.date(2021, 1, 1))
+        Ambition.objects.create(deal=d, text="A", target_value=Decimal("1.5"), scope="context")
+        Ambition.objects.create(deal=d, text="B", scope="deal")
+    detail = selectors.deal_detail(None, deal.slug)
+    fresh = Deal.objects.get(pk=deal.pk)
+    names = [name for name, _q in selectors._DEAL_LISTS] + ["all_sources"]
+    with django_assert_num_queries(0):
+        got = {name: list(getattr(detail, name).all()) for name in names}
+        shown = [(t.lead_person and t.lead_person.name, t.lead_organisation and t.lead_organisation.name)
+                 for t in got["tracks"]]
+        shown += [(p.organisation.name, p.deal.slug) for p in got["participations"]]
+        shown += [(r.person.slug, r.get_kind_display()) for r in got["roles"]]
+    for name in names:
+        assert [row.pk for row in got[name]] == [row.pk for row in getattr(fresh, name).all()], name
+        assert got[name], name
+    assert shown[:2] == [(None, fresh.tracks.get(name="A").lead_organisation.name), ("P.", None)]
+    assert got["ambitions"][0].target_value == Decimal("1.5")
+    # asked for anew: the deal's own rows only
+    assert {p.deal_id for p in detail.participations.filter(pk__gt=0)} == {deal.pk}
+    assert detail.phase_changes.order_by("-recorded_at").count() == 2
+    assert set(detail.themes.values_list("name", flat=True)) == {f"wonen-{deal.pk}", f"afval-{deal.pk}"}
+
+
+def test_the_phase_form_is_rendered_once_and_each_page_gets_a_token_of_its_own(client, staff_user):
+    """The blank phase form is rendered once per process and language (ui.forms
+    .blank_guarded_form); every page still hands out its own one-time token, which a browser
+    sends back once."""
+    import re
+
+    from dealmonitor.ui.tests.html_forms import find_form, form_data
+
+    client.force_login(staff_user)
+    deal = DealFactory()
+    url = reverse("deals:detail", args=[deal.slug])
+    first, second = (client.get(url).content.decode() for _ in range(2))
+    tokens = [re.search(r'name="form_token" value="([^"]+)"', html).group(1) for html in (first, second)]
+    assert tokens[0] != tokens[1] and "00000000-0000" not in first
+    assert first.replace(tokens[0], "T").count('name="started_on"') == 1
+    form = find_form(first, having="started_on")
+    data = form_data(form)
+    assert data["started_on"] == [timezone.localdate().isoformat()]
+    data["phase"] = [Phase.LEREN]
+    response = client.post(form.attrs["action"], data)
+    assert response.status_code == 302
+    assert Deal.objects.get(pk=deal.pk).phase == Phase.LEREN
+    again = client.post(form.attrs["action"], {**data, "phase": [Phase.BORGEN]})
+    assert Deal.objects.get(pk=deal.pk).phase == Phase.LEREN, again.status_code  # token used
