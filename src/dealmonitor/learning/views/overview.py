@@ -3,14 +3,19 @@
 from django.shortcuts import render
 
 
-from .. import selectors
+from .. import programme_html, selectors
 
 
 # The programme view -----------------------------------------------------------------------
 
 
 def programme(request):
-    return render(request, "learning/programme.html", {"overview": selectors.programme_overview(request.user)})
+    overview = selectors.programme_overview(request.user)
+    return render(request, "learning/programme.html", {
+        "overview": overview,
+        "theme_bars": programme_html.theme_bars(overview["themes"]),
+        "not_assessed_items": programme_html.not_assessed_items(overview["not_assessed"]),
+    })
 
 
 def evidence_gaps(request):
