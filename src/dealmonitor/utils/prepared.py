@@ -20,7 +20,7 @@ the compiler's `select`/`klass_info` description, as Django's own ModelIterable 
 
 import threading
 
-from django.db import connections
+from django.db import connections, router
 from django.db.models import ForeignKey
 from django.db.models.query import ModelIterable, QuerySet, get_related_populators
 
@@ -99,19 +99,26 @@ class Prepared:
         self._build = build
         self._count = build.__code__.co_argcount
         self._compiled = {}
+        self._model = None
         self._lock = threading.Lock()
 
+    def _stand_ins(self):
+        return self._build(*(STAND_IN + n for n in range(self._count)))
+
     def _for(self, alias):
-        compiled = self._compiled.get(alias)
+        if alias is None:  # where Django would read the queryset's model from
+            if self._model is None:
+                self._model = self._stand_ins().model
+            alias = router.db_for_read(self._model)
+        # per database and kind of database: a test run may point an alias elsewhere
+        key = (alias, connections[alias].vendor)
+        compiled = self._compiled.get(key)
         if compiled is None:
             with self._lock:
-                compiled = self._compiled.get(alias)
+                compiled = self._compiled.get(key)
                 if compiled is None:
-                    queryset = self._build(*(STAND_IN + n for n in range(self._count)))
-                    if alias is not None:
-                        queryset = queryset.using(alias)
-                    compiled = _Compiled(queryset, self._count)
-                    self._compiled[alias] = compiled
+                    compiled = _Compiled(self._stand_ins().using(alias), self._count)
+                    self._compiled[key] = compiled
         return compiled
 
     def __call__(self, *values, using=None):
