@@ -7,7 +7,10 @@ import functools
 from bisect import bisect_left, bisect_right
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from itertools import groupby
+from operator import itemgetter
 
+from django.db import connection
 from django.db.models import Count, Q
 from django.utils.translation import gettext
 
@@ -134,14 +137,109 @@ def _observations(indicator_ids, verified_only=False):
     return by_indicator
 
 
+# The performance table's queries written out ------------------------------------------------
+#
+# The table's three queries by indicator ids (measurements, targets, values per category) as
+# written SQL with the ids in it, not through the ORM: at scale L the ORM took about as long
+# to build, compile and read them as the database took to answer (7,500 rows for 200
+# indicators), and 200 ids as parameters made psycopg parse the statement anew each time.
+# The values are converted as the ORM converts them (on SQLite a decimal comes back as a
+# float, Django makes it a Decimal of the field's places; on PostgreSQL nothing is
+# converted). impact/tests/test_table_queries.py holds them to the ORM's queries.
+
+
+def _column(model, name):
+    return connection.ops.quote_name(model._meta.get_field(name).column)
+
+
+def _converters(model, names):
+    """[(index, [converter])] of the columns that the ORM would convert (none on PostgreSQL)."""
+    found = []
+    for i, name in enumerate(names):
+        if name is None:
+            continue
+        col = model._meta.get_field(name).get_col(model._meta.db_table)
+        converters = connection.ops.get_db_converters(col) + col.get_db_converters(connection)
+        if converters:
+            found.append((i, col, converters))
+    return found
+
+
+def _fetch(sql, params, model, names):
+    """The rows of `sql`, each value of a column named in `names` (None: a computed column) as
+    the ORM would give it."""
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    converters = _converters(model, names)
+    if not converters:
+        return rows
+    converted = []
+    for row in rows:
+        row = list(row)
+        for i, col, functions in converters:
+            for convert in functions:
+                row[i] = convert(row[i], col, connection)
+        converted.append(tuple(row))
+    return converted
+
+
+def _ids_sql(ids):
+    """The ids as a list of SQL numbers (they are the database's own keys, made ints here)."""
+    return ", ".join(str(int(pk)) for pk in ids) or "NULL"
+
+
+def _counted_sql(alias, verified_only):
+    """The condition of `counted_measurements` on the measurements' table as `alias`, and its
+    parameters (none unless only verified measurements count)."""
+    sql = f"NOT {alias}.{_column(Measurement, 'withdrawn')}"
+    if verified_only:
+        return f"{sql} AND {alias}.{_column(Measurement, 'verification')} = %s", [Verification.VERIFIED.value]
+    return sql, None
+
+
+def _observations_of(indicator_ids, verified_only=False):
+    """`_observations` of a list of indicator ids, in one written-out query; whether a
+    measurement has evidence is asked of the database."""
+    q = functools.partial(_column, Measurement)
+    counted, params = _counted_sql("m", verified_only)
+    sql = (
+        f"SELECT m.{q('indicator')}, m.{q('date')}, m.{q('value')}, m.{q('status')}, "
+        f"m.{q('evidence_file')} <> '' OR m.{q('evidence_url')} <> '', "
+        f"m.{q('reporting_organisation')}, m.{q('id')} "
+        f"FROM {connection.ops.quote_name(Measurement._meta.db_table)} m "
+        f"WHERE m.{q('indicator')} IN ({_ids_sql(indicator_ids)}) AND {counted} "
+        f"ORDER BY m.{q('indicator')}, m.{q('date')}, m.{q('id')}"
+    )
+    rows = _fetch(sql, params, Measurement,
+                  ("indicator", "date", "value", "status", None, "reporting_organisation", "id"))
+    by_indicator = defaultdict(list)
+    new, Obs = tuple.__new__, progress.Obs
+    if rows and type(rows[0][4]) is not bool:  # SQLite has no booleans: 1 or 0
+        rows = [(r[0], r[1], r[2], r[3], bool(r[4]), r[5], r[6]) for r in rows]
+    # one list per indicator (the rows come in its order), each Obs made from the row's
+    # fields after the indicator's
+    for ind_id, group in groupby(rows, itemgetter(0)):
+        by_indicator[ind_id] = [new(Obs, row[1:]) for row in group]
+    return by_indicator
+
+
 def _parts(indicator_ids, verified_only=False):
-    """{measurement id: {dimension: {category: value}}} of the measurements' values per category.
-    (Unordered: the models' default order would join the indicator and the deal to sort.)"""
+    """{measurement id: {dimension: {category: value}}}: the values per category of the
+    counted measurements of a list of indicator ids, in one written-out query."""
+    q = functools.partial(_column, Measurement)
+    p = functools.partial(_column, MeasurementPart)
+    counted, params = _counted_sql("m", verified_only)
+    sql = (
+        f"SELECT p.{p('measurement')}, p.{p('dimension')}, p.{p('category')}, p.{p('value')} "
+        f"FROM {connection.ops.quote_name(MeasurementPart._meta.db_table)} p "
+        f"JOIN {connection.ops.quote_name(Measurement._meta.db_table)} m "
+        f"ON m.{q('id')} = p.{p('measurement')} "
+        f"WHERE m.{q('indicator')} IN ({_ids_sql(indicator_ids)}) AND {counted}"
+    )
     by_measurement = defaultdict(lambda: defaultdict(dict))
-    rows = MeasurementPart.objects.filter(
-        measurement__in=counted_measurements(verified_only).filter(indicator_id__in=indicator_ids)
-    ).order_by().values_list("measurement_id", "dimension", "category", "value")
-    for pk, dim, cat, value in rows:
+    for pk, dim, cat, value in _fetch(sql, params, MeasurementPart,
+                                      ("measurement", "dimension", "category", "value")):
         by_measurement[pk][dim][cat] = value
     return by_measurement
 
@@ -150,11 +248,16 @@ def _targets(indicator_ids):
     """({indicator id: {k: (value, status)}}, [Period]): each indicator's targets by the number
     k of their period in the list of the distinct periods. (Numbers, not the periods, as keys:
     the table looks up every indicator's target in every period, and a period's hash is
-    computed afresh each time.)"""
-    by_indicator = defaultdict(dict)
-    rows = Target.objects.filter(indicator_id__in=indicator_ids).order_by().values_list(
-        "indicator_id", "period_start", "period_end", "label", "value", "status"
+    computed afresh each time.) One written-out query."""
+    t = functools.partial(_column, Target)
+    sql = (
+        f"SELECT {t('indicator')}, {t('period_start')}, {t('period_end')}, {t('label')}, "
+        f"{t('value')}, {t('status')} FROM {connection.ops.quote_name(Target._meta.db_table)} "
+        f"WHERE {t('indicator')} IN ({_ids_sql(indicator_ids)})"
     )
+    rows = _fetch(sql, None, Target,
+                  ("indicator", "period_start", "period_end", "label", "value", "status"))
+    by_indicator = defaultdict(dict)
     numbers, periods = {}, []  # a deal has a handful of distinct periods: build each once
     for ind_id, start, end, label, value, status in rows:
         key = (start, end, label)
@@ -461,13 +564,14 @@ def performance_table(deal, *, level=None, period=None, scope=IndicatorScope.PER
     # PostgreSQL scanned all 200,000 indicators of scale L in parallel (25 ms) before it used
     # the measurements' (indicator, date) index; with the ids it goes to that index at once.
     ids = [ind["id"] for ind in indicators]
-    observations = _observations(ids, verified_only)
+    observations = _observations_of(ids, verified_only)
     targets, target_periods = _targets(ids)
     # the values per category of the measurements that count, of the indicators with a
     # breakdown (the others have none to look up): asked for always, so a deal with breakdowns
     # takes the same number of queries as one without (a query per feature would make the
     # count depend on the data)
-    parts = _parts(qs.exclude(breakdown=[]).values("id"), verified_only)
+    parts = _parts([ind["id"] for ind in indicators if well_formed_breakdown(ind["breakdown"])],
+                   verified_only)
 
     dates = {ind_id: [o[0] for o in obs] for ind_id, obs in observations.items()}
     seen = set()
