@@ -319,9 +319,11 @@ def period_cells(spec, observations, spans, targets):
     return cells
 
 
-def total(spec, observations, end_target=None, end_status=""):
-    """Progress over the whole deal against the end target."""
-    observations = sorted(observations, key=attrgetter("date"))
+def total(spec, observations, end_target=None, end_status="", *, in_date_order=False):
+    """Progress over the whole deal against the end target. (`in_date_order`: the caller's
+    observations are sorted by date already, as the performance table reads them.)"""
+    if not in_date_order:
+        observations = sorted(observations, key=attrgetter("date"))
     if spec.kind == IndicatorKind.MILESTONE:
         return cell(spec, observations, target_status=end_status)
     if spec.is_level and spec.adds_up:

@@ -322,12 +322,15 @@ def _spans(dates, periods):
     return [(bisect_left(dates, p.start), bisect_right(dates, p.end)) for p in periods]
 
 
-def _cells(spec, obs, dates, periods, targets):
-    """The row's cells; `targets`: per period its (value, status), None where it has none."""
-    cells = progress.period_cells(spec, obs, _spans(dates, periods), targets)
-    for c, target in zip(cells, targets):
-        if target is None:  # a period of another indicator's targets, or of data past them
-            c.status = Status.NO_TARGET if (c.actual is not None or c.actual_status) else ""
+def _cells(spec, obs, dates, periods, targets, spans=None):
+    """The row's cells; `targets`: per period its (value, status), None where it has none;
+    `spans`: those of `_spans`, when the caller has them."""
+    cells = progress.period_cells(spec, obs, _spans(dates, periods) if spans is None else spans,
+                                  targets)
+    if None in targets:
+        for c, target in zip(cells, targets):
+            if target is None:  # a period of another indicator's targets, or of data past them
+                c.status = Status.NO_TARGET if (c.actual is not None or c.actual_status) else ""
     return cells
 
 
@@ -573,7 +576,8 @@ def performance_table(deal, *, level=None, period=None, scope=IndicatorScope.PER
     parts = _parts([ind["id"] for ind in indicators if well_formed_breakdown(ind["breakdown"])],
                    verified_only)
 
-    dates = {ind_id: [o[0] for o in obs] for ind_id, obs in observations.items()}
+    day = itemgetter(0)
+    dates = {ind_id: list(map(day, obs)) for ind_id, obs in observations.items()}
     seen = set()
     for days in dates.values():
         seen.update(days)
@@ -584,6 +588,10 @@ def performance_table(deal, *, level=None, period=None, scope=IndicatorScope.PER
     column = {p: i for i, p in enumerate(periods)}
     columns = [column.get(p) for p in target_periods]
     no_targets = [None] * len(periods)
+    # each period's first and last day, and its end for the chart's series
+    bounds = [(p.start, p.end) for p in periods]
+    ends = [p.end for p in periods]
+    organisation = itemgetter(4)
 
     @functools.cache
     def names():  # one query, when the first row's partners are asked for
@@ -605,13 +613,14 @@ def performance_table(deal, *, level=None, period=None, scope=IndicatorScope.PER
             for k, target in targets[pk].items():
                 if columns[k] is not None:
                     wanted[columns[k]] = target
-        cells = _cells(spec, obs, obs_dates, periods, wanted)
-        total = progress.total(spec, obs, ind["target_value"], ind["target_status"])
+        spans = [(bisect_left(obs_dates, start), bisect_right(obs_dates, end)) for start, end in bounds]
+        cells = _cells(spec, obs, obs_dates, periods, wanted, spans)
+        total = progress.total(spec, obs, ind["target_value"], ind["target_status"], in_date_order=True)
         row = Row(indicator=ind, level=ind_level, cells=cells, total=total, observations=obs,
                   meaning=spec.meaning if spec.kind == IndicatorKind.NUMERIC else "",
                   adds_up=spec.adds_up,
-                  series=[(p.end, c.actual) for p, c in zip(periods, cells) if c.actual is not None])
-        orgs = {o[4] for o in obs}
+                  series=[(end, c.actual) for end, c in zip(ends, cells) if c.actual is not None])
+        orgs = set(map(organisation, obs))
         if len(orgs) > 1:
             row._partners = functools.partial(_partners, spec, obs, obs_dates, periods, orgs, names, cells)
         if well_formed_breakdown(ind["breakdown"]):
@@ -619,7 +628,8 @@ def performance_table(deal, *, level=None, period=None, scope=IndicatorScope.PER
                                                 parts, cells)
         rows.append(row)
     rows.sort(key=lambda r: (LEVEL_ORDER.get(r.level, 99), r.indicator["name"], r.indicator["id"]))
-    levels = [lv for lv in Level if any(r.level == lv.value for r in rows)]
+    present = {r.level for r in rows}
+    levels = [lv for lv in Level if lv.value in present]
     return PerformanceTable(periods=periods, rows=rows, levels=levels, all_periods=all_periods,
                             verified_only=verified_only, untargeted=untargeted)
 
