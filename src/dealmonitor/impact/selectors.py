@@ -139,10 +139,11 @@ def _observations(indicator_ids, verified_only=False):
 
 # The performance table's queries written out ------------------------------------------------
 #
-# The table's three queries by indicator ids (measurements, targets, values per category) as
-# written SQL with the ids in it, not through the ORM: at scale L the ORM took about as long
-# to build, compile and read them as the database took to answer (7,500 rows for 200
-# indicators), and 200 ids as parameters made psycopg parse the statement anew each time.
+# The table's four queries (the deal's indicators; by their ids the measurements, targets and
+# values per category) as written SQL with the ids in it, not through the ORM: at scale L the
+# ORM took about as long to build, compile and read them as the database took to answer
+# (7,700 rows for 200 indicators), and 200 ids as parameters made psycopg parse the
+# statement anew each time.
 # The values are converted as the ORM converts them (on SQLite a decimal comes back as a
 # float, Django makes it a Decimal of the field's places; on PostgreSQL nothing is
 # converted). impact/tests/test_table_queries.py holds them to the ORM's queries.
@@ -152,26 +153,31 @@ def _column(model, name):
     return connection.ops.quote_name(model._meta.get_field(name).column)
 
 
-def _converters(model, names):
-    """[(index, [converter])] of the columns that the ORM would convert (none on PostgreSQL)."""
+def _fields(model, *names):
+    return [model._meta.get_field(name) if name else None for name in names]
+
+
+def _converters(fields):
+    """[(index, column, [converter])] of the columns that the ORM would convert (on
+    PostgreSQL only JSON)."""
     found = []
-    for i, name in enumerate(names):
-        if name is None:
+    for i, f in enumerate(fields):
+        if f is None:
             continue
-        col = model._meta.get_field(name).get_col(model._meta.db_table)
+        col = f.get_col(f.model._meta.db_table)
         converters = connection.ops.get_db_converters(col) + col.get_db_converters(connection)
         if converters:
             found.append((i, col, converters))
     return found
 
 
-def _fetch(sql, params, model, names):
-    """The rows of `sql`, each value of a column named in `names` (None: a computed column) as
-    the ORM would give it."""
+def _fetch(sql, params, fields):
+    """The rows of `sql`, each value of a column of `fields` (None: a computed column) as the
+    ORM would give it."""
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
-    converters = _converters(model, names)
+    converters = _converters(fields)
     if not converters:
         return rows
     converted = []
@@ -198,6 +204,27 @@ def _counted_sql(alias, verified_only):
     return sql, None
 
 
+def _indicators(deal, scope):
+    """The deal's indicators (of `scope`, when given) as `values(*INDICATOR_COLUMNS)` gives
+    them, unordered, in one written-out query."""
+    # "element__level" is the element's field, "element_id" and "deal_id" the keys' fields
+    fields = [Element._meta.get_field(name.removeprefix("element__")) if name.startswith("element__")
+              else Indicator._meta.get_field(name.removesuffix("_id")) for name in INDICATOR_COLUMNS]
+    quote = connection.ops.quote_name
+    columns = ", ".join(f"{'e' if f.model is Element else 'i'}.{quote(f.column)}" for f in fields)
+    sql = (
+        f"SELECT {columns} FROM {quote(Indicator._meta.db_table)} i "
+        f"LEFT JOIN {quote(Element._meta.db_table)} e "
+        f"ON e.{_column(Element, 'id')} = i.{_column(Indicator, 'element')} "
+        f"WHERE i.{_column(Indicator, 'deal')} = {int(deal.pk)}"
+    )
+    params = None
+    if scope:
+        sql += f" AND i.{_column(Indicator, 'scope')} = %s"
+        params = [str(scope)]
+    return [dict(zip(INDICATOR_COLUMNS, row)) for row in _fetch(sql, params, fields)]
+
+
 def _observations_of(indicator_ids, verified_only=False):
     """`_observations` of a list of indicator ids, in one written-out query; whether a
     measurement has evidence is asked of the database."""
@@ -211,8 +238,8 @@ def _observations_of(indicator_ids, verified_only=False):
         f"WHERE m.{q('indicator')} IN ({_ids_sql(indicator_ids)}) AND {counted} "
         f"ORDER BY m.{q('indicator')}, m.{q('date')}, m.{q('id')}"
     )
-    rows = _fetch(sql, params, Measurement,
-                  ("indicator", "date", "value", "status", None, "reporting_organisation", "id"))
+    rows = _fetch(sql, params, _fields(Measurement, "indicator", "date", "value", "status", None,
+                                       "reporting_organisation", "id"))
     by_indicator = defaultdict(list)
     new, Obs = tuple.__new__, progress.Obs
     if rows and type(rows[0][4]) is not bool:  # SQLite has no booleans: 1 or 0
@@ -238,8 +265,8 @@ def _parts(indicator_ids, verified_only=False):
         f"WHERE m.{q('indicator')} IN ({_ids_sql(indicator_ids)}) AND {counted}"
     )
     by_measurement = defaultdict(lambda: defaultdict(dict))
-    for pk, dim, cat, value in _fetch(sql, params, MeasurementPart,
-                                      ("measurement", "dimension", "category", "value")):
+    for pk, dim, cat, value in _fetch(sql, params, _fields(MeasurementPart, "measurement", "dimension",
+                                                          "category", "value")):
         by_measurement[pk][dim][cat] = value
     return by_measurement
 
@@ -255,8 +282,8 @@ def _targets(indicator_ids):
         f"{t('value')}, {t('status')} FROM {connection.ops.quote_name(Target._meta.db_table)} "
         f"WHERE {t('indicator')} IN ({_ids_sql(indicator_ids)})"
     )
-    rows = _fetch(sql, None, Target,
-                  ("indicator", "period_start", "period_end", "label", "value", "status"))
+    rows = _fetch(sql, None, _fields(Target, "indicator", "period_start", "period_end", "label", "value",
+                                     "status"))
     by_indicator = defaultdict(dict)
     numbers, periods = {}, []  # a deal has a handful of distinct periods: build each once
     for ind_id, start, end, label, value, status in rows:
@@ -561,8 +588,7 @@ def performance_table(deal, *, level=None, period=None, scope=IndicatorScope.PER
     calendar period for measurements in none ("geen doel"). Withdrawn measurements do not
     count; with `verified_only`, only verified ones do. Four queries whatever the size (a fifth,
     the reporting organisations' names, when contributions per partner are asked for)."""
-    qs = indicators_for(deal, scope).order_by()  # (rows are sorted below: no join for the order)
-    indicators = list(qs.values(*INDICATOR_COLUMNS))
+    indicators = _indicators(deal, scope)  # (rows are sorted below: no join for the order)
     # The ids as a list, not a subquery: with `indicator_id IN (SELECT id … WHERE deal_id = …)`
     # PostgreSQL scanned all 200,000 indicators of scale L in parallel (25 ms) before it used
     # the measurements' (indicator, date) index; with the ids it goes to that index at once.
