@@ -286,15 +286,14 @@ def period_cells(spec, observations, spans, targets):
     """`cell` of every period in one pass: for every (first, last) in `spans` and its target
     ((value, status) or None), what `cell(spec, observations[first:last],
     observations[:first], *target)` gives, with the observations in date order."""
-    if spec.kind == _MILESTONE:  # a milestone's cell reads its period only
-        return [cell(spec, observations[first:last], (), *(target or ()))
-                for (first, last), target in zip(spans, targets)]
+    # how many of the observations so far have evidence
+    evidence = list(accumulate(map(itemgetter(3), observations), initial=0))
+    if spec.kind == _MILESTONE:
+        return _milestone_cells(spec, observations, spans, targets, evidence)
     baseline, direction = spec.baseline, spec.direction
     # `percent_of_target` from a baseline, written out below for Decimal figures (the table
     # computes thousands); any other case goes through the function
     base = baseline if type(baseline) is Decimal else None
-    # how many of the observations so far have evidence
-    evidence = list(accumulate(map(itemgetter(3), observations), initial=0))
     cells = []
     append = cells.append
     actuals = period_actuals(spec, observations, spans)
@@ -316,6 +315,32 @@ def period_cells(spec, observations, spans, targets):
                 percent = percent_of_target(actual, value, baseline, direction)
             status = status_for(percent)
         append(Cell(value, actual, percent, status, last - first, evidence[last] - evidence[first]))
+    return cells
+
+
+def _milestone_cells(spec, observations, spans, targets, evidence):
+    """`period_cells` of a milestone: what `cell` gives for each period, which reads the
+    period's measurements only, written out (`latest_status`: of those with a status on the
+    latest date, the first)."""
+    statuses = spec.statuses
+    cells = []
+    for (first, last), target in zip(spans, targets):
+        target_status = target[1] if target else ""
+        actual_status = ""
+        j = last - 1
+        while j >= first and not observations[j][2]:
+            j -= 1
+        if j >= first:  # the latest with a status; then the first with one on its date
+            day = observations[j][0]
+            for k in range(j - 1, first - 1, -1):
+                if observations[k][0] != day:
+                    break
+                if observations[k][2]:
+                    j = k
+            actual_status = observations[j][2]
+        percent = milestone_percent(actual_status, target_status, statuses)
+        cells.append(Cell(None, None, percent, status_for(percent, has_target=bool(target_status)),
+                          last - first, evidence[last] - evidence[first], target_status, actual_status))
     return cells
 
 
