@@ -19,8 +19,8 @@ tests can exercise them.
 
 from dataclasses import dataclass, field
 from decimal import Decimal
-from itertools import accumulate
-from operator import attrgetter, itemgetter
+from itertools import accumulate, repeat
+from operator import attrgetter, is_not, itemgetter
 from typing import NamedTuple
 
 from .constants import (
@@ -249,7 +249,7 @@ def period_actuals(spec, observations, spans):
     mode = _mode(spec)
     values = [o[1] for o in observations]
     # how many of the observations so far have a value
-    counted = list(accumulate((v is not None for v in values), initial=0))
+    counted = list(accumulate(map(is_not, values, repeat(None)), initial=0))
     running = None
     if mode == _RUNNING_SUM or mode == _RUNNING_LEVELS:
         running = running_values(spec, observations,
