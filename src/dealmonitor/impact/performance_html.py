@@ -18,7 +18,8 @@ each reported by a dozen partners would otherwise send thousands of rows nobody 
 past the page's 250 KB.
 
 To add something to a cell or a row (a marker for verified values, say), extend `Renderer`:
-each cell and row is one method returning escaped HTML.
+each row is one method returning escaped HTML, and so are a row's period cells (`cells`,
+which writes `target`, `actual` and `met` out for speed: change them together).
 """
 
 import datetime as dt

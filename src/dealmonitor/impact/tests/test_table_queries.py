@@ -66,7 +66,7 @@ def table_data(deal, other_deal, elements, partner_org, other_org):
     made = [
         Indicator.objects.create(deal=deal, name="Woningen", kind=IndicatorKind.NUMERIC, unit="woningen",
                                  element=elements[Level.OUTPUT], baseline_value=Decimal("1.5"),
-                                 target_value=Decimal("100"), breakdown=breakdown, is_example=True,
+                                 target_value=Decimal(100), breakdown=breakdown, is_example=True,
                                  target_date=dt.date(2025, 1, 1)),
         Indicator.objects.create(deal=deal, name="Tevreden", kind=IndicatorKind.PERCENTAGE,
                                  target_value=Decimal("80.25")),
@@ -80,7 +80,7 @@ def table_data(deal, other_deal, elements, partner_org, other_org):
     evidence = [{}, {"evidence_url": "https://example.org/bewijs"}, {"evidence_file": "bewijs/a.pdf"}]
     for n, (day, value) in enumerate([(dt.date(2022, 3, 1), Decimal("2.5")), (dt.date(2022, 3, 1), Decimal(7)),
                                       (dt.date(2023, 1, 31), None), (dt.date(2023, 6, 30), Decimal("0.0001")),
-                                      (dt.date(2024, 2, 29), Decimal("-3"))]):
+                                      (dt.date(2024, 2, 29), Decimal(-3))]):
         for indicator in (numeric, percentage):
             m = Measurement.objects.create(
                 indicator=indicator, date=day, value=value, withdrawn=n == 4 and indicator == percentage,
