@@ -56,12 +56,18 @@ class Row:
     observations: list = field(default_factory=list)
     meaning: str = ""  # toename or stand: what one measurement is
     adds_up: bool = False  # whether partners' and categories' figures add up to the row's
-    # what the chart plots: (period end, actual) of each period with data, the table's figures
-    series: list = field(default_factory=list)
+    # the last day of each of the table's periods (one list, shared by the rows)
+    ends: list = field(default_factory=list)
     # how to compute the contributions, on first use (a page that does not show them does not
     # pay for them: 200 indicators with a dozen partners each are thousands of cells)
     _partners: object = None
     _categories: object = None
+
+    @property
+    def series(self):
+        """What the chart plots: (period end, actual) of each period with data, the table's
+        figures. (Made when asked: the table's page does not show it.)"""
+        return [(end, c.actual) for end, c in zip(self.ends, self.cells) if c.actual is not None]
 
     @property
     def partners(self):
@@ -614,7 +620,7 @@ def performance_table(deal, *, level=None, period=None, scope=IndicatorScope.PER
     column = {p: i for i, p in enumerate(periods)}
     columns = [column.get(p) for p in target_periods]
     no_targets = [None] * len(periods)
-    # each period's first and last day, and its end for the chart's series
+    # each period's first and last day, and its last for the chart's series
     bounds = [(p.start, p.end) for p in periods]
     ends = [p.end for p in periods]
     organisation = itemgetter(4)
@@ -644,8 +650,7 @@ def performance_table(deal, *, level=None, period=None, scope=IndicatorScope.PER
         total = progress.total(spec, obs, ind["target_value"], ind["target_status"], in_date_order=True)
         row = Row(indicator=ind, level=ind_level, cells=cells, total=total, observations=obs,
                   meaning=spec.meaning if spec.kind == IndicatorKind.NUMERIC else "",
-                  adds_up=spec.adds_up,
-                  series=[(end, c.actual) for end, c in zip(ends, cells) if c.actual is not None])
+                  adds_up=spec.adds_up, ends=ends)
         orgs = set(map(organisation, obs))
         if len(orgs) > 1:
             row._partners = functools.partial(_partners, spec, obs, obs_dates, periods, orgs, names, cells)
