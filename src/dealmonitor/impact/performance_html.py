@@ -18,7 +18,8 @@ each reported by a dozen partners would otherwise send thousands of rows nobody 
 past the page's 250 KB.
 
 To add something to a cell or a row (a marker for verified values, say), extend `Renderer`:
-each cell and row is one method returning escaped HTML.
+each row is one method returning escaped HTML, and so are a row's period cells (`cells`,
+which writes `target`, `actual` and `met` out for speed: change them together).
 """
 
 import datetime as dt
@@ -105,10 +106,23 @@ class Renderer:
         return "%s %s" % (self.percent(c.percent), self.badges.get(c.status, ""))
 
     def cells(self, row):
+        """Per period its target, actual and share met (`target`, `actual` and `met` written
+        out: a 200-indicator deal has 2,400 of them, and three calls per cell were a fifth of
+        the rendering), then the total's."""
+        num, pct, status = self.numbers.num, self.numbers.pct, self.status
+        badges, no_data = self.badges, self.no_data
         parts = []
+        append = parts.append
         for c, fold in zip(row.cells, self.fold):
-            parts.append("<td%s>%s<td%s>%s<td%s>%s" % (
-                fold, self.target(c), fold, self.actual(c), fold, self.met(c)))
+            if c.actual_status:
+                actual = status(c.actual_status)
+            elif c.actual is None:
+                actual = no_data
+            else:
+                actual = num(c.actual)
+            append("<td%s>%s<td%s>%s<td%s>%s %s" % (
+                fold, status(c.target_status) if c.target_status else num(c.target), fold, actual,
+                fold, pct(c.percent), badges.get(c.status, "")))
         total = row.total
         parts.append("<td>%s<td>%s<td>%s" % (self.target(total), self.actual(total), self.met(total)))
         return "".join(parts)

@@ -19,8 +19,8 @@ tests can exercise them.
 
 from dataclasses import dataclass, field
 from decimal import Decimal
-from itertools import accumulate
-from operator import attrgetter, itemgetter
+from itertools import accumulate, repeat
+from operator import attrgetter, is_not, itemgetter
 from typing import NamedTuple
 
 from .constants import (
@@ -249,7 +249,7 @@ def period_actuals(spec, observations, spans):
     mode = _mode(spec)
     values = [o[1] for o in observations]
     # how many of the observations so far have a value
-    counted = list(accumulate((v is not None for v in values), initial=0))
+    counted = list(accumulate(map(is_not, values, repeat(None)), initial=0))
     running = None
     if mode == _RUNNING_SUM or mode == _RUNNING_LEVELS:
         running = running_values(spec, observations,
@@ -286,15 +286,14 @@ def period_cells(spec, observations, spans, targets):
     """`cell` of every period in one pass: for every (first, last) in `spans` and its target
     ((value, status) or None), what `cell(spec, observations[first:last],
     observations[:first], *target)` gives, with the observations in date order."""
-    if spec.kind == _MILESTONE:  # a milestone's cell reads its period only
-        return [cell(spec, observations[first:last], (), *(target or ()))
-                for (first, last), target in zip(spans, targets)]
+    # how many of the observations so far have evidence
+    evidence = list(accumulate(map(itemgetter(3), observations), initial=0))
+    if spec.kind == _MILESTONE:
+        return _milestone_cells(spec, observations, spans, targets, evidence)
     baseline, direction = spec.baseline, spec.direction
     # `percent_of_target` from a baseline, written out below for Decimal figures (the table
     # computes thousands); any other case goes through the function
     base = baseline if type(baseline) is Decimal else None
-    # how many of the observations so far have evidence
-    evidence = list(accumulate(map(itemgetter(3), observations), initial=0))
     cells = []
     append = cells.append
     actuals = period_actuals(spec, observations, spans)
@@ -319,9 +318,37 @@ def period_cells(spec, observations, spans, targets):
     return cells
 
 
-def total(spec, observations, end_target=None, end_status=""):
-    """Progress over the whole deal against the end target."""
-    observations = sorted(observations, key=attrgetter("date"))
+def _milestone_cells(spec, observations, spans, targets, evidence):
+    """`period_cells` of a milestone: what `cell` gives for each period, which reads the
+    period's measurements only, written out (`latest_status`: of those with a status on the
+    latest date, the first)."""
+    statuses = spec.statuses
+    cells = []
+    for (first, last), target in zip(spans, targets):
+        target_status = target[1] if target else ""
+        actual_status = ""
+        j = last - 1
+        while j >= first and not observations[j][2]:
+            j -= 1
+        if j >= first:  # the latest with a status; then the first with one on its date
+            day = observations[j][0]
+            for k in range(j - 1, first - 1, -1):
+                if observations[k][0] != day:
+                    break
+                if observations[k][2]:
+                    j = k
+            actual_status = observations[j][2]
+        percent = milestone_percent(actual_status, target_status, statuses)
+        cells.append(Cell(None, None, percent, status_for(percent, has_target=bool(target_status)),
+                          last - first, evidence[last] - evidence[first], target_status, actual_status))
+    return cells
+
+
+def total(spec, observations, end_target=None, end_status="", *, in_date_order=False):
+    """Progress over the whole deal against the end target. (`in_date_order`: the caller's
+    observations are sorted by date already, as the performance table reads them.)"""
+    if not in_date_order:
+        observations = sorted(observations, key=attrgetter("date"))
     if spec.kind == IndicatorKind.MILESTONE:
         return cell(spec, observations, target_status=end_status)
     if spec.is_level and spec.adds_up:

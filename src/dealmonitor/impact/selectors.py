@@ -7,7 +7,10 @@ import functools
 from bisect import bisect_left, bisect_right
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from itertools import groupby
+from operator import itemgetter
 
+from django.db import connection
 from django.db.models import Count, Q
 from django.utils.translation import gettext
 
@@ -53,12 +56,18 @@ class Row:
     observations: list = field(default_factory=list)
     meaning: str = ""  # toename or stand: what one measurement is
     adds_up: bool = False  # whether partners' and categories' figures add up to the row's
-    # what the chart plots: (period end, actual) of each period with data, the table's figures
-    series: list = field(default_factory=list)
+    # the last day of each of the table's periods (one list, shared by the rows)
+    ends: list = field(default_factory=list)
     # how to compute the contributions, on first use (a page that does not show them does not
     # pay for them: 200 indicators with a dozen partners each are thousands of cells)
     _partners: object = None
     _categories: object = None
+
+    @property
+    def series(self):
+        """What the chart plots: (period end, actual) of each period with data, the table's
+        figures. (Made when asked: the table's page does not show it.)"""
+        return [(end, c.actual) for end, c in zip(self.ends, self.cells) if c.actual is not None]
 
     @property
     def partners(self):
@@ -134,14 +143,136 @@ def _observations(indicator_ids, verified_only=False):
     return by_indicator
 
 
+# The performance table's queries written out ------------------------------------------------
+#
+# The table's four queries (the deal's indicators; by their ids the measurements, targets and
+# values per category) as written SQL with the ids in it, not through the ORM: at scale L the
+# ORM took about as long to build, compile and read them as the database took to answer
+# (7,700 rows for 200 indicators), and 200 ids as parameters made psycopg parse the
+# statement anew each time.
+# The values are converted as the ORM converts them (on SQLite a decimal comes back as a
+# float, Django makes it a Decimal of the field's places; on PostgreSQL nothing is
+# converted). impact/tests/test_table_queries.py holds them to the ORM's queries.
+
+
+def _column(model, name):
+    return connection.ops.quote_name(model._meta.get_field(name).column)
+
+
+def _fields(model, *names):
+    return [model._meta.get_field(name) if name else None for name in names]
+
+
+def _converters(fields):
+    """[(index, column, [converter])] of the columns that the ORM would convert (on
+    PostgreSQL only JSON)."""
+    found = []
+    for i, f in enumerate(fields):
+        if f is None:
+            continue
+        col = f.get_col(f.model._meta.db_table)
+        converters = connection.ops.get_db_converters(col) + col.get_db_converters(connection)
+        if converters:
+            found.append((i, col, converters))
+    return found
+
+
+def _fetch(sql, params, fields):
+    """The rows of `sql`, each value of a column of `fields` (None: a computed column) as the
+    ORM would give it."""
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    converters = _converters(fields)
+    if not converters:
+        return rows
+    converted = []
+    for row in rows:
+        row = list(row)
+        for i, col, functions in converters:
+            for convert in functions:
+                row[i] = convert(row[i], col, connection)
+        converted.append(tuple(row))
+    return converted
+
+
+def _ids_sql(ids):
+    """The ids as a list of SQL numbers (they are the database's own keys, made ints here)."""
+    return ", ".join(str(int(pk)) for pk in ids) or "NULL"
+
+
+def _counted_sql(alias, verified_only):
+    """The condition of `counted_measurements` on the measurements' table as `alias`, and its
+    parameters (none unless only verified measurements count)."""
+    sql = f"NOT {alias}.{_column(Measurement, 'withdrawn')}"
+    if verified_only:
+        return f"{sql} AND {alias}.{_column(Measurement, 'verification')} = %s", [Verification.VERIFIED.value]
+    return sql, None
+
+
+def _indicators(deal, scope):
+    """The deal's indicators (of `scope`, when given) as `values(*INDICATOR_COLUMNS)` gives
+    them, unordered, in one written-out query."""
+    # "element__level" is the element's field, "element_id" and "deal_id" the keys' fields
+    fields = [Element._meta.get_field(name.removeprefix("element__")) if name.startswith("element__")
+              else Indicator._meta.get_field(name.removesuffix("_id")) for name in INDICATOR_COLUMNS]
+    quote = connection.ops.quote_name
+    columns = ", ".join(f"{'e' if f.model is Element else 'i'}.{quote(f.column)}" for f in fields)
+    sql = (
+        f"SELECT {columns} FROM {quote(Indicator._meta.db_table)} i "
+        f"LEFT JOIN {quote(Element._meta.db_table)} e "
+        f"ON e.{_column(Element, 'id')} = i.{_column(Indicator, 'element')} "
+        f"WHERE i.{_column(Indicator, 'deal')} = {int(deal.pk)}"
+    )
+    params = None
+    if scope:
+        sql += f" AND i.{_column(Indicator, 'scope')} = %s"
+        params = [str(scope)]
+    return [dict(zip(INDICATOR_COLUMNS, row)) for row in _fetch(sql, params, fields)]
+
+
+def _observations_of(indicator_ids, verified_only=False):
+    """`_observations` of a list of indicator ids, in one written-out query; whether a
+    measurement has evidence is asked of the database."""
+    q = functools.partial(_column, Measurement)
+    counted, params = _counted_sql("m", verified_only)
+    sql = (
+        f"SELECT m.{q('indicator')}, m.{q('date')}, m.{q('value')}, m.{q('status')}, "
+        f"m.{q('evidence_file')} <> '' OR m.{q('evidence_url')} <> '', "
+        f"m.{q('reporting_organisation')}, m.{q('id')} "
+        f"FROM {connection.ops.quote_name(Measurement._meta.db_table)} m "
+        f"WHERE m.{q('indicator')} IN ({_ids_sql(indicator_ids)}) AND {counted} "
+        f"ORDER BY m.{q('indicator')}, m.{q('date')}, m.{q('id')}"
+    )
+    rows = _fetch(sql, params, _fields(Measurement, "indicator", "date", "value", "status", None,
+                                       "reporting_organisation", "id"))
+    by_indicator = defaultdict(list)
+    new, Obs = tuple.__new__, progress.Obs
+    if rows and type(rows[0][4]) is not bool:  # SQLite has no booleans: 1 or 0
+        rows = [(r[0], r[1], r[2], r[3], bool(r[4]), r[5], r[6]) for r in rows]
+    # one list per indicator (the rows come in its order), each Obs made from the row's
+    # fields after the indicator's
+    for ind_id, group in groupby(rows, itemgetter(0)):
+        by_indicator[ind_id] = [new(Obs, row[1:]) for row in group]
+    return by_indicator
+
+
 def _parts(indicator_ids, verified_only=False):
-    """{measurement id: {dimension: {category: value}}} of the measurements' values per category.
-    (Unordered: the models' default order would join the indicator and the deal to sort.)"""
+    """{measurement id: {dimension: {category: value}}}: the values per category of the
+    counted measurements of a list of indicator ids, in one written-out query."""
+    q = functools.partial(_column, Measurement)
+    p = functools.partial(_column, MeasurementPart)
+    counted, params = _counted_sql("m", verified_only)
+    sql = (
+        f"SELECT p.{p('measurement')}, p.{p('dimension')}, p.{p('category')}, p.{p('value')} "
+        f"FROM {connection.ops.quote_name(MeasurementPart._meta.db_table)} p "
+        f"JOIN {connection.ops.quote_name(Measurement._meta.db_table)} m "
+        f"ON m.{q('id')} = p.{p('measurement')} "
+        f"WHERE m.{q('indicator')} IN ({_ids_sql(indicator_ids)}) AND {counted}"
+    )
     by_measurement = defaultdict(lambda: defaultdict(dict))
-    rows = MeasurementPart.objects.filter(
-        measurement__in=counted_measurements(verified_only).filter(indicator_id__in=indicator_ids)
-    ).order_by().values_list("measurement_id", "dimension", "category", "value")
-    for pk, dim, cat, value in rows:
+    for pk, dim, cat, value in _fetch(sql, params, _fields(MeasurementPart, "measurement", "dimension",
+                                                          "category", "value")):
         by_measurement[pk][dim][cat] = value
     return by_measurement
 
@@ -150,11 +281,16 @@ def _targets(indicator_ids):
     """({indicator id: {k: (value, status)}}, [Period]): each indicator's targets by the number
     k of their period in the list of the distinct periods. (Numbers, not the periods, as keys:
     the table looks up every indicator's target in every period, and a period's hash is
-    computed afresh each time.)"""
-    by_indicator = defaultdict(dict)
-    rows = Target.objects.filter(indicator_id__in=indicator_ids).order_by().values_list(
-        "indicator_id", "period_start", "period_end", "label", "value", "status"
+    computed afresh each time.) One written-out query."""
+    t = functools.partial(_column, Target)
+    sql = (
+        f"SELECT {t('indicator')}, {t('period_start')}, {t('period_end')}, {t('label')}, "
+        f"{t('value')}, {t('status')} FROM {connection.ops.quote_name(Target._meta.db_table)} "
+        f"WHERE {t('indicator')} IN ({_ids_sql(indicator_ids)})"
     )
+    rows = _fetch(sql, None, _fields(Target, "indicator", "period_start", "period_end", "label", "value",
+                                     "status"))
+    by_indicator = defaultdict(dict)
     numbers, periods = {}, []  # a deal has a handful of distinct periods: build each once
     for ind_id, start, end, label, value, status in rows:
         key = (start, end, label)
@@ -219,12 +355,15 @@ def _spans(dates, periods):
     return [(bisect_left(dates, p.start), bisect_right(dates, p.end)) for p in periods]
 
 
-def _cells(spec, obs, dates, periods, targets):
-    """The row's cells; `targets`: per period its (value, status), None where it has none."""
-    cells = progress.period_cells(spec, obs, _spans(dates, periods), targets)
-    for c, target in zip(cells, targets):
-        if target is None:  # a period of another indicator's targets, or of data past them
-            c.status = Status.NO_TARGET if (c.actual is not None or c.actual_status) else ""
+def _cells(spec, obs, dates, periods, targets, spans=None):
+    """The row's cells; `targets`: per period its (value, status), None where it has none;
+    `spans`: those of `_spans`, when the caller has them."""
+    cells = progress.period_cells(spec, obs, _spans(dates, periods) if spans is None else spans,
+                                  targets)
+    if None in targets:
+        for c, target in zip(cells, targets):
+            if target is None:  # a period of another indicator's targets, or of data past them
+                c.status = Status.NO_TARGET if (c.actual is not None or c.actual_status) else ""
     return cells
 
 
@@ -455,21 +594,22 @@ def performance_table(deal, *, level=None, period=None, scope=IndicatorScope.PER
     calendar period for measurements in none ("geen doel"). Withdrawn measurements do not
     count; with `verified_only`, only verified ones do. Four queries whatever the size (a fifth,
     the reporting organisations' names, when contributions per partner are asked for)."""
-    qs = indicators_for(deal, scope).order_by()  # (rows are sorted below: no join for the order)
-    indicators = list(qs.values(*INDICATOR_COLUMNS))
+    indicators = _indicators(deal, scope)  # (rows are sorted below: no join for the order)
     # The ids as a list, not a subquery: with `indicator_id IN (SELECT id … WHERE deal_id = …)`
     # PostgreSQL scanned all 200,000 indicators of scale L in parallel (25 ms) before it used
     # the measurements' (indicator, date) index; with the ids it goes to that index at once.
     ids = [ind["id"] for ind in indicators]
-    observations = _observations(ids, verified_only)
+    observations = _observations_of(ids, verified_only)
     targets, target_periods = _targets(ids)
     # the values per category of the measurements that count, of the indicators with a
     # breakdown (the others have none to look up): asked for always, so a deal with breakdowns
     # takes the same number of queries as one without (a query per feature would make the
     # count depend on the data)
-    parts = _parts(qs.exclude(breakdown=[]).values("id"), verified_only)
+    parts = _parts([ind["id"] for ind in indicators if well_formed_breakdown(ind["breakdown"])],
+                   verified_only)
 
-    dates = {ind_id: [o[0] for o in obs] for ind_id, obs in observations.items()}
+    day = itemgetter(0)
+    dates = {ind_id: list(map(day, obs)) for ind_id, obs in observations.items()}
     seen = set()
     for days in dates.values():
         seen.update(days)
@@ -480,6 +620,10 @@ def performance_table(deal, *, level=None, period=None, scope=IndicatorScope.PER
     column = {p: i for i, p in enumerate(periods)}
     columns = [column.get(p) for p in target_periods]
     no_targets = [None] * len(periods)
+    # each period's first and last day, and its last for the chart's series
+    bounds = [(p.start, p.end) for p in periods]
+    ends = [p.end for p in periods]
+    organisation = itemgetter(4)
 
     @functools.cache
     def names():  # one query, when the first row's partners are asked for
@@ -501,13 +645,13 @@ def performance_table(deal, *, level=None, period=None, scope=IndicatorScope.PER
             for k, target in targets[pk].items():
                 if columns[k] is not None:
                     wanted[columns[k]] = target
-        cells = _cells(spec, obs, obs_dates, periods, wanted)
-        total = progress.total(spec, obs, ind["target_value"], ind["target_status"])
+        spans = [(bisect_left(obs_dates, start), bisect_right(obs_dates, end)) for start, end in bounds]
+        cells = _cells(spec, obs, obs_dates, periods, wanted, spans)
+        total = progress.total(spec, obs, ind["target_value"], ind["target_status"], in_date_order=True)
         row = Row(indicator=ind, level=ind_level, cells=cells, total=total, observations=obs,
                   meaning=spec.meaning if spec.kind == IndicatorKind.NUMERIC else "",
-                  adds_up=spec.adds_up,
-                  series=[(p.end, c.actual) for p, c in zip(periods, cells) if c.actual is not None])
-        orgs = {o[4] for o in obs}
+                  adds_up=spec.adds_up, ends=ends)
+        orgs = set(map(organisation, obs))
         if len(orgs) > 1:
             row._partners = functools.partial(_partners, spec, obs, obs_dates, periods, orgs, names, cells)
         if well_formed_breakdown(ind["breakdown"]):
@@ -515,7 +659,8 @@ def performance_table(deal, *, level=None, period=None, scope=IndicatorScope.PER
                                                 parts, cells)
         rows.append(row)
     rows.sort(key=lambda r: (LEVEL_ORDER.get(r.level, 99), r.indicator["name"], r.indicator["id"]))
-    levels = [lv for lv in Level if any(r.level == lv.value for r in rows)]
+    present = {r.level for r in rows}
+    levels = [lv for lv in Level if lv.value in present]
     return PerformanceTable(periods=periods, rows=rows, levels=levels, all_periods=all_periods,
                             verified_only=verified_only, untargeted=untargeted)
 
