@@ -43,6 +43,21 @@ def visible_deals_q(user, field="deal"):
         **{f"{prefix}pk__in": list(deal_rules.memberships(user))})
 
 
+def visible_deals_sql(user, alias):
+    """`visible_deals_q` as an SQL condition on the deals table under `alias`, for a written-out
+    query: ("", []) for who sees everything, else (condition, parameters)."""
+    if deal_rules.sees_everything(user):
+        return "", []
+    quote = connection.ops.quote_name
+    meta = Deal._meta
+    published = f"{alias}.{quote(meta.get_field('is_published').column)}"
+    member_of = list(deal_rules.memberships(user))
+    if not member_of:
+        return published, []
+    return (f"({published} OR {alias}.{quote(meta.pk.column)} IN "
+            f"({', '.join(['%s'] * len(member_of))}))", member_of)
+
+
 def internal_deals_q(user, field="deal"):
     """A filter on rows that belong to a deal (through `field`, '' for deals themselves): the
     rows of deals whose internal data `user` may see (deals/internal.py)."""
