@@ -50,8 +50,16 @@ class _Labels(dict):
 
 
 class _Numbers(dict):
+    """Counts as the template showed them (`localize`): a whole number below a thousand is its
+    digits in every language (no separator to put in), so only larger ones go through
+    Django's number formatting, which reads the active language's formats at every call."""
+
     def __missing__(self, value):
-        self[value] = text = escape(localize(value))
+        if type(value) is int and -1000 < value < 1000:
+            text = str(value)
+        else:
+            text = escape(localize(value))
+        self[value] = text
         return text
 
 

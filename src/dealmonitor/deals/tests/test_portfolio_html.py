@@ -57,7 +57,8 @@ def varied_deals(db):
     b.themes.set([wonen])
     for _ in range(2):
         ParticipationFactory(deal=b)
-    DealFactory(name="Deal C", kind=DealKind.TOWN_DEAL)
+    c = DealFactory(name="Deal C", kind=DealKind.TOWN_DEAL)
+    PartnerCountFactory(deal=c, count=12345, as_of=dt.date(2024, 1, 1))  # a thousands separator
     return [a, b]
 
 
