@@ -347,3 +347,19 @@ def test_deal_detail_gives_every_sourced_row_its_sources_without_a_query(db, dja
     # the two participations (in the order of their organisations' generated names): one
     # with both sources in the sources' order, one without
     assert sorted(got[:2]) == [[], ["https://a.example.org/", "https://b.example.org/"]]
+
+
+def test_the_theme_filter_lists_the_themes_of_the_deals_the_reader_may_see(client, staff_user):
+    from dealmonitor.deals.models import Theme
+
+    hidden, shown = Theme.objects.create(name="Verborgen thema"), Theme.objects.create(name="Zichtbaar")
+    DealFactory(unpublished=True).themes.set([hidden])
+    DealFactory().themes.set([shown])
+    Theme.objects.create(name="Ongebruikt")
+    for user, expected in [(None, {"Zichtbaar"}), (staff_user, {"Zichtbaar", "Verborgen thema"})]:
+        if user:
+            client.force_login(user)
+        form = client.get(reverse("deals:portfolio")).context["filter"].form
+        assert {str(value) for value, _ in form.fields["theme"].choices if value} == expected
+        html = client.get(reverse("deals:portfolio") + "?theme=Verborgen+thema").content.decode()
+        assert ('<option value="Verborgen thema" selected>' in html) is (user is not None)
