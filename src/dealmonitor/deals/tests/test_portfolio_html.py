@@ -96,3 +96,16 @@ def test_theme_names_come_in_one_query_by_name(varied_deals, django_assert_num_q
     assert by_name["Deal C"] == []
     with django_assert_num_queries(0):
         assert selectors.with_theme_names([]) == []
+
+
+def test_a_themes_label_is_its_catalogue_entry_in_the_active_language():
+    from django.utils.translation import pgettext
+
+    from dealmonitor.deals.models import theme_label
+
+    for language in ["en", "nl", "en", None]:
+        with translation.override(language):
+            for name in ["bestaanszekerheid", "geen thema uit de catalogus"]:
+                assert theme_label(name) == pgettext("theme", name), (language, name)
+        with translation.override("en"):
+            assert theme_label("bestaanszekerheid") == "livelihood security"
