@@ -173,3 +173,25 @@ def test_the_deal_further_along_is_named_with_its_phase_label(language):
             assert f"({further.get_phase_display()})" in sentence
         for kind in [*LinkKind.values, "", "onbekend"]:
             assert str(KIND_LABELS.get(kind, kind)) == Connection(kind=kind).get_kind_display()
+
+
+def test_the_sentences_follow_the_active_language():
+    from django.utils import translation
+    from django.utils.translation import gettext, ngettext
+
+    from dealmonitor.connections import reasons as reasons_module
+
+    themes = {"kind": ReasonKind.THEMES, "items": ["Wonen", "Water"]}
+    regulation = {"kind": ReasonKind.REGULATION, "items": ["de Omgevingswet"]}
+    for language in ["en", "nl", "en", "nl"]:
+        with translation.override(language):
+            names = gettext("%(first)s and %(last)s") % {"first": "Wonen", "last": "Water"}
+            assert reasons_module.describe(themes) == ngettext(
+                "Shared theme: %(names)s.", "Shared themes: %(names)s.", 2) % {"names": names}
+            assert reasons_module.describe(regulation) == gettext(
+                "A bottleneck of both deals concerns the same regulation: %(names)s."
+            ) % {"names": "de Omgevingswet"}
+    with translation.override("en"):
+        assert reasons_module.describe(themes) == "Shared themes: Wonen and Water."
+    with translation.override("nl"):
+        assert reasons_module.describe(themes) != "Shared themes: Wonen and Water."
