@@ -4,12 +4,47 @@ The engine stores its evidence as data (`related.Portfolio.reasons`); this modul
 sentences at display time, so the same suggestion reads in Dutch at / and in English at /en/.
 """
 
-from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+import functools
+
+from django.core.signals import setting_changed
+from django.dispatch import receiver
+from django.utils.translation import get_language, gettext
+from django.utils.translation import ngettext as django_ngettext
 
 from dealmonitor.deals.constants import Phase, RoleKind
 
 from .constants import ReasonKind
+
+# The sentences are made for every suggestion shown, a dozen catalogue look-ups each (some
+# seventy on a related-deals page); a message's translation is kept per process and language,
+# as the catalogues themselves are.
+
+
+def _(message):
+    return _translation(message, get_language())
+
+
+def ngettext(singular, plural, number):
+    return _plural_translation(singular, plural, number, get_language())
+
+
+@functools.lru_cache(maxsize=2048)
+def _translation(message, language):
+    return gettext(message)
+
+
+@functools.lru_cache(maxsize=2048)
+def _plural_translation(singular, plural, number, language):
+    return django_ngettext(singular, plural, number)
+
+
+@receiver(setting_changed)
+def _forget_translations(setting, **kwargs):
+    """A test that changes the languages or the catalogues changes the sentences."""
+    if setting in {"LANGUAGE_CODE", "LANGUAGES", "LOCALE_PATHS", "INSTALLED_APPS"}:
+        _translation.cache_clear()
+        _plural_translation.cache_clear()
+
 
 FIELD_LABELS = {
     "description": lambda: _("description"),
@@ -100,6 +135,9 @@ def describe_all(reasons):
     return [describe(r) for r in reasons]
 
 
+# A phase's label, as `get_phase_display()` gives it: that builds a dictionary of every choice
+# anew, hashing (so translating) each label, at every call.
+PHASE_LABELS = dict(Phase.choices)
 # How far a deal has come, for the sentence on what two deals could learn from each other.
 PHASE_ORDER = {Phase.VERKENNEN: 0, Phase.AANJAGEN: 1, Phase.LEREN: 2, Phase.BORGEN: 3,
                Phase.AFGEROND: 4}
@@ -160,5 +198,5 @@ def learning_sentence(deal, other, reasons):
         further = deal if steps[0] > steps[1] else other
         clause = _("%(clause)s; %(further)s is further along (%(phase)s) and can show what "
                    "worked") % {"clause": clause, "further": further.name,
-                                "phase": further.get_phase_display()}
+                                "phase": str(PHASE_LABELS.get(further.phase, further.phase))}
     return clause[:1].upper() + clause[1:] + "."

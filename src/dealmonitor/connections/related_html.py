@@ -10,12 +10,18 @@ every text escaped as the template escaped it, labels translated and addresses r
 per page.
 """
 
+import math
+from decimal import ROUND_HALF_UP, Decimal
+
 from django.template.defaultfilters import floatformat
+from django.utils.formats import get_format
 from django.utils.html import conditional_escape, escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from dealmonitor.ui.reversing import SlugAddresses
+
+from .constants import LinkKind
 
 ITEM = (
     '\n  <li class="utrecht-ordered-list__item dm-related__item" id="related-{slug}">\n'
@@ -71,6 +77,23 @@ WITHDRAW = (
 )
 
 
+_HUNDREDTH = Decimal("0.01")
+# A confirmed connection's kind, as `get_kind_display()` gives it (which builds a dictionary of
+# every choice anew, translating each label, at every call).
+KIND_LABELS = dict(LinkKind.choices)
+
+
+def score_text(score, decimal_separator):
+    """`score|floatformat:2` in the active language (`decimal_separator`, read once per
+    page): Django's filter reads the language's formats at every call. Rounded as the filter
+    rounds (the float's shortest decimal form, half up); a score it could group into
+    thousands, or not a finite float, goes through the filter itself."""
+    if type(score) is not float or not math.isfinite(score) or abs(score) >= 1000:
+        return floatformat(score, 2)
+    rounded = Decimal(repr(score)).quantize(_HUNDREDTH, rounding=ROUND_HALF_UP)
+    return format(abs(rounded) if not rounded else rounded, "f").replace(".", decimal_separator)
+
+
 class ItemList:
     """`items_html(items)`: the `<li>`s of the suggestions of `deal` (RelatedItems from
     `selectors.related_for_deal`, with `confirm_form` and `dismiss_form` when `can_decide`).
@@ -95,6 +118,7 @@ class ItemList:
             "dismiss": escape(_("Dismiss suggestion")),
             "withdraw": escape(_("Withdraw confirmation")),
         }
+        self.decimal_separator = get_format("DECIMAL_SEPARATOR")
 
     def __call__(self, items):
         labels = self.labels
@@ -112,11 +136,11 @@ class ItemList:
                 name=name,
                 confirmed=(
                     '<span class="utrecht-status-badge utrecht-status-badge--success">%s: %s</span>'
-                    % (labels["confirmed"], conditional_escape(decision.get_kind_display()))
+                    % (labels["confirmed"], conditional_escape(str(KIND_LABELS.get(decision.kind, decision.kind))))
                     if confirmed else ""),
                 score=(
                     '<span class="utrecht-badge-data">%s: %s</span>'
-                    % (labels["score"], conditional_escape(floatformat(item.score, 2)))
+                    % (labels["score"], conditional_escape(score_text(item.score, self.decimal_separator)))
                     if item.score is not None else ""),
                 deal_url=escape(self.deal_url(other.slug)),
                 deal_page=labels["deal_page"],

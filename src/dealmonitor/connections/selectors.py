@@ -2,10 +2,12 @@
 
 from dataclasses import dataclass, field
 
+from django.db import connection
 from django.db.models import Prefetch, Q
 
+from dealmonitor.deals.models import Deal
 from dealmonitor.deals.rules import sees_everything
-from dealmonitor.deals.selectors import visible_deals, visible_deals_q
+from dealmonitor.deals.selectors import visible_deals, visible_deals_sql
 
 from . import reasons as reason_text
 from . import rules as connection_rules
@@ -68,47 +70,25 @@ def group_by_type(organisations):
     return sorted(groups.items(), key=lambda kv: (-len(kv[1]), str(kv[0])))
 
 
-def decisions_for(deal):
-    """The decisions on `deal`'s connections by the other deal's key, each with both deals
-    (the columns a related item shows, as for a suggestion's other deal: not their texts)."""
-    deal_fields = [f.removeprefix("other__") for f in SUGGESTION_FIELDS if f.startswith("other__")]
-    return {
-        c.other_than(deal).pk: c
-        for c in Connection.objects.filter(Q(deal_a=deal) | Q(deal_b=deal))
-        .select_related("deal_a", "deal_b")
-        .only(*(f.name for f in Connection._meta.concrete_fields),
-              *(f"{side}__{f}" for side in ("deal_a", "deal_b") for f in deal_fields))
-    }
-
-
 # What a related deal's item shows of the other deal (its name, link, phase and signing date for
 # the sentence on what the two could learn): not its description or aliases.
-SUGGESTION_FIELDS = ("deal_id", "other_id", "rank", "score", "reasons", "other__id", "other__slug",
-                     "other__name", "other__kind", "other__status", "other__phase",
-                     "other__signing_date", "other__is_published")
+OTHER_DEAL_FIELDS = ("id", "slug", "name", "kind", "status", "phase", "signing_date",
+                     "is_published")
 
 
 def related_for_deal(user, deal, limit=10):
     """A deal's related deals, as people decided them: confirmed connections first, then the
-    engine's suggestions in rank order; dismissed ones apart. Three queries, whatever the size
-    of the portfolio. Returns {"items": [...], "dismissed": [...]}."""
-    visible = visible_deals(user)
-    decisions = decisions_for(deal)
-    if decisions and not sees_everything(user):
-        readable = set(visible.filter(pk__in=list(decisions)).values_list("pk", flat=True))
-        decisions = {pk: c for pk, c in decisions.items() if pk in readable}
-    suggestions = list(
-        RelatedSuggestion.objects.filter(visible_deals_q(user, "other"), deal=deal)
-        .select_related("other")
-        .only(*SUGGESTION_FIELDS)
-        .order_by("rank")
-    )
+    engine's suggestions in rank order; dismissed ones apart; only other deals the user may
+    read. One query, whatever the size of the portfolio (`_related_rows`). Returns
+    {"items": [...], "dismissed": [...]}."""
+    suggestions, decisions = _related_rows(user, deal)
+    readable = _ReadableReasons(user, deal)
     seen = set()
     confirmed, open_items, dismissed = [], [], []
-    for s in suggestions:
-        item = RelatedItem(s.other, s.score, s.rank, _readable_reasons(user, deal, s.other, s.reasons),
-                           decisions.get(s.other_id), deal)
-        seen.add(s.other_id)
+    for other, rank, score, reasons in suggestions:
+        item = RelatedItem(other, score, rank, readable(other, reasons), decisions.get(other.pk),
+                           deal)
+        seen.add(other.pk)
         (dismissed if item.dismissed else confirmed if item.confirmed else open_items).append(item)
     for other_pk, decision in decisions.items():
         if other_pk in seen:
@@ -118,6 +98,112 @@ def related_for_deal(user, deal, limit=10):
     confirmed.sort(key=lambda i: (i.rank is None, i.rank or 0, i.other.name))
     items = confirmed + open_items[: max(0, limit - len(confirmed))]
     return {"items": items, "dismissed": dismissed}
+
+
+def _related_rows(user, deal):
+    """`deal`'s stored suggestions in rank order, as (other deal, rank, score, reasons), and the
+    decisions on its connections by the other deal's key, latest first (each with both deals),
+    of the other deals `user` may read: one written-out query (a UNION of the suggestions and
+    the connections on either side, each joined with the other deal). Through the ORM these
+    were two or three querysets (the decisions, the readable ones among them, the suggestions)
+    compiled anew on every page: a third of the related-deals page's own time at scale L.
+
+    The deals are model instances with the columns a related item shows (as `.only()` reads
+    them), the decisions with all their columns; values pass through the converters the ORM
+    applies (dates and flags on SQLite, JSON)."""
+    quote = connection.ops.quote_name
+    deal_meta, suggestion_meta, connection_meta = (
+        Deal._meta, RelatedSuggestion._meta, Connection._meta)
+    deal_fields = [f for f in deal_meta.concrete_fields if f.name in OTHER_DEAL_FIELDS]
+    decision_fields = list(connection_meta.concrete_fields)
+    suggestion_fields = [suggestion_meta.get_field(n) for n in ("rank", "score", "reasons")]
+    deal_columns = ", ".join(f"d.{quote(f.column)}" for f in deal_fields)
+    visible, visible_params = visible_deals_sql(user, "d")
+    where_visible = f" AND {visible}" if visible else ""
+    column = {f.name: quote(f.column) for f in (*decision_fields, *suggestion_fields)}
+    no_suggestion = ", ".join(["NULL"] * len(suggestion_fields))
+    no_decision = ", ".join(["NULL"] * len(decision_fields))
+    decision_columns = ", ".join(f"c.{quote(f.column)}" for f in decision_fields)
+    parts = [
+        f"SELECT 0, {', '.join(f's.{quote(f.column)}' for f in suggestion_fields)}, "
+        f"{no_decision}, {deal_columns} FROM {quote(suggestion_meta.db_table)} s "
+        f"JOIN {quote(deal_meta.db_table)} d ON d.{quote(deal_meta.pk.column)} = "
+        f"s.{quote(suggestion_meta.get_field('other').column)} "
+        f"WHERE s.{quote(suggestion_meta.get_field('deal').column)} = %s{where_visible}"
+    ]
+    for side, other_side in (("deal_a", "deal_b"), ("deal_b", "deal_a")):
+        parts.append(
+            f"SELECT 1, {no_suggestion}, {decision_columns}, {deal_columns} "
+            f"FROM {quote(connection_meta.db_table)} c "
+            f"JOIN {quote(deal_meta.db_table)} d ON d.{quote(deal_meta.pk.column)} = "
+            f"c.{column[other_side]} WHERE c.{column[side]} = %s{where_visible}")
+    first_decision = 1 + len(suggestion_fields)
+    decided_at = first_decision + decision_fields.index(connection_meta.get_field("decided_at"))
+    order = (f" ORDER BY 1, 2, {decided_at + 1} DESC, "
+             f"{first_decision + decision_fields.index(connection_meta.pk) + 1}")
+    params = [deal.pk, *visible_params] * 3
+    with connection.cursor() as cursor:
+        cursor.execute(" UNION ALL ".join(parts) + order, params)
+        rows = cursor.fetchall()
+    convert_suggestion = _converters(suggestion_fields, "s")
+    convert_decision = _converters(decision_fields, "c")
+    convert_deal = _converters(deal_fields, "d")
+    deal_names = [f.attname for f in deal_fields]
+    decision_names = [f.attname for f in decision_fields]
+    first_deal = first_decision + len(decision_fields)
+    suggestions, decisions = [], {}
+    for row in rows:
+        other = Deal.from_db(connection.alias, deal_names, convert_deal(row[first_deal:]))
+        if row[0] == 0:
+            suggestions.append((other, *convert_suggestion(row[1:first_decision])))
+            continue
+        decision = Connection.from_db(connection.alias, decision_names,
+                                      convert_decision(row[first_decision:first_deal]))
+        if decision.deal_a_id == deal.pk:
+            decision.deal_a, decision.deal_b = deal, other
+        else:
+            decision.deal_a, decision.deal_b = other, deal
+        decisions[other.pk] = decision
+    return suggestions, decisions
+
+
+def _converters(fields, alias):
+    """A function turning a row's values for `fields` (as the database gives them) into what
+    the ORM would have made of them: the backend's and the field's converters."""
+    steps = []
+    for n, f in enumerate(fields):
+        col = f.get_col(alias)
+        found = connection.ops.get_db_converters(col) + col.get_db_converters(connection)
+        if found:
+            steps.append((n, col, found))
+
+    def convert(values):
+        values = list(values)
+        for n, col, found in steps:
+            value = values[n]
+            for converter in found:
+                value = converter(value, col, connection)
+            values[n] = value
+        return values
+
+    return convert
+
+
+class _ReadableReasons:
+    """`readable(other, reasons)`: the reasons of a suggestion of `deal` that `user` may read
+    (`_readable_reasons`), whether the user sees `deal`'s internals asked once per list."""
+
+    def __init__(self, user, deal):
+        self.user = user
+        self.sees_deal = connection_rules.sees_internals_of_both(user, (deal,))
+        # who sees every deal sees the internals of every deal (deals/rules.py)
+        self.sees_all = sees_everything(user)
+
+    def __call__(self, other, reasons):
+        if self.sees_all or (
+                self.sees_deal and connection_rules.sees_internals_of_both(self.user, (other,))):
+            return reasons
+        return [r for r in reasons if r.get("kind") != ReasonKind.REGULATION]
 
 
 def _readable_reasons(user, deal, other, reasons):

@@ -8,9 +8,17 @@ character (`deals/tests/test_deal_html.py` compares the two): every text escaped
 template escaped it, labels translated and the address reversed once per page.
 """
 
+import functools
+import re
+
+from django.conf import settings
+from django.core.signals import setting_changed
+from django.dispatch import receiver
+from django.urls import get_script_prefix, get_urlconf
 from django.utils.formats import localize
 from django.utils.html import conditional_escape, escape
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from dealmonitor.ui.reversing import SlugAddresses
@@ -109,13 +117,42 @@ TAB = '<li><a class="utrecht-link utrecht-link--html-a" href="{url}"{current}>{l
 
 def deal_tabs(deal, current, *, can_see_changes):
     """The `<nav>` of a deal's tabs, as deals/partials/deal_tabs.html wrote it with fifteen
-    `{% url %}`s and `translate`s (`deals/tests/test_deal_html.py` compares the two): the
-    addresses from `SlugAddresses`, kept per process (ui/reversing.py)."""
+    `{% url %}`s and `translate`s (`deals/tests/test_deal_html.py` compares the two). The
+    markup is the same for every deal but for its identifier in the addresses: it is made
+    once per process for each tab shown as current, language, script prefix and URL
+    configuration, with a placeholder identifier put in by each page (an identifier other than
+    letters, digits, hyphens and underscores, which `reverse()` would encode, gets its own)."""
+    if not _PLAIN_SLUG.fullmatch(deal.slug):
+        return _deal_tabs(deal.slug, current, can_see_changes)
+    markup = _tabs_with_placeholder(current, bool(can_see_changes), get_language(),
+                                    get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF)
+    return mark_safe(markup.replace(_TABS_PLACEHOLDER, deal.slug))  # noqa: S308 - a plain slug
+
+
+_PLAIN_SLUG = re.compile(r"[-a-zA-Z0-9_]+")
+_TABS_PLACEHOLDER = "dm-tabs-placeholder-0"
+
+
+@functools.lru_cache(maxsize=256)
+def _tabs_with_placeholder(current, can_see_changes, language, script_prefix, urlconf):
+    """The tabs of a deal whose identifier is the placeholder. The arguments after
+    `can_see_changes` are what the labels and addresses depend on; they are the key only."""
+    return str(_deal_tabs(_TABS_PLACEHOLDER, current, can_see_changes))
+
+
+@receiver(setting_changed)
+def _forget_tabs(setting, **kwargs):
+    """A test that changes the URL configuration or the languages changes the tabs."""
+    if setting in {"ROOT_URLCONF", "LANGUAGE_CODE", "LANGUAGES", "LOCALE_PATHS"}:
+        _tabs_with_placeholder.cache_clear()
+
+
+def _deal_tabs(slug, current, can_see_changes):
     tabs = _tabs()
     if can_see_changes:
         tabs.append(("deals:change_log", "changes", _("Change log")))
     items = [
-        TAB.format(url=escape(SlugAddresses(view)(deal.slug)),
+        TAB.format(url=escape(SlugAddresses(view)(slug)),
                    current=' aria-current="page"' if name is not None and name == current else "",
                    label=escape(label))
         for view, name, label in tabs

@@ -1,12 +1,20 @@
 import django_filters
-from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
 from .constants import DealKind, DealStatus, Phase
-from .models import Deal, Theme
+from .models import Deal
 from .selectors import search_q, themes_in_use
 
 PHASE_UNKNOWN = "onbekend"
+
+
+def _themes_for(request):
+    """The themes of the theme filter: only those of deals the user may read (the public:
+    published deals); without a request (the command line) the system reads every deal.
+    Given as a function, not a queryset that each filter set replaced: every filter set deep-
+    copies its filters, and with them such a queryset's whole query (half a millisecond of
+    every portfolio page)."""
+    return themes_in_use(getattr(request, "user", None))
 
 
 class PortfolioFilter(django_filters.FilterSet):
@@ -20,9 +28,7 @@ class PortfolioFilter(django_filters.FilterSet):
     )
     theme = django_filters.ModelChoiceFilter(
         label=_("Theme"),
-        queryset=Theme.objects.filter(
-            Exists(Deal.themes.through.objects.filter(theme=OuterRef("pk")))
-        ).order_by("name"),
+        queryset=_themes_for,
         field_name="themes",
         to_field_name="name",
     )
@@ -30,13 +36,6 @@ class PortfolioFilter(django_filters.FilterSet):
     class Meta:
         model = Deal
         fields = ["q", "kind", "status", "phase", "theme"]
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        # Only themes of deals the user may read (the public: published deals); without a
-        # request (the command line) the system reads every deal.
-        user = getattr(self.request, "user", None)
-        self.filters["theme"].queryset = themes_in_use(user)
 
     def filter_q(self, queryset, name, value):
         return queryset.filter(search_q(value.strip())) if value.strip() else queryset

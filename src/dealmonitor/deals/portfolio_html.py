@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from dealmonitor.ui.reversing import SlugAddresses
 
+from . import selectors
 from .constants import DealKind, DealStatus, Phase
 from .models import theme_label
 
@@ -50,8 +51,16 @@ class _Labels(dict):
 
 
 class _Numbers(dict):
+    """Counts as the template showed them (`localize`): a whole number below a thousand is its
+    digits in every language (no separator to put in), so only larger ones go through
+    Django's number formatting, which reads the active language's formats at every call."""
+
     def __missing__(self, value):
-        self[value] = text = escape(localize(value))
+        if type(value) is int and -1000 < value < 1000:
+            text = str(value)
+        else:
+            text = escape(localize(value))
+        self[value] = text
         return text
 
 
@@ -111,19 +120,36 @@ def select_options(field):
     return mark_safe("".join(options))  # noqa: S308 - every value above is escaped
 
 
-def _choices(field):
-    """`field.choices`; those of a model choice field (the themes) read with one plain query:
-    its own iterator reads them with `.iterator()`, on PostgreSQL a server-side cursor
-    (DECLARE, FETCH, CLOSE: three round trips for some thirty themes)."""
-    choices = field.choices
-    if not isinstance(choices, ModelChoiceIterator):
-        return choices
+def read_theme_options(field, user):
+    """Give the theme filter's field (a model choice field of themes by name, its queryset
+    `selectors.themes_in_use(user)`) its options as plain names and labels read with one
+    written-out query (`selectors.theme_names_in_use`), as `_choices` would list them, kept
+    on the field as `read_choices` (django-filter's fields take no list as their choices);
+    the field still checks a chosen theme against its queryset."""
+    field.read_choices = _first_choices(field) + [
+        (name, theme_label(name)) for name in selectors.theme_names_in_use(user)]
+
+
+def _first_choices(field):
     first = []
     if field.empty_label is not None:
         first.append(("", field.empty_label))
     if getattr(field, "null_label", None) is not None:  # django-filter's "null" choice
         first.append((field.null_value, field.null_label))
-    return first + [choices.choice(obj) for obj in choices.queryset]
+    return first
+
+
+def _choices(field):
+    """`field.choices`; those of a model choice field (the themes) read with one plain query:
+    its own iterator reads them with `.iterator()`, on PostgreSQL a server-side cursor
+    (DECLARE, FETCH, CLOSE: three round trips for some thirty themes)."""
+    read = getattr(field, "read_choices", None)
+    if read is not None:
+        return read
+    choices = field.choices
+    if not isinstance(choices, ModelChoiceIterator):
+        return choices
+    return _first_choices(field) + [choices.choice(obj) for obj in choices.queryset]
 
 
 def _as_text(value):

@@ -43,8 +43,10 @@ def portfolio(request):
         "all_count": deals.count() if asked and filtered is not deals else totals["total"],
         "filtered": asked,
     }
-    template = "deals/partials/portfolio_results.html" if request.htmx else "deals/portfolio.html"
-    return render(request, template, context)
+    if request.htmx:
+        return render(request, "deals/partials/portfolio_results.html", context)
+    portfolio_html.read_theme_options(filterset.form.fields["theme"], request.user)
+    return render(request, "deals/portfolio.html", context)
 
 
 @deal_view(detail=True)

@@ -150,3 +150,48 @@ def test_rarity_of_a_portfolio_smaller_than_the_feature_count_is_zero_not_an_err
     assert rarity(2, 1) == 0.0
     assert rarity(0, 26) == 0.0
     assert rarity(1, 26) > rarity(2, 26) > 0.0
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_the_deal_further_along_is_named_with_its_phase_label(language):
+    from django.utils import translation
+
+    from dealmonitor.connections import reasons as reasons_module
+    from dealmonitor.connections.constants import LinkKind
+    from dealmonitor.connections.models import Connection
+    from dealmonitor.connections.related_html import KIND_LABELS
+    from dealmonitor.deals.constants import Phase
+
+    reasons = [{"kind": ReasonKind.TEXT, "items": ["groen"], "score": 1.0}]
+    with translation.override(language):
+        for early, late in [(Phase.VERKENNEN, Phase.BORGEN), (Phase.AFGEROND, Phase.AANJAGEN)]:
+            deal, other = Deal(name="Een", phase=early), Deal(name="Twee", phase=late)
+            further = deal if reasons_module.PHASE_ORDER[early] > reasons_module.PHASE_ORDER[late] \
+                else other
+            sentence = reasons_module.learning_sentence(deal, other, reasons)
+            assert f"{further.name} " in sentence
+            assert f"({further.get_phase_display()})" in sentence
+        for kind in [*LinkKind.values, "", "onbekend"]:
+            assert str(KIND_LABELS.get(kind, kind)) == Connection(kind=kind).get_kind_display()
+
+
+def test_the_sentences_follow_the_active_language():
+    from django.utils import translation
+    from django.utils.translation import gettext, ngettext
+
+    from dealmonitor.connections import reasons as reasons_module
+
+    themes = {"kind": ReasonKind.THEMES, "items": ["Wonen", "Water"]}
+    regulation = {"kind": ReasonKind.REGULATION, "items": ["de Omgevingswet"]}
+    for language in ["en", "nl", "en", "nl"]:
+        with translation.override(language):
+            names = gettext("%(first)s and %(last)s") % {"first": "Wonen", "last": "Water"}
+            assert reasons_module.describe(themes) == ngettext(
+                "Shared theme: %(names)s.", "Shared themes: %(names)s.", 2) % {"names": names}
+            assert reasons_module.describe(regulation) == gettext(
+                "A bottleneck of both deals concerns the same regulation: %(names)s."
+            ) % {"names": "de Omgevingswet"}
+    with translation.override("en"):
+        assert reasons_module.describe(themes) == "Shared themes: Wonen and Water."
+    with translation.override("nl"):
+        assert reasons_module.describe(themes) != "Shared themes: Wonen and Water."

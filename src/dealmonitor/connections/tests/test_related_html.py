@@ -109,3 +109,16 @@ def test_the_page_shows_the_items_with_the_pages_one_token(client, related_data,
     tokens = set(re.findall(r'name="csrfmiddlewaretoken" value="([^"]+)"', html))
     assert tokens == set(re.findall(r'"X-CSRFToken": "([^"]+)"', html))
     assert len(tokens) == 1
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_a_score_is_shown_as_floatformat_shows_it(language):
+    from django.template.defaultfilters import floatformat
+    from django.utils.formats import get_format
+
+    scores = [0.0, -0.0, 0.004, 0.005, 0.015, 0.125, 0.53, 1.005, 2.675, 9.999, 123.456, -0.001,
+              -1.235, 999.994, 999.995, 1234.5678, 1e-20, 3, float("nan"), float("inf"), None]
+    with translation.override(language):
+        separator = get_format("DECIMAL_SEPARATOR")
+        for score in scores:
+            assert related_html.score_text(score, separator) == floatformat(score, 2), score

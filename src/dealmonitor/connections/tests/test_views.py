@@ -56,6 +56,7 @@ def test_related_page_queries_do_not_grow_with_the_data(client, related_data, st
     client.force_login(staff_user)
     url = reverse("connections:deal", args=["cd-health-hub"])
     before = count_queries(client, url)
+    assert before == 4  # the session, the user, the deal, its suggestions and decisions
     add_synthetic_deals()
     services.confirm_connection(actor=staff_user, deal=deal("cd-health-hub"),
                                 other=deal("cd-ruimte-voor-lopen"), kind=LinkKind.OTHER)

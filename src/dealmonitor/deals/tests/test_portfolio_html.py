@@ -57,7 +57,8 @@ def varied_deals(db):
     b.themes.set([wonen])
     for _ in range(2):
         ParticipationFactory(deal=b)
-    DealFactory(name="Deal C", kind=DealKind.TOWN_DEAL)
+    c = DealFactory(name="Deal C", kind=DealKind.TOWN_DEAL)
+    PartnerCountFactory(deal=c, count=12345, as_of=dt.date(2024, 1, 1))  # a thousands separator
     return [a, b]
 
 
@@ -95,3 +96,54 @@ def test_theme_names_come_in_one_query_by_name(varied_deals, django_assert_num_q
     assert by_name["Deal C"] == []
     with django_assert_num_queries(0):
         assert selectors.with_theme_names([]) == []
+
+
+def test_a_themes_label_is_its_catalogue_entry_in_the_active_language():
+    from django.utils.translation import pgettext
+
+    from dealmonitor.deals.models import theme_label
+
+    for language in ["en", "nl", "en", None]:
+        with translation.override(language):
+            for name in ["bestaanszekerheid", "geen thema uit de catalogus"]:
+                assert theme_label(name) == pgettext("theme", name), (language, name)
+        with translation.override("en"):
+            assert theme_label("bestaanszekerheid") == "livelihood security"
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_the_theme_options_read_as_names_are_the_querysets(varied_deals, django_user_model,
+                                                          language, django_assert_num_queries):
+    from django.contrib.auth.models import AnonymousUser
+
+    from dealmonitor.accounts.models import DealMembership
+
+    hidden = Theme.objects.create(name="Alleen intern")
+    secret = DealFactory(unpublished=True)
+    secret.themes.set([hidden])
+    DealFactory(unpublished=True).themes.set([Theme.objects.create(name="Van niemand")])
+    Theme.objects.create(name="Ongebruikt")
+    member = django_user_model.objects.create_user(username="lid", password="een-lang-wachtwoord-42")
+    DealMembership.objects.create(user=member, deal=secret, role="team")
+    staff = django_user_model.objects.create_user(username="staf", is_staff=True,
+                                                  password="een-lang-wachtwoord-42")
+    seen = {}
+    with translation.override(language):
+        for name, user in [("system", None), ("staff", staff), ("member", member),
+                           ("public", AnonymousUser())]:
+            expected = [t.name for t in selectors.themes_in_use(user)]
+            with django_assert_num_queries(1):  # (a member's roles: read just before)
+                assert selectors.theme_names_in_use(user) == expected, name
+            seen[name] = set(expected)
+            for query in ["", "?theme=Alleen+intern"]:
+                request = RequestFactory().get(reverse("deals:portfolio") + query)
+                request.user = user
+                filterset = PortfolioFilter(request.GET or None,
+                                            queryset=selectors.portfolio_table(user), request=request)
+                field = filterset.form["theme"]
+                reference = _render(OPTIONS_TEMPLATE, {"field": field})
+                portfolio_html.read_theme_options(field.field, user)
+                assert portfolio_html.select_options(field) == reference, (name, query)
+    assert "Alleen intern" in seen["member"] - seen["public"]
+    assert "Van niemand" in seen["staff"] - seen["member"]
+    assert "Ongebruikt" not in seen["system"]

@@ -430,3 +430,19 @@ def test_the_phase_form_is_rendered_once_and_each_page_gets_a_token_of_its_own(c
     assert Deal.objects.get(pk=deal.pk).phase == Phase.LEREN
     again = client.post(form.attrs["action"], {**data, "phase": [Phase.BORGEN]})
     assert Deal.objects.get(pk=deal.pk).phase == Phase.LEREN, again.status_code  # token used
+
+
+def test_the_theme_filter_lists_the_themes_of_the_deals_the_reader_may_see(client, staff_user):
+    from dealmonitor.deals.models import Theme
+
+    hidden, shown = Theme.objects.create(name="Verborgen thema"), Theme.objects.create(name="Zichtbaar")
+    DealFactory(unpublished=True).themes.set([hidden])
+    DealFactory().themes.set([shown])
+    Theme.objects.create(name="Ongebruikt")
+    for user, expected in [(None, {"Zichtbaar"}), (staff_user, {"Zichtbaar", "Verborgen thema"})]:
+        if user:
+            client.force_login(user)
+        form = client.get(reverse("deals:portfolio")).context["filter"].form
+        assert {str(value) for value, _ in form.fields["theme"].choices if value} == expected
+        html = client.get(reverse("deals:portfolio") + "?theme=Verborgen+thema").content.decode()
+        assert ('<option value="Verborgen thema" selected>' in html) is (user is not None)
