@@ -89,9 +89,6 @@ def _theme_label(name, language):
     return pgettext("theme", name)
 
 
-<<<<<<< HEAD
-class Deal(ChoiceLabels, models.Model):
-=======
 @receiver(setting_changed)
 def _forget_theme_labels(setting, **kwargs):
     """A test that changes the languages or the catalogues changes the labels."""
@@ -99,8 +96,7 @@ def _forget_theme_labels(setting, **kwargs):
         _theme_label.cache_clear()
 
 
-class Deal(models.Model):
->>>>>>> related
+class Deal(ChoiceLabels, models.Model):
     slug = models.SlugField(
         _("identifier"), max_length=100, unique=True,
         help_text=_("Stable identifier, equal to the id in the data file."),
