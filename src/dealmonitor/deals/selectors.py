@@ -172,19 +172,25 @@ def with_theme_names(deals):
     return deals
 
 
+def _link_table(model, name):
+    """The link table of the many-to-many `model.<name>` and its two columns: the row's own
+    and the other side's (for the written-out queries below)."""
+    field = model._meta.get_field(name)
+    link = field.remote_field.through._meta
+    return (link.db_table, link.get_field(field.m2m_field_name()).column,
+            link.get_field(field.m2m_reverse_field_name()).column)
+
+
 def _theme_names_sql(count):
     """SELECT the deal's key and the theme's name of the theme links of `count` deals, by the
     theme's name: written out, as the ORM compiled this join anew on every portfolio page
     (half a millisecond)."""
     quote = connection.ops.quote_name
-    field = Deal._meta.get_field("themes")
-    link = field.remote_field.through._meta
-    deal_column = link.get_field(field.m2m_field_name()).column
-    theme_column = link.get_field(field.m2m_reverse_field_name()).column
+    link_table, deal_column, theme_column = _link_table(Deal, "themes")
     theme = Theme._meta
     name = quote(theme.get_field("name").column)
     return (
-        f"SELECT l.{quote(deal_column)}, t.{name} FROM {quote(link.db_table)} l "
+        f"SELECT l.{quote(deal_column)}, t.{name} FROM {quote(link_table)} l "
         f"JOIN {quote(theme.db_table)} t ON t.{quote(theme.pk.column)} = l.{quote(theme_column)} "
         f"WHERE l.{quote(deal_column)} IN ({', '.join(['%s'] * count)}) ORDER BY t.{name}"
     )
@@ -225,10 +231,7 @@ def theme_names_in_use(user):
     portfolio's theme filter lists them on every page, where the ORM compiled the semi-join
     anew and made a Theme of each (the filter still checks a chosen theme with the queryset)."""
     quote = connection.ops.quote_name
-    field = Deal._meta.get_field("themes")
-    link = field.remote_field.through._meta
-    deal_column = quote(link.get_field(field.m2m_field_name()).column)
-    theme_column = quote(link.get_field(field.m2m_reverse_field_name()).column)
+    link_table, deal_column, theme_column = (quote(x) for x in _link_table(Deal, "themes"))
     theme = Theme._meta
     name = quote(theme.get_field("name").column)
     visible, params = visible_deals_sql(user, "d")
@@ -237,7 +240,7 @@ def theme_names_in_use(user):
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT t.{name} FROM {quote(theme.db_table)} t WHERE EXISTS (SELECT 1 FROM "
-            f"{quote(link.db_table)} l{readable} l.{theme_column} = t.{quote(theme.pk.column)}) "
+            f"{link_table} l{readable} l.{theme_column} = t.{quote(theme.pk.column)}) "
             f"ORDER BY t.{name}", params)
         return [row[0] for row in cursor.fetchall()]
 
@@ -321,15 +324,12 @@ def _sources_sql(model, n, count):
     """SELECT n, the row's key, the source's key and reference for `count` rows of `model`
     (its sources' link table joined with the sources)."""
     quote = connection.ops.quote_name
-    field = model._meta.get_field("sources")
-    link = field.remote_field.through._meta
-    row_column = link.get_field(field.m2m_field_name()).column
-    source_column = link.get_field(field.m2m_reverse_field_name()).column
+    link_table, row_column, source_column = _link_table(model, "sources")
     source = Source._meta
     return (
         f"SELECT {int(n)}, l.{quote(row_column)}, s.{quote(source.pk.column)}, "
         f"s.{quote(source.get_field('reference').column)} "
-        f"FROM {quote(link.db_table)} l JOIN {quote(source.db_table)} s "
+        f"FROM {quote(link_table)} l JOIN {quote(source.db_table)} s "
         f"ON s.{quote(source.pk.column)} = l.{quote(source_column)} "
         f"WHERE l.{quote(row_column)} IN ({', '.join(['%s'] * count)})"
     )
