@@ -69,7 +69,7 @@ def find_deal(user, slug, predicate=None, *, detail=False):
         if detail:
             deal = selectors.deal_detail(user, slug)
         else:
-            deal = selectors.visible_deal(user, slug)
+            deal = visible_deals(user).get(slug=slug)
     except Deal.DoesNotExist:
         raise _not_found() from None
     require(user, predicate, deal)

@@ -37,28 +37,6 @@ def _readable_by(user, deals):
     return deals.filter(visible_deals_q(user, ""))
 
 
-# One deal by its identifier, for who sees every deal and for who is a member of none (the
-# public: published deals only), in SQL compiled once per process (utils/prepared.py):
-# compiling `visible_deals(user).get(slug=...)` cost about 0.4 ms of every page of a deal.
-_DEAL_BY_SLUG = Prepared(lambda slug: Deal.objects.filter(slug=slug), kinds=(str,))
-_PUBLISHED_DEAL_BY_SLUG = Prepared(
-    lambda slug: Deal.objects.filter(slug=slug, is_published=True), kinds=(str,))
-
-
-def visible_deal(user, slug):
-    """`visible_deals(user).get(slug=slug)`: the deal with this identifier if `user` may read
-    it, else `Deal.DoesNotExist`."""
-    if deal_rules.sees_everything(user):
-        found = _DEAL_BY_SLUG(slug)
-    elif not deal_rules.memberships(user):
-        found = _PUBLISHED_DEAL_BY_SLUG(slug)
-    else:
-        return visible_deals(user).get(slug=slug)
-    if not found:
-        raise Deal.DoesNotExist("No deal with this identifier that the user may read.")
-    return found[0]
-
-
 def visible_deals_q(user, field="deal"):
     """A filter on rows that belong to a deal (through `field`, '' for deals themselves): the
     rows of deals `user` may read, as `visible_deals` says. Unlike `field__in=visible_deals(...)`
@@ -287,7 +265,7 @@ def deal_detail(user, slug):
     through the gateway (`visible_deals`), then its lists by its key (`_DEAL_LISTS`), kept
     where `deal.<list>.all()` finds them. The sources of the rows of all six lists with
     sources are read in one query, into each row's `source_list` (`_prefetch_sources`)."""
-    deal = visible_deal(user, slug)
+    deal = visible_deals(user).get(slug=slug)
     for name, query in _DEAL_LISTS:
         keep(deal, name, query(deal.pk))
     keep(deal, "all_sources", [link.source for link in _ALL_SOURCES(deal.pk)])

@@ -9,8 +9,7 @@ rows into model instances the way the compiler described them the first time: it
 list (select_related included), annotations and the fields' converters.
 
 What a prepared query may be, checked on its first run (a `ValueError` otherwise): its
-parameters are integers (keys) or text (`kinds=(str,)`, an identifier), each stand-in is
-exactly one of the SQL's parameters, and
+parameters are integers (keys), each stand-in is exactly one of the SQL's parameters, and
 it reads model instances (not values()) without prefetch_related. The SQL stays whatever
 Django writes for the queryset; only the work of writing it is saved.
 
@@ -26,19 +25,14 @@ from django.db.models import ForeignKey
 from django.db.models.query import ModelIterable, QuerySet, get_related_populators
 
 # Stand-ins for the parameters: inside a 32-bit integer, because Django leaves a lookup with
-# a number out of its field's range out of the SQL altogether; for text, a string nobody types.
+# a number out of its field's range out of the SQL altogether.
 STAND_IN = 1_987_654_301
-TEXT_STAND_IN = "\x1fdm-stand-in-{}\x1f"
-
-
-def _stand_in(kind, n):
-    return TEXT_STAND_IN.format(n) if kind is str else STAND_IN + n
 
 
 class _Compiled:
     """The SQL of one prepared query on one database, and how its rows become instances."""
 
-    def __init__(self, queryset, kinds):
+    def __init__(self, queryset, count):
         if queryset._prefetch_related_lookups or queryset._iterable_class is not ModelIterable:
             raise ValueError("A prepared query reads model instances, without prefetch_related.")
         self.alias = queryset.db
@@ -46,10 +40,8 @@ class _Compiled:
         self.sql, params = compiler.as_sql()
         self.params = list(params)
         self.positions = []
-        self.kinds = kinds
-        for n, kind in enumerate(kinds):
-            stand_in = _stand_in(kind, n)
-            where = [i for i, p in enumerate(self.params) if type(p) is kind and p == stand_in]
+        for n in range(count):
+            where = [i for i, p in enumerate(self.params) if type(p) is int and p == STAND_IN + n]
             if len(where) != 1:
                 raise ValueError(f"Parameter {n} of a prepared query must occur once in its SQL.")
             self.positions.append(where[0])
@@ -66,8 +58,8 @@ class _Compiled:
 
     def rows(self, values):
         params = list(self.params)
-        for position, kind, value in zip(self.positions, self.kinds, values):
-            params[position] = kind(value)
+        for position, value in zip(self.positions, values):
+            params[position] = int(value)
         connection = connections[self.alias]
         with connection.cursor() as cursor:
             cursor.execute(self.sql, params)
@@ -103,18 +95,15 @@ class Prepared:
     calling it with a deal's key returns that deal's tracks, as a list, in the SQL Django
     wrote for the queryset on the first call."""
 
-    def __init__(self, build, kinds=None):
+    def __init__(self, build):
         self._build = build
-        self._kinds = tuple(kinds or (int,) * build.__code__.co_argcount)
-        if len(self._kinds) != build.__code__.co_argcount or not set(self._kinds) <= {int, str}:
-            raise TypeError("A prepared query's parameters are integers or text, one kind each.")
-        self._count = len(self._kinds)
+        self._count = build.__code__.co_argcount
         self._compiled = {}
         self._model = None
         self._lock = threading.Lock()
 
     def _stand_ins(self):
-        return self._build(*(_stand_in(kind, n) for n, kind in enumerate(self._kinds)))
+        return self._build(*(STAND_IN + n for n in range(self._count)))
 
     def _for(self, alias):
         if alias is None:  # where Django would read the queryset's model from
@@ -128,7 +117,7 @@ class Prepared:
             with self._lock:
                 compiled = self._compiled.get(key)
                 if compiled is None:
-                    compiled = _Compiled(self._stand_ins().using(alias), self._kinds)
+                    compiled = _Compiled(self._stand_ins().using(alias), self._count)
                     self._compiled[key] = compiled
         return compiled
 
