@@ -4,6 +4,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from dealmonitor.utils.choices import ChoiceLabels
 from dealmonitor.utils.text_limits import LONG_TEXT
 
 from .constants import DecisionStatus, LinkKind
@@ -44,7 +45,7 @@ class RelatedSuggestion(models.Model):
         return f"{self.deal_id} → {self.other_id} ({self.score:.2f})"
 
 
-class Connection(models.Model):
+class Connection(ChoiceLabels, models.Model):
     """A person's decision about two deals: a confirmed connection (with its kind) or a
     dismissed suggestion (with the reason). Stored once per pair, the lower id first."""
 

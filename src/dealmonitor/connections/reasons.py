@@ -135,9 +135,6 @@ def describe_all(reasons):
     return [describe(r) for r in reasons]
 
 
-# A phase's label, as `get_phase_display()` gives it: that builds a dictionary of every choice
-# anew, hashing (so translating) each label, at every call.
-PHASE_LABELS = dict(Phase.choices)
 # How far a deal has come, for the sentence on what two deals could learn from each other.
 PHASE_ORDER = {Phase.VERKENNEN: 0, Phase.AANJAGEN: 1, Phase.LEREN: 2, Phase.BORGEN: 3,
                Phase.AFGEROND: 4}
@@ -198,5 +195,5 @@ def learning_sentence(deal, other, reasons):
         further = deal if steps[0] > steps[1] else other
         clause = _("%(clause)s; %(further)s is further along (%(phase)s) and can show what "
                    "worked") % {"clause": clause, "further": further.name,
-                                "phase": str(PHASE_LABELS.get(further.phase, further.phase))}
+                                "phase": further.get_phase_display()}
     return clause[:1].upper() + clause[1:] + "."

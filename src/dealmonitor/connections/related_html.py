@@ -21,8 +21,6 @@ from django.utils.translation import gettext as _
 
 from dealmonitor.ui.reversing import SlugAddresses
 
-from .constants import LinkKind
-
 ITEM = (
     '\n  <li class="utrecht-ordered-list__item dm-related__item" id="related-{slug}">\n'
     '    <h3 class="utrecht-heading-3"><a class="utrecht-link utrecht-link--html-a" '
@@ -78,9 +76,6 @@ WITHDRAW = (
 
 
 _HUNDREDTH = Decimal("0.01")
-# A confirmed connection's kind, as `get_kind_display()` gives it (which builds a dictionary of
-# every choice anew, translating each label, at every call).
-KIND_LABELS = dict(LinkKind.choices)
 
 
 def score_text(score, decimal_separator):
@@ -136,7 +131,7 @@ class ItemList:
                 name=name,
                 confirmed=(
                     '<span class="utrecht-status-badge utrecht-status-badge--success">%s: %s</span>'
-                    % (labels["confirmed"], conditional_escape(str(KIND_LABELS.get(decision.kind, decision.kind))))
+                    % (labels["confirmed"], conditional_escape(decision.get_kind_display()))
                     if confirmed else ""),
                 score=(
                     '<span class="utrecht-badge-data">%s: %s</span>'

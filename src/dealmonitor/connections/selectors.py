@@ -8,6 +8,7 @@ from django.db.models import Prefetch, Q
 from dealmonitor.deals.models import Deal
 from dealmonitor.deals.rules import sees_everything
 from dealmonitor.deals.selectors import visible_deals, visible_deals_sql
+from dealmonitor.utils.prepared import row_converter
 
 from . import reasons as reason_text
 from . import rules as connection_rules
@@ -145,9 +146,9 @@ def _related_rows(user, deal):
     with connection.cursor() as cursor:
         cursor.execute(" UNION ALL ".join(parts) + order, params)
         rows = cursor.fetchall()
-    convert_suggestion = _converters(suggestion_fields, "s")
-    convert_decision = _converters(decision_fields, "c")
-    convert_deal = _converters(deal_fields, "d")
+    convert_suggestion = row_converter(suggestion_fields) or tuple
+    convert_decision = row_converter(decision_fields) or tuple
+    convert_deal = row_converter(deal_fields) or tuple
     deal_names = [f.attname for f in deal_fields]
     decision_names = [f.attname for f in decision_fields]
     first_deal = first_decision + len(decision_fields)
@@ -167,31 +168,11 @@ def _related_rows(user, deal):
     return suggestions, decisions
 
 
-def _converters(fields, alias):
-    """A function turning a row's values for `fields` (as the database gives them) into what
-    the ORM would have made of them: the backend's and the field's converters."""
-    steps = []
-    for n, f in enumerate(fields):
-        col = f.get_col(alias)
-        found = connection.ops.get_db_converters(col) + col.get_db_converters(connection)
-        if found:
-            steps.append((n, col, found))
-
-    def convert(values):
-        values = list(values)
-        for n, col, found in steps:
-            value = values[n]
-            for converter in found:
-                value = converter(value, col, connection)
-            values[n] = value
-        return values
-
-    return convert
-
-
 class _ReadableReasons:
-    """`readable(other, reasons)`: the reasons of a suggestion of `deal` that `user` may read
-    (`_readable_reasons`), whether the user sees `deal`'s internals asked once per list."""
+    """`readable(other, reasons)`: the reasons of a suggestion of `deal` that `user` may read.
+    A shared regulation comes from the deals' bottlenecks, which are internal until they are
+    resolved: that reason is shown only to who may see the internals of both deals. Whether
+    the user sees `deal`'s internals is asked once per list."""
 
     def __init__(self, user, deal):
         self.user = user
@@ -204,14 +185,6 @@ class _ReadableReasons:
                 self.sees_deal and connection_rules.sees_internals_of_both(self.user, (other,))):
             return reasons
         return [r for r in reasons if r.get("kind") != ReasonKind.REGULATION]
-
-
-def _readable_reasons(user, deal, other, reasons):
-    """A shared regulation comes from the deals' bottlenecks, which are internal until they
-    are resolved: that reason is shown only to who may see the internals of both deals."""
-    if connection_rules.sees_internals_of_both(user, (deal, other)):
-        return reasons
-    return [r for r in reasons if r.get("kind") != ReasonKind.REGULATION]
 
 
 def confirmed_connections(user, limit=50):

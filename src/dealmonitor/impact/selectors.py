@@ -15,6 +15,7 @@ from django.db.models import Count, Q
 from django.utils.translation import gettext
 
 from dealmonitor.organisations.models import Organisation
+from dealmonitor.utils.prepared import row_converter
 
 from . import progress
 from .constants import (
@@ -163,37 +164,14 @@ def _fields(model, *names):
     return [model._meta.get_field(name) if name else None for name in names]
 
 
-def _converters(fields):
-    """[(index, column, [converter])] of the columns that the ORM would convert (on
-    PostgreSQL only JSON)."""
-    found = []
-    for i, f in enumerate(fields):
-        if f is None:
-            continue
-        col = f.get_col(f.model._meta.db_table)
-        converters = connection.ops.get_db_converters(col) + col.get_db_converters(connection)
-        if converters:
-            found.append((i, col, converters))
-    return found
-
-
 def _fetch(sql, params, fields):
     """The rows of `sql`, each value of a column of `fields` (None: a computed column) as the
     ORM would give it."""
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
-    converters = _converters(fields)
-    if not converters:
-        return rows
-    converted = []
-    for row in rows:
-        row = list(row)
-        for i, col, functions in converters:
-            for convert in functions:
-                row[i] = convert(row[i], col, connection)
-        converted.append(tuple(row))
-    return converted
+    convert = row_converter(fields)
+    return [convert(row) for row in rows] if convert else rows
 
 
 def _ids_sql(ids):

@@ -20,7 +20,7 @@ the compiler's `select`/`klass_info` description, as Django's own ModelIterable 
 
 import threading
 
-from django.db import connections, router
+from django.db import DEFAULT_DB_ALIAS, connections, router
 from django.db.models import ForeignKey
 from django.db.models.query import ModelIterable, QuerySet, get_related_populators
 
@@ -53,28 +53,19 @@ class _Compiled:
         self.names = [column[0].target.attname for column in select[self.start:self.end]]
         self.related = get_related_populators(info, select, self.alias)
         self.annotations = list((compiler.annotation_col_map or {}).items())
-        self.converters = list(compiler.get_converters(
-            [column[0] for column in select[:compiler.col_count]]).items())
+        self.convert = _converting([
+            (position, expression, functions) for position, (functions, expression) in
+            compiler.get_converters([column[0] for column in select[:compiler.col_count]]).items()
+        ], connections[self.alias])
 
     def rows(self, values):
         params = list(self.params)
         for position, value in zip(self.positions, values):
             params[position] = int(value)
-        connection = connections[self.alias]
-        with connection.cursor() as cursor:
+        with connections[self.alias].cursor() as cursor:
             cursor.execute(self.sql, params)
             rows = cursor.fetchall()
-        if self.converters:
-            rows = [self._convert(list(row), connection) for row in rows]
-        return rows
-
-    def _convert(self, row, connection):
-        for position, (functions, expression) in self.converters:
-            value = row[position]
-            for function in functions:
-                value = function(value, expression, connection)
-            row[position] = value
-        return row
+        return [self.convert(row) for row in rows] if self.convert else rows
 
     def instances(self, values):
         made = self.model.from_db
@@ -88,6 +79,40 @@ class _Compiled:
                 setattr(obj, name, row[position])
             found.append(obj)
         return found
+
+
+def row_converter(fields, using=DEFAULT_DB_ALIAS):
+    """For a written-out query: a function turning a row whose values are those of `fields`
+    (None for a computed column), as the database gives them, into what the ORM makes of them
+    (the backend's and the fields' converters: dates, decimals and flags on SQLite, JSON
+    everywhere), as a tuple; None when no value needs converting."""
+    connection = connections[using]
+    steps = []
+    for position, field in enumerate(fields):
+        if field is None:
+            continue
+        column = field.get_col(field.model._meta.db_table)
+        functions = connection.ops.get_db_converters(column) + column.get_db_converters(connection)
+        if functions:
+            steps.append((position, column, functions))
+    return _converting(steps, connection)
+
+
+def _converting(steps, connection):
+    """A function applying `steps` ((position, expression, converters)) to a row, or None."""
+    if not steps:
+        return None
+
+    def convert(row):
+        row = list(row)
+        for position, expression, functions in steps:
+            value = row[position]
+            for function in functions:
+                value = function(value, expression, connection)
+            row[position] = value
+        return tuple(row)
+
+    return convert
 
 
 class Prepared:

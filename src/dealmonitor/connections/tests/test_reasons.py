@@ -154,12 +154,12 @@ def test_rarity_of_a_portfolio_smaller_than_the_feature_count_is_zero_not_an_err
 
 @pytest.mark.parametrize("language", ["nl", "en"])
 def test_the_deal_further_along_is_named_with_its_phase_label(language):
+    from django.db import models
     from django.utils import translation
 
     from dealmonitor.connections import reasons as reasons_module
     from dealmonitor.connections.constants import LinkKind
     from dealmonitor.connections.models import Connection
-    from dealmonitor.connections.related_html import KIND_LABELS
     from dealmonitor.deals.constants import Phase
 
     reasons = [{"kind": ReasonKind.TEXT, "items": ["groen"], "score": 1.0}]
@@ -172,7 +172,9 @@ def test_the_deal_further_along_is_named_with_its_phase_label(language):
             assert f"{further.name} " in sentence
             assert f"({further.get_phase_display()})" in sentence
         for kind in [*LinkKind.values, "", "onbekend"]:
-            assert str(KIND_LABELS.get(kind, kind)) == Connection(kind=kind).get_kind_display()
+            got = Connection(kind=kind).get_kind_display()
+            assert got == models.Model._get_FIELD_display(Connection(kind=kind),
+                                                          Connection._meta.get_field("kind"))
 
 
 def test_the_sentences_follow_the_active_language():
