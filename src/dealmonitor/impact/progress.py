@@ -320,24 +320,12 @@ def period_cells(spec, observations, spans, targets):
 
 def _milestone_cells(spec, observations, spans, targets, evidence):
     """`period_cells` of a milestone: what `cell` gives for each period, which reads the
-    period's measurements only, written out (`latest_status`: of those with a status on the
-    latest date, the first)."""
+    period's measurements only, with the evidence counted once for all periods."""
     statuses = spec.statuses
     cells = []
     for (first, last), target in zip(spans, targets):
         target_status = target[1] if target else ""
-        actual_status = ""
-        j = last - 1
-        while j >= first and not observations[j][2]:
-            j -= 1
-        if j >= first:  # the latest with a status; then the first with one on its date
-            day = observations[j][0]
-            for k in range(j - 1, first - 1, -1):
-                if observations[k][0] != day:
-                    break
-                if observations[k][2]:
-                    j = k
-            actual_status = observations[j][2]
+        actual_status = latest_status(observations[first:last])
         percent = milestone_percent(actual_status, target_status, statuses)
         cells.append(Cell(None, None, percent, status_for(percent, has_target=bool(target_status)),
                           last - first, evidence[last] - evidence[first], target_status, actual_status))

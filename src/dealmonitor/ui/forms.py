@@ -21,6 +21,8 @@ from django.utils import translation
 from django.utils.safestring import SafeString
 from django.utils.translation import get_language
 
+from .concurrency import ONE_TIME_FIELD
+
 # Widget class -> Utrecht classes for the HTML control itself. Checked in order,
 # so subclasses must come before their bases (e.g. CheckboxInput before Input).
 _WIDGET_CLASSES = (
@@ -214,8 +216,6 @@ def blank_guarded_form(form_class, **initial):
     token of its own: the deal page offers the phase form on every view, and Django's
     template-based form rendering was a tenth of that page's time. The initial values must
     be hashable (a date, a number, text)."""
-    from .concurrency import ONE_TIME_FIELD
-
     pairs = tuple(sorted({**initial, ONE_TIME_FIELD: _TOKEN_PLACEHOLDER}.items()))
     html = _blank_form_html(form_class, get_language(), pairs, prefix=None)
     return _RenderedBlankForm(html.replace(str(_TOKEN_PLACEHOLDER), str(uuid.uuid4())))
