@@ -51,17 +51,14 @@ def visible_deals_q(user, field="deal"):
 
 def visible_deals_sql(user, alias):
     """`visible_deals_q` as an SQL condition on the deals table under `alias`, for a written-out
-    query: ("", []) for who sees everything, else (condition, parameters)."""
+    query: ("", []) for who sees everything, else (condition, parameters). The condition is
+    compiled from `visible_deals_q` itself, so the gateway's rule is written in one place."""
     if deal_rules.sees_everything(user):
         return "", []
-    quote = connection.ops.quote_name
-    meta = Deal._meta
-    published = f"{alias}.{quote(meta.get_field('is_published').column)}"
-    member_of = list(deal_rules.memberships(user))
-    if not member_of:
-        return published, []
-    return (f"({published} OR {alias}.{quote(meta.pk.column)} IN "
-            f"({', '.join(['%s'] * len(member_of))}))", member_of)
+    query = Deal.objects.filter(visible_deals_q(user, "")).query
+    query.change_aliases({Deal._meta.db_table: alias})
+    sql, params = query.get_compiler(connection=connection).compile(query.where)
+    return sql, list(params)
 
 
 def internal_deals_q(user, field="deal"):
