@@ -127,6 +127,9 @@ def test_network_view_names_everything_and_works_with_the_keyboard(
     page.get_by_label("Partners markeren van").select_option("")
     page.get_by_label("Soort organisatie").select_option("ministerie")
     page.get_by_role("button", name="Tonen").click()
+    # the new page, not the one the click leaves (read at once, a busy machine gave the old)
+    expect(page).to_have_url(re.compile(r"ministerie"))
+    expect(page.locator(".dm-network__group").first).to_be_visible()
     groups = page.locator(".dm-network__group").all_text_contents()
     assert groups and all(g.startswith("Ministerie") for g in groups), groups
     axe_check(page)
