@@ -25,7 +25,7 @@ from . import charts, exports, selectors, services
 from . import rules as impact_rules
 from .constants import Aggregation, IndicatorKind, IndicatorScope, Level, Meaning, Status, Verification
 from .forms import IndicatorForm, MeasurementForm, SendBackForm, TargetsForm, WithdrawForm
-from .performance_html import performance_table_html
+from .performance_html import performance_page
 from .models import Indicator, Measurement
 from .periods import calendar_periods
 from .templatetags.impact_tags import num
@@ -455,20 +455,19 @@ def performance_table(request, deal):
     period = request.GET.get("periode") or None
     if level and level not in Level.values:
         level = None
-    table = selectors.performance_table(deal, level=level, period=period,
-                                        verified_only=request.GET.get("geverifieerd") == "1")
+    verified_only = request.GET.get("geverifieerd") == "1"
     contributions = request.GET.get("bijdragen") == "1"
-    # The template gets the table's HTML and the few things it shows besides, not the table:
-    # a template's context and its parts refer to each other, so what the context holds lives
-    # until the garbage collector finds the cycle. The table of a 200-indicator deal is some
-    # 11,000 objects; left to the collector, every third page or so paid some 15 ms for a
-    # collection that walked the tables of the pages before.
+    # The template gets the table's HTML and the few things it shows besides, not the table
+    # (kept in the cache: performance_html.performance_page). Computed here, a table in a
+    # template's context stayed alive until the garbage collector found the cycle between the
+    # context and its parts: some 11,000 objects for a 200-indicator deal.
+    all_periods, table_html = performance_page(deal, level=level, period=period,
+                                               verified_only=verified_only, contributions=contributions)
     return render(request, "impact/performance.html", {
         "deal": deal, "level": level, "period": period,
-        "all_periods": table.all_periods, "verified_only": table.verified_only,
+        "all_periods": all_periods, "verified_only": verified_only,
         "level_choices": Level.choices, "contributions": contributions,
-        "table_html": performance_table_html(table, deal, contributions=contributions) if table.rows else "",
-        "query": request.GET.urlencode(),
+        "table_html": table_html, "query": request.GET.urlencode(),
     })
 
 

@@ -1,0 +1,110 @@
+"""The performance table page keeps its table (the figures and their HTML) in the cache until
+something it is computed from changes: a reader sees every committed change at once, and
+pays for the table's computation only after one."""
+
+import datetime as dt
+import re
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from dealmonitor.deals import services as deal_services
+from dealmonitor.impact import selectors, services
+from dealmonitor.impact.constants import Level
+from dealmonitor.impact.performance_html import PAGE_TABLES
+from dealmonitor.organisations import services as organisation_services
+from dealmonitor.utils import cache
+
+pytestmark = pytest.mark.django_db
+
+
+def page(client, deal, query=""):
+    response = client.get(reverse("impact:performance", args=[deal.slug]) + query)
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def afresh():
+    """As right after a change to what the table is computed from: the next page computes its
+    table (and the tables' versions exist, so counting queries counts the page's own)."""
+    cache.bump()
+    cache.mark_changed({cache.label(t) for t in PAGE_TABLES})
+
+
+def table(html):
+    return html[html.index('<table class="utrecht-table dm-iptt"'):html.index("</table>")]
+
+
+@pytest.fixture
+def computed(monkeypatch):
+    """How often the page computed its table."""
+    calls = []
+    real = selectors.performance_table
+
+    def counting(*args, **kwargs):
+        calls.append(kwargs)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(selectors, "performance_table", counting)
+    return calls
+
+
+@pytest.fixture
+def measured(numeric):
+    services.set_targets(actor=None, indicator=numeric, targets=[
+        {"period_start": dt.date(2023, 1, 1), "period_end": dt.date(2023, 12, 31), "label": "2023",
+         "value": Decimal(40)}])
+    return services.record_measurement(actor=None, indicator=numeric, date=dt.date(2023, 6, 1), value=31)
+
+
+def test_the_table_is_computed_once_until_its_data_changes(client, deal, measured, computed):
+    first = table(page(client, deal))
+    assert table(page(client, deal)) == first and ">31<" in first
+    assert len(computed) == 1
+    services.record_measurement(actor=None, indicator=measured.indicator, date=dt.date(2023, 9, 1), value=6)
+    assert ">37<" in page(client, deal)  # cumulative: 31 + 6
+    assert len(computed) == 2
+
+
+def test_every_change_to_what_the_table_shows_is_seen_at_once(client, deal, measured, elements):
+    page(client, deal)  # kept
+    services.update_measurement(actor=None, measurement=measured, value=Decimal(33), reason="typefout")
+    assert ">33<" in page(client, deal)
+    services.set_targets(actor=None, indicator=measured.indicator, targets=[
+        {"period_start": dt.date(2023, 1, 1), "period_end": dt.date(2023, 12, 31), "label": "2023",
+         "value": Decimal(66)}])
+    assert ">66<" in page(client, deal)
+    services.save_indicator(actor=None, deal=deal, indicator=measured.indicator, name="Woningen geïsoleerd")
+    assert "Woningen geïsoleerd" in page(client, deal)
+    services.save_indicator(actor=None, deal=deal, indicator=measured.indicator, element=elements[Level.OUTCOME])
+    assert re.search(r"rowgroup colspan=\d+>Outcome", page(client, deal))
+    services.withdraw_measurement(actor=None, measurement=measured, reason="dubbel geteld")
+    assert ">33<" not in page(client, deal)
+    deal_services.save_deal(actor=None, slug=deal.slug, name="Een andere naam", reason="hernoemd")
+    deal.refresh_from_db()
+    assert "Indicatoren van Een andere naam" in page(client, deal)
+
+
+def test_a_partner_renamed_is_renamed_in_the_contributions(client, deal, numeric, partner_org, other_org):
+    for org, value in ((partner_org, 10), (other_org, 5)):
+        services.record_measurement(actor=None, indicator=numeric, date=dt.date(2023, 6, 1), value=value,
+                                    reporting_organisation=org)
+    assert partner_org.name in page(client, deal, "?bijdragen=1")
+    organisation_services.save_organisation(actor=None, slug=partner_org.slug, name="Nieuwe Naam BV",
+                                            reason="fusie")
+    shown = page(client, deal, "?bijdragen=1")
+    assert "Nieuwe Naam BV" in shown and partner_org.name not in shown
+
+
+def test_each_filter_and_language_has_a_table_of_its_own(client, deal, measured, computed):
+    dutch = page(client, deal)
+    assert "Indicatoren van" in dutch
+    english = client.get("/en" + reverse("impact:performance", args=[deal.slug])).content.decode()
+    assert "Indicators of" in english and "Indicatoren van" not in english
+    assert 'id="performance-table"' in page(client, deal, "?niveau=output")
+    assert 'id="performance-table"' not in page(client, deal, "?niveau=outcome")
+    page(client, deal, "?geverifieerd=1")
+    page(client, deal, "?periode=2023")
+    page(client, deal, "?periode=%3Cscript%3E")  # any text: part of the key, never of the markup
+    assert len(computed) == 7
