@@ -7,7 +7,11 @@ class DealsConfig(AppConfig):
     verbose_name = _("Deals")
 
     def ready(self):
-        from .registry import internal, track
+        from dealmonitor.utils import cache
+
+        from .registry import internal, scopes, track
+
+        cache.scope_with(scopes)  # every write of a deal's rows marks that deal's version
 
         track("deals.deal", "deal", None, None,
               # the phase changes with its phase history; publication is the programme's decision

@@ -6,6 +6,8 @@ other app's model (docs/architecture.md).
   (`parent_field="deal"`, `parent_label=None`) or through a parent row; the deal's change log
   shows them under `part` (deals/history.py). Options: `named_by` (the field that names a row
   in the log), `not_restorable` (fields the log shows but does not put back).
+  `scopes(model, instance)` walks those parents up to the deal: the version labels the cache
+  gives a written row (utils/cache.py, `scope_with`).
 - `internal(label, fields=..., whole=False)`: fields, or the whole model, that only those who may
   see the deal's internals see (deals/internal.py).
 - `shared_texts(reader)`: texts an app keeps about a deal that the whole programme may read
@@ -17,6 +19,8 @@ other app's model (docs/architecture.md).
 
 # (model label, part, field pointing to the parent, parent label); the parent None is the deal.
 TRACKED = []
+PARENT = {}  # model label -> (field pointing to the parent, parent label)
+ANY_DEAL = "deal:any"  # the cache's label of a write whose deal is not known
 PART_OF = {}
 NOT_RESTORABLE = {}
 NAMED_BY = {}
@@ -30,6 +34,7 @@ def track(label, part, parent_field, parent_label=None, *, named_by=None, not_re
     if label in PART_OF:
         return  # registered already (ready() may run more than once in tests)
     TRACKED.append((label, part, parent_field, parent_label))
+    PARENT[label] = (parent_field, parent_label)
     PART_OF[label] = part
     if named_by:
         NAMED_BY[label] = named_by
@@ -47,3 +52,44 @@ def internal(label, fields=(), *, whole=False):
 
 def shared_texts(app_label, reader):
     SHARED_TEXTS[app_label] = reader
+
+
+def deal_scope(deal_id):
+    """The cache's version label of one deal's rows (utils/cache.py)."""
+    return f"deal:{int(deal_id)}"
+
+
+def scopes(model, instance, deleting=False):
+    """The cache's version labels of a written row of `model`: its deal's (along the parents
+    `track` names; both deals of a row that has two), ANY_DEAL when the row is not named (a
+    bulk write) or its deal is not found; nothing for a model that belongs to no deal. A
+    parent not loaded with the row is read (one query a level), except while `deleting`: a
+    cascade deletes many rows whose parents are not loaded, and a query per row would double
+    the delete's queries, so they mark every deal."""
+    from django.core.exceptions import ObjectDoesNotExist
+
+    label = model._meta.label_lower
+    if label not in PARENT:
+        return ()
+    if instance is None:
+        return (ANY_DEAL,)
+    obj = instance
+    try:
+        while True:
+            field, parent = PARENT[label]
+            if field is None:  # the deal itself
+                return (deal_scope(obj.pk),) if obj.pk is not None else (ANY_DEAL,)
+            if parent is None:  # the deal's own field(s)
+                fields = field if isinstance(field, tuple) else (field,)
+                ids = [getattr(obj, obj._meta.get_field(f).attname) for f in fields]
+                if None in ids:
+                    return (ANY_DEAL,)
+                return tuple(deal_scope(i) for i in ids)
+            if deleting and not obj._meta.get_field(field).is_cached(obj):
+                return (ANY_DEAL,)
+            obj = getattr(obj, field)
+            if obj is None:
+                return (ANY_DEAL,)
+            label = parent
+    except ObjectDoesNotExist:  # a parent deleted before its row's signal
+        return (ANY_DEAL,)

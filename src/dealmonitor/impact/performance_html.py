@@ -40,12 +40,12 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from dealmonitor.deals.registry import ANY_DEAL, deal_scope
 from dealmonitor.organisations.models import Organisation
 from dealmonitor.utils import cache
 
 from . import selectors
 from .constants import Level, Status, milestone_status_label
-from .models import Element, Indicator, Measurement, MeasurementPart, Target
 from .templatetags.impact_tags import LABELS, Numbers
 
 STAND_IN_ID = 987654321
@@ -234,15 +234,18 @@ def performance_table_html(table, deal, *, contributions=False, today=None):
     return Renderer(table, deal, contributions=contributions, today=today).render()
 
 
-# What the table is computed from: a change to any of these tables gives the page a new table.
-# (The deal's name and address are part of the key: the caption and the links show them.)
-PAGE_TABLES = (Indicator, Element, Measurement, MeasurementPart, Target, Organisation)
+# What the table is computed from: the deal's rows (indicators, elements, measurements, their
+# parts, targets: each write marks its deal, deals/registry.py `scopes`, or every deal when it
+# names no row) and the organisations' names. The deal's name and address are part of the key:
+# the caption and the links show them.
+def page_tables(deal):
+    return (deal_scope(deal.pk), ANY_DEAL, Organisation)
 PAGE_FORMAT = 1  # part of the key: raise it when what is kept changes shape (or the Renderer)
 
 
 def performance_page(deal, *, level=None, period=None, verified_only=False, contributions=False):
     """(the labels of all the deal's periods, the table's HTML, "" without rows) for the page,
-    kept until a table in PAGE_TABLES changes. Each choice of the filters, each language and
+    kept until a row it is computed from changes (`page_tables`). Each choice of the filters, each language and
     each day (the year shown unfolded is the latest begun) has its own."""
     today = timezone.localdate()
     computed = []  # the HTML when computed here: not compressed only to be unpacked again
@@ -258,6 +261,6 @@ def performance_page(deal, *, level=None, period=None, verified_only=False, cont
                 get_language(), today.isoformat()))
     labels, packed = cache.cached(
         "performance-table:%d:%d:%s" % (PAGE_FORMAT, deal.pk, hashlib.sha256(key.encode()).hexdigest()[:32]),
-        compute, tables=PAGE_TABLES)
+        compute, tables=page_tables(deal))
     html = computed[0] if computed else zlib.decompress(packed).decode()
     return labels, mark_safe(html)  # noqa: S308 - every text in it escaped by Renderer

@@ -12,7 +12,13 @@ kept in Django's cache under *data versions*:
   a restore): it invalidates everything.
 
 `cached(name, compute, tables=[...])` keeps a figure until one of the tables it reads
-changes: a new measurement does not throw away the counts of deals by phase. A reader never
+changes: a new measurement does not throw away the counts of deals by phase.
+
+A *scope* narrows a table to the rows of one deal: `scope_with(resolver)` (the deals app sets
+it) names, for a written row, version labels of its own ("deal:17": that deal's rows of every
+app; "deal:any" for a write that names no row, such as a bulk insert, or whose deal is not
+found). A figure of one deal that lists "deal:17" and "deal:any" instead of the tables is
+kept while other deals change (the performance table page, impact/performance_html.py). A reader never
 sees figures older than the last committed change to what they count.
 
 The versions are values in the same cache (the database cache by default, so every app
@@ -100,10 +106,11 @@ class _Changed:
     def __init__(self):
         self.tables = set()
 
-    def mark(self, table):
-        if table not in self.tables:
-            self.tables.add(table)
-            mark_changed({table})
+    def mark(self, tables):
+        new = tables - self.tables
+        if new:
+            self.tables |= new
+            mark_changed(new)
 
     def __call__(self):
         mark_changed(self.tables)
@@ -117,26 +124,38 @@ def mark_changed(tables):
     cache.set_many(values, None)
 
 
+_resolver = None  # (model, instance or None, deleting) -> the scopes' labels of a written row
+
+
+def scope_with(resolver):
+    """Have every write also mark the labels `resolver(model, instance, deleting)` returns
+    (an iterable; instance None for a write that names no row)."""
+    global _resolver
+    _resolver = resolver
+
+
 def data_changed(sender=None, **kwargs):
-    """A row of domain data was written: its table (and all data) get a new version now and
-    at commit, once per transaction (or savepoint: each service call in a test's
-    transaction counts)."""
+    """A row of domain data was written: its table, its scopes (`scope_with`) and all data get
+    a new version now and at commit, once per transaction (or savepoint: each service call in
+    a test's transaction counts)."""
     if sender is None:
         bump()
         return
     if sender._meta.app_label not in DOMAIN_APPS or sender._meta.apps is not global_apps:
         return  # not domain data, or a migration's historical model
-    table = label(sender)
+    tables = {label(sender)}
+    if _resolver is not None:
+        tables.update(_resolver(sender, kwargs.get("instance"), kwargs.get("signal") is post_delete))
     if not connection.in_atomic_block:
-        mark_changed({table})
+        mark_changed(tables)
         return
     here = set(connection.savepoint_ids)
     for item in connection.run_on_commit:
         if isinstance(item[1], _Changed) and item[0] == here:
-            item[1].mark(table)
+            item[1].mark(tables)
             return
     changed = _Changed()
-    changed.mark(table)
+    changed.mark(tables)
     transaction.on_commit(changed)
 
 

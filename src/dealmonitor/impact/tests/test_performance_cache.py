@@ -12,7 +12,7 @@ from django.urls import reverse
 from dealmonitor.deals import services as deal_services
 from dealmonitor.impact import selectors, services
 from dealmonitor.impact.constants import Level
-from dealmonitor.impact.performance_html import PAGE_TABLES
+from dealmonitor.impact.performance_html import page_tables
 from dealmonitor.organisations import services as organisation_services
 from dealmonitor.utils import cache
 
@@ -25,11 +25,11 @@ def page(client, deal, query=""):
     return response.content.decode()
 
 
-def afresh():
-    """As right after a change to what the table is computed from: the next page computes its
-    table (and the tables' versions exist, so counting queries counts the page's own)."""
+def afresh(deal):
+    """As right after a change to what `deal`'s table is computed from: its next page computes
+    the table (and the versions exist, so counting queries counts the page's own)."""
     cache.bump()
-    cache.mark_changed({cache.label(t) for t in PAGE_TABLES})
+    cache.mark_changed({cache.label(t) for t in page_tables(deal)})
 
 
 def table(html):
@@ -108,3 +108,59 @@ def test_each_filter_and_language_has_a_table_of_its_own(client, deal, measured,
     page(client, deal, "?periode=2023")
     page(client, deal, "?periode=%3Cscript%3E")  # any text: part of the key, never of the markup
     assert len(computed) == 7
+
+
+def test_a_change_in_another_deal_keeps_this_deals_table(client, deal, other_deal, measured, computed):
+    """The table's versions are the deal's own: a measurement recorded in one deal does not
+    make every other deal's table be computed again."""
+    other = services.save_indicator(actor=None, deal=other_deal, name="Elders", kind=measured.indicator.kind)
+    page(client, deal)
+    services.record_measurement(actor=None, indicator=other, date=dt.date(2023, 6, 1), value=5)
+    services.set_targets(actor=None, indicator=other, targets=[
+        {"period_start": dt.date(2023, 1, 1), "period_end": dt.date(2023, 12, 31), "label": "2023",
+         "value": Decimal(9)}])
+    page(client, deal)
+    assert len(computed) == 1
+    services.record_measurement(actor=None, indicator=measured.indicator, date=dt.date(2023, 7, 1), value=1)
+    assert ">32<" in page(client, deal)
+    assert len(computed) == 2
+
+
+def test_a_write_that_names_no_row_gives_every_deal_a_new_table(client, deal, measured, computed):
+    """Bulk writes (an import) send no signal per row: they mark the table changed, and every
+    deal's table is computed again."""
+    from dealmonitor.impact.models import Measurement
+
+    page(client, deal)
+    cache.data_changed(sender=Measurement)
+    page(client, deal)
+    assert len(computed) == 2
+
+
+def test_deleting_an_indicator_or_a_measurement_is_seen_at_once(client, deal, measured, numeric, percentage):
+    assert "Woningen verduurzaamd" in page(client, deal)
+    services.delete_measurement(actor=None, measurement=measured, reason="fout")
+    assert ">31<" not in page(client, deal)
+    assert percentage.name in page(client, deal)
+    percentage.delete()
+    assert percentage.name not in page(client, deal)
+
+
+def test_every_row_of_a_deal_names_its_deal_for_the_cache(deal, other_deal, measured, elements, partner_org):
+    from dealmonitor.connections.models import Connection
+    from dealmonitor.deals.registry import ANY_DEAL, deal_scope, scopes
+    from dealmonitor.impact.models import Element, Measurement, MeasurementPart
+
+    own = (deal_scope(deal.pk),)
+    part = MeasurementPart(measurement=Measurement.objects.get(pk=measured.pk), dimension="leeftijd",
+                           category="jong", value=1)
+    assert scopes(MeasurementPart, part) == own  # part -> measurement -> indicator -> deal
+    assert scopes(Element, elements[Level.OUTPUT]) == own  # element -> pathway -> deal
+    assert scopes(type(deal), deal) == own
+    assert set(scopes(Connection, Connection(deal_a=deal, deal_b=other_deal))) == {
+        deal_scope(deal.pk), deal_scope(other_deal.pk)}
+    assert scopes(Measurement, None) == (ANY_DEAL,)  # a bulk write: every deal
+    # a cascade's rows come without their parents: every deal, not a query per row
+    assert scopes(Measurement, Measurement.objects.get(pk=measured.pk), deleting=True) == (ANY_DEAL,)
+    assert scopes(Measurement, Measurement.objects.get(pk=measured.pk)) == own
+    assert scopes(type(partner_org), partner_org) == ()  # no deal's row: its table only
