@@ -331,7 +331,6 @@ def _update_related(deal_id):
 
     from dealmonitor.connections import related
     from dealmonitor.deals.models import Deal
-    from dealmonitor.deals.registry import deal_scope
 
     with transaction.atomic():
         Deal.objects.filter(pk=deal_id).update(
@@ -369,6 +368,7 @@ def run(*, repeat, only=None, log=lambda m: None):
     from dealmonitor.accounts.models import User
     from dealmonitor.deals.importer import parse_portfolio
     from dealmonitor.deals.models import Deal
+    from dealmonitor.deals.registry import deal_scope
     from dealmonitor.impact import selectors as impact_selectors
 
     user, _ = User.objects.get_or_create(username="bench-programme",

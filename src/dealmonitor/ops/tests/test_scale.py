@@ -173,3 +173,19 @@ def test_the_related_deal_suggestions_have_planner_statistics_after_generating()
         cursor.execute("SELECT count(*) FROM pg_stats WHERE tablename = %s",
                        ["connections_relatedsuggestion"])
         assert cursor.fetchone()[0] > 0
+
+
+def test_every_bench_case_runs_and_reports_its_floor():
+    """`dealmonitor bench` at any scale runs these same cases: each must run on a small
+    portfolio, page and floor alike (a case that fails is found here, not at scale L)."""
+    from dealmonitor.ops import bench_pages
+
+    generate(SMALL, seed=1)
+    slow = {"related_rebuild", "import"}  # a full rebuild three times; the demo file's import
+    names = [c.name for c in bench_pages.CASES if c.name not in slow]
+    results = bench_pages.run(repeat=1, only=names)
+    assert sorted(results) == sorted(names)
+    for name, result in results.items():
+        assert result["median_ms"] > 0 and "median_ms" in result["floor"], name
+    # right after a new measurement, the performance table is computed again
+    assert results["iptt_page_changed"]["queries"] > results["iptt_page"]["queries"]
