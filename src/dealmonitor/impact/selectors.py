@@ -188,9 +188,9 @@ def _counted_sql(alias, verified_only):
     return sql, None
 
 
-def _indicators(deal, scope):
-    """The deal's indicators (of `scope`, when given) as `values(*INDICATOR_COLUMNS)` gives
-    them, unordered, in one written-out query."""
+def _indicators(deal, scope, only=None):
+    """The deal's indicators (of `scope`, when given; the one of id `only`, when given) as
+    `values(*INDICATOR_COLUMNS)` gives them, unordered, in one written-out query."""
     # "element__level" is the element's field, "element_id" and "deal_id" the keys' fields
     fields = [Element._meta.get_field(name.removeprefix("element__")) if name.startswith("element__")
               else Indicator._meta.get_field(name.removesuffix("_id")) for name in INDICATOR_COLUMNS]
@@ -202,6 +202,8 @@ def _indicators(deal, scope):
         f"ON e.{_column(Element, 'id')} = i.{_column(Indicator, 'element')} "
         f"WHERE i.{_column(Indicator, 'deal')} = {int(deal.pk)}"
     )
+    if only is not None:
+        sql += f" AND i.{_column(Indicator, 'id')} = {int(only)}"
     params = None
     if scope:
         sql += f" AND i.{_column(Indicator, 'scope')} = %s"
@@ -564,15 +566,17 @@ def _categories(spec, obs, obs_dates, periods, breakdown, parts, cells):
 
 
 def performance_table(deal, *, level=None, period=None, scope=IndicatorScope.PERFORMANCE,
-                      verified_only=False):
+                      verified_only=False, indicator=None):
     """The indicator performance tracking table: indicators by pathway level against periods,
     with target, actual, % met and status per period and in total; per indicator reported by
     several organisations their contributions, and per dimension of its breakdown the values
     per category, which add up to the row's figures. Periods: every target period, and a
     calendar period for measurements in none ("geen doel"). Withdrawn measurements do not
     count; with `verified_only`, only verified ones do. Four queries whatever the size (a fifth,
-    the reporting organisations' names, when contributions per partner are asked for)."""
-    indicators = _indicators(deal, scope)  # (rows are sorted below: no join for the order)
+    the reporting organisations' names, when contributions per partner are asked for). With
+    `indicator` (an id): that indicator's row only, with its own periods as the columns (its
+    totals are those of its row in the whole table)."""
+    indicators = _indicators(deal, scope, indicator)  # (rows are sorted below: no join for the order)
     # The ids as a list, not a subquery: with `indicator_id IN (SELECT id … WHERE deal_id = …)`
     # PostgreSQL scanned all 200,000 indicators of scale L in parallel (25 ms) before it used
     # the measurements' (indicator, date) index; with the ids it goes to that index at once.

@@ -254,9 +254,11 @@ def _organisations_for(request, deal):
 
 
 def _figure(deal, indicator, verified_only=False):
-    """The indicator's row of the performance table (its current figure), or None."""
-    table = selectors.performance_table(deal, scope=indicator.scope, verified_only=verified_only)
-    return next((r for r in table.rows if r.indicator["id"] == indicator.pk), None)
+    """The indicator's row of the performance table (its current figure), or None: computed
+    for this indicator alone (a 200-indicator deal's whole table took 17 ms at scale L)."""
+    table = selectors.performance_table(deal, scope=indicator.scope, verified_only=verified_only,
+                                        indicator=indicator.pk)
+    return next(iter(table.rows), None)
 
 
 def _preview(deal, indicator):

@@ -202,6 +202,19 @@ def test_the_performance_table_needs_the_same_queries_for_10_and_200_indicators(
     assert n_small == n_large <= 4
 
 
+def test_one_indicators_figure_is_its_row_of_the_whole_table():
+    """The measurement form and its message compute one indicator's row alone: its total and
+    its partners' totals are those of its row in the deal's whole table."""
+    _small, large = _small_and_large_deal()
+    whole = {r.indicator["id"]: r for r in selectors.performance_table(large).rows}
+    assert len(whole) == 200
+    for pk, row in list(whole.items())[::7]:
+        [alone] = selectors.performance_table(large, indicator=pk).rows
+        assert alone.total == row.total
+        assert [(p.label, p.total) for p in alone.partners] == [(p.label, p.total) for p in row.partners]
+    assert _count_queries(lambda: selectors.performance_table(large, indicator=pk)) <= 4
+
+
 def test_the_performance_page_needs_the_same_queries_for_10_and_200_indicators(client):
     small, large = _small_and_large_deal()
     afresh(small)  # each page computes its table
