@@ -8,6 +8,7 @@ from bisect import bisect_left, bisect_right
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from itertools import groupby
+from typing import NamedTuple
 from operator import itemgetter
 
 from django.db import connection
@@ -740,9 +741,23 @@ def indicator_progress(deal_ids, verified_only=False):
     return by_deal
 
 
+class StatusRow(NamedTuple):
+    """An indicator against its end target, as the dashboard lists it."""
+
+    id: int
+    name: str
+    is_example: bool
+    level: str
+    percent: object
+    status: str
+
+
 @dataclass
 class Dashboard:
-    table: PerformanceTable
+    # each indicator's end figure, not the table: a template's context refers to itself, and
+    # a table in it (some 11,000 objects for 200 indicators) lived until the garbage collector
+    # found the cycle
+    rows: list
     status_counts: dict
     latest: list
     evidence: dict
@@ -753,21 +768,12 @@ class Dashboard:
     not_reported: list = field(default_factory=list)
 
 
-def dashboard(deal):
-    """The deal at a glance: pathway, indicators by status, latest measurements and evidence
-    coverage of outputs and outcomes."""
-    table = performance_table(deal)
-    elements = list(
-        Element.objects.filter(pathway__deal=deal).values("id", "level", "title", "is_active_ingredient")
-    )
-    by_level = [(lv, [e for e in elements if e["level"] == lv.value]) for lv in Level]
-    latest = list(
-        Measurement.objects.filter(indicator__deal=deal, withdrawn=False)
-        .select_related("indicator", "reporting_organisation")
-        .order_by("-date", "-id")[:10]
-    )
-    # Evidence coverage: outputs and outcomes (elements) with at least one measurement with
-    # evidence on one of their indicators.
+def evidence_coverage(deal, elements=None):
+    """Per level (outputs, outcomes): how many elements of the pathway have at least one
+    counted measurement with evidence on one of their indicators, and which do not.
+    `elements`: the pathway's elements as `dashboard` reads them, when the caller has them."""
+    if elements is None:
+        elements = list(Element.objects.filter(pathway__deal=deal).values("id", "level", "title"))
     covered = set(
         Measurement.objects.filter(
             indicator__deal=deal, indicator__element__level__in=[Level.OUTPUT, Level.OUTCOME],
@@ -786,14 +792,33 @@ def dashboard(deal):
             "covered": sum(1 for e in items if e["id"] in covered),
             "missing": [e for e in items if e["id"] not in covered],
         }
+    return coverage
+
+
+def dashboard(deal):
+    """The deal at a glance: pathway, indicators by status, latest measurements and evidence
+    coverage of outputs and outcomes."""
+    table = performance_table(deal)
+    elements = list(
+        Element.objects.filter(pathway__deal=deal).values("id", "level", "title", "is_active_ingredient")
+    )
+    by_level = [(lv, [e for e in elements if e["level"] == lv.value]) for lv in Level]
+    latest = list(
+        Measurement.objects.filter(indicator__deal=deal, withdrawn=False)
+        .select_related("indicator", "reporting_organisation")
+        .order_by("-date", "-id")[:10]
+    )
+    coverage = evidence_coverage(deal, elements)
     population = list(indicators_for(deal, IndicatorScope.POPULATION).order_by("name"))
     today = dt.date.today()
     begun = [p for p in table.all_periods if p.start <= today]
     current = max(begun, key=lambda p: (p.start, -p.end.toordinal())) if begun else None
     not_reported = (partners_not_reported([deal.pk], current.start, current.end)[deal.pk]
                     if current else [])
+    rows = [StatusRow(r.indicator["id"], r.indicator["name"], r.indicator["is_example"], r.level,
+                      r.total.percent, r.total.status) for r in table.rows]
     return Dashboard(
-        table=table, status_counts=table.status_counts, latest=latest, evidence=coverage,
+        rows=rows, status_counts=table.status_counts, latest=latest, evidence=coverage,
         elements_by_level=by_level, population=population, current_period=current,
         not_reported=not_reported,
     )

@@ -118,7 +118,7 @@ def deal_report(user, deal, *, year, verified_only=False):
     year_start, year_end = dt.date(year, 1, 1), dt.date(year, 12, 31)
     deal = deal_selectors.deal_detail(user, deal.slug)
     table = impact_selectors.performance_table(deal, verified_only=verified_only)
-    board = impact_selectors.dashboard(deal)
+    evidence = impact_selectors.evidence_coverage(deal)
     population = impact_selectors.performance_table(deal, scope=IndicatorScope.POPULATION,
                                                     verified_only=verified_only)
     counted = impact_selectors.counted_measurements(verified_only).filter(indicator__deal=deal)
@@ -167,7 +167,7 @@ def deal_report(user, deal, *, year, verified_only=False):
         "measured_in_year": measured_in_year,
         "withdrawn_in_year": withdrawn_in_year,
         "verified_only": verified_only,
-        "evidence": board.evidence,
+        "evidence": evidence,
         "stale": stale,
         "untested": untested,
         "by_level": [(lv, items) for lv, items in by_level if items],

@@ -253,6 +253,42 @@ def test_the_performance_page_frees_its_table_without_the_garbage_collector(clie
         gc.enable()
 
 
+def test_the_dashboard_frees_its_table_without_the_garbage_collector(client, deal, numeric, monkeypatch):
+    """As the performance page: the dashboard shows each indicator's end figure, not the whole
+    table, so the template's context (which refers to itself) does not keep the table alive."""
+    import gc
+    import weakref
+
+    services.record_measurement(actor=None, indicator=numeric, date=dt.date(2023, 6, 1), value=30)
+    made, real = [], selectors.performance_table
+
+    def kept(*args, **kwargs):
+        table = real(*args, **kwargs)
+        made.append(weakref.ref(table))
+        return table
+
+    monkeypatch.setattr(selectors, "performance_table", kept)
+    gc.disable()
+    try:
+        response = client.get(url("dashboard", deal))
+        html = response.content.decode()
+        assert response.status_code == 200 and 'id="indicator-status"' in html
+        row = html[html.index(f'href="{url("indicator", deal, pk=numeric.pk)}"'):].split("</tr>")[0]
+        assert "Woningen verduurzaamd" in row and "30" in row and "utrecht-status-badge" in row
+        assert "dm-example" not in row  # not invented for the demo
+        assert len(made) == 1 and made[0]() is None
+    finally:
+        gc.enable()
+
+
+def test_the_dashboard_marks_an_indicator_invented_for_the_demo(client, deal, numeric, percentage):
+    services.save_indicator(actor=None, deal=deal, indicator=numeric, is_example=True)
+    html = client.get(url("dashboard", deal)).content.decode()
+    rows = {pk: html[html.index(f'href="{url("indicator", deal, pk=pk)}"'):].split("</tr>")[0]
+            for pk in (numeric.pk, percentage.pk)}
+    assert "dm-example" in rows[numeric.pk] and "dm-example" not in rows[percentage.pk]
+
+
 def test_missing_data_is_empty_in_the_export_never_zero(client, deal, numeric):
     services.set_targets(actor=None, indicator=numeric, targets=[
         {"period_start": dt.date(2023, 1, 1), "period_end": dt.date(2023, 12, 31), "label": "2023", "value": Decimal(40)},
