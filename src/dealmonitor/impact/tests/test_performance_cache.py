@@ -164,3 +164,21 @@ def test_every_row_of_a_deal_names_its_deal_for_the_cache(deal, other_deal, meas
     assert scopes(Measurement, Measurement.objects.get(pk=measured.pk), deleting=True) == (ANY_DEAL,)
     assert scopes(Measurement, Measurement.objects.get(pk=measured.pk)) == own
     assert scopes(type(partner_org), partner_org) == ()  # no deal's row: its table only
+
+
+def test_what_one_user_saves_in_the_form_another_sees_in_the_table(client, deal, team_user, measured,
+                                                                   django_user_model):
+    """Two people at once: a reader keeps the page open while the deal team records a figure
+    through the form; the reader's next view has it."""
+    from django.test import Client
+
+    reader = Client()
+    reader.force_login(django_user_model.objects.create_user("meelezer", is_staff=True))
+    assert ">31<" in table(page(reader, deal))
+    client.force_login(team_user)
+    response = client.post(reverse("impact:measurement_create", args=[deal.slug, measured.indicator.pk]), {
+        "date": "2023-09-30", "value": "9", "verification": "zelfgerapporteerd",
+    })
+    assert response.status_code == 302, response.content.decode()[:500]
+    assert ">40<" in table(page(reader, deal))  # cumulative: 31 + 9
+    assert ">40<" in table(page(client, deal))
