@@ -229,56 +229,46 @@ def test_the_performance_page_needs_the_same_queries_for_10_and_200_indicators(c
     assert _count_queries(lambda: client.get(url("performance", large))) <= n_large - 5
 
 
-def test_the_performance_page_frees_its_table_without_the_garbage_collector(client, deal, numeric, monkeypatch):
+@pytest.fixture
+def tables_made(monkeypatch):
+    """A weak reference to every performance table a page computes, with the garbage
+    collector off: what is still alive after the response is kept by a cycle."""
+    import gc
+    import weakref
+
+    made, real = [], selectors.performance_table
+
+    def kept(*args, **kwargs):
+        table = real(*args, **kwargs)
+        made.append(weakref.ref(table))
+        return table
+
+    monkeypatch.setattr(selectors, "performance_table", kept)
+    gc.disable()
+    yield made
+    gc.enable()
+
+
+def test_the_performance_page_frees_its_table_without_the_garbage_collector(client, deal, numeric, tables_made):
     """The table is not left to the template's context, which refers to itself: a table kept
     until a collection made the collector walk some 11,000 objects every few pages."""
-    import gc
-    import weakref
-
     services.record_measurement(actor=None, indicator=numeric, date=dt.date(2023, 6, 1), value=30)
-    made, real = [], selectors.performance_table
-
-    def kept(*args, **kwargs):
-        table = real(*args, **kwargs)
-        made.append(weakref.ref(table))
-        return table
-
-    monkeypatch.setattr(selectors, "performance_table", kept)
-    gc.disable()
-    try:
-        response = client.get(url("performance", deal))
-        assert response.status_code == 200 and "Woningen verduurzaamd" in response.content.decode()
-        assert len(made) == 1 and made[0]() is None
-    finally:
-        gc.enable()
+    response = client.get(url("performance", deal))
+    assert response.status_code == 200 and "Woningen verduurzaamd" in response.content.decode()
+    assert len(tables_made) == 1 and tables_made[0]() is None
 
 
-def test_the_dashboard_frees_its_table_without_the_garbage_collector(client, deal, numeric, monkeypatch):
+def test_the_dashboard_frees_its_table_without_the_garbage_collector(client, deal, numeric, tables_made):
     """As the performance page: the dashboard shows each indicator's end figure, not the whole
     table, so the template's context (which refers to itself) does not keep the table alive."""
-    import gc
-    import weakref
-
     services.record_measurement(actor=None, indicator=numeric, date=dt.date(2023, 6, 1), value=30)
-    made, real = [], selectors.performance_table
-
-    def kept(*args, **kwargs):
-        table = real(*args, **kwargs)
-        made.append(weakref.ref(table))
-        return table
-
-    monkeypatch.setattr(selectors, "performance_table", kept)
-    gc.disable()
-    try:
-        response = client.get(url("dashboard", deal))
-        html = response.content.decode()
-        assert response.status_code == 200 and 'id="indicator-status"' in html
-        row = html[html.index(f'href="{url("indicator", deal, pk=numeric.pk)}"'):].split("</tr>")[0]
-        assert "Woningen verduurzaamd" in row and "30" in row and "utrecht-status-badge" in row
-        assert "dm-example" not in row  # not invented for the demo
-        assert len(made) == 1 and made[0]() is None
-    finally:
-        gc.enable()
+    response = client.get(url("dashboard", deal))
+    html = response.content.decode()
+    assert response.status_code == 200 and 'id="indicator-status"' in html
+    row = html[html.index(f'href="{url("indicator", deal, pk=numeric.pk)}"'):].split("</tr>")[0]
+    assert "Woningen verduurzaamd" in row and "30" in row and "utrecht-status-badge" in row
+    assert "dm-example" not in row  # not invented for the demo
+    assert len(tables_made) == 1 and tables_made[0]() is None
 
 
 def test_the_dashboard_marks_an_indicator_invented_for_the_demo(client, deal, numeric, percentage):
