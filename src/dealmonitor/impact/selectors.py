@@ -285,6 +285,35 @@ def _targets(indicator_ids):
     return by_indicator, periods
 
 
+def _deal_periods(deal, scope, verified_only):
+    """The target periods of all the deal's indicators (of `scope`) and the days of their
+    counted measurements, as `performance_table` finds them for the whole table: two queries
+    that read no figures."""
+    t = functools.partial(_column, Target)
+    q = functools.partial(_column, Measurement)
+    quote = connection.ops.quote_name
+    ids = (f"SELECT i.{_column(Indicator, 'id')} FROM {quote(Indicator._meta.db_table)} i "
+           f"WHERE i.{_column(Indicator, 'deal')} = {int(deal.pk)}")
+    params = []
+    if scope:
+        ids += f" AND i.{_column(Indicator, 'scope')} = %s"
+        params = [str(scope)]
+    periods = []
+    for start, end, label in _fetch(
+            f"SELECT DISTINCT {t('period_start')}, {t('period_end')}, {t('label')} "
+            f"FROM {quote(Target._meta.db_table)} WHERE {t('indicator')} IN ({ids})", params,
+            _fields(Target, "period_start", "period_end", "label")):
+        period = Period(start, end, label or start.isoformat())
+        if period not in periods:
+            periods.append(period)
+    counted, counted_params = _counted_sql("m", verified_only)
+    days = {row[0] for row in _fetch(
+        f"SELECT DISTINCT m.{q('date')} FROM {quote(Measurement._meta.db_table)} m "
+        f"WHERE m.{q('indicator')} IN ({ids}) AND {counted}", params + (counted_params or []),
+        _fields(Measurement, "date"))}
+    return periods, days
+
+
 def indicators_for(deal, scope=None):
     qs = Indicator.objects.filter(deal=deal)
     if scope:
@@ -567,7 +596,7 @@ def _categories(spec, obs, obs_dates, periods, breakdown, parts, cells):
 
 
 def performance_table(deal, *, level=None, period=None, scope=IndicatorScope.PERFORMANCE,
-                      verified_only=False, indicator=None):
+                      verified_only=False, indicator=None, deal_columns=False):
     """The indicator performance tracking table: indicators by pathway level against periods,
     with target, actual, % met and status per period and in total; per indicator reported by
     several organisations their contributions, and per dimension of its breakdown the values
@@ -576,7 +605,9 @@ def performance_table(deal, *, level=None, period=None, scope=IndicatorScope.PER
     count; with `verified_only`, only verified ones do. Four queries whatever the size (a fifth,
     the reporting organisations' names, when contributions per partner are asked for). With
     `indicator` (an id): that indicator's row only, with its own periods as the columns (its
-    totals are those of its row in the whole table)."""
+    totals are those of its row in the whole table); with `deal_columns` as well, with the
+    whole table's columns, read with two more queries (the row is then its row in the whole
+    table, cell for cell)."""
     indicators = _indicators(deal, scope, indicator)  # (rows are sorted below: no join for the order)
     # The ids as a list, not a subquery: with `indicator_id IN (SELECT id … WHERE deal_id = …)`
     # PostgreSQL scanned all 200,000 indicators of scale L in parallel (25 ms) before it used
@@ -596,8 +627,13 @@ def performance_table(deal, *, level=None, period=None, scope=IndicatorScope.PER
     seen = set()
     for days in dates.values():
         seen.update(days)
-    untargeted = untargeted_periods(target_periods, sorted(seen))
-    all_periods = sorted(target_periods + untargeted)
+    if indicator is not None and deal_columns:
+        every_target_period, seen = _deal_periods(deal, scope, verified_only)
+        untargeted = untargeted_periods(every_target_period, sorted(seen))
+        all_periods = sorted(every_target_period + untargeted)
+    else:
+        untargeted = untargeted_periods(target_periods, sorted(seen))
+        all_periods = sorted(target_periods + untargeted)
     periods = [p for p in all_periods if not period or p.label == period]
     # the column of each target period (k in _targets), None when it is not shown
     column = {p: i for i, p in enumerate(periods)}

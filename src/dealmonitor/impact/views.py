@@ -98,8 +98,10 @@ def indicator_detail(request, deal, pk):
     )
     targets = list(indicator.targets.all())
     verified_only = request.GET.get("geverifieerd") == "1"
-    table = selectors.performance_table(deal, scope=indicator.scope, verified_only=verified_only)
-    row = next((r for r in table.rows if r.indicator["id"] == indicator.pk), None)
+    # its row alone, with the whole table's columns (the deal's periods)
+    table = selectors.performance_table(deal, scope=indicator.scope, verified_only=verified_only,
+                                        indicator=indicator.pk, deal_columns=True)
+    row = next(iter(table.rows), None)
     chart = None
     if indicator.kind != IndicatorKind.MILESTONE and row:
         # the figures of the table below, per period: one series for the chart and the table

@@ -215,6 +215,27 @@ def test_one_indicators_figure_is_its_row_of_the_whole_table():
     assert _count_queries(lambda: selectors.performance_table(large, indicator=pk)) <= 4
 
 
+def test_one_indicators_row_with_the_deals_columns_is_its_row_of_the_whole_table():
+    """The indicator page shows its row with the deal's periods as columns, cell for cell as
+    in the whole table, without computing the other rows."""
+    _small, large = _small_and_large_deal()
+    first, *_ = large.indicators.order_by("pk")
+    # a figure past every target: a column of its own ("geen doel") in every row
+    services.record_measurement(actor=None, indicator=first, date=dt.date(2026, 5, 1), value=1)
+    for verified_only in (False, True):
+        table = selectors.performance_table(large, verified_only=verified_only)
+        whole = {r.indicator["id"]: r for r in table.rows}
+        for pk in list(whole)[::23]:
+            alone = selectors.performance_table(large, indicator=pk, deal_columns=True,
+                                                verified_only=verified_only)
+            assert alone.periods == table.periods and alone.all_periods == table.all_periods
+            assert verified_only or any(p.start.year == 2026 for p in alone.periods)
+            [row] = alone.rows
+            assert row.cells == whole[pk].cells and row.total == whole[pk].total
+            assert [p.cells for p in row.partners] == [p.cells for p in whole[pk].partners]
+    assert _count_queries(lambda: selectors.performance_table(large, indicator=pk, deal_columns=True)) <= 6
+
+
 def test_the_performance_page_needs_the_same_queries_for_10_and_200_indicators(client):
     small, large = _small_and_large_deal()
     afresh(small)  # each page computes its table
