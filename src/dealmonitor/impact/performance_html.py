@@ -35,8 +35,8 @@ from itertools import groupby
 from django.urls import reverse
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
-from django.utils.text import capfirst
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -234,33 +234,37 @@ def performance_table_html(table, deal, *, contributions=False, today=None):
     return Renderer(table, deal, contributions=contributions, today=today).render()
 
 
-# What the table is computed from: the deal's rows (indicators, elements, measurements, their
-# parts, targets: each write marks its deal, deals/registry.py `scopes`, or every deal when it
-# names no row) and the organisations' names. The deal's name and address are part of the key:
-# the caption and the links show them.
-def page_tables(deal):
-    return (deal_scope(deal.pk), ANY_DEAL, Organisation)
 PAGE_FORMAT = 1  # part of the key: raise it when what is kept changes shape (or the Renderer)
+
+
+def page_tables(deal):
+    """What the page's table is computed from, as the cache's versions: the deal's rows
+    (indicators, elements, measurements, their parts, targets: each write marks its deal,
+    deals/registry.py `scopes`, or every deal when it names no row) and the organisations'
+    names. The deal's name and address are part of the key: the caption and links show them."""
+    return (deal_scope(deal.pk), ANY_DEAL, Organisation)
 
 
 def performance_page(deal, *, level=None, period=None, verified_only=False, contributions=False):
     """(the labels of all the deal's periods, the table's HTML, "" without rows) for the page,
-    kept until a row it is computed from changes (`page_tables`). Each choice of the filters, each language and
-    each day (the year shown unfolded is the latest begun) has its own."""
+    kept until a row it is computed from changes (`page_tables`). Each choice of the filters,
+    each language and each day (the year shown unfolded is the latest begun) has its own."""
     today = timezone.localdate()
     computed = []  # the HTML when computed here: not compressed only to be unpacked again
 
     def compute():
-        table = selectors.performance_table(deal, level=level, period=period, verified_only=verified_only)
-        html = performance_table_html(table, deal, contributions=contributions, today=today) if table.rows else ""
+        table = selectors.performance_table(deal, level=level, period=period,
+                                            verified_only=verified_only)
+        html = (performance_table_html(table, deal, contributions=contributions, today=today)
+                if table.rows else "")
         computed.append(html)
         # compressed: a tenth of the size to write and read (1.7 MB of HTML with contributions)
         return [p.label for p in table.all_periods], zlib.compress(html.encode(), 1)
 
-    key = repr((deal.pk, deal.slug, deal.name, level, period, bool(verified_only), bool(contributions),
-                get_language(), today.isoformat()))
-    labels, packed = cache.cached(
-        "performance-table:%d:%d:%s" % (PAGE_FORMAT, deal.pk, hashlib.sha256(key.encode()).hexdigest()[:32]),
-        compute, tables=page_tables(deal))
+    key = repr((deal.pk, deal.slug, deal.name, level, period, bool(verified_only),
+                bool(contributions), get_language(), today.isoformat()))
+    digest = hashlib.sha256(key.encode()).hexdigest()[:32]
+    labels, packed = cache.cached(f"performance-table:{PAGE_FORMAT}:{deal.pk}:{digest}", compute,
+                                  tables=page_tables(deal))
     html = computed[0] if computed else zlib.decompress(packed).decode()
     return labels, mark_safe(html)  # noqa: S308 - every text in it escaped by Renderer

@@ -8,8 +8,8 @@ from bisect import bisect_left, bisect_right
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from itertools import groupby
-from typing import NamedTuple
 from operator import itemgetter
+from typing import NamedTuple
 
 from django.db import connection
 from django.db.models import Count, Q
@@ -277,12 +277,18 @@ def _targets(indicator_ids):
         key = (start, end, label)
         k = numbers.get(key)
         if k is None:
-            period = Period(start, end, label or start.isoformat())
+            period = _target_period(start, end, label)
             if period not in periods:
                 periods.append(period)
             k = numbers[key] = periods.index(period)
         by_indicator[ind_id][k] = (value, status)
     return by_indicator, periods
+
+
+def _target_period(start, end, label):
+    """The period of a target: its label, or its first day when it has none. (`_targets` and
+    `_deal_periods` must agree: the indicator page's columns are the whole table's.)"""
+    return Period(start, end, label or start.isoformat())
 
 
 def _deal_periods(deal, scope, verified_only):
@@ -303,7 +309,7 @@ def _deal_periods(deal, scope, verified_only):
             f"SELECT DISTINCT {t('period_start')}, {t('period_end')}, {t('label')} "
             f"FROM {quote(Target._meta.db_table)} WHERE {t('indicator')} IN ({ids})", params,
             _fields(Target, "period_start", "period_end", "label")):
-        period = Period(start, end, label or start.isoformat())
+        period = _target_period(start, end, label)
         if period not in periods:
             periods.append(period)
     counted, counted_params = _counted_sql("m", verified_only)
