@@ -57,6 +57,10 @@ CACHES = {"default": env.cache_url("CACHE_URL", default="dbcache://dealmonitor_c
 if CACHES["default"]["BACKEND"] == "django.core.cache.backends.db.DatabaseCache":
     # the same table, each write of many keys in one statement (utils/dbcache.py)
     CACHES["default"]["BACKEND"] = "dealmonitor.utils.dbcache.DatabaseCache"
+    # Django's default of 300 entries is less than one large deal's performance table keeps
+    # (a row per indicator and its version: impact/performance_html.py); past the limit every
+    # write culls. A URL's own ?max_entries=… wins.
+    CACHES["default"].setdefault("OPTIONS", {}).setdefault("MAX_ENTRIES", 200_000)
 DEMO_DATA_FILE = Path(
     env.str("DEMO_DATA_FILE", default=str(BASE_DIR / "data" / "demo" / "agenda-stad-deals.json"))
 )

@@ -7,7 +7,10 @@ other app's model (docs/architecture.md).
   shows them under `part` (deals/history.py). Options: `named_by` (the field that names a row
   in the log), `not_restorable` (fields the log shows but does not put back).
   `scopes(model, instance)` walks those parents up to the deal: the version labels the cache
-  gives a written row (utils/cache.py, `scope_with`).
+  gives a written row (utils/cache.py, `scope_with`). With `versioned=True` each row of the
+  model has a version label of its own as well (`row_scope`), marked by every write of it or
+  of a row under it (an indicator's, by its targets, measurements and their parts): what is
+  kept of one such row (the performance table's row of an indicator) lasts until it changes.
 - `internal(label, fields=..., whole=False)`: fields, or the whole model, that only those who may
   see the deal's internals see (deals/internal.py).
 - `shared_texts(reader)`: texts an app keeps about a deal that the whole programme may read
@@ -20,6 +23,7 @@ other app's model (docs/architecture.md).
 # (model label, part, field pointing to the parent, parent label); the parent None is the deal.
 TRACKED = []
 PARENT = {}  # model label -> (field pointing to the parent, parent label)
+VERSIONED = set()  # model labels whose rows have a version label of their own (`row_scope`)
 ANY_DEAL = "deal:any"  # the cache's label of a write whose deal is not known
 PART_OF = {}
 NOT_RESTORABLE = {}
@@ -29,8 +33,11 @@ INTERNAL_MODELS = set()
 SHARED_TEXTS = {}  # app label -> reader(deal_ids) of texts the whole programme may read
 
 
-def track(label, part, parent_field, parent_label=None, *, named_by=None, not_restorable=()):
+def track(label, part, parent_field, parent_label=None, *, named_by=None, not_restorable=(),
+          versioned=False):
     label = label.lower()
+    if versioned:
+        VERSIONED.add(label)
     if label in PART_OF:
         return  # registered already (ready() may run more than once in tests)
     TRACKED.append((label, part, parent_field, parent_label))
@@ -59,9 +66,16 @@ def deal_scope(deal_id):
     return f"deal:{int(deal_id)}"
 
 
+def row_scope(model, pk):
+    """The cache's version label of one row of a `versioned` model (a model or its label)."""
+    label = model if isinstance(model, str) else model._meta.label_lower
+    return f"{label.lower()}:{int(pk)}"
+
+
 def scopes(model, instance, deleting=False):
     """The cache's version labels of a written row of `model`: its deal's (along the parents
-    `track` names; both deals of a row that has two), ANY_DEAL when the row is not named (a
+    `track` names; both deals of a row that has two) and those of the `versioned` rows on the
+    way (the row itself included), ANY_DEAL when the row is not named (a
     bulk write) or its deal is not found; nothing for a model that belongs to no deal. A
     parent not loaded with the row is read (one query a level), except while `deleting`: a
     cascade deletes many rows whose parents are not loaded, and a query per row would double
@@ -74,17 +88,20 @@ def scopes(model, instance, deleting=False):
     if instance is None:
         return (ANY_DEAL,)
     obj = instance
+    rows = ()  # the versioned rows passed on the way up
     try:
         while True:
+            if label in VERSIONED and obj.pk is not None:
+                rows += (row_scope(label, obj.pk),)
             field, parent = PARENT[label]
             if field is None:  # the deal itself
-                return (deal_scope(obj.pk),) if obj.pk is not None else (ANY_DEAL,)
+                return rows + ((deal_scope(obj.pk),) if obj.pk is not None else (ANY_DEAL,))
             if parent is None:  # the deal's own field(s)
                 fields = field if isinstance(field, tuple) else (field,)
                 ids = [getattr(obj, obj._meta.get_field(f).attname) for f in fields]
                 if None in ids:
                     return (ANY_DEAL,)
-                return tuple(deal_scope(i) for i in ids)
+                return rows + tuple(deal_scope(i) for i in ids)
             if deleting and not obj._meta.get_field(field).is_cached(obj):
                 return (ANY_DEAL,)
             obj = getattr(obj, field)

@@ -16,7 +16,7 @@ class ImpactConfig(AppConfig):
         track("impact.assumptionevidence", "pathway", "assumption", "impact.assumption",
               named_by="assumption")
         track("impact.effect", "pathway", "deal")
-        track("impact.indicator", "indicators", "deal")
+        track("impact.indicator", "indicators", "deal", versioned=True)
         track("impact.target", "indicators", "indicator", "impact.indicator", named_by="indicator")
         track("impact.measurement", "measurements", "indicator", "impact.indicator",
               named_by="indicator", not_restorable=("evidence_file",))  # a file may be gone

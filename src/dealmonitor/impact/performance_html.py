@@ -40,7 +40,7 @@ from django.utils.text import capfirst
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from dealmonitor.deals.registry import ANY_DEAL, deal_scope
+from dealmonitor.deals.registry import ANY_DEAL, deal_scope, row_scope
 from dealmonitor.organisations.models import Organisation
 from dealmonitor.utils import cache
 
@@ -65,8 +65,12 @@ def _sum(values):
 
 
 class Renderer:
-    def __init__(self, table, deal, *, today=None, contributions=False):
-        self.table = table
+    """The table's HTML for `periods` (its columns): `row` writes an indicator's rows, `render`
+    the table around rows written before (by this Renderer or kept from an earlier one with
+    the same columns)."""
+
+    def __init__(self, periods, deal, *, today=None, contributions=False):
+        self.periods = periods
         self.deal = deal
         self.contributions = contributions
         self.today = today or dt.date.today()
@@ -74,9 +78,9 @@ class Renderer:
         self.labels = {}  # milestone statuses as shown
         self.no_data = "<span class=m>%s</span>" % escape(_("no data"))
         self.badges = {s: "<i class=%s>%s</i>" % (BADGE_CLASS[s], escape(LABELS[s])) for s in Status.values}
-        self.years = [(year, list(ps)) for year, ps in groupby(table.periods, key=lambda p: p.end.year)]
+        self.years = [(year, list(ps)) for year, ps in groupby(periods, key=lambda p: p.end.year)]
         if len(self.years) > MAX_FOLDED_YEARS:  # more years than the CSS knows: nothing folded
-            self.years = [(None, list(table.periods))]
+            self.years = [(None, list(periods))]
         # the class of each period's cells: '' shown always, ' class=qN' folded with year N
         self.fold = []
         for n, (year, periods) in enumerate(self.years, start=1):
@@ -202,7 +206,7 @@ class Renderer:
 
     def head(self):
         periods = "".join('<th scope=colgroup colspan=3%s>%s' % (fold, escape(p.label))
-                          for p, fold in zip(self.table.periods, self.fold))
+                          for p, fold in zip(self.periods, self.fold))
         kinds = "<th%s>{t}<th%s>{a}<th%s>{m}"
         t, a = escape(_("Target")), escape(_("Actual"))
         m = escape(_("%% met") % {})  # the template's msgid ("%" doubled: a format string)
@@ -212,29 +216,61 @@ class Renderer:
                                        escape(_("Total (end target)")), labels,
                                        (kinds % ("", "", "")).format(t=t, a=a, m=m)))
 
-    def body(self):
-        colspan = 3 * len(self.table.periods) + 4
+    def pieces(self, groups):
+        """The table as a list of pieces, in order: its own markup as text, and the rows of
+        `groups` ((pathway level, [row, …]), each row as the caller keeps it) between."""
+        colspan = 3 * len(self.periods) + 4
         levels = dict(Level.choices)
-        parts = []
-        for level, rows in groupby(self.table.rows, key=lambda r: r.level):
+        out = ['<table class="utrecht-table dm-iptt" id="performance-table">%s%s' % (self.caption(), self.head())]
+        for level, rows in groups:
             name = capfirst(str(levels.get(level, level))) if level else _("Not linked to the pathway")
-            parts.append('<tbody><tr class=dm-iptt__level><th scope=rowgroup colspan=%d>%s\n'
-                         % (colspan, escape(name)))
-            parts.extend(self.row(r) for r in rows)
-            parts.append("</tbody>")
-        return "".join(parts)
-
-    def render(self):
-        return mark_safe(  # noqa: S308 - every text above is escaped
-            '<table class="utrecht-table dm-iptt" id="performance-table">%s%s%s</table>'
-            % (self.caption(), self.head(), self.body()))
+            out.append('<tbody><tr class=dm-iptt__level><th scope=rowgroup colspan=%d>%s\n'
+                       % (colspan, escape(name)))
+            out.extend(rows)
+            out.append("</tbody>")
+        out.append("</table>")
+        return out
 
 
-def performance_table_html(table, deal, *, contributions=False, today=None):
-    return Renderer(table, deal, contributions=contributions, today=today).render()
+# A row is compressed on its own (a tenth to a fifth of its size) as raw deflate with a small
+# window: zlib's defaults set up 256 KB of state for each of 200 rows of 1 KB, eight times the
+# time of the compression itself.
+WBITS = -12
 
 
-PAGE_FORMAT = 1  # part of the key: raise it when what is kept changes shape (or the Renderer)
+def pack(text):
+    """`text` (str) compressed, as a row is kept."""
+    packer = zlib.compressobj(1, zlib.DEFLATED, WBITS, 4)
+    return packer.compress(text.encode()) + packer.flush()
+
+
+def unpack(data):
+    """The UTF-8 bytes of what `pack` compressed."""
+    return zlib.decompress(data, WBITS)
+
+
+def table_bytes(pieces):
+    """The table's HTML, UTF-8, from its pieces as `performance_page` keeps them: text, and
+    each row compressed (`pack`)."""
+    return b"".join(p.encode() if type(p) is str else unpack(p) for p in pieces)
+
+
+# The place of the table in the page's template: the table (up to 1.7 MB with the
+# contributions) is put in the rendered page as bytes, not through the template, which joined
+# it into the page at each level of its blocks and encoded it once more.
+TABLE_PLACE = mark_safe("<!-- dm:performance-table -->")
+
+
+def with_table(response, table):
+    """`response` with `table` (the table's HTML as bytes, every text in it escaped by
+    Renderer) in the place of TABLE_PLACE."""
+    if table:
+        response.content = response.content.replace(TABLE_PLACE.encode(), table, 1)
+    return response
+
+
+PAGE_FORMAT = 2  # part of the keys: raise it when what is kept changes shape (or the Renderer)
+INDICATOR = "impact.indicator"
 
 
 def page_tables(deal):
@@ -245,26 +281,86 @@ def page_tables(deal):
     return (deal_scope(deal.pk), ANY_DEAL, Organisation)
 
 
+def row_tables(indicator_id):
+    """What one indicator's row is computed from, as the cache's versions: the indicator and
+    the rows under it (its own version, marked by every write of them: deals/registry.py
+    `row_scope`), writes that name no row, and the organisations' names."""
+    return (row_scope(INDICATOR, indicator_id), ANY_DEAL, Organisation)
+
+
+def _digest(*parts):
+    return hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
+
+
+def _rows(deal, indicators, renderer, columns, *, period, verified_only, contributions):
+    """({indicator id: its rows' HTML, compressed}, {indicator id: its rows' HTML} of those
+    computed here) of `indicators` (ids): each kept until it changes (`row_tables`), for these
+    columns, filters and language; those not kept are computed together, by one computation
+    of the table for them alone."""
+    shape = _digest(deal.slug, [(p.start, p.end, p.label) for p in renderer.periods],
+                    bool(verified_only), bool(contributions), get_language())
+    names = {f"performance-row:{PAGE_FORMAT}:{pk}:{shape}": pk for pk in indicators}
+    computed = {}
+
+    def compute(missing):
+        # the indicators read again here, after their versions: a row is never kept under a
+        # version newer than what it shows
+        table = selectors.performance_table(deal, period=period, verified_only=verified_only,
+                                            indicators=[names[n] for n in missing], columns=columns)
+        for row in table.rows:
+            computed[row.indicator["id"]] = renderer.row(row)
+        # an indicator deleted since: no row (the page's next computation leaves it out)
+        return {n: pack(computed.get(names[n], "")) for n in missing}
+
+    kept = cache.cached_many({n: row_tables(pk) for n, pk in names.items()}, compute)
+    return {pk: kept[n] for n, pk in names.items()}, computed
+
+
+def _page(deal, *, level, period, verified_only, contributions, today):
+    """(the labels of all the deal's periods, the table's pieces, the table's HTML) put
+    together from the rows kept per indicator (`_rows`): after a change only the rows of the
+    indicators it touched are computed again, unless it changed the columns (a new target
+    period, a figure past every target), which every row has."""
+    places, columns = selectors.performance_layout(deal, verified_only=verified_only)
+    labels = [p.label for p in columns.all_periods]
+    shown = [place for place in places if not level or place.level == level]
+    if not shown:
+        return labels, [], b""
+    renderer = Renderer([p for p in columns.all_periods if not period or p.label == period], deal,
+                        contributions=contributions, today=today)
+    rows, computed = _rows(deal, [place.id for place in shown], renderer, columns, period=period,
+                           verified_only=verified_only, contributions=contributions)
+    pieces = renderer.pieces((group, [rows[place.id] for place in places])
+                             for group, places in groupby(shown, key=lambda place: place.level))
+    # the table's HTML: the rows computed here as they are, those kept unpacked
+    ids = iter([place.id for place in shown])
+
+    def text(piece):
+        if type(piece) is str:
+            return piece.encode()
+        pk = next(ids)
+        return computed[pk].encode() if pk in computed else unpack(piece)
+
+    return labels, pieces, b"".join(map(text, pieces))
+
+
 def performance_page(deal, *, level=None, period=None, verified_only=False, contributions=False):
-    """(the labels of all the deal's periods, the table's HTML, "" without rows) for the page,
-    kept until a row it is computed from changes (`page_tables`). Each choice of the filters,
-    each language and each day (the year shown unfolded is the latest begun) has its own."""
+    """(the labels of all the deal's periods, the table's HTML as UTF-8 bytes, b"" without
+    rows) for the page (`with_table` puts it in), kept until a row it is computed from changes
+    (`page_tables`). Each choice of the filters, each language and each day (the year shown
+    unfolded is the latest begun) has its own. What is kept are the table's pieces: the rows
+    as they are kept per indicator (compressed), and the markup around them."""
     today = timezone.localdate()
-    computed = []  # the HTML when computed here: not compressed only to be unpacked again
+    computed = []  # the HTML when computed here: not put together again from its pieces
 
     def compute():
-        table = selectors.performance_table(deal, level=level, period=period,
-                                            verified_only=verified_only)
-        html = (performance_table_html(table, deal, contributions=contributions, today=today)
-                if table.rows else "")
+        labels, pieces, html = _page(deal, level=level, period=period, verified_only=verified_only,
+                                     contributions=contributions, today=today)
         computed.append(html)
-        # compressed: a tenth of the size to write and read (1.7 MB of HTML with contributions)
-        return [p.label for p in table.all_periods], zlib.compress(html.encode(), 1)
+        return labels, pieces
 
-    key = repr((deal.pk, deal.slug, deal.name, level, period, bool(verified_only),
-                bool(contributions), get_language(), today.isoformat()))
-    digest = hashlib.sha256(key.encode()).hexdigest()[:32]
-    labels, packed = cache.cached(f"performance-table:{PAGE_FORMAT}:{deal.pk}:{digest}", compute,
+    digest = _digest(deal.pk, deal.slug, deal.name, level, period, bool(verified_only),
+                     bool(contributions), get_language(), today.isoformat())
+    labels, pieces = cache.cached(f"performance-table:{PAGE_FORMAT}:{deal.pk}:{digest}", compute,
                                   tables=page_tables(deal))
-    html = computed[0] if computed else zlib.decompress(packed).decode()
-    return labels, mark_safe(html)  # noqa: S308 - every text in it escaped by Renderer
+    return labels, computed[0] if computed else table_bytes(pieces)

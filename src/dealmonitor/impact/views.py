@@ -25,7 +25,7 @@ from . import charts, exports, selectors, services
 from . import rules as impact_rules
 from .constants import Aggregation, IndicatorKind, IndicatorScope, Level, Meaning, Status, Verification
 from .forms import IndicatorForm, MeasurementForm, SendBackForm, TargetsForm, WithdrawForm
-from .performance_html import performance_page
+from .performance_html import TABLE_PLACE, performance_page, with_table
 from .models import Indicator, Measurement
 from .periods import calendar_periods
 from .templatetags.impact_tags import num
@@ -465,14 +465,14 @@ def performance_table(request, deal):
     # (kept in the cache: performance_html.performance_page). Computed here, a table in a
     # template's context stayed alive until the garbage collector found the cycle between the
     # context and its parts: some 11,000 objects for a 200-indicator deal.
-    all_periods, table_html = performance_page(deal, level=level, period=period,
-                                               verified_only=verified_only, contributions=contributions)
-    return render(request, "impact/performance.html", {
+    all_periods, table = performance_page(deal, level=level, period=period,
+                                          verified_only=verified_only, contributions=contributions)
+    return with_table(render(request, "impact/performance.html", {
         "deal": deal, "level": level, "period": period,
         "all_periods": all_periods, "verified_only": verified_only,
         "level_choices": Level.choices, "contributions": contributions,
-        "table_html": table_html, "query": request.GET.urlencode(),
-    })
+        "table_html": TABLE_PLACE if table else "", "query": request.GET.urlencode(),
+    }), table)
 
 
 @deal_view()

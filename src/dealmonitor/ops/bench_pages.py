@@ -42,9 +42,14 @@ CASES = [
     Case("deal", "deal page", 100),
     Case("iptt_table", "performance table, 200 indicators (selector)", 60, page=False),
     Case("iptt_page", "performance table page (HTML)", 100, max_html_kb=250),
-    # the page keeps its table until what it is computed from changes: the first reader after
-    # a change computes it (impact/performance_html.py, performance_page)
+    # the page keeps its table until what it is computed from changes, and each indicator's
+    # row until that indicator changes: the first reader after a new measurement computes that
+    # indicator's row and puts the table together (impact/performance_html.py)
     Case("iptt_page_changed", "performance table page right after a new measurement", 100,
+         max_html_kb=250),
+    # after a write that names no row (an import) or a new column (a new target period): every
+    # row computed
+    Case("iptt_page_whole", "performance table page right after an import (every row anew)", 100,
          max_html_kb=250),
     # with every indicator's contributions per partner and per category computed (issue 17)
     Case("iptt_parts", "performance table with partners and categories (selector)", 60, page=False),
@@ -368,7 +373,7 @@ def run(*, repeat, only=None, log=lambda m: None):
     from dealmonitor.accounts.models import User
     from dealmonitor.deals.importer import parse_portfolio
     from dealmonitor.deals.models import Deal
-    from dealmonitor.deals.registry import deal_scope
+    from dealmonitor.deals.registry import ANY_DEAL, deal_scope, row_scope
     from dealmonitor.impact import selectors as impact_selectors
 
     user, _ = User.objects.get_or_create(username="bench-programme",
@@ -383,8 +388,11 @@ def run(*, repeat, only=None, log=lambda m: None):
     turn = itertools.cycle(sample)
     floor_turn = itertools.cycle(sample)
     year_ago = timezone.localdate() - dt.timedelta(days=365)
-    # what recording a measurement in the flagship marks: the table and the deal's own version
-    measured = ["impact.measurement", deal_scope(flagship.pk)]
+    # what recording a measurement in the flagship marks: the table, the deal's own version
+    # and its indicator's (deals/registry.py, scopes); what an import marks: every deal's
+    indicator = flagship.indicators.order_by("pk").values_list("pk", flat=True).first()
+    measured = ["impact.measurement", deal_scope(flagship.pk), row_scope("impact.indicator", indicator)]
+    imported = ["impact.measurement", ANY_DEAL]
     records = parse_portfolio(json.loads(Path(settings.DEMO_DATA_FILE).read_text("utf-8")))
     # As the app servers run (wsgi.py): the garbage collector tuned once everything is loaded.
     from dealmonitor.utils.runtime import tune_garbage_collector
@@ -407,6 +415,10 @@ def run(*, repeat, only=None, log=lambda m: None):
                                           reverse("impact:performance", args=[flagship.slug]),
                                           measured)),
                                       lambda: floor_iptt(flagship.pk)),
+        "iptt_page_whole": lambda: (_get(client, lambda: _after_a_change(
+                                        reverse("impact:performance", args=[flagship.slug]),
+                                        imported)),
+                                    lambda: floor_iptt(flagship.pk)),
         "iptt_page_parts": lambda: (_get(client, reverse("impact:performance", args=[flagship.slug])
                                          + "?bijdragen=1"),
                                     lambda: floor_iptt(flagship.pk, contributions=True)),

@@ -23,9 +23,10 @@ sees figures older than the last committed change to what they count.
 
 The versions are values in the same cache (the database cache by default, so every app
 server process sees the same ones; see docs/configuration.md, CACHE_URL). They are set, not
-incremented, so two writers at once cannot lose a change. A version is set straight away and
-once more when the transaction commits: a reader that computed from the old data between the
-two keeps its figures under a version nobody asks for again. Within one transaction each
+incremented, so two writers at once cannot lose a change. A figure is kept with the versions
+it was computed under and used only while they are current. A version is set straight away
+and once more when the transaction commits: a reader that computed from the old data between
+the two keeps its figures with a version that is no longer current. Within one transaction each
 table is marked once however many rows are written (an import of 100,000 rows sets two
 versions, not 100,000).
 """
@@ -44,16 +45,16 @@ DOMAIN_APPS = {"deals", "organisations", "impact", "learning", "connections"}
 TIMEOUT = 24 * 3600  # figures of an old version are dropped after a day at the latest
 
 
-def _versions(keys):
-    """The current value of each version key (one cache read); a missing one is created."""
-    found = cache.get_many(keys)
+def _create_missing(keys, found):
+    """Give the version keys of `keys` not in `found` a value now (one cache write), in `found`
+    too. Setting, not adding, is safe: a reader computes from the data after its versions are
+    set, and a writer marks once more when it commits."""
     missing = [k for k in keys if k not in found]
     if missing:
         now = time.time_ns()
-        for key in missing:
-            cache.add(key, now, None)
-        found.update(cache.get_many(missing))
-    return [found.get(k) for k in keys]
+        created = {key: now for key in missing}
+        cache.set_many(created, None)
+        found.update(created)
 
 
 def label(model):
@@ -79,24 +80,48 @@ def cached(name, compute, tables=None):
 
 def cached_parts(parts):
     """Several figures at once, each kept until its own tables change: {name: (tables or
-    None, compute)} -> {name: value}. Two cache reads however many parts (the versions, then
-    the figures); only the parts whose tables changed are computed again."""
-    wanted = {name: [VERSION_KEY] if tables is None else
-              [EPOCH_KEY] + sorted(TABLE_KEY.format(label(t)) for t in tables)
-              for name, (tables, _compute) in parts.items()}
-    keys = sorted({k for ks in wanted.values() for k in ks})
-    current = dict(zip(keys, _versions(keys)))
-    value_keys = {name: f"dealmonitor:{name}:" + "-".join(str(current[k]) for k in ks)
-                  for name, ks in wanted.items()}
-    found = cache.get_many(list(value_keys.values()))
-    out, fresh = {}, {}
+    None, compute)} -> {name: value}. One cache read however many parts (the versions and
+    the figures, in one statement); only the parts whose tables changed are computed again."""
+    return cached_many({name: tables for name, (tables, _compute) in parts.items()},
+                       lambda names: {name: parts[name][1]() for name in names})
+
+
+def cached_many(tables, compute):
+    """Many figures computed together: {name: tables or None} -> {name: value}, each kept
+    until its own tables change; `compute(names)` gives {name: value} of those not kept, in one
+    call (the rows of a table, say, computed by one query for all of them). One cache read
+    (the versions and the figures together) and at most two writes, however many names.
+
+    A figure is kept with the versions it was computed under (read before its data) and used
+    only while they are the current ones: the versions and the figures are read by one
+    statement, so a figure kept by another process is checked against the versions of that
+    same moment."""
+    made = {}  # a table's version key, made once (the names often share tables)
+
+    def version_key(table):
+        key = made.get(table)
+        if key is None:
+            key = made[table] = TABLE_KEY.format(label(table))
+        return key
+
+    wanted = {name: (VERSION_KEY,) if named is None else (EPOCH_KEY, *sorted(map(version_key, named)))
+              for name, named in tables.items()}
+    version_keys = sorted({k for ks in wanted.values() for k in ks})
+    value_keys = {name: f"dealmonitor:{name}" for name in wanted}
+    found = cache.get_many(version_keys + list(value_keys.values()))
+    _create_missing(version_keys, found)
+    version = found.__getitem__
+    stamps = {name: tuple(map(version, ks)) for name, ks in wanted.items()}
+    out = {}
     for name, key in value_keys.items():
-        if key in found:
-            out[name] = found[key]
-        else:
-            out[name] = fresh[key] = parts[name][1]()
-    if fresh:
-        cache.set_many(fresh, TIMEOUT)
+        entry = found.get(key)
+        if entry is not None and entry[0] == stamps[name]:
+            out[name] = entry[1]
+    missing = [name for name in value_keys if name not in out]
+    if missing:
+        fresh = compute(missing)
+        cache.set_many({value_keys[name]: (stamps[name], fresh[name]) for name in missing}, TIMEOUT)
+        out.update(fresh)
     return out
 
 

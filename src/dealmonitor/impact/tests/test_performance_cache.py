@@ -12,7 +12,7 @@ from django.urls import reverse
 from dealmonitor.deals import services as deal_services
 from dealmonitor.impact import selectors, services
 from dealmonitor.impact.constants import Level
-from dealmonitor.impact.performance_html import page_tables
+from dealmonitor.impact.performance_html import page_tables, row_tables
 from dealmonitor.organisations import services as organisation_services
 from dealmonitor.utils import cache
 
@@ -26,10 +26,11 @@ def page(client, deal, query=""):
 
 
 def afresh(deal):
-    """As right after a change to what `deal`'s table is computed from: its next page computes
-    the table (and the versions exist, so counting queries counts the page's own)."""
+    """As right after a change to every row of `deal`'s table: its next page computes the
+    whole table (and the versions exist, so counting queries counts the page's own)."""
     cache.bump()
-    cache.mark_changed({cache.label(t) for t in page_tables(deal)})
+    rows = [t for pk in deal.indicators.values_list("pk", flat=True) for t in row_tables(pk)]
+    cache.mark_changed({cache.label(t) for t in [*page_tables(deal), *rows]})
 
 
 def table(html):
@@ -105,9 +106,12 @@ def test_each_filter_and_language_has_a_table_of_its_own(client, deal, measured,
     assert 'id="performance-table"' in page(client, deal, "?niveau=output")
     assert 'id="performance-table"' not in page(client, deal, "?niveau=outcome")
     page(client, deal, "?geverifieerd=1")
-    page(client, deal, "?periode=2023")
+    assert ">31<" in page(client, deal, "?periode=2023")
     page(client, deal, "?periode=%3Cscript%3E")  # any text: part of the key, never of the markup
-    assert len(computed) == 7
+    # rows computed for each language, for verified figures only and for other columns (no
+    # period is called "<script>"); the levels show rows kept, and so does the period 2023,
+    # which is every column the deal has
+    assert len(computed) == 4
 
 
 def test_a_change_in_another_deal_keeps_this_deals_table(client, deal, other_deal, measured, computed):
@@ -148,13 +152,14 @@ def test_deleting_an_indicator_or_a_measurement_is_seen_at_once(client, deal, me
 
 def test_every_row_of_a_deal_names_its_deal_for_the_cache(deal, other_deal, measured, elements, partner_org):
     from dealmonitor.connections.models import Connection
-    from dealmonitor.deals.registry import ANY_DEAL, deal_scope, scopes
+    from dealmonitor.deals.registry import ANY_DEAL, deal_scope, row_scope, scopes
     from dealmonitor.impact.models import Element, Measurement, MeasurementPart
 
     own = (deal_scope(deal.pk),)
     part = MeasurementPart(measurement=Measurement.objects.get(pk=measured.pk), dimension="leeftijd",
                            category="jong", value=1)
-    assert scopes(MeasurementPart, part) == own  # part -> measurement -> indicator -> deal
+    # part -> measurement -> indicator (a version of its own) -> deal
+    assert scopes(MeasurementPart, part) == (row_scope("impact.indicator", measured.indicator_id),) + own
     assert scopes(Element, elements[Level.OUTPUT]) == own  # element -> pathway -> deal
     assert scopes(type(deal), deal) == own
     assert set(scopes(Connection, Connection(deal_a=deal, deal_b=other_deal))) == {
@@ -162,7 +167,7 @@ def test_every_row_of_a_deal_names_its_deal_for_the_cache(deal, other_deal, meas
     assert scopes(Measurement, None) == (ANY_DEAL,)  # a bulk write: every deal
     # a cascade's rows come without their parents: every deal, not a query per row
     assert scopes(Measurement, Measurement.objects.get(pk=measured.pk), deleting=True) == (ANY_DEAL,)
-    assert scopes(Measurement, Measurement.objects.get(pk=measured.pk)) == own
+    assert scopes(Measurement, Measurement.objects.get(pk=measured.pk))[-1:] == own
     assert scopes(type(partner_org), partner_org) == ()  # no deal's row: its table only
 
 
@@ -182,3 +187,90 @@ def test_what_one_user_saves_in_the_form_another_sees_in_the_table(client, deal,
     assert response.status_code == 302, response.content.decode()[:500]
     assert ">40<" in table(page(reader, deal))  # cumulative: 31 + 9
     assert ">40<" in table(page(client, deal))
+
+
+# Rows kept per indicator --------------------------------------------------------------------
+#
+# After a change the page is computed again, but only the rows of the indicators that changed:
+# each indicator's row is kept as well, under its own version (every write of the indicator,
+# its targets, measurements and their parts marks it) and the columns it was computed for.
+
+
+@pytest.fixture
+def rows_computed(monkeypatch):
+    """The ids of the indicators whose rows each computation of the table computed."""
+    calls = []
+    real = selectors.performance_table
+
+    def counting(*args, **kwargs):
+        table = real(*args, **kwargs)
+        calls.append(sorted(r.indicator["id"] for r in table.rows))
+        return table
+
+    monkeypatch.setattr(selectors, "performance_table", counting)
+    return calls
+
+
+def computed_whole(client, deal, query=""):
+    """The page's table as computed from nothing kept (nothing in the cache counts)."""
+    cache.bump()
+    return table(page(client, deal, query))
+
+
+def test_after_a_new_figure_only_its_indicators_row_is_computed_again(client, deal, measured, percentage,
+                                                                      milestone, rows_computed):
+    numeric = measured.indicator
+    page(client, deal)
+    assert rows_computed == [sorted([numeric.pk, percentage.pk, milestone.pk])]
+    services.record_measurement(actor=None, indicator=numeric, date=dt.date(2023, 9, 1), value=6)
+    kept = table(page(client, deal))
+    assert ">37<" in kept  # cumulative: 31 + 6
+    assert rows_computed[1:] == [[numeric.pk]]
+    services.record_measurement(actor=None, indicator=percentage, date=dt.date(2023, 10, 1), value=55)
+    kept = table(page(client, deal))
+    assert rows_computed[2:] == [[percentage.pk]]
+    assert kept == computed_whole(client, deal)
+
+
+def test_a_row_kept_is_the_row_the_whole_table_computes(client, deal, measured, percentage, partner_org,
+                                                        other_org):
+    """Whatever changed, the page put together from kept rows is the page computed whole: also
+    when the change gives the deal a new column (every row then has a new cell), with each filter
+    and with the contributions."""
+    numeric = measured.indicator
+    queries = ["", "?bijdragen=1", "?geverifieerd=1", "?niveau=output", "?periode=2023"]
+    for query in queries:
+        page(client, deal, query)
+    services.record_measurement(actor=None, indicator=percentage, date=dt.date(2023, 3, 1), value=40,
+                                reporting_organisation=partner_org)
+    services.record_measurement(actor=None, indicator=percentage, date=dt.date(2023, 3, 2), value=50,
+                                reporting_organisation=other_org)
+    kept = {query: table(page(client, deal, query)) for query in queries}
+    assert kept == {query: computed_whole(client, deal, query) for query in queries}
+    # a figure past every target: a column of its own ("geen doel") in every row
+    services.record_measurement(actor=None, indicator=numeric, date=dt.date(2025, 2, 1), value=3)
+    kept = {query: table(page(client, deal, query)) for query in queries}
+    assert "2025" in kept[""]
+    assert kept == {query: computed_whole(client, deal, query) for query in queries}
+    # a new target period in one indicator: a new column too
+    services.set_targets(actor=None, indicator=percentage, targets=[
+        {"period_start": dt.date(2024, 1, 1), "period_end": dt.date(2024, 12, 31), "label": "2024",
+         "value": Decimal(70)}])
+    kept = {query: table(page(client, deal, query)) for query in queries}
+    assert ">70<" in kept[""]
+    assert kept == {query: computed_whole(client, deal, query) for query in queries}
+
+
+def test_every_row_under_an_indicator_names_the_indicator_for_the_cache(deal, measured):
+    from dealmonitor.deals.registry import deal_scope, row_scope, scopes
+    from dealmonitor.impact.models import Indicator, Measurement, MeasurementPart, Target
+
+    numeric = Indicator.objects.get(pk=measured.indicator.pk)
+    own = {deal_scope(deal.pk), row_scope(Indicator, numeric.pk)}
+    measurement = Measurement.objects.get(pk=measured.pk)
+    assert set(scopes(Measurement, measurement)) == own
+    assert set(scopes(MeasurementPart, MeasurementPart(measurement=measurement, dimension="leeftijd",
+                                                       category="jong", value=1))) == own
+    assert set(scopes(Target, Target.objects.filter(indicator=numeric).first())) == own
+    assert set(scopes(Indicator, numeric)) == own
+    assert set(scopes(type(deal), deal)) == {deal_scope(deal.pk)}
