@@ -17,10 +17,17 @@ the indicator's cells. They are asked for, not always sent: a deal whose 200 ind
 each reported by a dozen partners would otherwise send thousands of rows nobody opened, far
 past the page's 250 KB.
 
-The page keeps what it shows of the table (`performance_page`: the period labels of the filter
-and the table's HTML) in the cache until one of the tables it is computed from changes
-(utils/cache.py): reading the table again costs two cache reads instead of the computation of
-7,200 cells; the first reader after a change pays for it once.
+What is computed is kept in the cache (utils/cache.py) at two levels:
+- the page (`performance_page`: the period labels of the filter and the table) until a row of
+  the deal changes (`page_tables`): reading it again costs one cache read, not 7,200 cells;
+- each indicator's row (`_rows`) until that indicator, its targets, measurements or their
+  parts change (`row_tables`; deals/registry.py gives an indicator a version of its own),
+  for the table's columns, filters and language. The first reader after a new measurement
+  computes that indicator's row and puts the table together from the rows kept; a change of
+  the columns (a new target period, a figure past every target) or a write that names no row
+  (an import) has every row computed again.
+The table is kept as pieces, its rows compressed, and put into the rendered page as bytes
+(`with_table`).
 
 To add something to a cell or a row (a marker for verified values, say), extend `Renderer`:
 each row is one method returning escaped HTML, and so are a row's period cells (`cells`,
@@ -330,8 +337,8 @@ def _page(deal, *, level, period, verified_only, contributions, today):
                         contributions=contributions, today=today)
     rows, computed = _rows(deal, [place.id for place in shown], renderer, columns, period=period,
                            verified_only=verified_only, contributions=contributions)
-    pieces = renderer.pieces((group, [rows[place.id] for place in places])
-                             for group, places in groupby(shown, key=lambda place: place.level))
+    pieces = renderer.pieces((group, [rows[place.id] for place in members])
+                             for group, members in groupby(shown, key=lambda place: place.level))
     # the table's HTML: the rows computed here as they are, those kept unpacked
     ids = iter([place.id for place in shown])
 

@@ -9,7 +9,7 @@ kept in Django's cache under *data versions*:
 - the *data version* of all domain data, set anew by every such change as well (`cached`
   without tables uses it: any change counts);
 - an *epoch*, set anew by `bump()`, for writes that send no signals (the generator's COPY,
-  a restore): it invalidates everything.
+  a restore, a data migration: `migrate` bumps it): it invalidates everything.
 
 `cached(name, compute, tables=[...])` keeps a figure until one of the tables it reads
 changes: a new measurement does not throw away the counts of deals by phase.
@@ -36,7 +36,7 @@ import time
 from django.apps import apps as global_apps
 from django.core.cache import cache
 from django.db import connection, transaction
-from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save
 
 VERSION_KEY = "dealmonitor:data-version"
 EPOCH_KEY = "dealmonitor:data-epoch"
@@ -184,6 +184,16 @@ def data_changed(sender=None, **kwargs):
     transaction.on_commit(changed)
 
 
+def after_migrate(app_config=None, **kwargs):
+    """After `migrate` nothing kept counts: a data migration writes without signals (and the
+    cache table, created by a migration, exists by then). Once per run: the signal is sent for
+    each app with models, in order, and the last one bumps."""
+    last = [a for a in global_apps.get_app_configs() if a.models_module is not None][-1]
+    if app_config is not None and app_config.label == last.label:
+        bump()
+
+
 def connect():
     for signal in (post_save, post_delete, m2m_changed):
         signal.connect(data_changed, dispatch_uid=f"dealmonitor-data-version-{signal}")
+    post_migrate.connect(after_migrate, dispatch_uid="dealmonitor-data-version-migrate")

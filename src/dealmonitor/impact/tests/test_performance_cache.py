@@ -274,3 +274,17 @@ def test_every_row_under_an_indicator_names_the_indicator_for_the_cache(deal, me
     assert set(scopes(Target, Target.objects.filter(indicator=numeric).first())) == own
     assert set(scopes(Indicator, numeric)) == own
     assert set(scopes(type(deal), deal)) == {deal_scope(deal.pk)}
+
+
+def test_after_a_migration_nothing_kept_is_shown(client, deal, measured):
+    """A data migration writes without signals: after `migrate` every table is computed anew."""
+    from django.core.management.sql import emit_post_migrate_signal
+    from django.db import DEFAULT_DB_ALIAS
+
+    from dealmonitor.impact.models import Measurement
+
+    assert ">31<" in table(page(client, deal))
+    Measurement.objects.filter(pk=measured.pk).update(value=Decimal(35))  # as a migration would
+    assert ">31<" in table(page(client, deal))  # kept: nothing said it changed
+    emit_post_migrate_signal(0, False, DEFAULT_DB_ALIAS)
+    assert ">35<" in table(page(client, deal))
