@@ -11,6 +11,9 @@ other app's model (docs/architecture.md).
   model has a version label of its own as well (`row_scope`), marked by every write of it or
   of a row under it (an indicator's, by its targets, measurements and their parts): what is
   kept of one such row (the performance table's row of an indicator) lasts until it changes.
+  With `per_deal=True` a write of the model also marks its deal's version of that model
+  (`deal_scope(id, label)`): what is kept of one deal's rows of a few models (the performance
+  table's layout: its indicators, elements and targets) lasts while other rows change.
 - `internal(label, fields=..., whole=False)`: fields, or the whole model, that only those who may
   see the deal's internals see (deals/internal.py).
 - `shared_texts(reader)`: texts an app keeps about a deal that the whole programme may read
@@ -24,6 +27,7 @@ other app's model (docs/architecture.md).
 TRACKED = []
 PARENT = {}  # model label -> (field pointing to the parent, parent label)
 VERSIONED = set()  # model labels whose rows have a version label of their own (`row_scope`)
+PER_DEAL = set()  # model labels whose writes mark their deal's version of the model
 ANY_DEAL = "deal:any"  # the cache's label of a write whose deal is not known
 PART_OF = {}
 NOT_RESTORABLE = {}
@@ -34,10 +38,12 @@ SHARED_TEXTS = {}  # app label -> reader(deal_ids) of texts the whole programme 
 
 
 def track(label, part, parent_field, parent_label=None, *, named_by=None, not_restorable=(),
-          versioned=False):
+          versioned=False, per_deal=False):
     label = label.lower()
     if versioned:
         VERSIONED.add(label)
+    if per_deal:
+        PER_DEAL.add(label)
     if label in PART_OF:
         return  # registered already (ready() may run more than once in tests)
     TRACKED.append((label, part, parent_field, parent_label))
@@ -61,9 +67,13 @@ def shared_texts(app_label, reader):
     SHARED_TEXTS[app_label] = reader
 
 
-def deal_scope(deal_id):
-    """The cache's version label of one deal's rows (utils/cache.py)."""
-    return f"deal:{int(deal_id)}"
+def deal_scope(deal_id, model=None):
+    """The cache's version label of one deal's rows (utils/cache.py); with `model` (a model or
+    its label, registered `per_deal`), of its rows of that model only."""
+    if model is None:
+        return f"deal:{int(deal_id)}"
+    label = model if isinstance(model, str) else model._meta.label_lower
+    return f"deal:{int(deal_id)}:{label.lower()}"
 
 
 def row_scope(model, pk):
@@ -82,11 +92,17 @@ def scopes(model, instance, deleting=False):
     the delete's queries, so they mark every deal."""
     from django.core.exceptions import ObjectDoesNotExist
 
-    label = model._meta.label_lower
+    label = own = model._meta.label_lower
     if label not in PARENT:
         return ()
     if instance is None:
         return (ANY_DEAL,)
+
+    def deal_labels(ids):
+        if own in PER_DEAL:
+            return tuple(scope for i in ids for scope in (deal_scope(i), deal_scope(i, own)))
+        return tuple(deal_scope(i) for i in ids)
+
     obj = instance
     rows = ()  # the versioned rows passed on the way up
     try:
@@ -95,13 +111,13 @@ def scopes(model, instance, deleting=False):
                 rows += (row_scope(label, obj.pk),)
             field, parent = PARENT[label]
             if field is None:  # the deal itself
-                return rows + ((deal_scope(obj.pk),) if obj.pk is not None else (ANY_DEAL,))
+                return rows + (deal_labels([obj.pk]) if obj.pk is not None else (ANY_DEAL,))
             if parent is None:  # the deal's own field(s)
                 fields = field if isinstance(field, tuple) else (field,)
                 ids = [getattr(obj, obj._meta.get_field(f).attname) for f in fields]
                 if None in ids:
                     return (ANY_DEAL,)
-                return rows + tuple(deal_scope(i) for i in ids)
+                return rows + deal_labels(ids)
             if deleting and not obj._meta.get_field(field).is_cached(obj):
                 return (ANY_DEAL,)
             obj = getattr(obj, field)

@@ -288,6 +288,15 @@ def page_tables(deal):
     return (deal_scope(deal.pk), ANY_DEAL, Organisation)
 
 
+def layout_tables(deal):
+    """What the table's layout is computed from (`selectors.performance_structure`: where each
+    indicator's row stands and the target periods), as the cache's versions: the deal's
+    indicators, pathway elements and targets, and writes that name no row. A new measurement
+    leaves it kept."""
+    return (deal_scope(deal.pk, INDICATOR), deal_scope(deal.pk, "impact.element"),
+            deal_scope(deal.pk, "impact.target"), ANY_DEAL)
+
+
 def row_tables(indicator_id):
     """What one indicator's row is computed from, as the cache's versions: the indicator and
     the rows under it (its own version, marked by every write of them: deals/registry.py
@@ -328,7 +337,9 @@ def _page(deal, *, level, period, verified_only, contributions, today):
     together from the rows kept per indicator (`_rows`): after a change only the rows of the
     indicators it touched are computed again, unless it changed the columns (a new target
     period, a figure past every target), which every row has."""
-    places, columns = selectors.performance_layout(deal, verified_only=verified_only)
+    structure = cache.cached(f"performance-layout:{PAGE_FORMAT}:{deal.pk}",
+                             lambda: selectors.performance_structure(deal), tables=layout_tables(deal))
+    places, columns = selectors.performance_layout(deal, verified_only=verified_only, structure=structure)
     labels = [p.label for p in columns.all_periods]
     shown = [place for place in places if not level or place.level == level]
     if not shown:

@@ -287,7 +287,7 @@ def _targets(indicator_ids):
 
 def _target_period(start, end, label):
     """The period of a target: its label, or its first day when it has none. (`_targets` and
-    `_deal_layout` must agree: the indicator page's columns are the whole table's.)"""
+    `performance_structure` must agree: the indicator page's columns are the whole table's.)"""
     return Period(start, end, label or start.isoformat())
 
 
@@ -299,47 +299,60 @@ class Place(NamedTuple):
     level: str  # its pathway level, "" when it is not linked to the pathway
 
 
-def _deal_layout(deal, scope, verified_only, places=True):
-    """([Place] of the deal's indicators (of `scope`), unordered, unless not `places`; the
-    target periods of all of them; the days of their counted measurements outside those
-    periods), as `performance_table` finds the periods for the whole table: three queries
-    (two without `places`) that read no figures. (As one query of three selects joined
-    by UNION ALL, PostgreSQL planned two parallel workers for it at scale L, whose start took
-    longer than the three queries: 9.7 ms against 3.9.)"""
+def _indicator_filter(deal, scope):
+    """(the SQL condition on the indicators `i` of the deal, of `scope`; its parameters)."""
+    where = f"i.{_column(Indicator, 'deal')} = {int(deal.pk)}"
+    if scope:
+        return where + f" AND i.{_column(Indicator, 'scope')} = %s", [str(scope)]
+    return where, []
+
+
+def performance_structure(deal, scope=IndicatorScope.PERFORMANCE, places=True):
+    """([Place] of the deal's indicators (of `scope`) in the table's order, none unless
+    `places`; the target periods of all of them): what the table's layout takes from the
+    indicators, their pathway elements and targets, not from the measurements. Two queries (one
+    without `places`) that read no figures. (As one query with the days of
+    `performance_layout`, three selects joined by UNION ALL, PostgreSQL planned two parallel
+    workers for it at scale L, whose start took longer than the three queries: 9.7 ms against
+    3.9.)"""
     i = functools.partial(_column, Indicator)
     t = functools.partial(_column, Target)
-    q = functools.partial(_column, Measurement)
     quote = connection.ops.quote_name
-    where = f"i.{i('deal')} = {int(deal.pk)}"
-    params = []
-    if scope:
-        where += f" AND i.{i('scope')} = %s"
-        params = [str(scope)]
-    places = [] if not places else [Place(pk, name, level or "") for pk, name, level in _fetch(
+    where, params = _indicator_filter(deal, scope)
+    found = [] if not places else [Place(pk, name, level or "") for pk, name, level in _fetch(
         f"SELECT i.{i('id')}, i.{i('name')}, e.{_column(Element, 'level')} "
         f"FROM {quote(Indicator._meta.db_table)} i LEFT JOIN {quote(Element._meta.db_table)} e "
         f"ON e.{_column(Element, 'id')} = i.{i('element')} WHERE {where}", params, (None,) * 3)]
-    ids = f"SELECT i.{i('id')} FROM {quote(Indicator._meta.db_table)} i WHERE {where}"
+    found.sort(key=lambda p: (LEVEL_ORDER.get(p.level, 99), p.name, p.id))
     periods = []
     for start, end, label in _fetch(
             f"SELECT DISTINCT {t('period_start')}, {t('period_end')}, {t('label')} "
-            f"FROM {quote(Target._meta.db_table)} WHERE {t('indicator')} IN ({ids})", params,
+            f"FROM {quote(Target._meta.db_table)} WHERE {t('indicator')} IN "
+            f"(SELECT i.{i('id')} FROM {quote(Indicator._meta.db_table)} i WHERE {where})", params,
             _fields(Target, "period_start", "period_end", "label")):
         period = _target_period(start, end, label)
         if period not in periods:
             periods.append(period)
+    return found, periods
+
+
+def _days_outside(deal, scope, periods, verified_only):
+    """The days of the counted measurements of the deal's indicators (of `scope`) outside
+    every one of `periods`: only those matter (`untargeted_periods`), and a flagship deal has a
+    thousand days, all within its targets. One query that reads no figures."""
+    q = functools.partial(_column, Measurement)
+    quote = connection.ops.quote_name
+    where, params = _indicator_filter(deal, scope)
     counted, counted_params = _counted_sql("m", verified_only)
-    # only the days outside every target period matter (`untargeted_periods`): the others are
-    # left out by the query (a flagship deal has a thousand days, all within its targets)
     outside, spans = "", []
     for start, end in _covered(periods):
         outside += f" AND NOT (m.{q('date')} BETWEEN %s AND %s)"
         spans += [start, end]
-    days = {row[0] for row in _fetch(
+    return sorted({row[0] for row in _fetch(
         f"SELECT DISTINCT m.{q('date')} FROM {quote(Measurement._meta.db_table)} m "
-        f"WHERE m.{q('indicator')} IN ({ids}) AND {counted}{outside}",
-        params + (counted_params or []) + spans, _fields(Measurement, "date"))}
-    return places, periods, days
+        f"WHERE m.{q('indicator')} IN (SELECT i.{_column(Indicator, 'id')} "
+        f"FROM {quote(Indicator._meta.db_table)} i WHERE {where}) AND {counted}{outside}",
+        params + (counted_params or []) + spans, _fields(Measurement, "date"))})
 
 
 def indicators_for(deal, scope=None):
@@ -637,13 +650,15 @@ class Columns(NamedTuple):
     untargeted: list
 
 
-def performance_layout(deal, scope=IndicatorScope.PERFORMANCE, verified_only=False, places=True):
+def performance_layout(deal, scope=IndicatorScope.PERFORMANCE, verified_only=False, places=True,
+                       structure=None):
     """([Place] of the deal's indicators in the table's order (none unless `places`), the
-    whole table's `Columns`): three queries that read no figures (`_deal_layout`)."""
-    places, every_target_period, seen = _deal_layout(deal, scope, verified_only, places)
-    untargeted = untargeted_periods(every_target_period, sorted(seen))
-    places.sort(key=lambda p: (LEVEL_ORDER.get(p.level, 99), p.name, p.id))
-    return places, Columns(sorted(every_target_period + untargeted), untargeted)
+    whole table's `Columns`): three queries that read no figures, one with `structure` (what
+    `performance_structure` gave, kept)."""
+    found, every_target_period = structure or performance_structure(deal, scope, places)
+    untargeted = untargeted_periods(every_target_period, _days_outside(deal, scope, every_target_period,
+                                                                      verified_only))
+    return found, Columns(sorted(every_target_period + untargeted), untargeted)
 
 
 def row_order(indicator):

@@ -7,10 +7,11 @@ waiting for the write-ahead log on disk, and some 20 statements: at scale L abou
 as the figures' own queries. Here `set_many` writes every key in one statement (an upsert,
 which PostgreSQL and SQLite 3.24+ both know), which is one transaction of its own outside an
 atomic block, and `set` is a `set_many` of one key. `get_many` asks whether each entry is
-still valid in its query (no expiry read into Python) and sends the keys as one array on
-PostgreSQL (the performance table page reads 400 at once). Adding, touching and deleting are
-Django's; culling is Django's but for what it drops first (`_cull`) and that on PostgreSQL
-a large table (more than COUNTED_UP_TO entries allowed) is not counted but estimated.
+still valid in its query (no expiry read into Python). On PostgreSQL the keys read and the
+entries written go as one JSON parameter (the performance table page reads 400 keys at once
+and may write 200). Adding, touching and deleting are Django's; culling is Django's but for
+what it drops first (`_cull`) and that on PostgreSQL a large table (more than COUNTED_UP_TO
+entries allowed) is not counted but estimated.
 
 Keys are written in sorted order, so two processes writing overlapping keys at once lock
 them in the same order and cannot deadlock. A failed write is dropped, as Django's backend
@@ -18,6 +19,7 @@ does: a cache is allowed to forget.
 """
 
 import base64
+import json
 import pickle
 from contextlib import nullcontext
 from datetime import datetime, timezone
@@ -49,9 +51,12 @@ class DatabaseCache(DjangoDatabaseCache):
         # PostgreSQL may read every valid entry through the index on the expiry instead of
         # the few asked for by their keys.
         with connection.cursor() as cursor:
-            if connection.vendor == "postgresql":  # the keys as one array: one parameter, not 400
-                cursor.execute(f"SELECT cache_key, value, expires >= %s FROM {table} "
-                               "WHERE cache_key = ANY(%s)", [now, list(made)])
+            if connection.vendor == "postgresql":
+                # the keys as one JSON parameter, not 400 (as an array psycopg checks each for
+                # quoting in Python: 1.9 ms against 1.6 for 400 keys)
+                cursor.execute(f"SELECT cache_key, value, expires >= %s FROM {table} WHERE cache_key "
+                               "= ANY(ARRAY(SELECT json_array_elements_text(%s::json)))",
+                               [now, json.dumps(list(made))])
             else:
                 cursor.execute(f"SELECT cache_key, value, expires >= %s FROM {table} WHERE cache_key IN "
                                f"({', '.join(['%s'] * len(made))})", [now, *made])
@@ -80,11 +85,19 @@ class DatabaseCache(DjangoDatabaseCache):
         keys = [made for made, _key, _value in rows]
         values = [base64.b64encode(pickle.dumps(value, self.pickle_protocol)).decode("latin1")
                   for _made, _key, value in rows]
-        # (two arrays and `unnest` took twice as long for 200 rows on PostgreSQL: 6.3 ms)
-        upsert = (f"INSERT INTO {table} (cache_key, value, expires) VALUES "
-                  f"{', '.join(['(%s, %s, %s)'] * len(rows))} ON CONFLICT (cache_key) DO UPDATE "
-                  "SET value = excluded.value, expires = excluded.expires")
-        params = [p for key, value in zip(keys, values) for p in (key, value, expires)]
+        on_conflict = ("ON CONFLICT (cache_key) DO UPDATE SET value = excluded.value, "
+                       "expires = excluded.expires")
+        if connection.vendor == "postgresql":
+            # The entries as one JSON parameter: psycopg splits a statement of 600 placeholders
+            # in Python at every call (a long one is not cached), 5 ms for 200 entries; 200
+            # entries took 2.6 ms this way, 3.5 to 4.3 with VALUES and 6.3 with two arrays.
+            upsert = (f"INSERT INTO {table} (cache_key, value, expires) SELECT k, v, %s "
+                      f"FROM json_to_recordset(%s::json) AS entry(k text, v text) {on_conflict}")
+            params = [expires, json.dumps([{"k": k, "v": v} for k, v in zip(keys, values)])]
+        else:
+            upsert = (f"INSERT INTO {table} (cache_key, value, expires) VALUES "
+                      f"{', '.join(['(%s, %s, %s)'] * len(rows))} {on_conflict}")
+            params = [p for key, value in zip(keys, values) for p in (key, value, expires)]
         try:
             # Inside a transaction a savepoint keeps a failed write from spoiling it.
             with (transaction.atomic(using=db) if connection.in_atomic_block else nullcontext()), \

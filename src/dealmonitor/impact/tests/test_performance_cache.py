@@ -12,7 +12,7 @@ from django.urls import reverse
 from dealmonitor.deals import services as deal_services
 from dealmonitor.impact import selectors, services
 from dealmonitor.impact.constants import Level
-from dealmonitor.impact.performance_html import page_tables, row_tables
+from dealmonitor.impact.performance_html import layout_tables, page_tables, row_tables
 from dealmonitor.organisations import services as organisation_services
 from dealmonitor.utils import cache
 
@@ -30,7 +30,7 @@ def afresh(deal):
     whole table (and the versions exist, so counting queries counts the page's own)."""
     cache.bump()
     rows = [t for pk in deal.indicators.values_list("pk", flat=True) for t in row_tables(pk)]
-    cache.mark_changed({cache.label(t) for t in [*page_tables(deal), *rows]})
+    cache.mark_changed({cache.label(t) for t in [*page_tables(deal), *layout_tables(deal), *rows]})
 
 
 def table(html):
@@ -160,7 +160,9 @@ def test_every_row_of_a_deal_names_its_deal_for_the_cache(deal, other_deal, meas
                            category="jong", value=1)
     # part -> measurement -> indicator (a version of its own) -> deal
     assert scopes(MeasurementPart, part) == (row_scope("impact.indicator", measured.indicator_id),) + own
-    assert scopes(Element, elements[Level.OUTPUT]) == own  # element -> pathway -> deal
+    # element -> pathway -> deal; the deal's elements have a version of their own (the
+    # performance table's layout)
+    assert scopes(Element, elements[Level.OUTPUT]) == own + (deal_scope(deal.pk, Element),)
     assert scopes(type(deal), deal) == own
     assert set(scopes(Connection, Connection(deal_a=deal, deal_b=other_deal))) == {
         deal_scope(deal.pk), deal_scope(other_deal.pk)}
@@ -271,8 +273,10 @@ def test_every_row_under_an_indicator_names_the_indicator_for_the_cache(deal, me
     assert set(scopes(Measurement, measurement)) == own
     assert set(scopes(MeasurementPart, MeasurementPart(measurement=measurement, dimension="leeftijd",
                                                        category="jong", value=1))) == own
-    assert set(scopes(Target, Target.objects.filter(indicator=numeric).first())) == own
-    assert set(scopes(Indicator, numeric)) == own
+    # targets and indicators mark the deal's version of their table too (the table's layout)
+    target = Target.objects.filter(indicator=numeric).first()
+    assert set(scopes(Target, target)) == own | {deal_scope(deal.pk, Target)}
+    assert set(scopes(Indicator, numeric)) == own | {deal_scope(deal.pk, Indicator)}
     assert set(scopes(type(deal), deal)) == {deal_scope(deal.pk)}
 
 
