@@ -17,17 +17,21 @@ the indicator's cells. They are asked for, not always sent: a deal whose 200 ind
 each reported by a dozen partners would otherwise send thousands of rows nobody opened, far
 past the page's 250 KB.
 
-What is computed is kept in the cache (utils/cache.py) at two levels:
-- the page (`performance_page`: the period labels of the filter and the table) until a row of
-  the deal changes (`page_tables`): reading it again costs one cache read, not 7,200 cells;
-- each indicator's row (`_rows`) until that indicator, its targets, measurements or their
-  parts change (`row_tables`; deals/registry.py gives an indicator a version of its own),
-  for the table's columns, filters and language. The first reader after a new measurement
-  computes that indicator's row and puts the table together from the rows kept; a change of
-  the columns (a new target period, a figure past every target) or a write that names no row
-  (an import) has every row computed again.
-The table is kept as pieces, its rows compressed, and put into the rendered page as bytes
-(`with_table`).
+What is computed is kept in the cache (utils/cache.py), and the page is put together from it
+(`performance_page`):
+- the layout (where each indicator's row stands, the target periods) until the deal's
+  indicators, pathway elements or targets change (`layout_tables`);
+- each indicator's rows (`_rows`, compressed) until that indicator, its targets,
+  measurements or their parts change (`row_tables`; deals/registry.py gives an indicator a
+  version of its own), for the table's columns, filters and language.
+Reading the page costs a query for the days of figures past every target (which may add a
+column), two cache reads and unpacking the rows, not the computation of 7,200 cells. After a
+new measurement only its indicator's rows are computed. A change of the columns or a write
+that names no row (an import) has every row computed again. The table goes into the
+rendered page as bytes (`with_table`). (A third level, the whole page's table kept until
+any row of the deal changed, cost more to write and read after each change than it saved:
+without it the page after a new measurement went from 22 to 17 ms at scale L, and read again
+from 7 to 13 ms, both within their budget.)
 
 To add something to a cell or a row (a marker for verified values, say), extend `Renderer`:
 each row is one method returning escaped HTML, and so are a row's period cells (`cells`,
@@ -225,7 +229,7 @@ class Renderer:
 
     def pieces(self, groups):
         """The table as a list of pieces, in order: its own markup as text, and the rows of
-        `groups` ((pathway level, [row, …]), each row as the caller keeps it) between."""
+        `groups` ((pathway level, [row, …]), each row as the caller names it) between."""
         colspan = 3 * len(self.periods) + 4
         levels = dict(Level.choices)
         out = ['<table class="utrecht-table dm-iptt" id="performance-table">%s%s' % (self.caption(), self.head())]
@@ -256,12 +260,6 @@ def unpack(data):
     return zlib.decompress(data, WBITS)
 
 
-def table_bytes(pieces):
-    """The table's HTML, UTF-8, from its pieces as `performance_page` keeps them: text, and
-    each row compressed (`pack`)."""
-    return b"".join(p.encode() if type(p) is str else unpack(p) for p in pieces)
-
-
 # The place of the table in the page's template: the table (up to 1.7 MB with the
 # contributions) is put in the rendered page as bytes, not through the template, which joined
 # it into the page at each level of its blocks and encoded it once more.
@@ -278,14 +276,6 @@ def with_table(response, table):
 
 PAGE_FORMAT = 2  # part of the keys: raise it when what is kept changes shape (or the Renderer)
 INDICATOR = "impact.indicator"
-
-
-def page_tables(deal):
-    """What the page's table is computed from, as the cache's versions: the deal's rows
-    (indicators, elements, measurements, their parts, targets: each write marks its deal,
-    deals/registry.py `scopes`, or every deal when it names no row) and the organisations'
-    names. The deal's name and address are part of the key: the caption and links show them."""
-    return (deal_scope(deal.pk), ANY_DEAL, Organisation)
 
 
 def layout_tables(deal):
@@ -332,53 +322,29 @@ def _rows(deal, indicators, renderer, columns, *, period, verified_only, contrib
     return {pk: kept[n] for n, pk in names.items()}, computed
 
 
-def _page(deal, *, level, period, verified_only, contributions, today):
-    """(the labels of all the deal's periods, the table's pieces, the table's HTML) put
-    together from the rows kept per indicator (`_rows`): after a change only the rows of the
-    indicators it touched are computed again, unless it changed the columns (a new target
-    period, a figure past every target), which every row has."""
+def performance_page(deal, *, level=None, period=None, verified_only=False, contributions=False):
+    """(the labels of all the deal's periods, the table's HTML as UTF-8 bytes, b"" without
+    rows) for the page (`with_table` puts it in), put together from what is kept: the layout
+    (`layout_tables`) and each indicator's rows (`_rows`). After a new measurement only its
+    indicator's rows are computed again, unless it changed the columns (a figure past every
+    target; a new target period changes the layout too), which every row has."""
     structure = cache.cached(f"performance-layout:{PAGE_FORMAT}:{deal.pk}",
                              lambda: selectors.performance_structure(deal), tables=layout_tables(deal))
     places, columns = selectors.performance_layout(deal, verified_only=verified_only, structure=structure)
     labels = [p.label for p in columns.all_periods]
     shown = [place for place in places if not level or place.level == level]
     if not shown:
-        return labels, [], b""
+        return labels, b""
     renderer = Renderer([p for p in columns.all_periods if not period or p.label == period], deal,
-                        contributions=contributions, today=today)
+                        contributions=contributions, today=timezone.localdate())
     rows, computed = _rows(deal, [place.id for place in shown], renderer, columns, period=period,
                            verified_only=verified_only, contributions=contributions)
-    pieces = renderer.pieces((group, [rows[place.id] for place in members])
+    pieces = renderer.pieces((group, [place.id for place in members])
                              for group, members in groupby(shown, key=lambda place: place.level))
-    # the table's HTML: the rows computed here as they are, those kept unpacked
-    ids = iter([place.id for place in shown])
 
-    def text(piece):
+    def text(piece):  # the table's own markup, or a row: as computed here, or kept (unpacked)
         if type(piece) is str:
             return piece.encode()
-        pk = next(ids)
-        return computed[pk].encode() if pk in computed else unpack(piece)
+        return computed[piece].encode() if piece in computed else unpack(rows[piece])
 
-    return labels, pieces, b"".join(map(text, pieces))
-
-
-def performance_page(deal, *, level=None, period=None, verified_only=False, contributions=False):
-    """(the labels of all the deal's periods, the table's HTML as UTF-8 bytes, b"" without
-    rows) for the page (`with_table` puts it in), kept until a row it is computed from changes
-    (`page_tables`). Each choice of the filters, each language and each day (the year shown
-    unfolded is the latest begun) has its own. What is kept are the table's pieces: the rows
-    as they are kept per indicator (compressed), and the markup around them."""
-    today = timezone.localdate()
-    computed = []  # the HTML when computed here: not put together again from its pieces
-
-    def compute():
-        labels, pieces, html = _page(deal, level=level, period=period, verified_only=verified_only,
-                                     contributions=contributions, today=today)
-        computed.append(html)
-        return labels, pieces
-
-    digest = _digest(deal.pk, deal.slug, deal.name, level, period, bool(verified_only),
-                     bool(contributions), get_language(), today.isoformat())
-    labels, pieces = cache.cached(f"performance-table:{PAGE_FORMAT}:{deal.pk}:{digest}", compute,
-                                  tables=page_tables(deal))
-    return labels, computed[0] if computed else table_bytes(pieces)
+    return labels, b"".join(map(text, pieces))

@@ -462,9 +462,9 @@ def performance_table(request, deal):
     verified_only = request.GET.get("geverifieerd") == "1"
     contributions = request.GET.get("bijdragen") == "1"
     # The template gets the table's HTML and the few things it shows besides, not the table
-    # (kept in the cache: performance_html.performance_page). Computed here, a table in a
-    # template's context stayed alive until the garbage collector found the cycle between the
-    # context and its parts: some 11,000 objects for a 200-indicator deal.
+    # (put together from rows kept in the cache: performance_html.performance_page). Computed
+    # here, a table in a template's context stayed alive until the garbage collector found
+    # the cycle between the context and its parts: some 11,000 objects for a 200-indicator deal.
     all_periods, table = performance_page(deal, level=level, period=period,
                                           verified_only=verified_only, contributions=contributions)
     return with_table(render(request, "impact/performance.html", {

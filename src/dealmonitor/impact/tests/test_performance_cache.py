@@ -1,6 +1,7 @@
-"""The performance table page keeps its table (the figures and their HTML) in the cache until
-something it is computed from changes: a reader sees every committed change at once, and
-pays for the table's computation only after one."""
+"""The performance table page keeps its table's layout and each indicator's rows (the figures
+and their HTML) in the cache until something they are computed from changes: a reader sees
+every committed change at once, and pays for the computation of a row only after a change to
+it."""
 
 import datetime as dt
 import re
@@ -12,7 +13,7 @@ from django.urls import reverse
 from dealmonitor.deals import services as deal_services
 from dealmonitor.impact import selectors, services
 from dealmonitor.impact.constants import Level
-from dealmonitor.impact.performance_html import layout_tables, page_tables, row_tables
+from dealmonitor.impact.performance_html import layout_tables, row_tables
 from dealmonitor.organisations import services as organisation_services
 from dealmonitor.utils import cache
 
@@ -30,7 +31,7 @@ def afresh(deal):
     whole table (and the versions exist, so counting queries counts the page's own)."""
     cache.bump()
     rows = [t for pk in deal.indicators.values_list("pk", flat=True) for t in row_tables(pk)]
-    cache.mark_changed({cache.label(t) for t in [*page_tables(deal), *layout_tables(deal), *rows]})
+    cache.mark_changed({cache.label(t) for t in [*layout_tables(deal), *rows]})
 
 
 def table(html):
