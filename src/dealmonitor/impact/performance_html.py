@@ -318,7 +318,7 @@ def _rows(deal, indicators, renderer, columns, *, period, verified_only, contrib
         # an indicator deleted since: no row (the page's next computation leaves it out)
         return {n: pack(computed.get(names[n], "")) for n in missing}
 
-    kept = cache.cached_many({n: row_tables(pk) for n, pk in names.items()}, compute)
+    kept = cache.cached_many({n: row_tables(pk) for n, pk in names.items()}, compute, together=True)
     return {pk: kept[n] for n, pk in names.items()}, computed
 
 
@@ -328,8 +328,10 @@ def performance_page(deal, *, level=None, period=None, verified_only=False, cont
     (`layout_tables`) and each indicator's rows (`_rows`). After a new measurement only its
     indicator's rows are computed again, unless it changed the columns (a figure past every
     target; a new target period changes the layout too), which every row has."""
-    structure = cache.cached(f"performance-layout:{PAGE_FORMAT}:{deal.pk}",
-                             lambda: selectors.performance_structure(deal), tables=layout_tables(deal))
+    name = f"performance-layout:{PAGE_FORMAT}:{deal.pk}"  # read with its versions: mostly kept
+    structure = cache.cached_many({name: layout_tables(deal)},
+                                  lambda _names: {name: selectors.performance_structure(deal)},
+                                  together=True)[name]
     places, columns = selectors.performance_layout(deal, verified_only=verified_only, structure=structure)
     labels = [p.label for p in columns.all_periods]
     shown = [place for place in places if not level or place.level == level]

@@ -23,10 +23,10 @@ sees figures older than the last committed change to what they count.
 
 The versions are values in the same cache (the database cache by default, so every app
 server process sees the same ones; see docs/configuration.md, CACHE_URL). They are set, not
-incremented, so two writers at once cannot lose a change. A figure is kept with the versions
-it was computed under and used only while they are current. A version is set straight away
-and once more when the transaction commits: a reader that computed from the old data between
-the two keeps its figures with a version that is no longer current. Within one transaction each
+incremented, so two writers at once cannot lose a change. A figure is kept under the
+versions it was computed under and used only while they are current. A version is set
+straight away and once more when the transaction commits: a reader that computed from the
+old data between the two keeps its figures under a version that is no longer current. Within one transaction each
 table is marked once however many rows are written (an import of 100,000 rows sets two
 versions, not 100,000).
 """
@@ -80,22 +80,26 @@ def cached(name, compute, tables=None):
 
 def cached_parts(parts):
     """Several figures at once, each kept until its own tables change: {name: (tables or
-    None, compute)} -> {name: value}. One cache read however many parts (the versions and
-    the figures, in one statement); only the parts whose tables changed are computed again."""
+    None, compute)} -> {name: value}. Two cache reads however many parts (the versions, then
+    the figures); only the parts whose tables changed are computed again."""
     return cached_many({name: tables for name, (tables, _compute) in parts.items()},
                        lambda names: {name: parts[name][1]() for name in names})
 
 
-def cached_many(tables, compute):
+def cached_many(tables, compute, *, together=False):
     """Many figures computed together: {name: tables or None} -> {name: value}, each kept
     until its own tables change; `compute(names)` gives {name: value} of those not kept, in one
-    call (the rows of a table, say, computed by one query for all of them). One cache read
-    (the versions and the figures together) and at most two writes, however many names.
+    call (the rows of a table, say, computed by one query for all of them). At most two cache
+    reads and two writes, however many names.
 
-    A figure is kept with the versions it was computed under (read before its data) and used
-    only while they are the current ones: the versions and the figures are read by one
-    statement, so a figure kept by another process is checked against the versions of that
-    same moment."""
+    A figure is kept under the versions it was computed under (read before its data) and used
+    only while they are the current ones. By default the versions are read first and the
+    figures under their key (the versions in it): a figure out of date is not read at all,
+    which matters for large figures that change together (the programme view's). With
+    `together`, the figures are kept with their versions under a fixed key and read with the
+    versions by one statement: one read instead of two where most figures stay valid and few
+    change (an indicator's rows of the performance table), at the cost of reading those out
+    of date as well."""
     made = {}  # a table's version key, made once (the names often share tables)
 
     def version_key(table):
@@ -107,20 +111,29 @@ def cached_many(tables, compute):
     wanted = {name: (VERSION_KEY,) if named is None else (EPOCH_KEY, *sorted(map(version_key, named)))
               for name, named in tables.items()}
     version_keys = sorted({k for ks in wanted.values() for k in ks})
-    value_keys = {name: f"dealmonitor:{name}" for name in wanted}
-    found = cache.get_many(version_keys + list(value_keys.values()))
+    out = {}
+    if together:
+        value_keys = {name: f"dealmonitor:{name}" for name in wanted}
+        found = cache.get_many(version_keys + list(value_keys.values()))
+    else:
+        found = cache.get_many(version_keys)
     _create_missing(version_keys, found)
     version = found.__getitem__
     stamps = {name: tuple(map(version, ks)) for name, ks in wanted.items()}
-    out = {}
-    for name, key in value_keys.items():
-        entry = found.get(key)
-        if entry is not None and entry[0] == stamps[name]:
-            out[name] = entry[1]
+    if together:
+        for name, key in value_keys.items():
+            entry = found.get(key)
+            if entry is not None and entry[0] == stamps[name]:
+                out[name] = entry[1]
+    else:
+        value_keys = {name: f"dealmonitor:{name}:" + "-".join(map(str, stamps[name])) for name in wanted}
+        kept = cache.get_many(list(value_keys.values()))
+        out = {name: kept[key] for name, key in value_keys.items() if key in kept}
     missing = [name for name in value_keys if name not in out]
     if missing:
         fresh = compute(missing)
-        cache.set_many({value_keys[name]: (stamps[name], fresh[name]) for name in missing}, TIMEOUT)
+        cache.set_many({value_keys[name]: (stamps[name], fresh[name]) if together else fresh[name]
+                        for name in missing}, TIMEOUT)
         out.update(fresh)
     return out
 
