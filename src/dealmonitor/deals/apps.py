@@ -9,9 +9,9 @@ class DealsConfig(AppConfig):
     def ready(self):
         from dealmonitor.utils import cache
 
-        from .registry import internal, scopes, track
+        from .registry import internal, scopes, scopes_of_rows, track
 
-        cache.scope_with(scopes)  # every write of a deal's rows marks that deal's version
+        cache.scope_with(scopes, scopes_of_rows)  # every write of a deal's rows marks that deal's version
 
         track("deals.deal", "deal", None, None,
               # the phase changes with its phase history; publication is the programme's decision

@@ -82,14 +82,22 @@ def row_scope(model, pk):
     return f"{label.lower()}:{int(pk)}"
 
 
-def scopes(model, instance, deleting=False):
+MANY_READS = 200  # parents a bulk write's rows may read for their labels before it marks every deal
+
+
+class _TooMany(Exception):
+    pass
+
+
+def scopes(model, instance, deleting=False, seen=None, reads=None):
     """The cache's version labels of a written row of `model`: its deal's (along the parents
     `track` names; both deals of a row that has two) and those of the `versioned` rows on the
     way (the row itself included), ANY_DEAL when the row is not named (a
     bulk write) or its deal is not found; nothing for a model that belongs to no deal. A
     parent not loaded with the row is read (one query a level), except while `deleting`: a
     cascade deletes many rows whose parents are not loaded, and a query per row would double
-    the delete's queries, so they mark every deal."""
+    the delete's queries, so they mark every deal. With `seen` (a set, for many rows of one
+    write: `scopes_of_rows`) the walk stops at a parent an earlier row passed."""
     from django.core.exceptions import ObjectDoesNotExist
 
     label = own = model._meta.label_lower
@@ -107,6 +115,11 @@ def scopes(model, instance, deleting=False):
     rows = ()  # the versioned rows passed on the way up
     try:
         while True:
+            if seen is not None and obj is not instance:
+                key = (label, obj.pk if obj.pk is not None else id(obj))
+                if key in seen:
+                    return rows  # what lies above was marked for an earlier row
+                seen.add(key)
             if label in VERSIONED and obj.pk is not None:
                 rows += (row_scope(label, obj.pk),)
             field, parent = PARENT[label]
@@ -118,11 +131,30 @@ def scopes(model, instance, deleting=False):
                 if None in ids:
                     return (ANY_DEAL,)
                 return rows + deal_labels(ids)
-            if deleting and not obj._meta.get_field(field).is_cached(obj):
-                return (ANY_DEAL,)
+            if not obj._meta.get_field(field).is_cached(obj):
+                if deleting:
+                    return (ANY_DEAL,)
+                if reads is not None:
+                    reads.append(label)
+                    if len(reads) > MANY_READS:
+                        raise _TooMany
             obj = getattr(obj, field)
             if obj is None:
                 return (ANY_DEAL,)
             label = parent
     except ObjectDoesNotExist:  # a parent deleted before its row's signal
         return (ANY_DEAL,)
+
+
+def scopes_of_rows(model, rows):
+    """The labels of many rows of `model` written at once (a bulk insert sends no signal per
+    row): those `scopes` gives each, walking up only to the first parent an earlier row passed
+    (the 100,000 measurements of a spreadsheet share a few hundred indicators). ANY_DEAL when
+    the rows' parents are not loaded and more than MANY_READS would be read."""
+    seen, reads, found = set(), [], set()
+    try:
+        for row in rows:
+            found.update(scopes(model, row, seen=seen, reads=reads))
+    except _TooMany:
+        return (ANY_DEAL,)
+    return tuple(sorted(found))

@@ -315,7 +315,7 @@ def insert_with_history(objs, *, user=None, reason="", batch_size=5000, progress
         done += len(batch)
         if progress:
             progress(done)
-    data_changed(sender=model)  # no save() ran, so no signal: kept figures must go
+    data_changed(sender=model, rows=objs)  # no save() ran, so no signal: kept figures must go
     return objs
 
 

@@ -163,26 +163,31 @@ def mark_changed(tables):
 
 
 _resolver = None  # (model, instance or None, deleting) -> the scopes' labels of a written row
+_many_resolver = None  # (model, rows) -> the labels of many rows written at once
 
 
-def scope_with(resolver):
+def scope_with(resolver, many=None):
     """Have every write also mark the labels `resolver(model, instance, deleting)` returns
-    (an iterable; instance None for a write that names no row)."""
-    global _resolver
-    _resolver = resolver
+    (an iterable; instance None for a write that names no row), and a bulk write that names
+    its rows (`data_changed(sender=model, rows=…)`) those of `many(model, rows)`."""
+    global _resolver, _many_resolver
+    _resolver, _many_resolver = resolver, many
 
 
-def data_changed(sender=None, **kwargs):
+def data_changed(sender=None, rows=None, **kwargs):
     """A row of domain data was written: its table, its scopes (`scope_with`) and all data get
     a new version now and at commit, once per transaction (or savepoint: each service call in
-    a test's transaction counts)."""
+    a test's transaction counts). A bulk write calls it itself, with the `rows` it wrote
+    where it has them (their scopes, not every deal's, are marked)."""
     if sender is None:
         bump()
         return
     if sender._meta.app_label not in DOMAIN_APPS or sender._meta.apps is not global_apps:
         return  # not domain data, or a migration's historical model
     tables = {label(sender)}
-    if _resolver is not None:
+    if rows is not None and _many_resolver is not None:
+        tables.update(_many_resolver(sender, rows))
+    elif _resolver is not None:
         tables.update(_resolver(sender, kwargs.get("instance"), kwargs.get("signal") is post_delete))
     if not connection.in_atomic_block:
         mark_changed(tables)

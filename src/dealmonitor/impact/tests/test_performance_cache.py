@@ -293,3 +293,44 @@ def test_after_a_migration_nothing_kept_is_shown(client, deal, measured):
     assert ">31<" in table(page(client, deal))  # kept: nothing said it changed
     emit_post_migrate_signal(0, False, DEFAULT_DB_ALIAS)
     assert ">35<" in table(page(client, deal))
+
+
+def test_measurements_imported_in_bulk_have_only_their_indicators_rows_computed(
+        client, deal, other_deal, measured, percentage, rows_computed):
+    """A spreadsheet's measurements are written in bulk, with no signal per row: the write
+    names its rows, so their indicators' versions and deal are marked, not every deal's."""
+    from dealmonitor.impact.models import Measurement
+
+    numeric = measured.indicator
+    elsewhere = services.save_indicator(actor=None, deal=other_deal, name="Elders", kind=numeric.kind)
+    page(client, deal), page(client, other_deal)
+    assert len(rows_computed) == 2
+    written = services.import_measurements(actor=None, measurements=[
+        Measurement(indicator=numeric, date=dt.date(2023, 7, 1), value=Decimal(4)),
+        Measurement(indicator=numeric, date=dt.date(2023, 8, 1), value=Decimal(5))])
+    assert written == 2
+    assert ">40<" in table(page(client, deal))  # cumulative: 31 + 4 + 5
+    assert rows_computed[2:] == [[numeric.pk]]
+    page(client, other_deal)
+    assert len(rows_computed) == 3  # the other deal's row kept
+    assert elsewhere.pk not in rows_computed[-1]
+
+
+def test_a_bulk_writes_labels_walk_each_parent_once(deal, measured, percentage, monkeypatch):
+    from dealmonitor.deals import registry
+    from dealmonitor.deals.registry import ANY_DEAL, deal_scope, row_scope, scopes_of_rows
+    from dealmonitor.impact.models import Measurement, MeasurementPart
+
+    numeric = measured.indicator
+    rows = [Measurement(indicator=ind, date=dt.date(2023, 1, d)) for ind in (numeric, percentage)
+            for d in range(1, 6)]
+    assert set(scopes_of_rows(Measurement, rows)) == {
+        deal_scope(deal.pk), row_scope("impact.indicator", numeric.pk),
+        row_scope("impact.indicator", percentage.pk)}
+    parts = [MeasurementPart(measurement=m, dimension="leeftijd", category="jong") for m in rows]
+    assert set(scopes_of_rows(MeasurementPart, parts)) == set(scopes_of_rows(Measurement, rows))
+    # parents not loaded are read, a few hundred at most; past that every deal is marked
+    loaded = list(Measurement.objects.all())
+    assert deal_scope(deal.pk) in scopes_of_rows(Measurement, loaded)
+    monkeypatch.setattr(registry, "MANY_READS", 0)
+    assert scopes_of_rows(Measurement, list(Measurement.objects.all())) == (ANY_DEAL,)
