@@ -659,7 +659,8 @@ def import_participations(*, actor, participations, reason=""):
             bulk_update_with_history(list(changed.values()), Participation,
                                      list(PARTICIPATION_FIELDS), default_user=actor,
                                      default_change_reason=reason or None)
-        data_changed(sender=Participation)  # the cache's versions, once (no signals in bulk)
+        # the cache's versions, once (no signals in bulk): these rows' deals
+        data_changed(sender=Participation, rows=[*new.values(), *changed.values()])
         rows_imported.send(sender=Participation,
                            deal_ids={deal_id for deal_id, _o in [*new, *changed]})
     return out

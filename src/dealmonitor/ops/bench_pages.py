@@ -47,10 +47,10 @@ CASES = [
     # indicator's row and puts the table together (impact/performance_html.py)
     Case("iptt_page_changed", "performance table page right after a new measurement", 100,
          max_html_kb=250),
-    # after a write that names no row (an import) or a new column (a new target period): every
-    # row computed
-    Case("iptt_page_whole", "performance table page right after an import (every row anew)", 100,
-         max_html_kb=250),
+    # after a new column (a figure past every target, a new target period), a restore,
+    # `migrate` or a write that names no row: every row computed
+    Case("iptt_page_whole", "performance table page with every row anew (a new column, a restore)",
+         100, max_html_kb=250),
     # with every indicator's contributions per partner and per category computed (issue 17)
     Case("iptt_parts", "performance table with partners and categories (selector)", 60, page=False),
     Case("iptt_page_parts", "performance table page with contributions (?bijdragen=1)", None),
@@ -389,7 +389,8 @@ def run(*, repeat, only=None, log=lambda m: None):
     floor_turn = itertools.cycle(sample)
     year_ago = timezone.localdate() - dt.timedelta(days=365)
     # what recording a measurement in the flagship marks: the table, the deal's own version
-    # and its indicator's (deals/registry.py, scopes); what an import marks: every deal's
+    # and its indicator's (deals/registry.py, scopes); what a write that names no row marks:
+    # every deal's
     indicator = flagship.indicators.order_by("pk").values_list("pk", flat=True).first()
     measured = ["impact.measurement", deal_scope(flagship.pk), row_scope("impact.indicator", indicator)]
     imported = ["impact.measurement", ANY_DEAL]
