@@ -76,7 +76,7 @@ def _sum(values):
 
 
 class Renderer:
-    """The table's HTML for `periods` (its columns): `row` writes an indicator's rows, `render`
+    """The table's HTML for `periods` (its columns): `row` writes an indicator's rows, `pieces`
     the table around rows written before (by this Renderer or kept from an earlier one with
     the same columns)."""
 
@@ -94,9 +94,9 @@ class Renderer:
             self.years = [(None, list(periods))]
         # the class of each period's cells: '' shown always, ' class=qN' folded with year N
         self.fold = []
-        for n, (year, periods) in enumerate(self.years, start=1):
-            for i, _p in enumerate(periods):
-                self.fold.append("" if year is None or i == len(periods) - 1 else f" class=q{n}")
+        for n, (year, in_year) in enumerate(self.years, start=1):
+            for i, _p in enumerate(in_year):
+                self.fold.append("" if year is None or i == len(in_year) - 1 else f" class=q{n}")
         self.open_year = self._open_year()
         # every indicator's address from one `reverse` (a row each would take a tenth of the
         # rendering): the address of a stand-in id, split where the id goes
@@ -275,7 +275,7 @@ def with_table(response, table):
 
 
 PAGE_FORMAT = 2  # part of the keys: raise it when what is kept changes shape (or the Renderer)
-INDICATOR = "impact.indicator"
+INDICATOR, ELEMENT, TARGET = "impact.indicator", "impact.element", "impact.target"
 
 
 def layout_tables(deal):
@@ -283,8 +283,8 @@ def layout_tables(deal):
     indicator's row stands and the target periods), as the cache's versions: the deal's
     indicators, pathway elements and targets, and writes that name no row. A new measurement
     leaves it kept."""
-    return (deal_scope(deal.pk, INDICATOR), deal_scope(deal.pk, "impact.element"),
-            deal_scope(deal.pk, "impact.target"), ANY_DEAL)
+    return (deal_scope(deal.pk, INDICATOR), deal_scope(deal.pk, ELEMENT), deal_scope(deal.pk, TARGET),
+            ANY_DEAL)
 
 
 def row_tables(indicator_id):

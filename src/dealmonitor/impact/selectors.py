@@ -189,6 +189,29 @@ def _counted_sql(alias, verified_only):
     return sql, None
 
 
+def _indicator_filter(deal, scope):
+    """(the SQL condition on the indicators `i` of the deal, of `scope` when given; its
+    parameters)."""
+    where = f"i.{_column(Indicator, 'deal')} = {int(deal.pk)}"
+    if scope:
+        return where + f" AND i.{_column(Indicator, 'scope')} = %s", [str(scope)]
+    return where, []
+
+
+def _with_elements():
+    """The indicators `i` joined to their pathway elements `e`, for a FROM clause."""
+    quote = connection.ops.quote_name
+    return (f"{quote(Indicator._meta.db_table)} i LEFT JOIN {quote(Element._meta.db_table)} e "
+            f"ON e.{_column(Element, 'id')} = i.{_column(Indicator, 'element')}")
+
+
+def _indicator_ids(deal, scope):
+    """(a subquery of the ids of the deal's indicators of `scope`; its parameters)."""
+    where, params = _indicator_filter(deal, scope)
+    quote = connection.ops.quote_name
+    return f"SELECT i.{_column(Indicator, 'id')} FROM {quote(Indicator._meta.db_table)} i WHERE {where}", params
+
+
 def _indicators(deal, scope, only=None):
     """The deal's indicators (of `scope`, when given; those of the ids `only`, when given) as
     `values(*INDICATOR_COLUMNS)` gives them, unordered, in one written-out query."""
@@ -197,19 +220,11 @@ def _indicators(deal, scope, only=None):
               else Indicator._meta.get_field(name.removesuffix("_id")) for name in INDICATOR_COLUMNS]
     quote = connection.ops.quote_name
     columns = ", ".join(f"{'e' if f.model is Element else 'i'}.{quote(f.column)}" for f in fields)
-    sql = (
-        f"SELECT {columns} FROM {quote(Indicator._meta.db_table)} i "
-        f"LEFT JOIN {quote(Element._meta.db_table)} e "
-        f"ON e.{_column(Element, 'id')} = i.{_column(Indicator, 'element')} "
-        f"WHERE i.{_column(Indicator, 'deal')} = {int(deal.pk)}"
-    )
+    where, params = _indicator_filter(deal, scope)
     if only is not None:
-        sql += f" AND i.{_column(Indicator, 'id')} IN ({_ids_sql(only)})"
-    params = None
-    if scope:
-        sql += f" AND i.{_column(Indicator, 'scope')} = %s"
-        params = [str(scope)]
-    return [dict(zip(INDICATOR_COLUMNS, row)) for row in _fetch(sql, params, fields)]
+        where += f" AND i.{_column(Indicator, 'id')} IN ({_ids_sql(only)})"
+    sql = f"SELECT {columns} FROM {_with_elements()} WHERE {where}"
+    return [dict(zip(INDICATOR_COLUMNS, row)) for row in _fetch(sql, params or None, fields)]
 
 
 def _observations_of(indicator_ids, verified_only=False):
@@ -291,20 +306,17 @@ def _target_period(start, end, label):
     return Period(start, end, label or start.isoformat())
 
 
+def _order(level, name, pk):
+    """Where an indicator's row stands in the table: by pathway level, then by name."""
+    return (LEVEL_ORDER.get(level or "", 99), name, pk)
+
+
 class Place(NamedTuple):
     """Where an indicator's row stands in the table."""
 
     id: int
     name: str
     level: str  # its pathway level, "" when it is not linked to the pathway
-
-
-def _indicator_filter(deal, scope):
-    """(the SQL condition on the indicators `i` of the deal, of `scope`; its parameters)."""
-    where = f"i.{_column(Indicator, 'deal')} = {int(deal.pk)}"
-    if scope:
-        return where + f" AND i.{_column(Indicator, 'scope')} = %s", [str(scope)]
-    return where, []
 
 
 def performance_structure(deal, scope=IndicatorScope.PERFORMANCE, places=True):
@@ -315,21 +327,18 @@ def performance_structure(deal, scope=IndicatorScope.PERFORMANCE, places=True):
     `performance_layout`, three selects joined by UNION ALL, PostgreSQL planned two parallel
     workers for it at scale L, whose start took longer than the three queries: 9.7 ms against
     3.9.)"""
-    i = functools.partial(_column, Indicator)
     t = functools.partial(_column, Target)
-    quote = connection.ops.quote_name
     where, params = _indicator_filter(deal, scope)
     found = [] if not places else [Place(pk, name, level or "") for pk, name, level in _fetch(
-        f"SELECT i.{i('id')}, i.{i('name')}, e.{_column(Element, 'level')} "
-        f"FROM {quote(Indicator._meta.db_table)} i LEFT JOIN {quote(Element._meta.db_table)} e "
-        f"ON e.{_column(Element, 'id')} = i.{i('element')} WHERE {where}", params, (None,) * 3)]
-    found.sort(key=lambda p: (LEVEL_ORDER.get(p.level, 99), p.name, p.id))
+        f"SELECT i.{_column(Indicator, 'id')}, i.{_column(Indicator, 'name')}, "
+        f"e.{_column(Element, 'level')} FROM {_with_elements()} WHERE {where}", params, (None,) * 3)]
+    found.sort(key=lambda p: _order(p.level, p.name, p.id))
+    ids, params = _indicator_ids(deal, scope)
     periods = []
     for start, end, label in _fetch(
             f"SELECT DISTINCT {t('period_start')}, {t('period_end')}, {t('label')} "
-            f"FROM {quote(Target._meta.db_table)} WHERE {t('indicator')} IN "
-            f"(SELECT i.{i('id')} FROM {quote(Indicator._meta.db_table)} i WHERE {where})", params,
-            _fields(Target, "period_start", "period_end", "label")):
+            f"FROM {connection.ops.quote_name(Target._meta.db_table)} WHERE {t('indicator')} IN ({ids})",
+            params, _fields(Target, "period_start", "period_end", "label")):
         period = _target_period(start, end, label)
         if period not in periods:
             periods.append(period)
@@ -341,17 +350,15 @@ def _days_outside(deal, scope, periods, verified_only):
     every one of `periods`: only those matter (`untargeted_periods`), and a flagship deal has a
     thousand days, all within its targets. One query that reads no figures."""
     q = functools.partial(_column, Measurement)
-    quote = connection.ops.quote_name
-    where, params = _indicator_filter(deal, scope)
+    ids, params = _indicator_ids(deal, scope)
     counted, counted_params = _counted_sql("m", verified_only)
     outside, spans = "", []
     for start, end in _covered(periods):
         outside += f" AND NOT (m.{q('date')} BETWEEN %s AND %s)"
         spans += [start, end]
     return sorted({row[0] for row in _fetch(
-        f"SELECT DISTINCT m.{q('date')} FROM {quote(Measurement._meta.db_table)} m "
-        f"WHERE m.{q('indicator')} IN (SELECT i.{_column(Indicator, 'id')} "
-        f"FROM {quote(Indicator._meta.db_table)} i WHERE {where}) AND {counted}{outside}",
+        f"SELECT DISTINCT m.{q('date')} FROM {connection.ops.quote_name(Measurement._meta.db_table)} m "
+        f"WHERE m.{q('indicator')} IN ({ids}) AND {counted}{outside}",
         params + (counted_params or []) + spans, _fields(Measurement, "date"))})
 
 
@@ -661,12 +668,6 @@ def performance_layout(deal, scope=IndicatorScope.PERFORMANCE, verified_only=Fal
     return found, Columns(sorted(every_target_period + untargeted), untargeted)
 
 
-def row_order(indicator):
-    """Where an indicator's row stands in the table: by pathway level, then by name (as
-    `performance_layout` orders its places)."""
-    return (LEVEL_ORDER.get(indicator["element__level"] or "", 99), indicator["name"], indicator["id"])
-
-
 def performance_table(deal, *, level=None, period=None, scope=IndicatorScope.PERFORMANCE,
                       verified_only=False, indicator=None, deal_columns=False, indicators=None,
                       columns=None):
@@ -752,7 +753,7 @@ def performance_table(deal, *, level=None, period=None, scope=IndicatorScope.PER
             row._categories = functools.partial(_categories, spec, obs, obs_dates, periods, ind["breakdown"],
                                                 parts, cells)
         rows.append(row)
-    rows.sort(key=lambda r: row_order(r.indicator))
+    rows.sort(key=lambda r: _order(r.level, r.indicator["name"], r.indicator["id"]))
     present = {r.level for r in rows}
     levels = [lv for lv in Level if lv.value in present]
     return PerformanceTable(periods=periods, rows=rows, levels=levels, all_periods=all_periods,

@@ -111,21 +111,16 @@ def cached_many(tables, compute, *, together=False):
     wanted = {name: (VERSION_KEY,) if named is None else (EPOCH_KEY, *sorted(map(version_key, named)))
               for name, named in tables.items()}
     version_keys = sorted({k for ks in wanted.values() for k in ks})
-    out = {}
-    if together:
-        value_keys = {name: f"dealmonitor:{name}" for name in wanted}
-        found = cache.get_many(version_keys + list(value_keys.values()))
-    else:
-        found = cache.get_many(version_keys)
+    fixed = {name: f"dealmonitor:{name}" for name in wanted} if together else {}
+    found = cache.get_many(version_keys + list(fixed.values()))
     _create_missing(version_keys, found)
     version = found.__getitem__
     stamps = {name: tuple(map(version, ks)) for name, ks in wanted.items()}
-    if together:
-        for name, key in value_keys.items():
-            entry = found.get(key)
-            if entry is not None and entry[0] == stamps[name]:
-                out[name] = entry[1]
-    else:
+    if together:  # (stamps, value) under the fixed key, read above
+        value_keys = fixed
+        kept = {name: found[key] for name, key in fixed.items() if key in found}
+        out = {name: entry[1] for name, entry in kept.items() if entry[0] == stamps[name]}
+    else:  # the value under a key that holds its stamps
         value_keys = {name: f"dealmonitor:{name}:" + "-".join(map(str, stamps[name])) for name in wanted}
         kept = cache.get_many(list(value_keys.values()))
         out = {name: kept[key] for name, key in value_keys.items() if key in kept}

@@ -36,10 +36,10 @@ COUNTED_UP_TO = 10_000  # a cache of at most this many entries is counted at eac
 
 class DatabaseCache(DjangoDatabaseCache):
     def get_many(self, keys, version=None):
-        """As Django's, with the expired entries left out by the query (the culling deletes
-        them) rather than by reading each entry's expiry into Python, and the keys not checked
-        for memcached (a check of every character of every key, which warns only): the
-        performance table page reads 400 keys at once (impact/performance_html.py)."""
+        """As Django's, with whether each entry is still valid asked of the database rather
+        than its expiry read into Python (expired entries are left to the culling), and the
+        keys not checked for memcached (a check of every character of every key, which warns
+        only): the performance table page reads 400 keys at once (impact/performance_html.py)."""
         if not keys:
             return {}
         made = {self.make_key(key, version=version): key for key in keys}
