@@ -28,8 +28,14 @@ def sign_out(page):
 
 
 def answer_all(page, score):
-    for radio in page.locator(f"input[type=radio][value='{score}']").all():
+    # Wait for the answer form itself: locator.all() does not wait, and right after the click
+    # that opens the form it may still see the round's page and find no radio at all.
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Antwoorden van")
+    radios = page.locator(f"input[type=radio][value='{score}']")
+    expect(radios).not_to_have_count(0)
+    for radio in radios.all():
         radio.check()
+        expect(radio).to_be_checked()
 
 
 def test_a_round_is_answered_by_two_partners_closed_and_compared(

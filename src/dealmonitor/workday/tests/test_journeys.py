@@ -184,8 +184,12 @@ def test_the_partner_members_day(live_server, page, axe_check, day):
     mine = reverse("workday:mine")
 
     j.click(page.get_by_role("link", name="Beantwoord de ronde Tussenmeting 2026"))
+    # locator.all() does not wait: first the answer form itself, then its radios
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Antwoorden van")
     j.reached("answer the self-assessment round", "round-answer")
-    for radio in page.locator("input[type=radio][value='4']").all():
+    radios = page.locator("input[type=radio][value='4']")
+    expect(radios).not_to_have_count(0)
+    for radio in radios.all():
         radio.check()
     page.get_by_role("button", name="Antwoorden opslaan").click()
     expect(page.get_by_text("zijn opgeslagen")).to_be_visible()
