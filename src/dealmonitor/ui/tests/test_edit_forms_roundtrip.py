@@ -15,7 +15,6 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
-from django.core.management import call_command
 from django.db.models import DateTimeField
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
@@ -150,9 +149,7 @@ def _snapshot(models, ignore=()):
 
 
 @pytest.fixture
-def site(demo_data, staff_user):
-    call_command("loadimpactdemo")
-    call_command("loadlearningdemo")
+def site(demo_site, staff_user):
     # Values that the demo leaves empty but that trip a form when shown in the wrong format.
     indicator = impact_models.Indicator.objects.get(baseline_date=dt.date(2021, 3, 11))
     impact_services.set_targets(actor=None, indicator=indicator, targets=[

@@ -71,3 +71,24 @@ def test_a_test_with_its_own_deals_gets_the_real_import(demo_records):
     DealFactory(slug="cd-eigen")
     _DEMO.load(demo_records)
     assert Deal.objects.count() == 27
+
+
+@pytest.mark.django_db
+def test_the_copied_demo_site_is_what_the_import_and_the_demo_commands_write(demo_records):
+    """`demo_site`: the demo with the impact and learning demos on top, copied back."""
+    from dealmonitor.conftest import _DEMO_SITE, _build_demo_site
+    from dealmonitor.impact.models import Measurement
+    from dealmonitor.learning.models import Lesson
+
+    with transaction.atomic():
+        _DEMO_SITE.load(demo_records)
+        copied = table_contents()
+        counts = (Measurement.objects.count(), Lesson.objects.count())
+        transaction.set_rollback(True)
+    assert _DEMO_SITE.snapshots, "the copy was not used"
+    assert all(counts), counts
+
+    _build_demo_site(demo_records)
+
+    assert table_contents() == copied
+    assert (Measurement.objects.count(), Lesson.objects.count()) == counts
