@@ -68,11 +68,12 @@ class DatabaseCache(DjangoDatabaseCache):
         self.set_many({key: value}, timeout=timeout, version=version)
 
     def set_many(self, data, timeout=DEFAULT_TIMEOUT, version=None):
-        """Write every key in one statement; the keys not written (all or none)."""
+        """Write every key in one statement; the keys not written (all or none). The keys are
+        not checked for memcached, as in `get_many` (a check of every character that only
+        warns: a tenth of writing 200 rows of the performance table)."""
         if not data:
             return []
-        rows = sorted((self.make_and_validate_key(key, version=version), key, value)
-                      for key, value in data.items())
+        rows = sorted((self.make_key(key, version=version), key, value) for key, value in data.items())
         db = router.db_for_write(self.cache_model_class)
         connection = connections[db]
         table = connection.ops.quote_name(self._table)
