@@ -23,7 +23,8 @@ What is computed is kept in the cache (utils/cache.py), and the page is put toge
   indicators, pathway elements or targets change (`layout_tables`);
 - each indicator's rows (`_rows`, compressed) until that indicator, its targets,
   measurements or their parts change (`row_tables`; deals/registry.py gives an indicator a
-  version of its own), for the table's columns, filters and language.
+  version of its own), or with the contributions an organisation's name, for the table's
+  columns, filters and language.
 Reading the page costs a query for the days of figures past every target (which may add a
 column), two cache reads and unpacking the rows, not the computation of 7,200 cells. After a
 new measurement only its indicator's rows are computed. A change of the columns or a write
@@ -287,11 +288,18 @@ def layout_tables(deal):
             ANY_DEAL)
 
 
-def row_tables(indicator_id):
+def row_tables(indicator_id, contributions=False):
     """What one indicator's row is computed from, as the cache's versions: the indicator and
     the rows under it (its own version, marked by every write of them: deals/registry.py
-    `row_scope`), writes that name no row, and the organisations' names."""
-    return (row_scope(INDICATOR, indicator_id), ANY_DEAL, Organisation)
+    `row_scope`), writes that name no row, and with the `contributions` the organisations'
+    names they show. (Which organisation reported a figure counts in the plain row too, a
+    level being the sum of each partner's latest: a merge names the measurements it moves,
+    and deleting an organisation the measurements it leaves without one, utils/cache.py
+    `nulled_on_delete`, so their indicators' versions are marked. Renaming an organisation
+    leaves the plain rows kept.)"""
+    if contributions:
+        return (row_scope(INDICATOR, indicator_id), ANY_DEAL, Organisation)
+    return (row_scope(INDICATOR, indicator_id), ANY_DEAL)
 
 
 def _digest(*parts):
@@ -318,7 +326,8 @@ def _rows(deal, indicators, renderer, columns, *, period, verified_only, contrib
         # an indicator deleted since: no row (the page's next computation leaves it out)
         return {n: pack(computed.get(names[n], "")) for n in missing}
 
-    kept = cache.cached_many({n: row_tables(pk) for n, pk in names.items()}, compute, together=True)
+    kept = cache.cached_many({n: row_tables(pk, contributions) for n, pk in names.items()}, compute,
+                             together=True)
     return {pk: kept[n] for n, pk in names.items()}, computed
 
 

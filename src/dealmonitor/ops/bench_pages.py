@@ -51,6 +51,9 @@ CASES = [
     # `migrate` or a write that names no row: every row computed
     Case("iptt_page_whole", "performance table page with every row anew (a new column, a restore)",
          100, max_html_kb=250),
+    # after an organisation was renamed anywhere: the plain table names no partner
+    Case("iptt_page_renamed", "performance table page right after a partner was renamed", 100,
+         max_html_kb=250),
     # with every indicator's contributions per partner and per category computed (issue 17)
     Case("iptt_parts", "performance table with partners and categories (selector)", 60, page=False),
     Case("iptt_page_parts", "performance table page with contributions (?bijdragen=1)", None),
@@ -394,6 +397,7 @@ def run(*, repeat, only=None, log=lambda m: None):
     indicator = flagship.indicators.order_by("pk").values_list("pk", flat=True).first()
     measured = ["impact.measurement", deal_scope(flagship.pk), row_scope("impact.indicator", indicator)]
     imported = ["impact.measurement", ANY_DEAL]
+    renamed = ["organisations.organisation"]  # what saving an organisation marks
     records = parse_portfolio(json.loads(Path(settings.DEMO_DATA_FILE).read_text("utf-8")))
     # As the app servers run (wsgi.py): the garbage collector tuned once everything is loaded.
     from dealmonitor.utils.runtime import tune_garbage_collector
@@ -420,6 +424,10 @@ def run(*, repeat, only=None, log=lambda m: None):
                                         reverse("impact:performance", args=[flagship.slug]),
                                         imported)),
                                     lambda: floor_iptt(flagship.pk)),
+        "iptt_page_renamed": lambda: (_get(client, lambda: _after_a_change(
+                                          reverse("impact:performance", args=[flagship.slug]),
+                                          renamed)),
+                                      lambda: floor_iptt(flagship.pk)),
         "iptt_page_parts": lambda: (_get(client, reverse("impact:performance", args=[flagship.slug])
                                          + "?bijdragen=1"),
                                     lambda: floor_iptt(flagship.pk, contributions=True)),

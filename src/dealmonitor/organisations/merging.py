@@ -23,6 +23,8 @@ from django.utils.translation import gettext as _
 from simple_history.models import HistoricalChanges
 from simple_history.utils import bulk_update_with_history
 
+from dealmonitor.utils.cache import data_changed
+
 from . import identity
 from .models import Merge, Organisation
 from .rules import can_change_organisation
@@ -136,6 +138,8 @@ def _serialize(instances):
 
 
 def _with_history(model, rows, fields, actor, reason):
+    """Update `rows` in bulk with their history, and name them to the cache (a bulk update
+    sends no signal per row: the figures kept of their deals and indicators count again)."""
     if not rows:
         return
     if getattr(model._meta, "simple_history_manager_attribute", None):
@@ -143,6 +147,7 @@ def _with_history(model, rows, fields, actor, reason):
                                  default_change_reason=reason)
     else:
         model._default_manager.bulk_update(rows, fields)
+    data_changed(sender=model, rows=rows)
 
 
 def merge_organisations(*, actor, keep, duplicate, reason=""):

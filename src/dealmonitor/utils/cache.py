@@ -36,7 +36,9 @@ import time
 from django.apps import apps as global_apps
 from django.core.cache import cache
 from django.db import connection, transaction
-from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save
+from django.db.models import SET_NULL
+from django.db.models.signals import m2m_changed, post_delete, post_migrate, post_save, pre_delete
+from simple_history.models import HistoricalChanges
 
 VERSION_KEY = "dealmonitor:data-version"
 EPOCH_KEY = "dealmonitor:data-epoch"
@@ -197,6 +199,36 @@ def data_changed(sender=None, rows=None, **kwargs):
     transaction.on_commit(changed)
 
 
+NULLED_NAMED_UP_TO = 10_000  # rows losing a reference named one by one; past this, every deal
+
+
+def nulled_on_delete(sender, instance, **kwargs):
+    """Before a row is deleted: the rows of domain data whose reference to it the database
+    empties (SET_NULL: Django's deletion updates them in bulk, with no signal per row) are
+    named, as a bulk write names its rows, so the figures kept from them count again (a
+    deleted organisation leaves its measurements without a reporting organisation, which
+    changes a level's figure: impact/performance_html.py `row_tables`)."""
+    if sender._meta.app_label not in DOMAIN_APPS or sender._meta.apps is not global_apps:
+        return  # not domain data (a user: only history rows name them), or a migration's model
+    # every reference to the model, those without a reverse name ("+") too, as Django's
+    # deletion finds them; not the history rows, which no figure counts
+    for relation in sender._meta.get_fields(include_hidden=True):
+        if not (relation.auto_created and not relation.concrete
+                and (relation.one_to_many or relation.one_to_one)):
+            continue
+        model = relation.related_model
+        if (relation.on_delete is not SET_NULL or model._meta.app_label not in DOMAIN_APPS
+                or issubclass(model, HistoricalChanges)):
+            continue
+        keys = [f.attname for f in model._meta.concrete_fields if f.is_relation]
+        rows = list(model._base_manager.filter(**{relation.field.name: instance})
+                    .only(*keys)[:NULLED_NAMED_UP_TO + 1])
+        if len(rows) > NULLED_NAMED_UP_TO:
+            data_changed(sender=model, rows=None)  # names no row: every deal
+        elif rows:
+            data_changed(sender=model, rows=rows)
+
+
 def after_migrate(app_config=None, **kwargs):
     """After `migrate` nothing kept counts: a data migration writes without signals (and the
     cache table, created by a migration, exists by then). Once per run: the signal is sent for
@@ -209,4 +241,5 @@ def after_migrate(app_config=None, **kwargs):
 def connect():
     for signal in (post_save, post_delete, m2m_changed):
         signal.connect(data_changed, dispatch_uid=f"dealmonitor-data-version-{signal}")
+    pre_delete.connect(nulled_on_delete, dispatch_uid="dealmonitor-data-version-nulled")
     post_migrate.connect(after_migrate, dispatch_uid="dealmonitor-data-version-migrate")

@@ -334,3 +334,67 @@ def test_a_bulk_writes_labels_walk_each_parent_once(deal, measured, percentage, 
     assert deal_scope(deal.pk) in scopes_of_rows(Measurement, loaded)
     monkeypatch.setattr(registry, "MANY_READS", 0)
     assert scopes_of_rows(Measurement, list(Measurement.objects.all())) == (ANY_DEAL,)
+
+
+@pytest.fixture
+def level(deal, elements):
+    """A level reported by several partners: its figure is the sum of each one's latest level,
+    so which organisation reported a figure changes the row."""
+    from dealmonitor.impact.constants import Aggregation, IndicatorKind, Meaning
+
+    return services.save_indicator(
+        actor=None, deal=deal, name="Deelnemers nu", element=elements[Level.OUTPUT],
+        kind=IndicatorKind.NUMERIC, meaning=Meaning.LEVEL, aggregation=Aggregation.CUMULATIVE,
+        unit="deelnemers", target_value=Decimal(100))
+
+
+def test_a_partner_renamed_leaves_the_plain_tables_rows_kept(client, deal, level, partner_org, rows_computed):
+    """The plain table names no partner: renaming one anywhere does not make every deal's table
+    be computed again (the contributions, which name partners, are: the test above)."""
+    services.record_measurement(actor=None, indicator=level, date=dt.date(2023, 6, 1), value=10,
+                                reporting_organisation=partner_org)
+    first = table(page(client, deal))
+    organisation_services.save_organisation(actor=None, slug=partner_org.slug, name="Nieuwe Naam BV",
+                                            reason="fusie")
+    assert table(page(client, deal)) == first
+    assert len(rows_computed) == 1
+
+
+def test_a_merge_that_moves_figures_has_their_rows_computed_again(client, deal, level, partner_org,
+                                                                  other_org, staff_user, rows_computed):
+    """Merging moves the duplicate's measurements to the organisation kept, in bulk (no signal
+    per row): the merge names them, so the rows whose figures it changed are computed again."""
+    from dealmonitor.organisations.merging import merge_organisations, undo_merge
+
+    services.record_measurement(actor=None, indicator=level, date=dt.date(2023, 6, 1), value=10,
+                                reporting_organisation=partner_org)
+    services.record_measurement(actor=None, indicator=level, date=dt.date(2023, 6, 2), value=5,
+                                reporting_organisation=other_org)
+    assert ">15<" in table(page(client, deal))  # 10 + 5: each partner's latest level
+    merge = merge_organisations(actor=staff_user, keep=partner_org, duplicate=other_org, reason="dubbel")
+    for query in ("", "?bijdragen=1"):
+        kept = table(page(client, deal, query))
+        assert ">15<" not in kept and ">5<" in kept  # one partner now: its latest level
+        assert kept == computed_whole(client, deal, query)
+    undo_merge(actor=staff_user, merge=merge)  # the measurements go back, in bulk too
+    for query in ("", "?bijdragen=1"):
+        kept = table(page(client, deal, query))
+        assert ">15<" in kept
+        assert kept == computed_whole(client, deal, query)
+
+
+def test_an_organisation_deleted_has_the_rows_of_its_figures_computed_again(client, deal, level, other_org,
+                                                                            rows_computed):
+    """Deleting an organisation empties the reporting organisation of its measurements in the
+    database (SET NULL, no signal per row): those rows are computed again."""
+    from dealmonitor.deals.models import Participation
+
+    services.record_measurement(actor=None, indicator=level, date=dt.date(2023, 6, 1), value=10,
+                                reporting_organisation=other_org)
+    services.record_measurement(actor=None, indicator=level, date=dt.date(2023, 6, 2), value=5)
+    assert ">15<" in table(page(client, deal))  # 10 from the partner + 5 from no one in particular
+    Participation.objects.filter(organisation=other_org).delete()
+    other_org.delete()
+    kept = table(page(client, deal))
+    assert ">15<" not in kept and ">5<" in kept  # both from no one in particular: the latest
+    assert kept == computed_whole(client, deal)
