@@ -19,6 +19,7 @@ their links, one per kind of related row for the names shown.
 """
 
 import datetime as dt
+import functools
 import heapq
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -30,6 +31,7 @@ from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 
 from dealmonitor.utils.change_reason import reason_parts
+from dealmonitor.utils.prepared import Prepared
 
 from .registry import NAMED_BY, NOT_RESTORABLE, PART_OF, TRACKED  # noqa: F401 (used by others)
 
@@ -61,7 +63,11 @@ def model(label):
     return apps.get_model(label)
 
 
+@functools.cache
 def history_model(label):
+    """The model's history model. Kept: `Model.history` builds a new manager class at every
+    access (django-simple-history's descriptor, through `from_queryset`), and the change log
+    asked for some fifty of them per page, a third of its time."""
     return model(label).history.model
 
 
@@ -127,9 +133,11 @@ def set_relations(instance, *, actor, reason="", record=True, **relations):
     return changed
 
 
-def rows_of_deal(label, deal_id):
+def rows_of_deal(label, deal_id, *more_ids):
     """The history rows of `label` that belong to the deal (a queryset), found through the
-    history tables so deleted rows and deleted parents still count."""
+    history tables so deleted rows and deleted parents still count. A model with two deal
+    fields (a connection's two deals) compares the second with `more_ids[0]` when given (the
+    same deal: a prepared query takes each of its parameters once)."""
     spec = next(t for t in TRACKED if t[0] == label)
     _, _, parent_field, parent_label = spec
     qs = history_model(label).objects.all()
@@ -137,8 +145,8 @@ def rows_of_deal(label, deal_id):
         return qs.filter(id=deal_id)
     if isinstance(parent_field, tuple):
         condition = Q()
-        for name in parent_field:
-            condition |= Q(**{f"{name}_id": deal_id})
+        for name, key in zip(parent_field, (deal_id, *more_ids, *[deal_id] * len(parent_field))):
+            condition |= Q(**{f"{name}_id": key})
         return qs.filter(condition)
     if parent_label is None:
         return qs.filter(**{f"{parent_field}_id": deal_id})
@@ -355,15 +363,34 @@ def restorable_relations(label, record, previous, links=None):
     return out
 
 
+def _newest(label, deal_id, count):
+    """The deal's newest `count` history rows of `label`, newest first, with their users."""
+    def build(deal_id, *more_ids):
+        return (rows_of_deal(label, deal_id, *more_ids).select_related("history_user")
+                .order_by("-history_date", "-history_id")[:count])
+
+    if count > PREPARED_UP_TO:
+        return list(build(deal_id))
+    # Django compiled the thirty-odd queries of a page anew at every view, more time than the
+    # database took to answer them: each is compiled once per process (utils/prepared.py)
+    two = isinstance(next(t for t in TRACKED if t[0] == label)[2], tuple)  # a connection's deals
+    query = _PREPARED.get((label, count))
+    if query is None:
+        query = _PREPARED.setdefault((label, count), Prepared(
+            (lambda deal_id, other_id: build(deal_id, other_id)) if two else (lambda deal_id: build(deal_id))))
+    return query(deal_id, deal_id) if two else query(deal_id)
+
+
+PREPARED_UP_TO = 501  # rows read per table for the first ten pages of 50: prepared
+_PREPARED = {}  # (label, rows read) -> Prepared
+
+
 def change_log(deal, *, part=None, page=1, per_page=50):
     """One page of the deal's log: (entries, has_next)."""
     labels = [label for label, p, _, _ in TRACKED if part in (None, "", p)]
-    querysets = [
-        (label, rows_of_deal(label, deal.pk).select_related("history_user")
-         .order_by("-history_date", "-history_id"))
-        for label in labels
-    ]
-    rows = _merged(querysets, page * per_page + 1)
+    count = page * per_page + 1
+    querysets = [(label, _newest(label, deal.pk, count)) for label in labels]
+    rows = _merged(querysets, count)
     has_next = len(rows) > page * per_page
     rows = rows[(page - 1) * per_page: page * per_page]
     by_label = {}

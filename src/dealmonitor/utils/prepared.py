@@ -41,7 +41,9 @@ class _Compiled:
         self.params = list(params)
         self.positions = []
         for n in range(count):
-            where = [i for i, p in enumerate(self.params) if type(p) is int and p == STAND_IN + n]
+            # an int, or on PostgreSQL psycopg's Int8 (which Django gives a big integer field)
+            where = [i for i, p in enumerate(self.params)
+                     if isinstance(p, int) and not isinstance(p, bool) and p == STAND_IN + n]
             if len(where) != 1:
                 raise ValueError(f"Parameter {n} of a prepared query must occur once in its SQL.")
             self.positions.append(where[0])
@@ -61,7 +63,7 @@ class _Compiled:
     def rows(self, values):
         params = list(self.params)
         for position, value in zip(self.positions, values):
-            params[position] = int(value)
+            params[position] = type(params[position])(int(value))  # as Django typed the stand-in
         with connections[self.alias].cursor() as cursor:
             cursor.execute(self.sql, params)
             rows = cursor.fetchall()

@@ -273,6 +273,40 @@ def test_the_log_reads_a_fixed_number_of_queries(client, deal, team, indicator):
     assert measure() == before
 
 
+def test_the_log_is_the_same_with_its_queries_prepared_and_compiles_them_once(
+        deal, team, indicator, staff_user, monkeypatch):
+    """The log's query per history table is compiled once per process (deals/history.py
+    `_newest`): the same entries as the queryset compiled at every view, also of a connection,
+    which has two deals, and past the pages prepared."""
+    from unittest import mock
+
+    from django.db.models.sql.compiler import SQLCompiler
+
+    from dealmonitor.connections import services as connection_services
+
+    other = DealFactory(slug="cd-ander", name="City Deal Ander")
+    connection_services.confirm_connection(actor=staff_user, deal=other, other=deal, kind="shared_partners")
+    for i in range(1, 4):
+        m = impact_services.record_measurement(actor=team, indicator=indicator, date=dt.date(2023, 1, i), value=i)
+        impact_services.save_indicator(actor=team, deal=deal, indicator=indicator, target_value=100 + i)
+    impact_services.delete_measurement(actor=team, measurement=m)
+
+    def seen(entries):
+        return [(e.label, e.record.history_id, e.kind, [(c.field, c.before, c.after) for c in e.changes])
+                for e in entries]
+
+    prepared = {page: seen(history.change_log(deal, page=page, per_page=3)[0]) for page in (1, 2, 3)}
+    assert any(label == "connections.connection" for label, *_ in prepared[1] + prepared[2] + prepared[3])
+    with mock.patch.object(SQLCompiler, "as_sql", autospec=True, side_effect=SQLCompiler.as_sql) as compiled:
+        history.change_log(deal, page=1, per_page=3)
+        kept = compiled.call_count
+    monkeypatch.setattr(history, "PREPARED_UP_TO", 0)  # every query compiled at every view
+    with mock.patch.object(SQLCompiler, "as_sql", autospec=True, side_effect=SQLCompiler.as_sql) as compiled:
+        assert {page: seen(history.change_log(deal, page=page, per_page=3)[0]) for page in (1, 2, 3)} == prepared
+        history.change_log(deal, page=1, per_page=3)
+    assert kept + len(history.TRACKED) <= compiled.call_count / 4  # a fourth of the views above
+
+
 def test_every_tracked_model_has_history_and_a_way_to_its_deal():
     for label, part, parent, parent_label in history.TRACKED:
         assert part in history.PARTS

@@ -99,3 +99,14 @@ def test_kept_rows_read_nothing_more_and_filter_within_their_own_deal(django_ass
     keep(deal, "phase_changes", [])
     with django_assert_num_queries(0):
         assert list(deal.phase_changes.all()) == []
+
+
+def test_a_key_of_a_history_table_as_a_parameter():
+    """A history table's copy of a key is a big integer field, which Django gives psycopg as
+    its Int8 on PostgreSQL (not an int): it is a parameter all the same."""
+    from dealmonitor.deals.models import Deal
+
+    deal, other = DealFactory(name="Een"), DealFactory(name="Twee")
+    prepared = Prepared(lambda pk: Deal.history.model.objects.filter(id=pk).order_by("history_id"))
+    assert [row.name for row in prepared(deal.pk)] == ["Een"]
+    assert [row.name for row in prepared(other.pk)] == ["Twee"]
