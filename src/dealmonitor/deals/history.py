@@ -71,19 +71,22 @@ def history_model(label):
     return model(label).history.model
 
 
+@functools.cache
 def fields_of(label):
-    """The concrete fields a history entry of the model shows, in model order."""
+    """The concrete fields a history entry of the model shows, in model order (a tuple: the
+    log asks for them once per entry)."""
     history_names = {f.name for f in history_model(label)._meta.fields}
-    return [
+    return tuple(
         f for f in model(label)._meta.concrete_fields
         if f.name in history_names and f.name not in NOT_SHOWN
-    ]
+    )
 
 
+@functools.cache
 def relations_of(label):
     """The many-to-many fields whose links the model's history keeps, in model order."""
     kept = {f.name for f in getattr(history_model(label), "_history_m2m_fields", ())}
-    return [f for f in model(label)._meta.many_to_many if f.name in kept]
+    return tuple(f for f in model(label)._meta.many_to_many if f.name in kept)
 
 
 def links_of(label, records):
@@ -228,13 +231,19 @@ def _previous(label, rows):
     return {hid: previous.get(pid) for hid, pid in pairs.items()}
 
 
+@functools.cache
+def _choices(field):
+    """{value: label} of a field with choices (the labels translated when shown)."""
+    return dict(field.flatchoices)
+
+
 def _display(field, value, names):
     if value is None or value == "":
         return "–"
     if field.is_relation:
         return names.get((field.related_model._meta.label_lower, value), f"#{value}")
     if field.choices:
-        return str(dict(field.flatchoices).get(value, value))
+        return str(_choices(field).get(value, value))
     if isinstance(value, bool):
         return str(_("yes") if value else _("no"))
     if isinstance(value, dt.datetime):
