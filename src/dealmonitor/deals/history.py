@@ -147,8 +147,10 @@ def rows_of_deal(label, deal_id, *more_ids):
     if parent_field is None:
         return qs.filter(id=deal_id)
     if isinstance(parent_field, tuple):
+        keys = [deal_id, *more_ids]
+        keys += [deal_id] * (len(parent_field) - len(keys))  # the same deal where none is given
         condition = Q()
-        for name, key in zip(parent_field, (deal_id, *more_ids, *[deal_id] * len(parent_field))):
+        for name, key in zip(parent_field, keys):
             condition |= Q(**{f"{name}_id": key})
         return qs.filter(condition)
     if parent_label is None:
@@ -385,8 +387,11 @@ def _newest(label, deal_id, count):
     two = isinstance(next(t for t in TRACKED if t[0] == label)[2], tuple)  # a connection's deals
     query = _PREPARED.get((label, count))
     if query is None:
-        query = _PREPARED.setdefault((label, count), Prepared(
-            (lambda deal_id, other_id: build(deal_id, other_id)) if two else (lambda deal_id: build(deal_id))))
+        if two:
+            query = Prepared(lambda deal_id, other_id: build(deal_id, other_id))
+        else:
+            query = Prepared(lambda deal_id: build(deal_id))
+        query = _PREPARED.setdefault((label, count), query)
     return query(deal_id, deal_id) if two else query(deal_id)
 
 
