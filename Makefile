@@ -62,12 +62,15 @@ test: $(VENV)/.installed-test
 # API writes (marker fuzz) on PostgreSQL only, the tests that make a database of their own
 # (marker own_database) and those that open exports with LibreOffice (marker office) on SQLite only; everything else on both. They are deselected,
 # never skipped: pytest's closing line counts them ("N passed, M deselected").
+# Work stealing (`--dist worksteal`): a worker that runs out of tests takes some of the other's,
+# so a long test (a browser test, a part of the permission matrix) does not leave one worker
+# idle at the end.
 PYTEST_WORKERS ?= 2
 PYTEST_ARGS ?=
 PYTEST_SQLITE := env -u DATABASE_URL DJANGO_SETTINGS_MODULE=dealmonitor.conf.ci \
-	$(BIN)/pytest -n $(PYTEST_WORKERS) -m "not fuzz" $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(PYTEST_WORKERS) --dist worksteal -m "not fuzz" $(PYTEST_ARGS)
 PYTEST_POSTGRES := DATABASE_URL=$(TEST_POSTGRES_URL) DJANGO_SETTINGS_MODULE=dealmonitor.conf.ci \
-	$(BIN)/pytest -n $(PYTEST_WORKERS) -m "not browser and not office and not own_database" $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(PYTEST_WORKERS) --dist worksteal -m "not browser and not office and not own_database" $(PYTEST_ARGS)
 
 test-sqlite: $(VENV)/.installed-test
 	@echo "== test suite on SQLite (browser tests included, fuzz on PostgreSQL only) =="
