@@ -27,7 +27,7 @@ from decimal import Decimal
 from django.apps import apps
 from django.db import transaction
 from django.db.models import OuterRef, Q, Subquery
-from django.utils import formats
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 from dealmonitor.utils.change_reason import reason_parts
@@ -248,8 +248,9 @@ def _display(field, value, names):
         return str(_choices(field).get(value, value))
     if isinstance(value, bool):
         return str(_("yes") if value else _("no"))
-    if isinstance(value, dt.datetime):
-        return formats.date_format(value, "DATETIME_FORMAT")
+    if isinstance(value, dt.datetime):  # in the site's time, as the change's own time is shown
+        return formats.date_format(timezone.localtime(value) if timezone.is_aware(value) else value,
+                                   "DATETIME_FORMAT")
     if isinstance(value, dt.date):
         return formats.date_format(value, "DATE_FORMAT")
     if isinstance(value, Decimal):
@@ -374,6 +375,10 @@ def restorable_relations(label, record, previous, links=None):
     return out
 
 
+PREPARED_UP_TO = 501  # rows read per table for the first ten pages of 50: prepared
+_PREPARED = {}  # (label, rows read) -> Prepared
+
+
 def _newest(label, deal_id, count):
     """The deal's newest `count` history rows of `label`, newest first, with their users."""
     def build(deal_id, *more_ids):
@@ -393,10 +398,6 @@ def _newest(label, deal_id, count):
             query = Prepared(lambda deal_id: build(deal_id))
         query = _PREPARED.setdefault((label, count), query)
     return query(deal_id, deal_id) if two else query(deal_id)
-
-
-PREPARED_UP_TO = 501  # rows read per table for the first ten pages of 50: prepared
-_PREPARED = {}  # (label, rows read) -> Prepared
 
 
 def change_log(deal, *, part=None, page=1, per_page=50):
