@@ -14,6 +14,7 @@ from dealmonitor.deals.access import deal_view
 from dealmonitor.organisations.models import Organisation
 from dealmonitor.ui.concurrency import guarded_post
 from dealmonitor.ui.forms import add_service_errors
+from dealmonitor.utils.change_reason import reason_shown
 
 from . import rules, selectors, services
 from .access import find_organisation, find_post
@@ -42,7 +43,7 @@ def _history(post):
     rows = post.history.select_related("history_user").order_by("-history_id")[:20]
     kinds = {"+": _("posted"), "~": _("changed"), "-": _("removed")}
     return [{"date": h.history_date, "user": h.history_user, "type": kinds.get(h.history_type, h.history_type),
-             "reason": h.history_change_reason or "",
+             "reason": reason_shown(h.history_change_reason),
              "is_open": h.is_open} for h in rows]
 
 

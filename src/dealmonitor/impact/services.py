@@ -151,7 +151,7 @@ def add_assumption_evidence(*, actor, assumption, date, stance, text, url="", ne
         )
         if new_status and new_status != assumption.status:
             assumption.status = new_status
-            _save(assumption, actor, reason or _("new evidence"))
+            _save(assumption, actor, reason or "new evidence")
     return evidence
 
 
@@ -743,7 +743,7 @@ def send_back_measurement(*, actor, measurement, note):
     measurement.verification = Verification.SENT_BACK
     measurement.verification_note = note
     with transaction.atomic():
-        return _save(measurement, actor, _("sent back: %(note)s") % {"note": note}, validate=False)
+        return _save(measurement, actor, f"sent back: {note}", validate=False)
 
 
 def delete_measurement(*, actor, measurement, reason=""):

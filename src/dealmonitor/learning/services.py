@@ -137,7 +137,7 @@ def change_bottleneck_status(*, actor, bottleneck, status, date=None, note="", r
                                    recorded_by=actor),
             actor, reason,
         )
-        _save(bottleneck, actor, reason or _("status change"))
+        _save(bottleneck, actor, reason or "status change")
     return change
 
 

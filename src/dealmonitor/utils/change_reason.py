@@ -10,6 +10,11 @@ Where the reason comes from, strongest first:
 2. code that sets one for a block: `with change_reason("correctie", "typfout")`;
 3. the service's own reason (`instance._change_reason`, e.g. `import`).
 
+A service's own reason is stored in one fixed English form (SERVICE_REASONS, or a fixed start
+and a part of its own: SERVICE_REASON_STARTS, `confirmed from cd-ander`), never in the writer's
+language, and translated when it is shown (`reason_parts`): a log written by one user is read
+by others, in Dutch or in English.
+
 When both the user's reason and a service's own reason exist, both are kept:
 `correctie: typfout (import)`. A reason is stored as `<code>: <text>`, at most 100
 characters (the column's size); `reason_parts()` splits it again for display.
@@ -20,6 +25,7 @@ from contextlib import contextmanager
 
 from django import forms
 from django.dispatch import receiver
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from simple_history.signals import pre_create_historical_record
 
@@ -38,10 +44,31 @@ REASONS = {
 }
 # Reasons the user can choose on a form (restoring has its own button).
 CHOICES = [(code, label) for code, label in REASONS.items() if code != "herstel"]
-# Reasons services give themselves, shown with a label.
+# Reasons services give themselves: stored as the key, shown as the (translated) label.
 SERVICE_REASONS = {
     "import": _("import"),
+    "demo": _("demo data"),
+    "demo account": _("demo account"),
+    "phase": _("phase change"),
+    "new evidence": _("new evidence"),
+    "status change": _("status change"),
+    "closed": _("round closed"),
+    "revisit": _("revisited"),
+    "new version": _("new version"),
+    "created": _("created"),
+    "deals": _("taking part changed"),
+    "seating": _("seating plan"),
+    "seating replaced": _("seating plan replaced"),
 }
+# Reasons services give themselves with a part of their own after a fixed start (a deal's
+# slug, a note): (start, label, whether the part goes into the label as %(rest)s or is shown
+# after it as free text).
+SERVICE_REASON_STARTS = (
+    ("confirmed from ", _("connection confirmed from %(rest)s"), True),
+    ("dismissed from ", _("connection dismissed from %(rest)s"), True),
+    ("withdrawn from ", _("connection decision withdrawn from %(rest)s"), True),
+    ("sent back: ", _("sent back"), False),
+)
 
 _current = contextvars.ContextVar("dealmonitor_change_reason", default="")
 
@@ -70,16 +97,51 @@ def from_header(value):
 
 
 def reason_parts(reason):
-    """(label or None, free text) of a stored reason, for display."""
+    """(label or None, free text) of a stored reason, for display: the user's reason code as
+    its label, a service's own reason translated (also where it follows the user's reason in
+    brackets: `correctie: typfout (import)`), free text as written."""
     reason = reason or ""
     code, sep, text = reason.partition(":")
     if code in REASONS:
-        return REASONS[code], text.strip()
+        return REASONS[code], _with_service_reason(text.strip())
     if reason in REASONS:
         return REASONS[reason], ""
+    code, bracket, own = reason.partition(" (")
+    if code in REASONS and own.endswith(")"):  # a reason code chosen without text
+        label, text = service_reason(own[:-1]) or (None, own[:-1])
+        return REASONS[code], f"{label}: {text}" if label and text else str(label or text)
+    return service_reason(reason) or (None, reason)
+
+
+def reason_shown(reason):
+    """A stored reason as one line of text in the reader's language (`reason_parts` joined)."""
+    label, text = reason_parts(reason)
+    if label is None:
+        return text
+    return f"{capfirst(label)}: {text}" if text else str(capfirst(label))
+
+
+def service_reason(reason):
+    """(label, free text) of a service's own reason, None for any other text."""
     if reason in SERVICE_REASONS:
         return SERVICE_REASONS[reason], ""
-    return None, reason
+    for start, label, in_label in SERVICE_REASON_STARTS:
+        rest = reason[len(start):].strip() if reason.startswith(start) else ""
+        if rest:
+            return (label % {"rest": rest}, "") if in_label else (label, rest)
+    return None
+
+
+def _with_service_reason(text):
+    """The user's free text with a service's reason at its end in brackets translated."""
+    if not text.endswith(")") or " (" not in text:
+        return text
+    head, _bracket, own = text.rpartition(" (")
+    found = service_reason(own[:-1])
+    if found is None:
+        return text
+    label, rest = found
+    return f"{head} ({label}: {rest})" if rest else f"{head} ({label})"
 
 
 def current():

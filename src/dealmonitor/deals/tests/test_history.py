@@ -79,7 +79,7 @@ def test_a_reason_is_a_code_and_text_within_the_column():
     assert len(compose("aangepaste-planning", "x" * 500)) == MAX_LENGTH
     label, text = reason_parts("correctie: typfout")
     assert (label, text) == (REASONS["correctie"], "typfout")
-    assert reason_parts("status change") == (None, "status change")
+    assert reason_parts("besloten in de stuurgroep") == (None, "besloten in de stuurgroep")
 
 
 def test_the_reason_on_an_edit_form_reaches_the_history_and_the_log(client, deal, team, indicator):
