@@ -47,6 +47,24 @@ def test_related_deals_with_reasons_and_a_confirmation(
     expect(page.get_by_role("status")).to_contain_text("Het verband is bevestigd")
     axe_check(page)
 
+    # The other deal's change log says so, in Dutch (it read "confirmed from cd-health-hub").
+    page.goto(live_server.url + reverse("deals:change_log", args=["ot-health-hub-utrecht"]))
+    entry = page.locator("#change-log tbody tr").first
+    expect(entry).to_contain_text("Verbinding bevestigd vanuit cd-health-hub")
+    expect(entry).not_to_contain_text("confirmed")
+    page.screenshot(path=str(_shots() / "change-log-connection.png"), full_page=True)
+    axe_check(page)
+
+
+def _shots():
+    from pathlib import Path
+
+    from django.conf import settings
+
+    folder = Path(settings.BASE_DIR) / "var" / "screenshots"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
 
 def _shot(page, name):
     from pathlib import Path
