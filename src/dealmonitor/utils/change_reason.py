@@ -59,6 +59,8 @@ SERVICE_REASONS = {
     "deals": _("taking part changed"),
     "seating": _("seating plan"),
     "seating replaced": _("seating plan replaced"),
+    "new deal": _("new deal"),
+    "created in the app": _("created in the app"),
 }
 # Reasons services give themselves with a part of their own after a fixed start (a deal's
 # slug, a note): (start, label, whether the part goes into the label as %(rest)s or is shown
@@ -68,6 +70,8 @@ SERVICE_REASON_STARTS = (
     ("dismissed from ", _("connection dismissed from %(rest)s"), True),
     ("withdrawn from ", _("connection decision withdrawn from %(rest)s"), True),
     ("sent back: ", _("sent back"), False),
+    ("merge: ", _("organisations merged"), False),
+    ("merge undone: ", _("merge undone"), False),
 )
 
 _current = contextvars.ContextVar("dealmonitor_change_reason", default="")

@@ -74,13 +74,17 @@ def test_a_users_reason_beside_a_services_reason_is_shown_with_both_translated(d
     ("closed", "ronde afgesloten"),
     ("new evidence", "nieuw bewijs"),
     ("status change", "statuswijziging"),
+    ("new deal", "nieuwe deal"),
+    ("created in the app", "aangemaakt in de app"),
     ("sent back: bron ontbreekt", "teruggestuurd"),
+    ("merge: gemeente-utrecht-2 → gemeente-utrecht", "organisaties samengevoegd"),
+    ("merge undone: gemeente-utrecht-2", "samenvoegen ongedaan gemaakt"),
 ])
 def test_every_reason_a_service_gives_is_shown_in_dutch(stored, nl):
     with translation.override("nl"):
         label, text = reason_parts(stored)
     assert str(label) == nl
-    assert text == ("bron ontbreekt" if stored.startswith("sent back") else "")
+    assert text == (stored.partition(": ")[2] if ": " in stored else "")
 
 
 def test_free_text_is_shown_as_written(deals):
