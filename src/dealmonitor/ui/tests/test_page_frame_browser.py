@@ -114,6 +114,36 @@ def test_on_a_phone_every_link_of_the_main_navigation_is_reachable_by_keyboard_a
         context.close()
 
 
+NO_DETAILS_CONTENT = """
+    const supports = CSS.supports.bind(CSS);
+    CSS.supports = (...args) => !String(args[0]).includes("details-content") && supports(...args);
+"""
+
+
+def test_a_browser_without_details_content_shows_the_navigation_on_a_wide_screen(live_server, browser):
+    """Firefox before 143 or Safari before 18.4 cannot show a closed menu's links with CSS: the
+    script opens the menu on a wide screen and hides "Menu" there (this Chromium can, so the
+    test tells the script it cannot and checks what the script does), and leaves it folded
+    on a phone."""
+    for width, wide in (("desktop", True), ("phone", False)):
+        context = browser.new_context(locale="nl-NL", viewport=WIDTHS[width])
+        context.add_init_script(NO_DETAILS_CONTENT)
+        page = context.new_page()
+        try:
+            page.goto(live_server.url + "/")
+            nav = page.get_by_role("navigation", name="Hoofdnavigatie")
+            menu, toggle = nav.locator("details.dm-menu"), nav.locator("summary", has_text="Menu")
+            if wide:
+                expect(menu).to_have_attribute("open", "")
+                expect(toggle).to_be_hidden()
+                expect(nav.get_by_role("link", name="Organisaties", exact=True)).to_be_visible()
+            else:
+                expect(toggle).to_be_visible()
+                assert menu.get_attribute("open") is None
+        finally:
+            context.close()
+
+
 def test_the_language_link_opens_the_same_page_in_the_other_language(live_server, demo_data, page):
     page.goto(live_server.url + "/deals/cd-impact-ondernemen/")
     link = page.locator("header .dm-language a")
