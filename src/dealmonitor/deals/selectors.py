@@ -13,7 +13,7 @@ from django.db.models.functions import Coalesce, Greatest
 
 from dealmonitor.organisations.constants import OrganisationType
 from dealmonitor.organisations.models import Organisation
-from dealmonitor.utils.prepared import Prepared, keep
+from dealmonitor.utils.prepared import Prepared, keep, run_together
 
 from . import rules as deal_rules
 from .constants import DealStatus, Phase
@@ -259,54 +259,57 @@ _ALL_SOURCES = Prepared(lambda deal: Deal.all_sources.through.objects.filter(
 
 def deal_detail(user, slug):
     """One deal with everything its page shows, in a fixed number of queries: the deal
-    through the gateway (`visible_deals`), then its lists by its key (`_DEAL_LISTS`), kept
-    where `deal.<list>.all()` finds them. The sources of the rows of all six lists with
-    sources are read in one query, into each row's `source_list` (`_prefetch_sources`)."""
+    through the gateway (`visible_deals`), then by its key its lists (`_DEAL_LISTS`), its
+    sources and the sources of the rows of the six lists with sources (`_sources_sql`),
+    sent together (`utils/prepared.py`, `together`: on PostgreSQL one wait for all). The lists
+    are kept where `deal.<list>.all()` finds them, each row's sources in its `source_list`."""
     deal = visible_deals(user).get(slug=slug)
-    for name, query in _DEAL_LISTS:
-        keep(deal, name, query(deal.pk))
-    keep(deal, "all_sources", [link.source for link in _ALL_SOURCES(deal.pk)])
-    _prefetch_sources([row for name, _m in SOURCED_LISTS for row in getattr(deal, name).all()])
+    calls = [(query, (deal.pk,)) for _name, query in _DEAL_LISTS]
+    calls.append((_ALL_SOURCES, (deal.pk,)))
+    *lists, links = run_together(calls, extra=[_sources_statement(deal.pk)])
+    for (name, _query), rows in zip(_DEAL_LISTS, lists):
+        keep(deal, name, rows)
+    keep(deal, "all_sources", [link.source for link in lists[-1]])
+    _give_sources(deal, links)
     return deal
 
 
-def _prefetch_sources(rows):
-    """`row.source_list`: the sources of every row (of the models in SOURCED_LISTS) in a plain
-    list, by reference (the sources' own order), their link tables read in one UNION. Not
-    Django's prefetch cache: filling it built a related manager and a filtered queryset per
-    row, and reading it (`row.sources.all`) another manager, a fifth of the deal page's own
-    time for a deal of some forty partners. The UNION is written out (`_sources_sql`): the
-    ORM compiled its five or six parts anew on every page, a tenth of the page's time."""
-    by_model = {}
-    for row in rows:
-        by_model.setdefault(type(row), {})[row.pk] = row
+def _give_sources(deal, links):
+    """`row.source_list` of every row of the lists with sources: its sources in a plain list,
+    by reference. Not Django's prefetch cache: filling it built a related manager and a
+    filtered queryset per row, and reading it (`row.sources.all`) another manager, a fifth of
+    the deal page's own time for a deal of some forty partners. `links`: the rows of
+    `_sources_statement`."""
     got = {}
-    if by_model:
-        parts, params = [], []
-        for n, (model, found) in enumerate(by_model.items()):
-            parts.append(_sources_sql(model, n, len(found)))
-            params.extend(found)
-        with connection.cursor() as cursor:
-            cursor.execute(" UNION ALL ".join(parts) + " ORDER BY 4", params)
-            for n, pk, source_id, reference in cursor.fetchall():
-                got.setdefault((n, pk), []).append(Source(pk=source_id, reference=reference))
-    for n, found in enumerate(by_model.values()):
-        for pk, row in found.items():
-            row.source_list = got.get((n, pk), [])
+    for n, pk, source_id, reference in links:
+        got.setdefault((n, pk), []).append(Source(pk=source_id, reference=reference))
+    for n, (name, _model) in enumerate(SOURCED_LISTS):
+        for row in getattr(deal, name).all():
+            row.source_list = got.get((n, row.pk), [])
 
 
-def _sources_sql(model, n, count):
-    """SELECT n, the row's key, the source's key and reference for `count` rows of `model`
-    (its sources' link table joined with the sources)."""
+def _sources_statement(deal_id):
+    """(SQL, parameters): n (the list's place in SOURCED_LISTS), the row's key, the source's
+    key and reference of every source of the deal's rows of the six lists, by reference; one
+    UNION written out (the ORM compiled its six parts anew on every page, a tenth of the
+    page's time)."""
+    parts = [_sources_sql(model, n) for n, (_name, model) in enumerate(SOURCED_LISTS)]
+    return " UNION ALL ".join(parts) + " ORDER BY 4", [int(deal_id)] * len(parts)
+
+
+def _sources_sql(model, n):
+    """SELECT n, the row's key, the source's key and reference for the rows of `model` of one
+    deal (a parameter): its sources' link table joined with the sources and the rows."""
     quote = connection.ops.quote_name
     link_table, row_column, source_column = _link_table(model, "sources")
-    source = Source._meta
+    source, meta = Source._meta, model._meta
     return (
         f"SELECT {int(n)}, l.{quote(row_column)}, s.{quote(source.pk.column)}, "
         f"s.{quote(source.get_field('reference').column)} "
         f"FROM {quote(link_table)} l JOIN {quote(source.db_table)} s "
         f"ON s.{quote(source.pk.column)} = l.{quote(source_column)} "
-        f"WHERE l.{quote(row_column)} IN ({', '.join(['%s'] * count)})"
+        f"JOIN {quote(meta.db_table)} r ON r.{quote(meta.pk.column)} = l.{quote(row_column)} "
+        f"WHERE r.{quote(meta.get_field('deal').column)} = %s"
     )
 
 

@@ -60,20 +60,28 @@ class _Compiled:
             compiler.get_converters([column[0] for column in select[:compiler.col_count]]).items()
         ], connections[self.alias])
 
-    def rows(self, values):
+    def statement(self, values):
+        """(SQL, parameters) of a run with `values`."""
         params = list(self.params)
         for position, value in zip(self.positions, values):
             params[position] = type(params[position])(int(value))  # as Django typed the stand-in
-        with connections[self.alias].cursor() as cursor:
-            cursor.execute(self.sql, params)
-            rows = cursor.fetchall()
+        return self.sql, params
+
+    def rows(self, values):
+        return self.converted(together([self.statement(values)], using=self.alias)[0])
+
+    def converted(self, rows):
         return [self.convert(row) for row in rows] if self.convert else rows
 
     def instances(self, values):
+        return self.instances_of(self.rows(values))
+
+    def instances_of(self, rows):
+        """Model instances of `rows` (converted already)."""
         made = self.model.from_db
         alias, names, start, end = self.alias, self.names, self.start, self.end
         found = []
-        for row in self.rows(values):
+        for row in rows:
             obj = made(alias, names, row[start:end])
             for populator in self.related:
                 populator.populate(row, obj)
@@ -81,6 +89,48 @@ class _Compiled:
                 setattr(obj, name, row[position])
             found.append(obj)
         return found
+
+
+def together(statements, using=DEFAULT_DB_ALIAS):
+    """The rows of each of `statements` ([(SQL, parameters)]), as lists, in order. On
+    PostgreSQL they are sent in one pipeline (psycopg's pipeline mode): the database answers
+    them one after another as usual, but the application waits for the network once for all of
+    them rather than once each (the deal page's eleven lists: 1.9 against 1.2 ms at scale L).
+    Elsewhere (SQLite) they run one by one. Each still goes through Django's cursor, so
+    query counts and logging see every one."""
+    connection = connections[using]
+    if len(statements) < 2 or connection.vendor != "postgresql":
+        found = []
+        for sql, params in statements:
+            with connection.cursor() as cursor:
+                cursor.execute(sql, params)
+                found.append(cursor.fetchall())
+        return found
+    connection.ensure_connection()
+    cursors = []
+    try:
+        # an error surfaces when the results are read: as Django's, as from a plain execute
+        with connection.wrap_database_errors, connection.connection.pipeline():
+            for sql, params in statements:
+                cursor = connection.cursor()
+                cursors.append(cursor)
+                cursor.execute(sql, params)
+            return [cursor.fetchall() for cursor in cursors]
+    finally:
+        for cursor in cursors:
+            cursor.close()
+
+
+def run_together(calls, extra=(), using=None):
+    """`Prepared` queries run `together`: [(prepared, values)] -> [their instances], in
+    order, followed by the rows of the written-out statements `extra` ([(SQL, parameters)])
+    sent with them (all on one database)."""
+    compiled = [prepared._for(using) for prepared, _values in calls]
+    alias = compiled[0].alias if compiled else (using or DEFAULT_DB_ALIAS)
+    rows = together([c.statement(values) for c, (_p, values) in zip(compiled, calls)]
+                    + list(extra), using=alias)
+    return ([c.instances_of(c.converted(found)) for c, found in zip(compiled, rows)]
+            + rows[len(compiled):])
 
 
 def row_converter(fields, using=DEFAULT_DB_ALIAS):

@@ -289,7 +289,7 @@ def test_deal_page_queries_for_a_programme_administrator(client, staff_user, dja
 
 
 def test_deal_page_shows_the_sources_of_each_partner_and_partner_count(client, db):
-    """The sources of every list are read in one query (selectors._prefetch_sources): each row
+    """The sources of every list are read in one query (selectors._sources_statement): each row
     still shows its own, in the order of their references."""
     from dealmonitor.deals.tests.factories import SourceFactory
 

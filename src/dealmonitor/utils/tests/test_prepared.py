@@ -110,3 +110,38 @@ def test_a_key_of_a_history_table_as_a_parameter():
     prepared = Prepared(lambda pk: Deal.history.model.objects.filter(id=pk).order_by("history_id"))
     assert [row.name for row in prepared(deal.pk)] == ["Een"]
     assert [row.name for row in prepared(other.pk)] == ["Twee"]
+
+
+def test_queries_run_together_give_what_each_gives_alone_and_are_each_counted():
+    """`run_together` (on PostgreSQL one pipeline, elsewhere one by one): the instances of each
+    prepared query and the rows of a written-out statement, in order, each query seen by
+    Django's query log."""
+    from dealmonitor.utils.prepared import run_together
+
+    deal, other = DealFactory(), DealFactory()
+    for day in (dt.date(2023, 5, 1), None):
+        PhaseChange.objects.create(deal=deal, phase="leren", started_on=day)
+    ParticipationFactory(deal=deal), ParticipationFactory(deal=other)
+    phases = Prepared(_phases)
+    partners = Prepared(lambda deal_id: Participation.objects.filter(deal_id=deal_id)
+                        .select_related("organisation").order_by("organisation__name"))
+    alone = [phases(deal.pk), partners(deal.pk), partners(other.pk)]
+    with CaptureQueriesContext(connection) as log:
+        *together, extra = run_together(
+            [(phases, (deal.pk,)), (partners, (deal.pk,)), (partners, (other.pk,))],
+            extra=[("SELECT %s + 1", [41])])
+    assert [[(row.pk, type(row)) for row in rows] for rows in together] == [
+        [(row.pk, type(row)) for row in rows] for rows in alone]
+    assert together[1][0].organisation.name == alone[1][0].organisation.name  # select_related
+    assert [tuple(row) for row in extra] == [(42,)]
+    assert len(log.captured_queries) == 4
+
+
+def test_an_error_in_queries_run_together_is_djangos_and_leaves_the_connection_usable():
+    from django.db import DatabaseError, transaction
+
+    from dealmonitor.utils.prepared import together
+
+    with pytest.raises(DatabaseError), transaction.atomic():
+        together([("SELECT 1", []), ("SELECT * FROM no_such_table", []), ("SELECT 2", [])])
+    assert together([("SELECT 3", []), ("SELECT 4", [])]) == [[(3,)], [(4,)]]
