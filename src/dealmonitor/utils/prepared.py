@@ -13,6 +13,10 @@ parameters are integers (keys), each stand-in is exactly one of the SQL's parame
 it reads model instances (not values()) without prefetch_related. The SQL stays whatever
 Django writes for the queryset; only the work of writing it is saved.
 
+`run_together` runs several prepared queries (and written-out statements) at once: on
+PostgreSQL in one pipeline (psycopg's pipeline mode), so a page that reads a dozen small
+lists waits for the database once rather than a dozen times (`together`).
+
 No maintained library of the Django world does this for Django 5 (django-prepared-queries
 was written for Django 1.x and is no longer released), hence this small module; it leans on
 the compiler's `select`/`klass_info` description, as Django's own ModelIterable does.
