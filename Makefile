@@ -108,7 +108,7 @@ loadtest-smoke: $(VENV)/.installed-bench
 
 # Update the Dutch catalogue after changing UI texts; the compiled .mo is committed.
 messages: $(VENV)/.installed-test
-	cd src/dealmonitor && ../../$(BIN)/django-admin makemessages -l nl --no-obsolete \
+	cd src/dealmonitor && ../../$(BIN)/dealmonitor makemessages -l nl --no-obsolete \
 	  --ignore "ui/static/*" && ../../$(BIN)/django-admin compilemessages -l nl
 
 # Re-pin dependencies after editing requirements/*.in.

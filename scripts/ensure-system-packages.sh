@@ -6,6 +6,8 @@
 #  - poppler-utils: the report tests read the PDFs back with pdftotext.
 #  - postgresql (initdb, pg_ctl): the fault tests start a private, throwaway cluster and crash
 #    it (utils/tests/private_postgres.py); the shared server is never touched.
+#  - gettext (xgettext, msgmerge, msgcat, msgattrib): `make messages` and its test
+#    (utils/tests/test_makemessages.py).
 # Install what is missing; fail loudly when that is impossible, so that a run never silently
 # skips those tests.
 set -euo pipefail
@@ -14,6 +16,7 @@ missing=()
 [ -x "$CHROMIUM" ] || missing+=(chromium fonts-dejavu-core)
 command -v libreoffice >/dev/null 2>&1 || missing+=(libreoffice-calc-nogui)
 command -v pdftotext >/dev/null 2>&1 || missing+=(poppler-utils)
+command -v msgattrib >/dev/null 2>&1 || missing+=(gettext)
 ldconfig -p 2>/dev/null | grep -q libpangoft2-1.0 || missing+=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0)
 [ -d /usr/share/fonts/truetype/dejavu ] || missing+=(fonts-dejavu-core)
 have_initdb() {

@@ -196,7 +196,9 @@ FORM_RENDERER = "dealmonitor.ui.forms.NLDesignFormRenderer"
 # Language: Dutch by default, English under /en/
 LANGUAGE_CODE = "nl"
 LANGUAGES = [("nl", _("Dutch")), ("en", _("English"))]
-LOCALE_PATHS = [SRC_DIR / "conf" / "locale"]
+# conf/locale wins over the apps' catalogues; conf/third_party/locale holds the Dutch of other
+# packages' texts (django-axes, django-tasks-db, the admin), which makemessages leaves alone.
+LOCALE_PATHS = [SRC_DIR / "conf" / "locale", SRC_DIR / "conf" / "third_party" / "locale"]
 # One date style per language (conf/formats/<language>/formats.py): "6 december 2026", "6 December 2026"
 FORMAT_MODULE_PATH = ["dealmonitor.conf.formats"]
 TIME_ZONE = "Europe/Amsterdam"

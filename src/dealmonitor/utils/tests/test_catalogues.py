@@ -14,8 +14,10 @@ PACKAGE = Path(dealmonitor.__file__).parent
 
 
 def catalogues():
-    """Every Dutch catalogue of the project: the apps' own and conf/locale."""
-    return sorted(PACKAGE.glob("*/locale/nl/LC_MESSAGES/django.po"))
+    """Every Dutch catalogue of the project: the apps' own, conf/locale and the one of other
+    packages' texts (conf/third_party/locale)."""
+    return sorted(PACKAGE.glob("*/locale/nl/LC_MESSAGES/django.po")) + sorted(
+        PACKAGE.glob("conf/third_party/locale/nl/LC_MESSAGES/django.po"))
 
 
 def translations(path):
@@ -56,7 +58,7 @@ def collisions():
     """(msgctxt, msgid, {catalogue: msgstr}) for every message translated differently."""
     seen = defaultdict(dict)
     for path in catalogues():
-        app = path.relative_to(PACKAGE).parts[0]
+        app = "/".join(path.relative_to(PACKAGE).parts[:-4])  # "impact", "conf/third_party"
         for (context, msgid, _plural), strings in translations(path).items():
             seen[(context, msgid)][app] = strings if len(strings) > 1 else strings[0]
     return [(context, msgid, apps) for (context, msgid), apps in sorted(
@@ -80,9 +82,10 @@ def test_the_reader_finds_contexts_plurals_and_skips_fuzzy_entries(tmp_path):
 
 
 def test_the_project_s_catalogues_are_all_read():
-    names = {path.relative_to(PACKAGE).parts[0] for path in catalogues()}
-    assert {"conf", "areas", "impact", "learning", "imports", "reports"} <= names
-    assert len(translations(PACKAGE / "conf" / "locale" / "nl" / "LC_MESSAGES" / "django.po")) > 500
+    names = {"/".join(path.relative_to(PACKAGE).parts[:-4]) for path in catalogues()}
+    assert {"conf", "conf/third_party", "areas", "impact", "learning", "imports", "reports"} <= names
+    assert len(translations(PACKAGE / "conf" / "locale" / "nl" / "LC_MESSAGES" / "django.po")) > 400
+    assert sum(len(translations(path)) for path in catalogues()) > 2500
 
 
 def test_no_message_is_translated_differently_in_two_catalogues():
