@@ -103,7 +103,7 @@ def together(statements, using=DEFAULT_DB_ALIAS):
     Elsewhere (SQLite) they run one by one. Each still goes through Django's cursor, so
     query counts and logging see every one."""
     connection = connections[using]
-    if len(statements) < 2 or connection.vendor != "postgresql":
+    if len(statements) < 2 or connection.vendor != "postgresql" or not _can_pipeline():
         found = []
         for sql, params in statements:
             with connection.cursor() as cursor:
@@ -123,6 +123,14 @@ def together(statements, using=DEFAULT_DB_ALIAS):
     finally:
         for cursor in cursors:
             cursor.close()
+
+
+def _can_pipeline():
+    """Whether psycopg's libpq has pipeline mode (libpq 14 or later; psycopg-binary brings
+    its own, a system libpq may be older): without it the statements run one by one."""
+    import psycopg
+
+    return psycopg.Pipeline.is_supported()
 
 
 def run_together(calls, extra=(), using=None):

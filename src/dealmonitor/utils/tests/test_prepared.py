@@ -145,3 +145,14 @@ def test_an_error_in_queries_run_together_is_djangos_and_leaves_the_connection_u
     with pytest.raises(DatabaseError), transaction.atomic():
         together([("SELECT 1", []), ("SELECT * FROM no_such_table", []), ("SELECT 2", [])])
     assert together([("SELECT 3", []), ("SELECT 4", [])]) == [[(3,)], [(4,)]]
+
+
+def test_without_pipeline_mode_the_statements_run_one_by_one(monkeypatch):
+    """A psycopg whose libpq is older than 14 has no pipeline mode: the same rows, read one
+    statement at a time."""
+    from dealmonitor.utils import prepared
+
+    monkeypatch.setattr(prepared, "_can_pipeline", lambda: False)
+    with CaptureQueriesContext(connection) as log:
+        assert prepared.together([("SELECT 3", []), ("SELECT 4", [])]) == [[(3,)], [(4,)]]
+    assert len(log.captured_queries) == 2
