@@ -112,17 +112,14 @@ def reason_parts(reason):
         return REASONS[reason], ""
     code, bracket, own = reason.partition(" (")
     if code in REASONS and own.endswith(")"):  # a reason code chosen without text
-        label, text = service_reason(own[:-1]) or (None, own[:-1])
-        return REASONS[code], f"{label}: {text}" if label and text else str(label or text)
+        return REASONS[code], _line(*(service_reason(own[:-1]) or (None, own[:-1])))
     return service_reason(reason) or (None, reason)
 
 
 def reason_shown(reason):
     """A stored reason as one line of text in the reader's language (`reason_parts` joined)."""
     label, text = reason_parts(reason)
-    if label is None:
-        return text
-    return f"{capfirst(label)}: {text}" if text else str(capfirst(label))
+    return _line(label and capfirst(label), text)
 
 
 def service_reason(reason):
@@ -144,8 +141,14 @@ def _with_service_reason(text):
     found = service_reason(own[:-1])
     if found is None:
         return text
-    label, rest = found
-    return f"{head} ({label}: {rest})" if rest else f"{head} ({label})"
+    return f"{head} ({_line(*found)})"
+
+
+def _line(label, text):
+    """`label: text`, or whichever of the two there is."""
+    if label and text:
+        return f"{label}: {text}"
+    return str(label or text)
 
 
 def current():
